@@ -1,0 +1,247 @@
+"""A defended site: fire channels, ready rounds on launchers, a magazine, and a doctrine.
+
+The hot path of the simulator.  A threat that can be engaged at once never becomes a SimPy
+process: its arrival is a callback that takes a fire channel, spends rounds and schedules the
+end of the engagement cycle.  Only a threat that has to wait (time_to_impact > 0 and no free
+channel or loaded launcher) is queued, with one timeout for its deadline.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from simpy.events import Timeout
+
+from .plan import SitePlan
+from .streams import duration_buffer
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+# event-log codes
+ARRIVAL, SHOT, KILL, LEAK, DELIVERY, RELOAD = range(6)
+EVENT_KINDS = ("arrival", "shot", "kill", "leak", "delivery", "reload")
+NO_STOCK, SATURATED, NOT_ENGAGED, MISSED = range(4)
+
+# waiting-entry states
+WAITING, SERVED, EXPIRED = 0, 1, 2
+
+
+class Site:
+    """State and behaviour of one site during one run."""
+
+    def __init__(self, sim: Simulation, plan: SitePlan, series: list[int]):
+        self.sim = sim
+        self.env = sim.env
+        self.index = plan.index
+        self.itype = plan.types
+        self.free = plan.fire_channels
+        self.cap = plan.capacity
+        self.ready = [int(min(n, c)) for n, c in zip(plan.initial, plan.capacity, strict=True)]
+        self.stock = [n - r for n, r in zip(plan.initial, self.ready, strict=True)]
+        self.reload_rounds = plan.reload_rounds
+        self.reload_time = plan.reload_time
+        self.reloading = [False] * len(plan.types)
+        self.series = series
+        self.rank = plan.rank
+        self.choices = plan.choices
+        self.shots = plan.shots
+        self.opportunities = plan.opportunities
+        self.assess_live = plan.assess_live
+        self.assess_dead = plan.assess_dead
+        levels = max((r for r in plan.rank if r is not None), default=0) + 1
+        self.waiting: list[deque[list[int]]] = [deque() for _ in range(levels)]
+        self.n_waiting = 0
+        self.hold = duration_buffer(sim.engagement_rng, **plan.engagement)  # type: ignore[arg-type]
+        self.shots_fired = [0] * len(plan.types)
+        self.leaks = [0, 0, 0, 0]
+        self.kills = 0
+        # bound once: the hot path appends these as callbacks
+        self._cycle_end_cb = self._cycle_end
+        self._deadline_cb = self._deadline
+        self._reload_cb = self._reload_done
+
+    # --- arrivals -------------------------------------------------------------------------
+
+    def arrive(self, tid: int, tt: int) -> None:
+        rank = self.rank[tt]
+        if rank is None:
+            self._leak(tid, tt, NOT_ENGAGED)
+            return
+        if self.free:
+            c = self._pick(tt)
+            if c is not None:
+                self.free -= 1
+                self.sim.engaged[tt] += 1
+                self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                return
+        tti = self.sim.time_to_impact[tt]
+        if tti > 0:
+            entry = [tid, tt, WAITING]
+            self.waiting[rank].append(entry)
+            self.n_waiting += 1
+            Timeout(self.env, tti, entry).callbacks.append(self._deadline_cb)
+        else:
+            self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
+
+    def _pick(self, tt: int) -> tuple[int, float, int] | None:
+        """The preferred usable interceptor with a ready round, honouring reserves."""
+        ready = self.ready
+        for c in self.choices[tt]:
+            r = ready[c[0]]
+            if r > 0 and (c[2] == 0 or r + self.stock[c[0]] > c[2]):
+                return c
+        return None
+
+    def _holds_usable(self, tt: int) -> bool:
+        """Whether the site holds any round it may fire at this threat (loaded or not)."""
+        for slot, _, keep in self.choices[tt]:
+            if self.ready[slot] + self.stock[slot] > keep:
+                return True
+        return False
+
+    # --- engagement -----------------------------------------------------------------------
+
+    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list) -> None:
+        slot, p, keep = c
+        ready = self.ready
+        r = ready[slot]
+        n = self.shots
+        if keep and r + self.stock[slot] - keep < n:
+            n = r + self.stock[slot] - keep
+        if n > r:
+            n = r  # a partial salvo: the last rounds on the launchers
+        ready[slot] = r - n
+        self.shots_fired[slot] += n
+        sim = self.sim
+        now = self.env._now
+        sim.stock_append((now, self.series[slot], ready[slot] + self.stock[slot], ready[slot]))
+        if sim.log is not None:
+            sim.log((now, SHOT, self.index, tid, tt, self.itype[slot], n, -1))
+        if not self.reloading[slot] and self.stock[slot] and ready[slot] < self.cap[slot]:
+            self._start_reload(slot)
+        u = sim.shot_u
+        x = u.pop() if u else u.refill()
+        killed = x < p if n == 1 else x < 1.0 - (1.0 - p) ** n
+        if killed and not eng[2]:
+            eng[2] = True
+            eng[4] = True  # killed in this cycle: counted when the cycle ends
+        hold = self.hold
+        if hold.__class__ is not float:
+            hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
+        Timeout(self.env, hold, eng).callbacks.append(self._cycle_end_cb)
+
+    def _cycle_end(self, ev: Timeout) -> None:
+        eng = ev._value
+        sim = self.sim
+        tid, tt, dead, left, newly = eng
+        if newly:
+            eng[4] = False
+            sim.killed[tt] += 1
+            self.kills += 1
+            if sim.log is not None:
+                sim.log((self.env._now, KILL, self.index, tid, tt, -1, 1, -1))
+        if left > 0:
+            # look, then maybe shoot again
+            if dead:
+                again = self.assess_dead > 0 and self._assess() < self.assess_dead
+            else:
+                again = self.assess_live >= 1 or self._assess() < self.assess_live
+            if again:
+                c = self._pick(tt)
+                if c is not None:
+                    eng[3] = left - 1
+                    self._fire(tid, tt, c, eng)
+                    return
+        self.free += 1
+        if not dead:
+            self._leak(tid, tt, MISSED)
+        if self.n_waiting:
+            self._serve()
+
+    def _assess(self) -> float:
+        u = self.sim.assess_u
+        return u.pop() if u else u.refill()
+
+    # --- waiting threats ------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        """Give free channels to waiting threats, highest priority first, then oldest."""
+        while self.free and self.n_waiting:
+            for dq in self.waiting:
+                while dq and dq[0][2] != WAITING:
+                    dq.popleft()
+                chosen = None
+                for entry in dq:
+                    if entry[2] == WAITING:
+                        c = self._pick(entry[1])
+                        if c is not None:
+                            chosen = (entry, c)
+                            break
+                if chosen is not None:
+                    break
+            else:
+                return  # nobody waiting can be served now
+            entry, c = chosen
+            entry[2] = SERVED
+            dq.remove(entry)
+            self.n_waiting -= 1
+            self.free -= 1
+            tid, tt = entry[0], entry[1]
+            self.sim.engaged[tt] += 1
+            self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+
+    def _deadline(self, ev: Timeout) -> None:
+        entry = ev._value
+        if entry[2] != WAITING:
+            return
+        entry[2] = EXPIRED
+        self.n_waiting -= 1
+        tt = entry[1]
+        self._leak(entry[0], tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
+
+    def _leak(self, tid: int, tt: int, reason: int) -> None:
+        sim = self.sim
+        sim.leaked[reason][tt] += 1
+        self.leaks[reason] += 1
+        if sim.log is not None:
+            sim.log((self.env._now, LEAK, self.index, tid, tt, -1, 1, reason))
+
+    # --- reloads and deliveries -----------------------------------------------------------
+
+    def _start_reload(self, slot: int) -> None:
+        self.reloading[slot] = True
+        Timeout(self.env, self.reload_time[slot], slot).callbacks.append(self._reload_cb)
+
+    def _reload_done(self, ev: Timeout) -> None:
+        slot = ev._value
+        self.reloading[slot] = False
+        n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.stock[slot]))
+        if n > 0:
+            self.ready[slot] += n
+            self.stock[slot] -= n
+            self._record(slot)
+            if self.sim.log is not None:
+                self.sim.log((self.env._now, RELOAD, self.index, -1, -1, self.itype[slot], n, -1))
+        if self.stock[slot] and self.ready[slot] < self.cap[slot]:
+            self._start_reload(slot)
+        if self.n_waiting and self.free:
+            self._serve()
+
+    def receive(self, slot: int, quantity: int) -> None:
+        """Rounds delivered to the site: onto launchers when they have no reload limit."""
+        if self.cap[slot] == float("inf"):
+            self.ready[slot] += quantity
+        else:
+            self.stock[slot] += quantity
+        self._record(slot)
+        if not self.reloading[slot] and self.stock[slot] and self.ready[slot] < self.cap[slot]:
+            self._start_reload(slot)
+        if self.n_waiting and self.free:
+            self._serve()
+
+    def _record(self, slot: int) -> None:
+        self.sim.stock_append(
+            (self.env._now, self.series[slot], self.ready[slot] + self.stock[slot], self.ready[slot])
+        )

@@ -1,0 +1,244 @@
+"""Results of one run: the summary, the stock time series, the event log, and saving them.
+
+Everything here reads a :class:`~defsim.engine.RunRecord`; derived figures (stockout times,
+costs) are computed when first asked for, not during the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from .engine import RunRecord
+from .engine.plan import REASONS
+from .engine.site import EVENT_KINDS
+from .output import result_folder
+
+STOCK_COLUMNS = ("time_d", "date", "holder", "interceptor", "level", "ready")
+EVENT_COLUMNS = ("time_d", "date", "event", "site", "threat_id", "threat", "interceptor", "n", "reason")
+
+
+def step_stats(t: np.ndarray, level: np.ndarray, end: float) -> tuple[float | None, float]:
+    """For a step function (level ``level[k]`` from ``t[k]`` on): first time at 0, time at 0."""
+    if len(t) == 0:
+        return None, 0.0
+    zero = level <= 0
+    if not zero.any():
+        return None, 0.0
+    widths = np.diff(np.append(t, end))
+    return float(t[np.argmax(zero)]), float(widths[zero].sum())
+
+
+class StockSeries:
+    """Stock levels exact at every change, per holder and interceptor type (numpy arrays)."""
+
+    def __init__(self, record: RunRecord):
+        n0 = len(record.series)
+        ids0 = np.arange(n0)
+        rows = record.stock
+        ready0 = self._initial_ready(record)
+        self.time = np.concatenate([np.zeros(n0), rows[:, 0]])
+        self.series_id = np.concatenate([ids0, rows[:, 1].astype(np.int64)])
+        self.level = np.concatenate([record.initial, rows[:, 2].astype(np.int64)])
+        self.ready = np.concatenate([ready0, rows[:, 3].astype(np.int64)])
+        self.keys = record.series
+        self.end = record.plan.duration
+
+    @staticmethod
+    def _initial_ready(record: RunRecord) -> np.ndarray:
+        out = []
+        for sp in record.plan.sites:
+            for n0, cap in zip(sp.initial, sp.capacity, strict=True):
+                out.append(int(min(n0, cap)))
+        return np.array(out, dtype=np.int64)
+
+    @property
+    def holders(self) -> list[str]:
+        return list(dict.fromkeys(h for h, _ in self.keys))
+
+    def series(self, holder: str, interceptor: str) -> tuple[np.ndarray, np.ndarray]:
+        """(times, levels) of one holder and type; the level holds from each time on."""
+        sid = self.keys.index((holder, interceptor))
+        m = self.series_id == sid
+        return self.time[m], self.level[m]
+
+    def holder_total(self, holder: str) -> tuple[np.ndarray, np.ndarray]:
+        """(times, total level over all types) of one holder."""
+        sids = [i for i, (h, _) in enumerate(self.keys) if h == holder]
+        m = np.isin(self.series_id, sids)
+        ids, lev, t = self.series_id[m], self.level[m], self.time[m]
+        delta = np.empty_like(lev)
+        for sid in sids:
+            k = ids == sid
+            delta[k] = np.diff(lev[k], prepend=0)
+        return t, np.cumsum(delta)
+
+
+class RunResult:
+    """One run of a scenario: what happened, with the scenario and seed that made it."""
+
+    def __init__(self, record: RunRecord):
+        self.record = record
+        self.plan = record.plan
+        self.scenario = record.plan.scenario
+        self.seed = record.seed
+
+    @cached_property
+    def stock(self) -> StockSeries:
+        return StockSeries(self.record)
+
+    def date(self, t: float) -> str | None:
+        start = self.plan.start
+        if start is None:
+            return None
+        return (start + dt.timedelta(days=float(t))).strftime("%Y-%m-%d %H:%M")
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        r, plan = self.record, self.plan
+        threats: dict[str, Any] = {}
+        for t, name in enumerate(plan.threats):
+            leaked = {reason: int(r.leaked[k, t]) for k, reason in enumerate(REASONS)}
+            total_leaked = sum(leaked.values())
+            threats[name] = {
+                "arrived": int(r.arrived[t]),
+                "engaged": int(r.engaged[t]),
+                "killed": int(r.killed[t]),
+                "leaked": total_leaked,
+                "leaked_by_reason": leaked,
+                "unresolved_at_end": int(r.arrived[t] - r.killed[t] - total_leaked),
+            }
+        totals = {k: sum(v[k] for v in threats.values()) for k in ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")}
+        totals["leaked_by_reason"] = {
+            reason: sum(v["leaked_by_reason"][reason] for v in threats.values()) for reason in REASONS
+        }
+        sites: dict[str, Any] = {}
+        st = self.stock
+        for sp in plan.sites:
+            by_type = {}
+            for itype in sp.types:
+                iname = plan.interceptors[itype]
+                t, lev = st.series(sp.name, iname)
+                first, empty = step_stats(t, lev, plan.duration)
+                by_type[iname] = {
+                    "shots": int(r.shots[sp.index, itype]),
+                    "final_stock": int(lev[-1]),
+                    "first_stockout_day": first,
+                    "first_stockout_date": self.date(first) if first is not None else None,
+                    "days_empty": round(empty, 6),
+                }
+            t, total = st.holder_total(sp.name)
+            first, empty = step_stats(t, total, plan.duration)
+            sites[sp.name] = {
+                "shots": int(r.shots[sp.index].sum()),
+                "final_stock": int(total[-1]),
+                "first_stockout_day": first,
+                "first_stockout_date": self.date(first) if first is not None else None,
+                "days_empty": round(empty, 6),
+                "by_interceptor": by_type,
+            }
+        deliveries: dict[str, dict[str, int]] = {}
+        for _, _, iname, qty, source in r.deliveries:
+            d = deliveries.setdefault(source, {})
+            d[iname] = d.get(iname, 0) + qty
+        spent = float((r.shots.sum(axis=0) * plan.interceptor_cost).sum())
+        defeated = float((r.killed * plan.threat_cost).sum())
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replication": r.replication,
+            "duration_days": plan.duration,
+            "start": plan.start.isoformat() if plan.start else None,
+            "totals": totals,
+            "threats": threats,
+            "sites": sites,
+            "deliveries_by_source": deliveries,
+            "cost": {
+                "interceptor_cost_spent": spent,
+                "threat_cost_defeated": defeated,
+                # > 1: the defence spends more than the threats it destroys cost the attacker
+                "cost_exchange_ratio": spent / defeated if defeated > 0 else None,
+            },
+        }
+
+    # --- tables -----------------------------------------------------------------------------
+
+    def stock_rows(self) -> list[tuple]:
+        st = self.stock
+        keys = st.keys
+        return [
+            (t, self.date(t), keys[i][0], keys[i][1], lev, rdy)
+            for t, i, lev, rdy in zip(st.time.tolist(), st.series_id.tolist(), st.level.tolist(), st.ready.tolist(), strict=True)
+        ]
+
+    def event_rows(self) -> list[tuple]:
+        ev = self.record.events
+        if ev is None:
+            return []
+        plan = self.plan
+        sites, threats, ints = plan.site_names, plan.threats, plan.interceptors
+        out = []
+        for t, kind, s, tid, tt, it, n, reason in ev.tolist():
+            out.append((
+                t, self.date(t), EVENT_KINDS[int(kind)], sites[int(s)],
+                int(tid) if tid >= 0 else "", threats[int(tt)] if tt >= 0 else "",
+                ints[int(it)] if it >= 0 else "", int(n), REASONS[int(reason)] if reason >= 0 else "",
+            ))
+        return out
+
+    def to_frame(self, what: str = "stock") -> Any:
+        """The stock series (or ``"events"``) as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        rows = self.stock_rows() if what == "stock" else self.event_rows()
+        cols = STOCK_COLUMNS if what == "stock" else EVENT_COLUMNS
+        return pd.DataFrame(rows, columns=list(cols))
+
+    # --- output -----------------------------------------------------------------------------
+
+    def plot(self, path: str | Path | None = None) -> Any:
+        """Stock-depletion curves; saved to ``path`` if given; returns the matplotlib Figure."""
+        from .plotting import plot_run
+
+        return plot_run(self, path)
+
+    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
+        """Write summary.json, stock.csv, events.csv, scenario.yaml and stock.png atomically."""
+        with result_folder(folder, force) as tmp:
+            (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
+            _write_csv(tmp / "stock.csv", STOCK_COLUMNS, self.stock_rows(), self.plan.start is not None)
+            _write_csv(tmp / "events.csv", EVENT_COLUMNS, self.event_rows(), self.plan.start is not None)
+            (tmp / "scenario.yaml").write_text(scenario_yaml(self.scenario))
+            if plot:
+                self.plot(tmp / "stock.png")
+        return Path(folder)
+
+
+def scenario_yaml(scenario: Any) -> str:
+    """The validated scenario as YAML (durations in days), so a result can be run again."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return "# the scenario as defsim read it (durations in days, rates per day)\n" + yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True
+    )
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6f}"
+    s = "" if v is None else str(v)
+    if any(c in s for c in ',"\n'):
+        s = '"' + s.replace('"', '""') + '"'
+    return s
+
+
+def _write_csv(path: Path, columns: tuple[str, ...], rows: list[tuple], with_date: bool) -> None:
+    keep = [i for i, c in enumerate(columns) if with_date or c != "date"]
+    lines = [",".join(columns[i] for i in keep)]
+    lines.extend(",".join(_fmt(row[i]) for i in keep) for row in rows)
+    path.write_text("\n".join(lines) + "\n")

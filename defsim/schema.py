@@ -1,0 +1,341 @@
+"""The scenario format: every key a scenario file may hold, in one place.
+
+A scenario is validated in two steps: this pydantic schema checks each key's type and range
+(units are parsed here, so the rest of defsim sees days and per-day rates), then
+:func:`defsim.scenario.check_references` checks what only the whole file can tell: that a
+site names interceptor types that exist, that a date is not before ``start``, and so on.
+``defsim schema`` prints this schema as JSON Schema for editor completion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveInt,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .units import parse_duration, parse_rate, parse_time_of_day, parse_time_point
+
+THREAT_CLASSES = ("ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft")
+ThreatClass = Literal["ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft"]
+
+_DURATION_JS = {"type": ["string", "number"], "description": "duration: 30s, 45m, 6h, 3d, 2w; number = days"}
+_RATE_JS = {"type": ["string", "number"], "description": "rate: 20/h, 2/d, 10/month, 500/yr; number = per day"}
+_TIME_JS = {"type": ["string", "number"], "description": "time after start (3d, 36h) or a date (2024-01-15)"}
+
+Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_JS)]
+Rate = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_JS)]
+TimePoint = Annotated[
+    float | dt.datetime, BeforeValidator(parse_time_point), WithJsonSchema(_TIME_JS)
+]
+TimeOfDay = Annotated[
+    float, BeforeValidator(parse_time_of_day), WithJsonSchema({"type": "string", "description": "HH:MM"})
+]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _number_to_default(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"default": value}
+    return value
+
+
+def _to_weights(value: Any) -> Any:
+    """A name, a list of names (equal weights) or a map of names to weights -> a map."""
+    if isinstance(value, str):
+        return {value: 1.0}
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return {v: 1.0 for v in value}
+    return value
+
+
+Weights = Annotated[dict[str, NonNegativeFloat], BeforeValidator(_to_weights)]
+
+
+class Strict(BaseModel):
+    """Base for every block: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# --- interceptors and threats ------------------------------------------------------------
+
+
+class InterceptorType(Strict):
+    """A kind of interceptor round."""
+
+    unit_cost: NonNegativeFloat = Field(0.0, description="cost of one round (any currency)")
+    pk: Annotated[dict[str, Probability], BeforeValidator(_number_to_default)] = Field(
+        description="single-shot kill probability: one number, or a map from threat type or"
+        " threat class to probability, with an optional 'default'"
+    )
+    reliability: Probability = Field(
+        1.0, description="probability a round works; the effective kill probability is reliability * pk"
+    )
+    description: str = ""
+
+
+class ThreatType(Strict):
+    """A kind of incoming threat."""
+
+    threat_class: ThreatClass = Field(alias="class")
+    unit_cost: NonNegativeFloat = 0.0
+    time_to_impact: Duration = Field(
+        0.0, description="how long the threat can wait for a free fire channel; 0 = engage now or never"
+    )
+    description: str = ""
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+class TimeDistribution(Strict):
+    """A random duration: fixed, exponential, uniform or triangular."""
+
+    dist: Literal["fixed", "exponential", "uniform", "triangular"]
+    value: Duration | None = Field(None, description="fixed")
+    mean: Duration | None = Field(None, description="exponential")
+    low: Duration | None = Field(None, description="uniform, triangular")
+    mode: Duration | None = Field(None, description="triangular")
+    high: Duration | None = Field(None, description="uniform, triangular")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"dist": "fixed", "value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _complete(self) -> TimeDistribution:
+        needs = {"fixed": ("value",), "exponential": ("mean",), "uniform": ("low", "high"),
+                 "triangular": ("low", "mode", "high")}[self.dist]
+        given = {k for k in ("value", "mean", "low", "mode", "high") if getattr(self, k) is not None}
+        if set(needs) != given:
+            raise ValueError(f"dist: {self.dist} takes exactly {', '.join(needs)}")
+        if self.dist == "uniform" and self.high < self.low:  # type: ignore[operator]
+            raise ValueError("uniform needs low <= high")
+        if self.dist == "triangular" and not self.low <= self.mode <= self.high:  # type: ignore[operator]
+            raise ValueError("triangular needs low <= mode <= high")
+        return self
+
+    @property
+    def mean_value(self) -> float:
+        if self.dist == "fixed":
+            return self.value  # type: ignore[return-value]
+        if self.dist == "exponential":
+            return self.mean  # type: ignore[return-value]
+        if self.dist == "uniform":
+            return (self.low + self.high) / 2  # type: ignore[operator]
+        return (self.low + self.mode + self.high) / 3  # type: ignore[operator]
+
+
+class Launchers(Strict):
+    """Launchers of one interceptor type: ready rounds, reloaded from the site's stock."""
+
+    count: PositiveInt
+    rounds: PositiveInt = Field(description="ready rounds per launcher")
+    reload_time: Duration = Field(description="time to reload one launcher from the site's stock")
+
+
+class KillAssessment(Strict):
+    """Imperfect kill assessment between shoot-look-shoot opportunities."""
+
+    p_live_judged_alive: Probability = 1.0
+    p_dead_judged_alive: Probability = 0.0
+
+
+class Doctrine(Strict):
+    """How many rounds go at one threat."""
+
+    mode: Literal["salvo", "shoot_look_shoot"] = "salvo"
+    shots: PositiveInt = Field(1, description="rounds per engagement cycle (the salvo size)")
+    opportunities: PositiveInt = Field(
+        1, description="shoot-look-shoot: engagement cycles at most (salvo: always 1)"
+    )
+    kill_assessment: KillAssessment | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Doctrine:
+        if self.mode == "salvo" and self.opportunities != 1:
+            raise ValueError("a salvo has one opportunity; use mode: shoot_look_shoot for more")
+        return self
+
+
+class ReserveRule(Strict):
+    """Keep the last ``keep`` rounds of an interceptor type for the listed threats."""
+
+    interceptor: str
+    keep: PositiveInt
+    for_threats: list[str] = Field(
+        alias="for", min_length=1, description="threat types or threat classes"
+    )
+
+
+class Site(Strict):
+    """A defended site (a battery): fire channels, launchers, stock and doctrine."""
+
+    interceptors: list[str] = Field(min_length=1, description="interceptor types, in preference order")
+    stock: dict[str, NonNegativeInt] = Field(
+        default_factory=dict, description="rounds held at the start, per type (loaded first)"
+    )
+    fire_channels: PositiveInt = Field(description="simultaneous engagements")
+    engagement_time: TimeDistribution = Field(
+        description="how long one engagement cycle holds a fire channel"
+    )
+    launchers: dict[str, Launchers] = Field(
+        default_factory=dict, description="per type; without it every round is ready"
+    )
+    engage: list[str] | None = Field(
+        None, description="threat types or classes engaged, highest priority first (default: all)"
+    )
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+    reserve: list[ReserveRule] = Field(default_factory=list)
+    location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
+    description: str = ""
+
+
+# --- attacks ----------------------------------------------------------------------------
+
+class RaidSize(Strict):
+    """How many threats of a type one raid holds: a number, or one of poisson/uniform/fixed."""
+
+    poisson: NonNegativeFloat | None = Field(None, description="Poisson with this mean")
+    uniform: tuple[NonNegativeInt, NonNegativeInt] | None = Field(None, description="[low, high], both included")
+    fixed: NonNegativeInt | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"fixed": data}
+        return data
+
+    @model_validator(mode="after")
+    def _one(self) -> RaidSize:
+        given = [k for k in ("poisson", "uniform", "fixed") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give a number, or exactly one of poisson:, uniform:, fixed:")
+        if self.uniform is not None and self.uniform[1] < self.uniform[0]:
+            raise ValueError("uniform: [low, high] needs low <= high")
+        return self
+
+    @property
+    def mean(self) -> float:
+        if self.poisson is not None:
+            return self.poisson
+        if self.uniform is not None:
+            return (self.uniform[0] + self.uniform[1]) / 2
+        return float(self.fixed or 0)
+
+
+class Wave(Strict):
+    """One attack at a given time."""
+
+    at: TimePoint
+    threats: dict[str, NonNegativeInt] = Field(min_length=1)
+    targets: Weights | None = Field(None, description="a site, a list of sites, or sites with weights (default: all sites)")
+    spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
+    label: str = ""
+
+
+class Raid(Strict):
+    """Raids that recur every period, with a random size per threat type."""
+
+    every: Duration = Field(gt=0)
+    at: TimeOfDay | None = Field(None, description="time of day, e.g. \"02:00\"")
+    first: TimePoint | None = Field(None, description="time of the first raid (default: start)")
+    until: TimePoint | None = None
+    size: dict[str, RaidSize] = Field(min_length=1)
+    targets: Weights | None = Field(None, description="a site, a list of sites, or sites with weights (default: all sites)")
+    spread: Duration = 0.0
+
+
+class Stream(Strict):
+    """A Poisson stream of threats."""
+
+    rate: Rate
+    threats: Weights = Field(
+        description="one threat type, or a mix of types with weights"
+    )
+    begin: TimePoint | None = Field(None, alias="from")
+    until: TimePoint | None = None
+    targets: Weights | None = Field(None, description="a site, a list of sites, or sites with weights (default: all sites)")
+
+
+class Attack(Strict):
+    """One item of ``attacks:``: exactly one of ``wave``, ``raid``, ``stream``."""
+
+    wave: Wave | None = None
+    raid: Raid | None = None
+    stream: Stream | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            kinds = [k for k in ("wave", "raid", "stream") if k in data]
+            if len(kinds) != 1:
+                raise ValueError(
+                    "each attack is exactly one of 'wave:', 'raid:' or 'stream:'"
+                    + (f", got {', '.join(kinds)}" if kinds else "")
+                )
+        return data
+
+    @property
+    def kind(self) -> str:
+        return "wave" if self.wave else "raid" if self.raid else "stream"
+
+
+# --- deliveries (the simple supply form) ------------------------------------------------
+
+
+class Delivery(Strict):
+    """Rounds arriving at a site from outside the scenario, once or every period."""
+
+    at: TimePoint
+    to: str
+    interceptor: str
+    quantity: PositiveInt
+    every: Duration | None = Field(None, gt=0, description="repeat every period")
+    until: TimePoint | None = None
+    source: str = Field("outside", description="label shown in outputs")
+
+
+# --- the scenario -----------------------------------------------------------------------
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    provenance: str = Field(min_length=1, description="where the numbers come from")
+    start: dt.datetime | dt.date | None = Field(None, description="calendar date of time 0")
+    duration: Duration = Field(gt=0)
+    seed: NonNegativeInt = 0
+    interceptors: dict[str, InterceptorType] = Field(min_length=1)
+    threats: dict[str, ThreatType] = Field(min_length=1)
+    sites: dict[str, Site] = Field(min_length=1)
+    attacks: list[Attack] = Field(default_factory=list)
+    deliveries: list[Delivery] = Field(default_factory=list)
+
+    @property
+    def start_datetime(self) -> dt.datetime | None:
+        if self.start is None or isinstance(self.start, dt.datetime):
+            return self.start
+        return dt.datetime(self.start.year, self.start.month, self.start.day)
+
+
+def json_schema() -> dict[str, Any]:
+    return Scenario.model_json_schema(by_alias=True)
