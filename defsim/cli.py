@@ -59,15 +59,28 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: the scenario's seed:).")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: the scenario's seed:)."
+)
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
-@click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Results folder (default: results/<scenario name>, never one that exists).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Results folder (default: results/<scenario name>, never one that exists).",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it already exists.")
 @click.option("--no-plot", is_flag=True, help="Skip stock.png.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the results folder.")
-def run(scenario: str, seed: int | None, overrides: tuple[str, ...], out: str | None, force: bool,
-        no_plot: bool, quiet: bool) -> None:
+def run(
+    scenario: str,
+    seed: int | None,
+    overrides: tuple[str, ...],
+    out: str | None,
+    force: bool,
+    no_plot: bool,
+    quiet: bool,
+) -> None:
     """Run SCENARIO once and write a results folder.
 
     \b
@@ -127,21 +140,50 @@ def _day(v: float | None, date: str | None) -> str:
 def print_summary(s: dict[str, Any]) -> None:
     console = Console(width=None if sys.stdout.isatty() else 120)
     t = Table(title=f"{s['scenario']} (seed {s['seed']}, {s['duration_days']:g} days)", title_justify="left")
-    for col in ("threat", "arrived", "engaged", "killed", "leaked", "no_stock", "saturated", "not_engaged", "missed"):
+    for col in (
+        "threat",
+        "arrived",
+        "engaged",
+        "killed",
+        "leaked",
+        "no_stock",
+        "saturated",
+        "not_engaged",
+        "missed",
+    ):
         t.add_column(col, justify="left" if col == "threat" else "right", no_wrap=True, min_width=len(col))
     rows = list(s["threats"].items()) + [("all", s["totals"])]
     for name, v in rows:
         r = v["leaked_by_reason"]
-        t.add_row(name, *(str(x) for x in (v["arrived"], v["engaged"], v["killed"], v["leaked"],
-                                           r["no_stock"], r["saturated"], r["not_engaged"], r["missed"])),
-                  style="bold" if name == "all" else None)
+        t.add_row(
+            name,
+            *(
+                str(x)
+                for x in (
+                    v["arrived"],
+                    v["engaged"],
+                    v["killed"],
+                    v["leaked"],
+                    r["no_stock"],
+                    r["saturated"],
+                    r["not_engaged"],
+                    r["missed"],
+                )
+            ),
+            style="bold" if name == "all" else None,
+        )
     console.print(t)
     t = Table(title="sites", title_justify="left")
     for col in ("site", "shots", "final stock", "first stockout", "days empty"):
         t.add_column(col, justify="left" if col == "site" else "right", no_wrap=True, min_width=len(col))
     for name, v in s["sites"].items():
-        t.add_row(name, str(v["shots"]), str(v["final_stock"]),
-                  _day(v["first_stockout_day"], v["first_stockout_date"]), f"{v['days_empty']:.1f}")
+        t.add_row(
+            name,
+            str(v["shots"]),
+            str(v["final_stock"]),
+            _day(v["first_stockout_day"], v["first_stockout_date"]),
+            f"{v['days_empty']:.1f}",
+        )
     console.print(t)
     c = s["cost"]
     cer = c["cost_exchange_ratio"]

@@ -83,7 +83,8 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
         ax.set_ylabel("threats / day")
         ax.set_title(
             f"{int(arrivals.sum())} threats arrived, {int(kills.sum())} killed, {int(leaks.sum())} leaked",
-            fontsize=9, loc="left",
+            fontsize=9,
+            loc="left",
         )
         ax.legend(loc="upper right", fontsize=8, frameon=False)
 
@@ -106,8 +107,16 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
         dtimes = [d[0] for d in result.record.deliveries if d[1] == sp.name]
         if dtimes:
             ymax = max(1, ax.get_ylim()[1])
-            ax.plot(_x(dtimes, start), np.full(len(dtimes), 0.02 * ymax), "^", color="#27ae60",
-                    ms=6, label="delivery", clip_on=False, zorder=5)
+            ax.plot(
+                _x(dtimes, start),
+                np.full(len(dtimes), 0.02 * ymax),
+                "^",
+                color="#27ae60",
+                ms=6,
+                label="delivery",
+                clip_on=False,
+                zorder=5,
+            )
         ax.set_ylabel("rounds")
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=3)
@@ -115,8 +124,16 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
     for t0, size, label in marks:
         for ax in axes:
             ax.axvline(_x([t0], start)[0], color="#7f8c8d", ls="--", lw=0.8)
-        axes[0].annotate(f"{label}: {size}", (_x([t0], start)[0], 1.0), xycoords=("data", "axes fraction"),
-                         fontsize=7, rotation=90, va="top", ha="right", color="#555")
+        axes[0].annotate(
+            f"{label}: {size}",
+            (_x([t0], start)[0], 1.0),
+            xycoords=("data", "axes fraction"),
+            fontsize=7,
+            rotation=90,
+            va="top",
+            ha="right",
+            color="#555",
+        )
     axes[-1].set_xlabel("date" if start is not None else "day")
     axes[-1].set_xlim(_x([0.0], start)[0], _x([end], start)[0])
     if path is not None:

@@ -114,7 +114,10 @@ class RunResult:
                 "leaked_by_reason": leaked,
                 "unresolved_at_end": int(r.arrived[t] - r.killed[t] - total_leaked),
             }
-        totals = {k: sum(v[k] for v in threats.values()) for k in ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")}
+        totals = {
+            k: sum(v[k] for v in threats.values())
+            for k in ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")
+        }
         totals["leaked_by_reason"] = {
             reason: sum(v["leaked_by_reason"][reason] for v in threats.values()) for reason in REASONS
         }
@@ -174,7 +177,9 @@ class RunResult:
         keys = st.keys
         return [
             (t, self.date(t), keys[i][0], keys[i][1], lev, rdy)
-            for t, i, lev, rdy in zip(st.time.tolist(), st.series_id.tolist(), st.level.tolist(), st.ready.tolist(), strict=True)
+            for t, i, lev, rdy in zip(
+                st.time.tolist(), st.series_id.tolist(), st.level.tolist(), st.ready.tolist(), strict=True
+            )
         ]
 
     def event_rows(self) -> list[tuple]:
@@ -185,11 +190,19 @@ class RunResult:
         sites, threats, ints = plan.site_names, plan.threats, plan.interceptors
         out = []
         for t, kind, s, tid, tt, it, n, reason in ev.tolist():
-            out.append((
-                t, self.date(t), EVENT_KINDS[int(kind)], sites[int(s)],
-                int(tid) if tid >= 0 else "", threats[int(tt)] if tt >= 0 else "",
-                ints[int(it)] if it >= 0 else "", int(n), REASONS[int(reason)] if reason >= 0 else "",
-            ))
+            out.append(
+                (
+                    t,
+                    self.date(t),
+                    EVENT_KINDS[int(kind)],
+                    sites[int(s)],
+                    int(tid) if tid >= 0 else "",
+                    threats[int(tt)] if tt >= 0 else "",
+                    ints[int(it)] if it >= 0 else "",
+                    int(n),
+                    REASONS[int(reason)] if reason >= 0 else "",
+                )
+            )
         return out
 
     def to_frame(self, what: str = "stock") -> Any:
@@ -221,11 +234,13 @@ class RunResult:
 
 
 def scenario_yaml(scenario: Any) -> str:
-    """The validated scenario as YAML (durations in days), so a result can be run again."""
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return "# the scenario as defsim read it (durations in days, rates per day)\n" + yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True
-    )
+    """The scenario as run (overrides applied), so a result can be run again."""
+    data = scenario._source_data
+    note = "# the scenario as run, with any --set overrides applied\n"
+    if data is None:
+        data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+        note = "# the scenario as run (durations in days, rates per day)\n"
+    return note + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def _fmt(v: Any) -> str:

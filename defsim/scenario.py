@@ -64,8 +64,11 @@ def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int], dups: list[
             key = str(key_node.value)
             if key in seen:
                 dups.append(
-                    Problem(path + (key,), "duplicate key (the earlier value would be lost)",
-                            key_node.start_mark.line + 1)
+                    Problem(
+                        path + (key,),
+                        "duplicate key (the earlier value would be lost)",
+                        key_node.start_mark.line + 1,
+                    )
                 )
             seen.add(key)
             lines[path + (key,)] = key_node.start_mark.line + 1
@@ -81,7 +84,9 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise ScenarioError(source, [Problem((), "the file is empty: expected a mapping of scenario keys")])
+            raise ScenarioError(
+                source, [Problem((), "the file is empty: expected a mapping of scenario keys")]
+            )
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -217,7 +222,9 @@ def check_references(sc: Scenario) -> list[Problem]:
             if start is None:
                 out.append(Problem(path, "a calendar date needs a 'start:' date at the top of the scenario"))
             elif tp < start:
-                out.append(Problem(path, f"{tp:%Y-%m-%d %H:%M} is before the scenario start {start:%Y-%m-%d}"))
+                out.append(
+                    Problem(path, f"{tp:%Y-%m-%d %H:%M} is before the scenario start {start:%Y-%m-%d}")
+                )
 
     for name, it in sc.interceptors.items():
         if isinstance(it.pk, dict):
@@ -229,14 +236,28 @@ def check_references(sc: Scenario) -> list[Problem]:
         for i, t in enumerate(site.interceptors):
             need(t, ints, "interceptor type", base + ("interceptors", i))
         for t in site.stock:
-            need(t, set(site.interceptors), "interceptor type (not in this site's interceptors)", base + ("stock", t))
+            need(
+                t,
+                set(site.interceptors),
+                "interceptor type (not in this site's interceptors)",
+                base + ("stock", t),
+            )
         for t in site.launchers:
-            need(t, set(site.interceptors), "interceptor type (not in this site's interceptors)", base + ("launchers", t))
+            need(
+                t,
+                set(site.interceptors),
+                "interceptor type (not in this site's interceptors)",
+                base + ("launchers", t),
+            )
         for i, t in enumerate(site.engage or []):
             need(t, threat_or_class, "threat type or class", base + ("engage", i))
         for i, rule in enumerate(site.reserve):
-            need(rule.interceptor, set(site.interceptors), "interceptor type (not in this site's interceptors)",
-                 base + ("reserve", i, "interceptor"))
+            need(
+                rule.interceptor,
+                set(site.interceptors),
+                "interceptor type (not in this site's interceptors)",
+                base + ("reserve", i, "interceptor"),
+            )
             for j, t in enumerate(rule.for_threats):
                 need(t, threat_or_class, "threat type or class", base + ("reserve", i, "for", j))
 
@@ -277,8 +298,12 @@ def check_references(sc: Scenario) -> list[Problem]:
         when(d.until, base + ("until",))
         need(d.to, sites, "site", base + ("to",))
         if d.to in sc.sites:
-            need(d.interceptor, set(sc.sites[d.to].interceptors),
-                 f"interceptor type (site {d.to!r} does not fire it)", base + ("interceptor",))
+            need(
+                d.interceptor,
+                set(sc.sites[d.to].interceptors),
+                f"interceptor type (site {d.to!r} does not fire it)",
+                base + ("interceptor",),
+            )
     return out
 
 
@@ -329,6 +354,7 @@ def validate_data(data: dict[str, Any], lines: dict[Path_, int], source: str) ->
         raise ScenarioError(
             source, [Problem(p.path, p.message, p.line or line_of(lines, p.path)) for p in problems]
         )
+    sc._source_data = data
     return sc
 
 
@@ -351,3 +377,8 @@ def loads(text: str, source: str = "<scenario>", overrides: list[str] | tuple[st
         data = apply_override(data, assignment, source)
     sc = validate_data(data, lines, source)
     return sc
+
+
+def from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate a scenario given as Python data (as if read from YAML, without line numbers)."""
+    return validate_data(copy.deepcopy(data), {}, source)

@@ -20,6 +20,7 @@ from pydantic import (
     NonNegativeFloat,
     NonNegativeInt,
     PositiveInt,
+    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
@@ -30,14 +31,15 @@ THREAT_CLASSES = ("ballistic_missile", "cruise_missile", "drone", "decoy", "airc
 ThreatClass = Literal["ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft"]
 
 _DURATION_JS = {"type": ["string", "number"], "description": "duration: 30s, 45m, 6h, 3d, 2w; number = days"}
-_RATE_JS = {"type": ["string", "number"], "description": "rate: 20/h, 2/d, 10/month, 500/yr; number = per day"}
+_RATE_JS = {
+    "type": ["string", "number"],
+    "description": "rate: 20/h, 2/d, 10/month, 500/yr; number = per day",
+}
 _TIME_JS = {"type": ["string", "number"], "description": "time after start (3d, 36h) or a date (2024-01-15)"}
 
 Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_JS)]
 Rate = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_JS)]
-TimePoint = Annotated[
-    float | dt.datetime, BeforeValidator(parse_time_point), WithJsonSchema(_TIME_JS)
-]
+TimePoint = Annotated[float | dt.datetime, BeforeValidator(parse_time_point), WithJsonSchema(_TIME_JS)]
 TimeOfDay = Annotated[
     float, BeforeValidator(parse_time_of_day), WithJsonSchema({"type": "string", "description": "HH:MM"})
 ]
@@ -118,8 +120,12 @@ class TimeDistribution(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> TimeDistribution:
-        needs = {"fixed": ("value",), "exponential": ("mean",), "uniform": ("low", "high"),
-                 "triangular": ("low", "mode", "high")}[self.dist]
+        needs = {
+            "fixed": ("value",),
+            "exponential": ("mean",),
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+        }[self.dist]
         given = {k for k in ("value", "mean", "low", "mode", "high") if getattr(self, k) is not None}
         if set(needs) != given:
             raise ValueError(f"dist: {self.dist} takes exactly {', '.join(needs)}")
@@ -177,9 +183,7 @@ class ReserveRule(Strict):
 
     interceptor: str
     keep: PositiveInt
-    for_threats: list[str] = Field(
-        alias="for", min_length=1, description="threat types or threat classes"
-    )
+    for_threats: list[str] = Field(alias="for", min_length=1, description="threat types or threat classes")
 
 
 class Site(Strict):
@@ -207,11 +211,14 @@ class Site(Strict):
 
 # --- attacks ----------------------------------------------------------------------------
 
+
 class RaidSize(Strict):
     """How many threats of a type one raid holds: a number, or one of poisson/uniform/fixed."""
 
     poisson: NonNegativeFloat | None = Field(None, description="Poisson with this mean")
-    uniform: tuple[NonNegativeInt, NonNegativeInt] | None = Field(None, description="[low, high], both included")
+    uniform: tuple[NonNegativeInt, NonNegativeInt] | None = Field(
+        None, description="[low, high], both included"
+    )
     fixed: NonNegativeInt | None = None
 
     @model_validator(mode="before")
@@ -244,7 +251,9 @@ class Wave(Strict):
 
     at: TimePoint
     threats: dict[str, NonNegativeInt] = Field(min_length=1)
-    targets: Weights | None = Field(None, description="a site, a list of sites, or sites with weights (default: all sites)")
+    targets: Weights | None = Field(
+        None, description="a site, a list of sites, or sites with weights (default: all sites)"
+    )
     spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
     label: str = ""
 
@@ -253,11 +262,13 @@ class Raid(Strict):
     """Raids that recur every period, with a random size per threat type."""
 
     every: Duration = Field(gt=0)
-    at: TimeOfDay | None = Field(None, description="time of day, e.g. \"02:00\"")
+    at: TimeOfDay | None = Field(None, description='time of day, e.g. "02:00"')
     first: TimePoint | None = Field(None, description="time of the first raid (default: start)")
     until: TimePoint | None = None
     size: dict[str, RaidSize] = Field(min_length=1)
-    targets: Weights | None = Field(None, description="a site, a list of sites, or sites with weights (default: all sites)")
+    targets: Weights | None = Field(
+        None, description="a site, a list of sites, or sites with weights (default: all sites)"
+    )
     spread: Duration = 0.0
 
 
@@ -265,12 +276,12 @@ class Stream(Strict):
     """A Poisson stream of threats."""
 
     rate: Rate
-    threats: Weights = Field(
-        description="one threat type, or a mix of types with weights"
-    )
+    threats: Weights = Field(description="one threat type, or a mix of types with weights")
     begin: TimePoint | None = Field(None, alias="from")
     until: TimePoint | None = None
-    targets: Weights | None = Field(None, description="a site, a list of sites, or sites with weights (default: all sites)")
+    targets: Weights | None = Field(
+        None, description="a site, a list of sites, or sites with weights (default: all sites)"
+    )
 
 
 class Attack(Strict):
@@ -329,6 +340,8 @@ class Scenario(Strict):
     sites: dict[str, Site] = Field(min_length=1)
     attacks: list[Attack] = Field(default_factory=list)
     deliveries: list[Delivery] = Field(default_factory=list)
+    #: the data as written (units kept, overrides applied), for saving with results
+    _source_data: dict[str, Any] | None = PrivateAttr(default=None)
 
     @property
     def start_datetime(self) -> dt.datetime | None:

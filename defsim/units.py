@@ -110,8 +110,7 @@ def parse_time_point(value: object) -> float | dt.datetime:
         return parse_duration(value)
     except ValueError:
         raise ValueError(
-            f"expected a time after the start ({_DURATION_HINT}) or a date such as 2024-01-15,"
-            f" got {value!r}"
+            f"expected a time after the start ({_DURATION_HINT}) or a date such as 2024-01-15, got {value!r}"
         ) from None
 
 
@@ -126,7 +125,7 @@ def parse_time_of_day(value: object) -> float:
             h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
             if h < 24 and mi < 60 and s < 60:
                 return (h * 3600 + mi * 60 + s) / 86400.0
-    raise ValueError(f"expected a time of day such as \"02:00\", got {value!r}")
+    raise ValueError(f'expected a time of day such as "02:00", got {value!r}')
 
 
 def to_datetime(start: dt.datetime, days: float) -> dt.datetime:

@@ -26,7 +26,9 @@ class Arrivals:
         return len(self.time)
 
 
-def _targets(weights: dict[str, float] | None, sites: list[str], n: int, rng: np.random.Generator) -> np.ndarray:
+def _targets(
+    weights: dict[str, float] | None, sites: list[str], n: int, rng: np.random.Generator
+) -> np.ndarray:
     if weights is None:
         w = np.ones(len(sites))
     else:
@@ -83,8 +85,11 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
                 first += (r.at - (start_frac + first)) % 1.0
             until = min(offset(r.until, start, end), end)
             occ = np.arange(first, until, r.every) if first < until else np.zeros(0)
-            sizes = np.stack([_size(spec, len(occ), attack_rng) for spec in r.size.values()], axis=1) \
-                if len(occ) else np.zeros((0, len(r.size)), dtype=int)
+            sizes = (
+                np.stack([_size(spec, len(occ), attack_rng) for spec in r.size.values()], axis=1)
+                if len(occ)
+                else np.zeros((0, len(r.size)), dtype=int)
+            )
             tids = np.array([tindex[name] for name in r.size])
             per_occ = sizes.sum(axis=1)
             t = np.repeat(occ, per_occ)

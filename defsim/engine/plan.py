@@ -77,7 +77,7 @@ class Plan:
 
 
 def _matches(entry: str, threat: str, threat_class: str) -> bool:
-    return entry == threat or entry == threat_class
+    return entry in (threat, threat_class)
 
 
 def build(sc: Scenario) -> Plan:

@@ -117,7 +117,15 @@ class Simulation:
         d = ev._value
         site = self.sites[d.site]
         site.receive(d.slot, d.quantity)
-        self._delivered.append((self.env._now, self.plan.sites[d.site].name, self.plan.interceptors[d.itype], d.quantity, d.source))
+        self._delivered.append(
+            (
+                self.env._now,
+                self.plan.sites[d.site].name,
+                self.plan.interceptors[d.itype],
+                d.quantity,
+                d.source,
+            )
+        )
         if self.log is not None:
             self.log((self.env._now, DELIVERY, d.site, -1, -1, d.itype, d.quantity, -1))
 

@@ -96,10 +96,7 @@ class Site:
 
     def _holds_usable(self, tt: int) -> bool:
         """Whether the site holds any round it may fire at this threat (loaded or not)."""
-        for slot, _, keep in self.choices[tt]:
-            if self.ready[slot] + self.stock[slot] > keep:
-                return True
-        return False
+        return any(self.ready[slot] + self.stock[slot] > keep for slot, _, keep in self.choices[tt])
 
     # --- engagement -----------------------------------------------------------------------
 
