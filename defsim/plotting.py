@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .engine.site import ARRIVAL, KILL, LEAK
+from .engine.site import ARRIVAL, KILL, LEAK, LOST, PRODUCED
 
 if TYPE_CHECKING:
     from .results import RunResult
@@ -45,6 +45,77 @@ def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[floa
     return spans
 
 
+def sum_steps(series: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The sum of step functions (each level holds from its time on)."""
+    if not series:
+        return np.zeros(0), np.zeros(0)
+    t = np.unique(np.concatenate([s[0] for s in series]))
+    total = np.zeros(len(t))
+    for ts, lev in series:
+        idx = np.searchsorted(ts, t, side="right") - 1
+        total += np.where(idx >= 0, lev[np.clip(idx, 0, None)], 0)
+    return t, total
+
+
+def plot_deliveries(result: RunResult, path: str | Path | None = None) -> Figure | None:
+    """A timeline of deliveries (and losses) per route; None when nothing moved."""
+    plan = result.plan
+    start = plan.start
+    routes = result.record.routes
+    active = [k for k, r in enumerate(routes) if r["shipped"]]
+    if not active:
+        return None
+    fig = Figure(figsize=(10, 1.4 + 0.45 * len(active)), layout="constrained")
+    ax = fig.subplots()
+    by_route: dict[int, list[tuple[float, int]]] = {}
+    for t, k, q in result.record.deliveries:
+        by_route.setdefault(k, []).append((t, q))
+    lost: dict[int, list[tuple[float, int]]] = {}
+    ev = result.record.events
+    if ev is not None:
+        for row in ev[ev[:, 1] == LOST]:
+            lost.setdefault(int(row[8]), []).append((row[0], int(row[6])))
+    biggest = max([q for v in by_route.values() for _, q in v] + [1])
+    for y, k in enumerate(active):
+        r = routes[k]
+        color = f"C{plan.interceptors.index(r['interceptor'])}"
+        pts = by_route.get(k, [])
+        if pts:
+            ax.scatter(
+                _x([p[0] for p in pts], start),
+                [y] * len(pts),
+                s=[12 + 120 * p[1] / biggest for p in pts],
+                color=color,
+                alpha=0.8,
+                lw=0,
+            )
+        if lost.get(k):
+            ax.scatter(
+                _x([p[0] for p in lost[k]], start), [y] * len(lost[k]), marker="x", color=LEAK_COLOR, s=40
+            )
+    ax.set_yticks(range(len(active)))
+    ax.set_yticklabels(
+        [
+            f"{routes[k]['name']} ({routes[k]['interceptor']}): {routes[k]['delivered']}"
+            + (f", lost {routes[k]['lost']}" if routes[k]["lost"] else "")
+            for k in active
+        ],
+        fontsize=8,
+    )
+    ax.invert_yaxis()
+    ax.set_xlim(_x([0.0], start)[0], _x([plan.duration], start)[0])
+    ax.set_xlabel("date" if start is not None else "day")
+    ax.set_title(
+        f"{result.scenario.name} — deliveries by route (dot size: rounds; x: lost in transit)",
+        fontsize=10,
+        loc="left",
+    )
+    ax.grid(axis="x", alpha=0.3)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
+
+
 def big_raids(raids: list[tuple[float, int, str]], most: int = 6) -> list[tuple[float, int, str]]:
     """The raids worth marking: the largest few, and only those well above the typical size."""
     if not raids:
@@ -59,10 +130,11 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
     plan = result.plan
     start, end = plan.start, plan.duration
     st = result.stock
-    sites = plan.sites
+    summary = result.summary
+    holders = plan.network.holders
     events = result.record.events
     has_top = events is not None and len(events) > 0
-    n = len(sites) + (1 if has_top else 0)
+    n = len(holders) + (1 if has_top else 0)
     fig = Figure(figsize=(10, 1.2 + 2.0 * n), layout="constrained")
     axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
     fig.suptitle(f"{result.scenario.name} — interceptor stock (seed {result.seed})", fontsize=12)
@@ -88,23 +160,48 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
         )
         ax.legend(loc="upper right", fontsize=8, frameon=False)
 
-    for k, sp in enumerate(sites):
+    routes = result.record.routes
+    for k, h in enumerate(holders):
         ax = axes[k + (1 if has_top else 0)]
-        for itype in sp.types:
-            iname = plan.interceptors[itype]
-            t, lev = st.series(sp.name, iname)
+        for iname in st.types(h.name):
+            itype = plan.interceptors.index(iname)
+            t, lev = st.series(h.name, iname)
             xs, ys = _step_xy(t, lev, end)
             ax.step(_x(xs, start), ys, where="post", lw=1.6, label=iname, color=f"C{itype}")
-        t, total = st.holder_total(sp.name)
-        for a, b in _zero_spans(t, total, end):
+            inbound = [
+                st.series(r["name"], iname)
+                for r in routes
+                if r["to"] == h.name and r["interceptor"] == iname and r["shipped"]
+            ]
+            tt, pipe = sum_steps(inbound)
+            if len(pipe) and pipe.max() > 0:
+                xs, ys = _step_xy(tt, pipe, end)
+                ax.step(
+                    _x(xs, start),
+                    ys,
+                    where="post",
+                    lw=1.0,
+                    ls="--",
+                    color=f"C{itype}",
+                    label=f"{iname} in transit here",
+                )
+        if h.kind == "producer" and events is not None:
+            made = events[(events[:, 1] == PRODUCED) & (events[:, 2] == h.index)]
+            if len(made):
+                xs, ys = _step_xy(np.append(0.0, made[:, 0]), np.append(0, np.cumsum(made[:, 6])), end)
+                ax.step(_x(xs, start), ys, where="post", lw=1.2, color="#555", label="produced to date")
+        t, total = st.holder_total(h.name)
+        for a, b in _zero_spans(t, total, end) if h.kind != "producer" else []:
             ax.axvspan(_x([a], start)[0], _x([b], start)[0], color=EMPTY_COLOR, alpha=0.7, lw=0)
-        first = result.summary["sites"][sp.name]["first_stockout_day"]
-        title = sp.name
-        if first is not None:
+        entry = summary["sites"].get(h.name) or summary["stockpiles_and_producers"].get(h.name)
+        first = entry["first_stockout_day"]
+        title = h.name if h.kind == "site" else f"{h.name} ({h.kind})"
+        if first is not None and h.kind != "producer":
             when = result.date(first) or f"day {first:.1f}"
             title += f" — empty from {when}" + (" (shaded: no rounds)" if k == 0 else "")
-        ax.set_title(title, fontsize=9, loc="left", color=LEAK_COLOR if first is not None else "black")
-        dtimes = [d[0] for d in result.record.deliveries if d[1] == sp.name]
+        bad = first is not None and h.kind != "producer"
+        ax.set_title(title, fontsize=9, loc="left", color=LEAK_COLOR if bad else "black")
+        dtimes = [d[0] for d in result.record.deliveries if routes[d[1]]["to"] == h.name]
         if dtimes:
             ymax = max(1, ax.get_ylim()[1])
             ax.plot(
@@ -112,14 +209,14 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
                 np.full(len(dtimes), 0.02 * ymax),
                 "^",
                 color="#27ae60",
-                ms=6,
+                ms=5 if len(dtimes) < 60 else 3,
                 label="delivery",
                 clip_on=False,
                 zorder=5,
             )
         ax.set_ylabel("rounds")
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=3)
+        ax.legend(loc="upper right", fontsize=7, frameon=False, ncol=3)
 
     for t0, size, label in marks:
         for ax in axes:

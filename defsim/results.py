@@ -20,8 +20,19 @@ from .engine.plan import REASONS
 from .engine.site import EVENT_KINDS
 from .output import result_folder
 
-STOCK_COLUMNS = ("time_d", "date", "holder", "interceptor", "level", "ready")
-EVENT_COLUMNS = ("time_d", "date", "event", "site", "threat_id", "threat", "interceptor", "n", "reason")
+STOCK_COLUMNS = ("time_d", "date", "holder", "kind", "interceptor", "level", "ready")
+EVENT_COLUMNS = (
+    "time_d",
+    "date",
+    "event",
+    "holder",
+    "threat_id",
+    "threat",
+    "interceptor",
+    "n",
+    "reason",
+    "route",
+)
 
 
 def step_stats(t: np.ndarray, level: np.ndarray, end: float) -> tuple[float | None, float]:
@@ -42,7 +53,7 @@ class StockSeries:
         n0 = len(record.series)
         ids0 = np.arange(n0)
         rows = record.stock
-        ready0 = self._initial_ready(record)
+        ready0 = record.initial_ready
         self.time = np.concatenate([np.zeros(n0), rows[:, 0]])
         self.series_id = np.concatenate([ids0, rows[:, 1].astype(np.int64)])
         self.level = np.concatenate([record.initial, rows[:, 2].astype(np.int64)])
@@ -50,27 +61,26 @@ class StockSeries:
         self.keys = record.series
         self.end = record.plan.duration
 
-    @staticmethod
-    def _initial_ready(record: RunRecord) -> np.ndarray:
-        out = []
-        for sp in record.plan.sites:
-            for n0, cap in zip(sp.initial, sp.capacity, strict=True):
-                out.append(int(min(n0, cap)))
-        return np.array(out, dtype=np.int64)
-
     @property
     def holders(self) -> list[str]:
-        return list(dict.fromkeys(h for h, _ in self.keys))
+        """Holders (sites, stockpiles, producers) and routes (in transit), in output order."""
+        return list(dict.fromkeys(h for h, _, _ in self.keys))
+
+    def kind(self, holder: str) -> str:
+        return next(k for h, _, k in self.keys if h == holder)
+
+    def types(self, holder: str) -> list[str]:
+        return [i for h, i, _ in self.keys if h == holder]
 
     def series(self, holder: str, interceptor: str) -> tuple[np.ndarray, np.ndarray]:
-        """(times, levels) of one holder and type; the level holds from each time on."""
-        sid = self.keys.index((holder, interceptor))
+        """(times, levels) of one holder (or route in transit) and type; each level holds from its time on."""
+        sid = next(k for k, (h, i, _) in enumerate(self.keys) if h == holder and i == interceptor)
         m = self.series_id == sid
         return self.time[m], self.level[m]
 
     def holder_total(self, holder: str) -> tuple[np.ndarray, np.ndarray]:
         """(times, total level over all types) of one holder."""
-        sids = [i for i, (h, _) in enumerate(self.keys) if h == holder]
+        sids = [i for i, (h, _, _) in enumerate(self.keys) if h == holder]
         m = np.isin(self.series_id, sids)
         ids, lev, t = self.series_id[m], self.level[m], self.time[m]
         delta = np.empty_like(lev)
@@ -121,35 +131,62 @@ class RunResult:
         totals["leaked_by_reason"] = {
             reason: sum(v["leaked_by_reason"][reason] for v in threats.values()) for reason in REASONS
         }
-        sites: dict[str, Any] = {}
         st = self.stock
-        for sp in plan.sites:
+        received: dict[str, dict[str, int]] = {}
+        by_source: dict[str, dict[str, int]] = {}
+        for route in r.routes:
+            if route["delivered"]:
+                rec = received.setdefault(route["to"], {})
+                rec[route["name"]] = rec.get(route["name"], 0) + route["delivered"]
+                src = by_source.setdefault(route["source"], {})
+                src[route["interceptor"]] = src.get(route["interceptor"], 0) + route["delivered"]
+        sites: dict[str, Any] = {}
+        others: dict[str, Any] = {}
+        for h in plan.network.holders:
             by_type = {}
-            for itype in sp.types:
-                iname = plan.interceptors[itype]
-                t, lev = st.series(sp.name, iname)
+            for iname in st.types(h.name):
+                t, lev = st.series(h.name, iname)
                 first, empty = step_stats(t, lev, plan.duration)
-                by_type[iname] = {
-                    "shots": int(r.shots[sp.index, itype]),
+                entry = {
                     "final_stock": int(lev[-1]),
                     "first_stockout_day": first,
                     "first_stockout_date": self.date(first) if first is not None else None,
                     "days_empty": round(empty, 6),
                 }
-            t, total = st.holder_total(sp.name)
+                if h.kind == "site":
+                    entry = {"shots": int(r.shots[h.index, plan.interceptors.index(iname)]), **entry}
+                by_type[iname] = entry
+            t, total = st.holder_total(h.name)
             first, empty = step_stats(t, total, plan.duration)
-            sites[sp.name] = {
-                "shots": int(r.shots[sp.index].sum()),
+            if h.kind == "producer":  # output ships as it is made: "empty" would say nothing
+                first, empty = None, 0.0
+                for v in by_type.values():
+                    v.update(first_stockout_day=None, first_stockout_date=None, days_empty=0.0)
+            entry = {
                 "final_stock": int(total[-1]),
                 "first_stockout_day": first,
                 "first_stockout_date": self.date(first) if first is not None else None,
                 "days_empty": round(empty, 6),
+                "received_by_route": received.get(h.name, {}),
                 "by_interceptor": by_type,
             }
-        deliveries: dict[str, dict[str, int]] = {}
-        for _, _, iname, qty, source in r.deliveries:
-            d = deliveries.setdefault(source, {})
-            d[iname] = d.get(iname, 0) + qty
+            if h.kind == "site":
+                sites[h.name] = {"shots": int(r.shots[h.index].sum()), **entry}
+            else:
+                if h.kind == "producer":
+                    entry = {"produced": r.produced.get(h.name, 0), **entry}
+                others[h.name] = {"kind": h.kind, **entry}
+        routes = {route["name"]: {k: v for k, v in route.items() if k != "name"} for route in r.routes}
+        attacker = None
+        if plan.attacker:
+            attacker = {
+                plan.threats[tt]: {
+                    "planned": int(r.planned[tt]),
+                    "launched": int(r.arrived[tt]),
+                    "not_launched_for_lack_of_stock": int(r.planned[tt] - r.arrived[tt]),
+                }
+                for tt in sorted(plan.attacker)
+            }
         spent = float((r.shots.sum(axis=0) * plan.interceptor_cost).sum())
         defeated = float((r.killed * plan.threat_cost).sum())
         return {
@@ -161,7 +198,10 @@ class RunResult:
             "totals": totals,
             "threats": threats,
             "sites": sites,
-            "deliveries_by_source": deliveries,
+            "stockpiles_and_producers": others,
+            "routes": routes,
+            "deliveries_by_source": by_source,
+            "attacker": attacker,
             "cost": {
                 "interceptor_cost_spent": spent,
                 "threat_cost_defeated": defeated,
@@ -176,7 +216,7 @@ class RunResult:
         st = self.stock
         keys = st.keys
         return [
-            (t, self.date(t), keys[i][0], keys[i][1], lev, rdy)
+            (t, self.date(t), keys[i][0], keys[i][2], keys[i][1], lev, rdy)
             for t, i, lev, rdy in zip(
                 st.time.tolist(), st.series_id.tolist(), st.level.tolist(), st.ready.tolist(), strict=True
             )
@@ -187,20 +227,22 @@ class RunResult:
         if ev is None:
             return []
         plan = self.plan
-        sites, threats, ints = plan.site_names, plan.threats, plan.interceptors
+        holders, threats, ints = plan.holder_names, plan.threats, plan.interceptors
+        routes = [r["name"] for r in self.record.routes]
         out = []
-        for t, kind, s, tid, tt, it, n, reason in ev.tolist():
+        for t, kind, h, tid, tt, it, n, reason, route in ev.tolist():
             out.append(
                 (
                     t,
                     self.date(t),
                     EVENT_KINDS[int(kind)],
-                    sites[int(s)],
+                    holders[int(h)] if h >= 0 else "outside",
                     int(tid) if tid >= 0 else "",
                     threats[int(tt)] if tt >= 0 else "",
                     ints[int(it)] if it >= 0 else "",
                     int(n),
                     REASONS[int(reason)] if reason >= 0 else "",
+                    routes[int(route)] if route >= 0 else "",
                 )
             )
         return out
@@ -229,7 +271,10 @@ class RunResult:
             _write_csv(tmp / "events.csv", EVENT_COLUMNS, self.event_rows(), self.plan.start is not None)
             (tmp / "scenario.yaml").write_text(scenario_yaml(self.scenario))
             if plot:
+                from .plotting import plot_deliveries
+
                 self.plot(tmp / "stock.png")
+                plot_deliveries(self, tmp / "deliveries.png")
         return Path(folder)
 
 

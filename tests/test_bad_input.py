@@ -207,3 +207,138 @@ def test_existing_output_is_not_overwritten_without_force(tmp_path):
     r = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--force", "--quiet"])
     assert r.exit_code == 0, r.output
     assert not (out / "notes.txt").exists() and (out / "summary.json").exists()
+
+
+NETWORK = """\
+name: network bad input test
+provenance: notional, test
+start: 2024-01-01
+duration: 30d
+interceptors:
+  I: {pk: 0.7}
+threats:
+  T: {class: drone}
+sites:
+  S: {interceptors: [I], stock: {I: 5}, fire_channels: 1, engagement_time: 5m}
+stockpiles:
+  depot:
+    stock: {I: 10}
+    capacity: {I: 50}
+  ally: {}
+producers:
+  factory: {interceptor: I, rate: 30/yr, to: ally, lead_time: 10d}
+transfers:
+  - {name: aid, from: ally, to: depot, interceptor: I, backfill: factory -> ally}
+  - {name: feed, from: depot, to: S, interceptor: I, rate: 1/d, floor: 2}
+route_events:
+  - {at: 2024-01-10, route: aid, action: pause}
+attacks:
+  - stream: {rate: 2/d, threats: T}
+"""
+
+
+def _net(old: str, new: str) -> str:
+    assert old in NETWORK, old
+    return NETWORK.replace(old, new, 1)
+
+
+NETWORK_CASES = [
+    (
+        "transfer from unknown holder",
+        _net("from: depot, to: S", "from: depto, to: S"),
+        "unknown holder (or 'outside') 'depto'",
+        20,
+    ),
+    (
+        "transfer to unknown holder",
+        _net("from: depot, to: S,", "from: depot, to: Q,"),
+        "unknown holder 'Q'",
+        20,
+    ),
+    (
+        "producer ships to unknown holder",
+        _net("to: ally, lead_time", "to: allly, lead_time"),
+        "did you mean 'ally'",
+        17,
+    ),
+    (
+        "backfill loop",
+        _net(
+            "interceptor: I, backfill: factory -> ally}",
+            "interceptor: I, backfill: back}\n"
+            "  - {name: back, from: depot, to: ally, interceptor: I, backfill: aid}",
+        ),
+        "loop that would ship forever",
+        19,
+    ),
+    (
+        "floor above capacity",
+        _net("rate: 1/d, floor: 2", "rate: 1/d, floor: 60"),
+        "above 'depot''s capacity 50",
+        20,
+    ),
+    ("route event before start", _net("at: 2024-01-10", "at: 2023-12-10"), "before the scenario start", 22),
+    ("route event on unknown route", _net("route: aid", "route: aide"), "unknown route 'aide'", 22),
+    (
+        "producer rate and ramp",
+        _net("rate: 30/yr, to", "rate: 30/yr, ramp: [{at: 0d, rate: 1/d}], to"),
+        "exactly one of rate: or ramp:",
+        17,
+    ),
+    ("transfer of no kind", _net("rate: 1/d, floor: 2", "floor: 2"), "a transfer is one of", 20),
+    ("stock above capacity", _net("stock: {I: 10}", "stock: {I: 80}"), "above the capacity 50", 13),
+    ("holder name clash", _net("  ally: {}", "  S: {}"), "already used by another holder", 15),
+    (
+        "backfill from the wrong holder",
+        _net("{name: aid, from: ally", "{name: aid, from: depot"),
+        "releases from the holder",
+        19,
+    ),
+    (
+        "resupply from unknown stockpile",
+        _net(
+            "engagement_time: 5m}",
+            "engagement_time: 5m, resupply: [{interceptor: I, policy: base_stock, level: 5, from: nowhere}]}",
+        ),
+        "unknown stockpile (or 'outside') 'nowhere'",
+        10,
+    ),
+    (
+        "loss probability above 1",
+        _net("rate: 1/d, floor: 2", "rate: 1/d, floor: 2, loss: 1.2"),
+        "transfers.1.loss",
+        20,
+    ),
+    (
+        "reorder point above level",
+        _net(
+            "engagement_time: 5m}",
+            "engagement_time: 5m, "
+            "resupply: [{interceptor: I, policy: reorder_point, level: 5, reorder_at: 9}]}",
+        ),
+        "reorder_at (s) must be below level (S)",
+        10,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text, needle, line", [c[1:] for c in NETWORK_CASES], ids=[c[0] for c in NETWORK_CASES]
+)
+def test_bad_network_is_reported_clearly(tmp_path, text, needle, line):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    out = tmp_path / "results"
+    r = CliRunner().invoke(main, ["run", str(path), "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert needle in r.output, r.output
+    assert f"scenario.yaml:{line}:" in r.output, r.output
+    assert not out.exists()
+
+
+def test_network_base_is_valid(tmp_path):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(NETWORK)
+    r = CliRunner().invoke(main, ["validate", str(path)])
+    assert r.exit_code == 0, r.output

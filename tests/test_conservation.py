@@ -1,4 +1,8 @@
-"""Conservation: at every instant, initial stock + delivered = fired + held, per site and type."""
+"""Conservation of rounds, per holder and over the whole network, at every instant.
+
+Per site and type: initial + delivered = fired + held. Over the network:
+initial + produced + delivered from outside = held + in transit + fired + lost.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +10,90 @@ import numpy as np
 import pytest
 
 import defsim
-from defsim.engine.site import DELIVERY, SHOT
-from tests.conftest import ROOT
+from defsim.engine.site import DELIVERY, LOST, PRODUCED, SHIPPED, SHOT
+from defsim.results import RunResult
+from tests.conftest import ROOT, run_data
+from tests.network_cases import busy_network
 
 
-@pytest.mark.parametrize("name", ["textbook", "nightly_raids", "multi_site"])
-def test_stock_changes_are_exactly_deliveries_minus_shots(name):
-    result = defsim.run(defsim.load(ROOT / "scenarios" / f"{name}.yaml"), seed=2)
+def expected_flows(result: RunResult, sid: int) -> np.ndarray:
+    """The change each event makes to series ``sid``, in the order the events happened."""
     rec = result.record
     ev = rec.events
     assert ev is not None
-    site_of = {}
-    for sid, (holder, itype) in enumerate(rec.series):
-        s_idx = rec.plan.site_names.index(holder)
-        site_of[(s_idx, rec.plan.interceptors.index(itype))] = sid
+    holder, iname, kind = rec.series[sid]
+    it = rec.plan.interceptors.index(iname)
+    if kind == "transit":
+        r = [x["name"] for x in rec.routes].index(holder)
+        mine = ev[(ev[:, 8] == r) & np.isin(ev[:, 1], [SHIPPED, DELIVERY, LOST])]
+        return np.where(mine[:, 1] == SHIPPED, mine[:, 6], -mine[:, 6])
+    h = rec.plan.holder_names.index(holder)
+    mine = ev[(ev[:, 2] == h) & (ev[:, 5] == it) & np.isin(ev[:, 1], [SHOT, SHIPPED, DELIVERY, PRODUCED])]
+    return np.where(np.isin(mine[:, 1], [SHOT, SHIPPED]), -mine[:, 6], mine[:, 6])
+
+
+def check_series(result: RunResult) -> int:
+    rec = result.record
     checked = 0
     for sid in range(len(rec.series)):
-        s_idx, itype = next(k for k, v in site_of.items() if v == sid)
         rows = rec.stock[rec.stock[:, 1] == sid]
         level = np.concatenate([[rec.initial[sid]], rows[:, 2]])
-        ready = rows[:, 3]
-        assert (level >= 0).all() and (ready >= 0).all() and (ready <= rows[:, 2]).all()
+        assert (level >= 0).all(), rec.series[sid]
+        assert (rows[:, 3] >= 0).all() and (rows[:, 3] <= rows[:, 2]).all()
         changes = np.diff(level)
-        changes = changes[changes != 0]  # reload rows move rounds onto launchers: level unchanged
-        mine = ev[(ev[:, 2] == s_idx) & (ev[:, 5] == itype) & np.isin(ev[:, 1], [SHOT, DELIVERY])]
-        flows = np.where(mine[:, 1] == SHOT, -mine[:, 6], mine[:, 6])
-        # the same flows in the same order: every change of stock is a shot or a delivery
-        assert changes.tolist() == flows.tolist()
-        # initial + delivered - fired = held, after every change
-        held_after = rec.initial[sid] + np.cumsum(flows)
-        assert held_after.tolist() == level[1:][np.diff(level) != 0].tolist()
-        delivered = mine[mine[:, 1] == DELIVERY, 6].sum()
-        fired = mine[mine[:, 1] == SHOT, 6].sum()
-        assert rec.initial[sid] + delivered == fired + level[-1]
-        assert fired == rec.shots[s_idx, itype]
+        changed = changes != 0  # reloads move rounds onto launchers: level unchanged
+        flows = expected_flows(result, sid)
+        # every change of stock is a shot, shipment, delivery or production, in order
+        assert changes[changed].tolist() == flows.tolist(), rec.series[sid]
+        assert (rec.initial[sid] + np.cumsum(flows)).tolist() == level[1:][changed].tolist()
         checked += len(flows)
-    assert checked > 50
+    return checked
+
+
+def check_network_balance(result: RunResult) -> None:
+    """initial + produced + from outside == held + in transit + fired + lost, after every event time."""
+    rec = result.record
+    ev = rec.events
+    assert ev is not None
+    st = result.stock
+    times = np.unique(ev[:, 0])
+    held = np.zeros(len(times))
+    for sid in range(len(rec.series)):
+        m = st.series_id == sid
+        t, lev = st.time[m], st.level[m]
+        idx = np.searchsorted(t, times, side="right") - 1
+        held += lev[idx]
+    order = np.searchsorted(times, ev[:, 0])
+
+    def cum(mask: np.ndarray) -> np.ndarray:
+        return np.cumsum(np.bincount(order[mask], weights=ev[mask, 6], minlength=len(times)))
+
+    produced = cum(ev[:, 1] == PRODUCED)
+    outside = cum((ev[:, 1] == SHIPPED) & (ev[:, 2] < 0))
+    fired = cum(ev[:, 1] == SHOT)
+    lost = cum(ev[:, 1] == LOST)
+    initial = rec.initial.sum()
+    assert np.array_equal(initial + produced + outside, held + fired + lost)
+
+
+SHIPPED_SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED_SCENARIOS, ids=lambda p: p.stem)
+def test_shipped_scenarios_conserve_rounds(path):
+    result = defsim.run(defsim.load(path), seed=2)
+    assert check_series(result) > 50
+    check_network_balance(result)
+
+
+def test_busy_network_conserves_rounds():
+    """Losses, delays, pauses, backfill, allocation, cross-levelling, reorder policies at once."""
+    result = run_data(busy_network(), seed=9)
+    routes = {r["name"]: r for r in result.record.routes}
+    assert sum(r["lost"] for r in routes.values()) > 0
+    assert sum(r["in_transit_at_end"] for r in routes.values()) >= 0
+    assert check_series(result) > 200
+    check_network_balance(result)
 
 
 def test_every_threat_is_accounted_for():

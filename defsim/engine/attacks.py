@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..schema import Attack, RaidSize
+from .network import apply_attacker_caps
 from .plan import Plan, offset
 
 
@@ -21,6 +22,8 @@ class Arrivals:
     threat: np.ndarray  # threat type index
     site: np.ndarray  # site index
     raids: list[tuple[float, int, str]]  # (time, size, label) of each wave and raid occurrence
+    planned: np.ndarray  # per threat type: drawn by the attacks
+    launched: np.ndarray  # per threat type: launched, within the attacker's stock
 
     def __len__(self) -> int:
         return len(self.time)
@@ -111,11 +114,16 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
             else:
                 tt = np.array([tindex[x] for x in names])[attack_rng.choice(len(names), n, p=w / w.sum())]
             add(t, tt, s.targets)
-    if times:
-        t_all = np.concatenate(times)
-        order = np.argsort(t_all, kind="stable")
-        return Arrivals(
-            t_all[order], np.concatenate(types)[order], np.concatenate(where)[order], sorted(raids)
-        )
-    empty = np.zeros(0)
-    return Arrivals(empty, empty.astype(np.int32), empty.astype(np.int32), [])
+    planned = np.zeros(len(plan.threats), dtype=np.int64)
+    if not times:
+        empty = np.zeros(0)
+        return Arrivals(empty, empty.astype(np.int32), empty.astype(np.int32), [], planned, planned.copy())
+    t_all = np.concatenate(times)
+    order = np.argsort(t_all, kind="stable")
+    t_all, tt_all, s_all = t_all[order], np.concatenate(types)[order], np.concatenate(where)[order]
+    planned = np.bincount(tt_all, minlength=len(plan.threats))
+    if plan.attacker:
+        keep = apply_attacker_caps(t_all, tt_all, plan.attacker)
+        t_all, tt_all, s_all = t_all[keep], tt_all[keep], s_all[keep]
+    launched = np.bincount(tt_all, minlength=len(plan.threats))
+    return Arrivals(t_all, tt_all, s_all, sorted(raids), planned, launched)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..schema import Scenario
+
+if TYPE_CHECKING:
+    from .network import NetworkPlan
 
 REASONS = ("no_stock", "saturated", "not_engaged", "missed")
 
@@ -48,16 +52,6 @@ class SitePlan:
 
 
 @dataclass
-class DeliveryPlan:
-    time: float
-    site: int
-    slot: int  # position of the type in the site's ``types``
-    itype: int
-    quantity: int
-    source: str
-
-
-@dataclass
 class Plan:
     scenario: Scenario
     duration: float
@@ -69,11 +63,16 @@ class Plan:
     threat_cost: np.ndarray
     time_to_impact: np.ndarray
     sites: list[SitePlan]
-    deliveries: list[DeliveryPlan] = field(default_factory=list)
+    network: NetworkPlan
+    attacker: dict[int, tuple[int, float]] = field(default_factory=dict)
 
     @property
     def site_names(self) -> list[str]:
         return [s.name for s in self.sites]
+
+    @property
+    def holder_names(self) -> list[str]:
+        return [h.name for h in self.network.holders]
 
 
 def _matches(entry: str, threat: str, threat_class: str) -> bool:
@@ -81,6 +80,8 @@ def _matches(entry: str, threat: str, threat_class: str) -> bool:
 
 
 def build(sc: Scenario) -> Plan:
+    from .network import attacker_caps, build_network
+
     start = sc.start_datetime
     inames = list(sc.interceptors)
     tnames = list(sc.threats)
@@ -151,20 +152,6 @@ def build(sc: Scenario) -> Plan:
                 choices=choices,
             )
         )
-    snames = list(sc.sites)
-    deliveries: list[DeliveryPlan] = []
-    for d in sc.deliveries:
-        t0 = offset(d.at, start, 0.0)
-        until = min(offset(d.until, start, sc.duration), sc.duration)
-        s_idx = snames.index(d.to)
-        slot = sc.sites[d.to].interceptors.index(d.interceptor)
-        t = t0
-        while t < sc.duration and t <= until:
-            deliveries.append(DeliveryPlan(t, s_idx, slot, inames.index(d.interceptor), d.quantity, d.source))
-            if not d.every:
-                break
-            t += d.every
-    deliveries.sort(key=lambda d: d.time)
     return Plan(
         scenario=sc,
         duration=sc.duration,
@@ -176,5 +163,6 @@ def build(sc: Scenario) -> Plan:
         threat_cost=np.array([t.unit_cost for t in sc.threats.values()]),
         time_to_impact=np.array([t.time_to_impact for t in sc.threats.values()]),
         sites=sites,
-        deliveries=deliveries,
+        network=build_network(sc, inames, tnames, start),
+        attacker=attacker_caps(sc, tnames),
     )

@@ -1,4 +1,4 @@
-"""One run: wire sites, arrivals and deliveries into a SimPy environment, run, collect.
+"""One run: wire sites, the supply network and arrivals into a SimPy environment, run, collect.
 
 Phases as in desmod: the plan (built from the scenario) is wired into live objects, the
 environment runs to the scenario's end, and the raw records are collected into a
@@ -16,7 +16,10 @@ from simpy.events import Timeout
 from . import streams
 from .attacks import Arrivals, generate
 from .plan import REASONS, Plan
-from .site import ARRIVAL, DELIVERY, Site
+from .site import ARRIVAL, Site
+from .supply import Network, Route, Store
+
+EVENT_FIELDS = 9  # time, kind, holder, threat id, threat type, interceptor, n, reason, route
 
 
 @dataclass
@@ -26,18 +29,22 @@ class RunRecord:
     plan: Plan
     seed: int
     replication: int
-    series: list[tuple[str, str]]  # (holder, interceptor type) per series id
+    series: list[tuple[str, str, str]]  # (holder, interceptor type, kind) per series id
     initial: np.ndarray  # level per series at time 0
+    initial_ready: np.ndarray  # ready rounds per series at time 0
     stock: np.ndarray  # rows (time, series id, level, ready), time-ordered
-    events: np.ndarray | None  # rows (time, kind, site, threat id, threat type, interceptor, n, reason)
+    events: np.ndarray | None  # rows of EVENT_FIELDS
     arrivals: int
+    planned: np.ndarray  # per threat type, before the attacker's stock capped raids
     arrived: np.ndarray  # per threat type
     engaged: np.ndarray
     killed: np.ndarray
     leaked: np.ndarray  # (reason, threat type)
     shots: np.ndarray  # (site, interceptor type)
     raids: list[tuple[float, int, str]]
-    deliveries: list[tuple[float, str, str, int, str]]  # (time, site, type, qty, source)
+    deliveries: list[tuple[float, int, int]]  # (time, route, quantity) of every delivery
+    routes: list[dict]  # per route: name, kind, from, to, interceptor, shipped, delivered, lost, short, ...
+    produced: dict[str, int]
 
 
 class Simulation:
@@ -48,8 +55,10 @@ class Simulation:
         root = streams.replication_seed(seed, replication)
         self.env = simpy.Environment()
         self.engagement_rng = streams.generator(root, "engagement")
+        self.supply_rng = streams.generator(root, "supply")
         self.shot_u = streams.uniform_buffer(streams.generator(root, "shots"))
         self.assess_u = streams.uniform_buffer(streams.generator(root, "assessment"))
+        self._supply_u = streams.uniform_buffer(streams.generator(root, "supply", 1))
         self.arrivals: Arrivals = generate(
             plan, streams.generator(root, "attacks"), streams.generator(root, "targets")
         )
@@ -63,18 +72,44 @@ class Simulation:
         self.stock_append = self._stock.append
         self._events: list[tuple] | None = [] if record_events else None
         self.log = self._events.append if self._events is not None else None
-        self.series: list[tuple[str, str]] = []
-        self.sites: list[Site] = []
+        self.delivered: list[tuple[float, int, int]] = []
+        self.produced: dict[int, int] = {}
+        net = plan.network
+        self.pipeline: list[dict[int, int]] = [{} for _ in net.holders]
+        self.on_receive: dict[int, list] = {}
+        self.series: list[tuple[str, str, str]] = []
         initial: list[int] = []
-        for sp in plan.sites:
-            ids = []
-            for itype, n0 in zip(sp.types, sp.initial, strict=True):
-                ids.append(len(self.series))
-                self.series.append((sp.name, plan.interceptors[itype]))
-                initial.append(n0)
-            self.sites.append(Site(self, sp, ids))
+        initial_ready: list[int] = []
+        self.sites: list[Site] = []
+        self.holders: list[Site | Store] = []
+        for h in net.holders:
+            ids = {}
+            for it in h.types:
+                ids[it] = len(self.series)
+                self.series.append((h.name, plan.interceptors[it], h.kind))
+                initial.append(h.initial.get(it, 0))
+            if h.kind == "site":
+                sp = plan.sites[h.index]
+                site = Site(self, sp, [ids[it] for it in sp.types])
+                self.sites.append(site)
+                self.holders.append(site)
+                initial_ready.extend(site.ready)
+            else:
+                self.holders.append(Store(self, h.index, h.initial, h.capacity, ids))
+                initial_ready.extend(h.initial.get(it, 0) for it in h.types)
+        self.routes: list[Route] = []
+        for r in net.routes:
+            self.routes.append(Route(self, r, len(self.series)))
+            self.series.append((r.name, plan.interceptors[r.itype], "transit"))
+            initial.append(0)
+            initial_ready.append(0)
         self.initial = np.array(initial, dtype=np.int64)
-        self._delivered: list[tuple[float, str, str, int, str]] = []
+        self.initial_ready = np.array(initial_ready, dtype=np.int64)
+        self.network = Network(self)
+
+    def supply_u_draw(self) -> float:
+        u = self._supply_u
+        return u.pop() if u else u.refill()
 
     # --- arrivals: one pending timeout at a time, ties handled in one callback -----------
 
@@ -98,7 +133,7 @@ class Simulation:
             s = where[i]
             arrived[tt] += 1
             if log is not None:
-                log((t, ARRIVAL, s, i, tt, -1, 1, -1))
+                log((t, ARRIVAL, s, i, tt, -1, 1, -1, -1))
             sites[s].arrive(i, tt)
             i += 1
             if i >= n or times[i] != t:
@@ -107,61 +142,63 @@ class Simulation:
         if i < n:
             Timeout(self.env, times[i] - self.env._now).callbacks.append(self._arrive)
 
-    # --- deliveries -----------------------------------------------------------------------
-
-    def _start_deliveries(self) -> None:
-        for d in self.plan.deliveries:
-            Timeout(self.env, d.time, d).callbacks.append(self._deliver)
-
-    def _deliver(self, ev: Timeout) -> None:
-        d = ev._value
-        site = self.sites[d.site]
-        site.receive(d.slot, d.quantity)
-        self._delivered.append(
-            (
-                self.env._now,
-                self.plan.sites[d.site].name,
-                self.plan.interceptors[d.itype],
-                d.quantity,
-                d.source,
-            )
-        )
-        if self.log is not None:
-            self.log((self.env._now, DELIVERY, d.site, -1, -1, d.itype, d.quantity, -1))
-
     # --- run and collect ------------------------------------------------------------------
 
     def run(self) -> RunRecord:
-        self._start_deliveries()
         self._start_arrivals()
         self.env.run(until=self.plan.duration)
         return self.collect()
 
     def collect(self) -> RunRecord:
+        plan = self.plan
         stock = np.array(self._stock, dtype=np.float64).reshape(-1, 4)
         events = None
         if self._events is not None:
-            events = np.array(self._events, dtype=np.float64).reshape(-1, 8)
-        shots = np.zeros((len(self.sites), len(self.plan.interceptors)), dtype=np.int64)
+            events = np.array(self._events, dtype=np.float64).reshape(-1, EVENT_FIELDS)
+        shots = np.zeros((len(self.sites), len(plan.interceptors)), dtype=np.int64)
         for s in self.sites:
             for slot, itype in enumerate(s.itype):
                 shots[s.index, itype] += s.shots_fired[slot]
+        names = plan.holder_names
+        routes = []
+        for r in self.routes:
+            p = r.plan
+            routes.append(
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "source": p.source,
+                    "from": "outside" if p.src < 0 else names[p.src],
+                    "to": names[p.dst],
+                    "interceptor": plan.interceptors[p.itype],
+                    "shipped": r.shipped,
+                    "delivered": r.delivered,
+                    "lost": r.lost,
+                    "in_transit_at_end": r.transit_level,
+                    "not_shipped": r.short + r.pending + r.owed,
+                    "state_at_end": r.state,
+                }
+            )
         return RunRecord(
-            plan=self.plan,
+            plan=plan,
             seed=self.seed,
             replication=self.replication,
             series=self.series,
             initial=self.initial,
+            initial_ready=self.initial_ready,
             stock=stock,
             events=events,
             arrivals=len(self.arrivals),
+            planned=self.arrivals.planned,
             arrived=np.array(self.arrived),
             engaged=np.array(self.engaged),
             killed=np.array(self.killed),
             leaked=np.array(self.leaked),
             shots=shots,
             raids=self.arrivals.raids,
-            deliveries=self._delivered,
+            deliveries=self.delivered,
+            routes=routes,
+            produced={names[h]: n for h, n in self.produced.items()},
         )
 
 

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from .simulation import Simulation
 
 # event-log codes
-ARRIVAL, SHOT, KILL, LEAK, DELIVERY, RELOAD = range(6)
-EVENT_KINDS = ("arrival", "shot", "kill", "leak", "delivery", "reload")
+ARRIVAL, SHOT, KILL, LEAK, DELIVERY, RELOAD, PRODUCED, SHIPPED, LOST = range(9)
+EVENT_KINDS = ("arrival", "shot", "kill", "leak", "delivery", "reload", "produced", "shipped", "lost")
 NO_STOCK, SATURATED, NOT_ENGAGED, MISSED = range(4)
 
 # waiting-entry states
@@ -53,6 +53,10 @@ class Site:
         levels = max((r for r in plan.rank if r is not None), default=0) + 1
         self.waiting: list[deque[list[int]]] = [deque() for _ in range(levels)]
         self.n_waiting = 0
+        self.slot_of = {it: k for k, it in enumerate(plan.types)}
+        self.shot_hooks: list[list] = [[] for _ in plan.types]
+        self.has_shot_hooks = False
+        self.demand_hooks: list = []
         self.hold = duration_buffer(sim.engagement_rng, **plan.engagement)  # type: ignore[arg-type]
         self.shots_fired = [0] * len(plan.types)
         self.leaks = [0, 0, 0, 0]
@@ -66,9 +70,12 @@ class Site:
 
     def arrive(self, tid: int, tt: int) -> None:
         rank = self.rank[tt]
-        if rank is None:
+        if rank is None or not self.choices[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
+        if self.demand_hooks:
+            for hook in self.demand_hooks:
+                hook(self.shots)
         if self.free:
             c = self._pick(tt)
             if c is not None:
@@ -115,9 +122,12 @@ class Site:
         now = self.env._now
         sim.stock_append((now, self.series[slot], ready[slot] + self.stock[slot], ready[slot]))
         if sim.log is not None:
-            sim.log((now, SHOT, self.index, tid, tt, self.itype[slot], n, -1))
+            sim.log((now, SHOT, self.index, tid, tt, self.itype[slot], n, -1, -1))
         if not self.reloading[slot] and self.stock[slot] and ready[slot] < self.cap[slot]:
             self._start_reload(slot)
+        if self.has_shot_hooks:
+            for hook in self.shot_hooks[slot]:
+                hook(n)
         u = sim.shot_u
         x = u.pop() if u else u.refill()
         killed = x < p if n == 1 else x < 1.0 - (1.0 - p) ** n
@@ -138,7 +148,7 @@ class Site:
             sim.killed[tt] += 1
             self.kills += 1
             if sim.log is not None:
-                sim.log((self.env._now, KILL, self.index, tid, tt, -1, 1, -1))
+                sim.log((self.env._now, KILL, self.index, tid, tt, -1, 1, -1, -1))
         if left > 0:
             # look, then maybe shoot again
             if dead:
@@ -203,7 +213,7 @@ class Site:
         sim.leaked[reason][tt] += 1
         self.leaks[reason] += 1
         if sim.log is not None:
-            sim.log((self.env._now, LEAK, self.index, tid, tt, -1, 1, reason))
+            sim.log((self.env._now, LEAK, self.index, tid, tt, -1, 1, reason, -1))
 
     # --- reloads and deliveries -----------------------------------------------------------
 
@@ -220,7 +230,7 @@ class Site:
             self.stock[slot] -= n
             self._record(slot)
             if self.sim.log is not None:
-                self.sim.log((self.env._now, RELOAD, self.index, -1, -1, self.itype[slot], n, -1))
+                self.sim.log((self.env._now, RELOAD, self.index, -1, -1, self.itype[slot], n, -1, -1))
         if self.stock[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
@@ -237,6 +247,36 @@ class Site:
             self._start_reload(slot)
         if self.n_waiting and self.free:
             self._serve()
+
+    # --- the holder interface the supply network uses -------------------------------------
+
+    def level(self, it: int) -> int:
+        slot = self.slot_of[it]
+        return self.ready[slot] + self.stock[slot]
+
+    def room(self, it: int) -> float:
+        return float("inf")
+
+    def fired_of(self, it: int) -> int:
+        return self.shots_fired[self.slot_of[it]]
+
+    def put(self, it: int, n: int) -> None:
+        self.receive(self.slot_of[it], n)
+
+    def take(self, it: int, n: int) -> None:
+        """Rounds leave the site (cross-levelling): from the magazine first, then launchers."""
+        slot = self.slot_of[it]
+        from_stock = min(n, self.stock[slot])
+        self.stock[slot] -= from_stock
+        self.ready[slot] -= n - from_stock
+        self._record(slot)
+
+    def add_shot_hook(self, slot: int, hook) -> None:  # type: ignore[no-untyped-def]
+        self.shot_hooks[slot].append(hook)
+        self.has_shot_hooks = True
+
+    def add_demand_hook(self, hook) -> None:  # type: ignore[no-untyped-def]
+        self.demand_hooks.append(hook)
 
     def _record(self, slot: int) -> None:
         self.sim.stock_append(
