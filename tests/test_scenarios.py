@@ -40,3 +40,26 @@ def test_shipped_scenario_runs_to_a_results_folder(path, tmp_path):
     # the saved scenario runs again to the same summary
     again = defsim.run(defsim.load(out / "scenario.yaml"), seed=summary["seed"])
     assert again.summary["totals"] == summary["totals"]
+
+
+def test_backfill_what_if_from_readme(tmp_path):
+    """The README's what-if: cutting the backfill route changes what the front receives."""
+    runs = {}
+    for label, extra in (("with", []), ("cut", ["--set", "transfers.0.enabled=false"])):
+        out = tmp_path / label
+        r = CliRunner().invoke(
+            main, ["run", str(ROOT / "scenarios" / "backfill.yaml"), "--out", str(out), *extra]
+        )
+        assert r.exit_code == 0, r.output
+        assert (out / "deliveries.png").exists()
+        runs[label] = json.loads((out / "summary.json").read_text())
+    with_, cut = runs["with"], runs["cut"]
+    assert with_["routes"]["backfill"]["delivered"] > 0
+    assert cut["routes"]["backfill"]["delivered"] == 0
+    assert cut["routes"]["backfill"]["state_at_end"] == "cancelled"
+    # the same raids (common random numbers), more rounds at the front, more threats stopped
+    assert with_["totals"]["arrived"] == cut["totals"]["arrived"]
+    assert with_["sites"]["Capital"]["shots"] >= cut["sites"]["Capital"]["shots"]
+    assert with_["threats"]["ballistic missile"]["killed"] > cut["threats"]["ballistic missile"]["killed"]
+    holders = with_["stockpiles_and_producers"]
+    assert holders["Licensee"]["produced"] > 0 and holders["Licensor depot"]["kind"] == "stockpile"
