@@ -8,11 +8,11 @@
 Every number in a shipped scenario is notional.
 """
 
-from .api import load, run
+from .api import compare, load, run, sweep
 from .results import RunResult
 from .scenario import ScenarioError
 from .schema import Scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "__version__", "load", "run"]
+__all__ = ["RunResult", "Scenario", "ScenarioError", "__version__", "compare", "load", "run", "sweep"]

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, api
+from .ensemble import Z95
 from .output import OutputExistsError
 from .scenario import ScenarioError
 from .schema import json_schema
@@ -35,9 +36,9 @@ def _load(path: str, overrides: tuple[str, ...]) -> Any:
         raise UserError(exc.format()) from None
 
 
-def _default_out(scenario_path: str) -> Path:
+def _default_out(scenario_path: str, suffix: str = "") -> Path:
     """results/<name>, or results/<name>-2, -3 ...: never an existing folder."""
-    base = Path("results") / Path(scenario_path).stem
+    base = Path("results") / (Path(scenario_path).stem + (f"-{suffix}" if suffix else ""))
     out, k = base, 1
     while out.exists():
         k += 1
@@ -53,53 +54,338 @@ def main() -> None:
     \b
     Start with:
       defsim run scenarios/textbook.yaml
+      defsim run scenarios/backfill.yaml --reps 200
       defsim validate my_scenario.yaml
     """
+
+
+def ensemble_options(f: Any) -> Any:
+    """Options shared by every command that runs replications."""
+    f = click.option(
+        "--quiet", "-q", is_flag=True, help="No progress and no table: print only the results folder."
+    )(f)
+    f = click.option("--no-plot", is_flag=True, help="Skip the PNG plots.")(f)
+    f = click.option("--force", is_flag=True, help="Replace --out if it already exists.")(f)
+    f = click.option(
+        "--out",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Results folder (default: results/<name>, never one that exists).",
+    )(f)
+    f = click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Run replications on this Dask scheduler (needs defsim[dask]).",
+    )(f)
+    f = click.option("--grid", default="1d", show_default=True, help="Ensembles record stock on this grid.")(
+        f
+    )
+    f = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Local worker processes (default: all cores).",
+    )(f)
+    f = click.option(
+        "--seed",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Random seed (default: the scenario's seed:).",
+    )(f)
+    return f
+
+
+class Progress:
+    """A progress bar with ETA on a terminal, plain lines every 10% otherwise, nothing when quiet."""
+
+    def __init__(self, total: int, label: str, quiet: bool):
+        self.total, self.label, self.quiet, self.done = total, label, quiet, 0
+        self.tty = sys.stderr.isatty()
+        self._bar: Any = None
+        self._next_line = 0.1
+
+    def __enter__(self) -> Progress:
+        if not self.quiet and self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=self.total)
+        return self
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.quiet:
+            return
+        if self._bar is not None:
+            self._bar.update(self._task, completed=min(self.done, self.total))
+        elif self.done >= self._next_line * self.total:
+            click.echo(f"{self.label}: {self.done}/{self.total} replications", err=True)
+            while self._next_line * self.total <= self.done:
+                self._next_line += 0.1
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _save(result: Any, target: Path, force: bool, no_plot: bool) -> None:
+    try:
+        result.save(target, force=force, plot=not no_plot)
+    except OutputExistsError as exc:
+        raise UserError(f"error: {exc}") from None
+
+
+def _check_out(out: str | None, force: bool) -> None:
+    """Refuse an existing --out before spending time on replications."""
+    if out and not force and Path(out).exists() and (not Path(out).is_dir() or any(Path(out).iterdir())):
+        raise UserError(f"error: {out} already exists and is not empty; choose another --out or pass --force")
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option(
-    "--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: the scenario's seed:)."
+    "--reps",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Run an ensemble of this many replications (default: one run with the full event log).",
+)
+@click.option(
+    "--precision",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="With --reps: add batches of --reps replications until the 95% half-width of --metric "
+    "is below this.",
+)
+@click.option(
+    "--metric",
+    default="totals.leaked_share",
+    show_default=True,
+    help="The figure --precision applies to (a column of reps.csv).",
 )
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Results folder (default: results/<scenario name>, never one that exists).",
-)
-@click.option("--force", is_flag=True, help="Replace --out if it already exists.")
-@click.option("--no-plot", is_flag=True, help="Skip stock.png.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the results folder.")
+@ensemble_options
 def run(
     scenario: str,
-    seed: int | None,
+    reps: int | None,
+    precision: float | None,
+    metric: str,
     overrides: tuple[str, ...],
+    seed: int | None,
+    workers: int | None,
+    grid: str,
+    scheduler: str | None,
     out: str | None,
     force: bool,
     no_plot: bool,
     quiet: bool,
 ) -> None:
-    """Run SCENARIO once and write a results folder.
+    """Run SCENARIO once, or --reps times, and write a results folder.
 
     \b
-    Writes summary.json, stock.csv, events.csv, scenario.yaml and stock.png.
-    Example:
+    One run writes summary.json, stock.csv, events.csv, scenario.yaml, stock.png, deliveries.png.
+    An ensemble writes summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png.
+    Examples:
       defsim run scenarios/nightly_raids.yaml --seed 7 --out results/raids
       defsim run scenarios/textbook.yaml --set sites.Battery.fire_channels=2
+      defsim run scenarios/backfill.yaml --reps 200 --workers 2
+      defsim run scenarios/textbook.yaml --reps 100 --precision 0.005
     """
     sc = _load(scenario, overrides)
-    result = api.run(sc, seed=seed)
+    _check_out(out, force)
     target = Path(out) if out else _default_out(scenario)
+    if precision is not None and reps is None:
+        raise UserError("error: --precision needs --reps (the batch size)")
+    if reps is None:
+        result = api.run(sc, seed=seed)
+        _save(result, target, force, no_plot)
+        if quiet:
+            click.echo(str(target))
+            return
+        print_summary(result.summary)
+        Console().print(f"results written to [bold]{target}[/bold]")
+        return
     try:
-        result.save(target, force=force, plot=not no_plot)
-    except OutputExistsError as exc:
+        with Progress(reps, sc.name, quiet) as progress:
+            result = api.run(
+                sc,
+                seed=seed,
+                reps=reps,
+                workers=workers,
+                grid=grid,
+                scheduler=scheduler,
+                precision=precision,
+                metric=metric,
+                progress=progress,
+            )
+    except ValueError as exc:
         raise UserError(f"error: {exc}") from None
+    _save(result, target, force, no_plot)
     if quiet:
         click.echo(str(target))
         return
-    print_summary(result.summary)
+    print_ensemble(result)
+    if precision is not None:
+        click.echo(
+            f"{result.reps} replications to reach a 95% half-width of {result.half_width(metric):.4g} "
+            f"(target {precision:g}) on {metric}"
+        )
+    Console().print(f"results written to [bold]{target}[/bold]")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--vary",
+    multiple=True,
+    required=True,
+    metavar="KEY=V1,V2,...",
+    help="Values of one key to try (repeatable: the cartesian product is run).",
+)
+@click.option(
+    "--reps", type=click.IntRange(min=1), default=100, show_default=True, help="Replications per variant."
+)
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
+@ensemble_options
+def sweep(
+    scenario: str,
+    vary: tuple[str, ...],
+    reps: int,
+    overrides: tuple[str, ...],
+    seed: int | None,
+    workers: int | None,
+    grid: str,
+    scheduler: str | None,
+    out: str | None,
+    force: bool,
+    no_plot: bool,
+    quiet: bool,
+) -> None:
+    """Run ensembles of SCENARIO for every combination of --vary values, side by side.
+
+    \b
+    Every variant uses the same replication seeds, so differences are not noise.
+    Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png and variants/.
+    Examples:
+      defsim sweep scenarios/backfill.yaml --vary transfers.0.enabled=true,false --reps 200
+      defsim sweep scenarios/textbook.yaml --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
+    """
+    from .whatif import parse_vary, variants
+
+    sc = _load(scenario, overrides)
+    _check_out(out, force)
+    try:
+        variant_list = variants(sc, parse_vary(vary, scenario))
+    except ScenarioError as exc:
+        raise UserError(exc.format()) from None
+    _run_variants(
+        variant_list,
+        reps,
+        seed if seed is not None else sc.seed,
+        workers,
+        grid,
+        scheduler,
+        Path(out) if out else _default_out(scenario, "sweep"),
+        force,
+        no_plot,
+        quiet,
+    )
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--reps", type=click.IntRange(min=1), default=100, show_default=True, help="Replications per scenario."
+)
+@click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP + " Applies to every scenario."
+)
+@ensemble_options
+def compare(
+    scenarios: tuple[str, ...],
+    reps: int,
+    overrides: tuple[str, ...],
+    seed: int | None,
+    workers: int | None,
+    grid: str,
+    scheduler: str | None,
+    out: str | None,
+    force: bool,
+    no_plot: bool,
+    quiet: bool,
+) -> None:
+    """Run ensembles of two or more SCENARIOS with the same seeds and compare them.
+
+    \b
+    Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png and variants/.
+    Example:
+      defsim compare scenarios/textbook.yaml my_variant.yaml --reps 200
+    """
+    if len(scenarios) < 2:
+        raise UserError("error: compare needs at least two scenarios")
+    loaded = [_load(s, overrides) for s in scenarios]
+    _check_out(out, force)
+    _run_variants(
+        list(zip(scenarios, loaded, strict=True)),
+        reps,
+        seed if seed is not None else loaded[0].seed,
+        workers,
+        grid,
+        scheduler,
+        Path(out) if out else _default_out(scenarios[0], "compare"),
+        force,
+        no_plot,
+        quiet,
+    )
+
+
+def _run_variants(
+    variant_list: list[tuple[str, Any]],
+    reps: int,
+    seed: int,
+    workers: int | None,
+    grid: str,
+    scheduler: str | None,
+    target: Path,
+    force: bool,
+    no_plot: bool,
+    quiet: bool,
+) -> None:
+    from .whatif import ComparisonResult
+
+    ensembles = []
+    with Progress(reps * len(variant_list), "variants", quiet) as progress:
+        for label, sc in variant_list:
+            try:
+                ensembles.append(
+                    api.run(
+                        sc,
+                        seed=seed,
+                        reps=reps,
+                        workers=workers,
+                        grid=grid,
+                        scheduler=scheduler,
+                        progress=progress,
+                        label=label,
+                    )
+                )
+            except ValueError as exc:
+                raise UserError(f"error: {exc}") from None
+    result = ComparisonResult(ensembles)
+    _save(result, target, force, no_plot)
+    if quiet:
+        click.echo(str(target))
+        return
+    print_comparison(result)
     Console().print(f"results written to [bold]{target}[/bold]")
 
 
@@ -191,6 +477,66 @@ def print_summary(s: dict[str, Any]) -> None:
         f"interceptors spent: {c['interceptor_cost_spent']:,.0f}   threats defeated: "
         f"{c['threat_cost_defeated']:,.0f}   cost-exchange ratio: {'-' if cer is None else f'{cer:.2f}'}"
     )
+
+
+def _fmt(v: float | None, digits: int = 4) -> str:
+    return "-" if v is None else f"{v:.{digits}g}"
+
+
+def print_ensemble(ens: Any) -> None:
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    t = Table(title=f"{ens.scenario.name}: {ens.reps} replications (seed {ens.seed})", title_justify="left")
+    for col in ("figure", "mean", "95% interval", "median", "5th .. 95th pct"):
+        t.add_column(col, justify="left" if col == "figure" else "right", no_wrap=True)
+    for key, stats in ens.headline().items():
+        if stats is None:
+            continue
+        if "ci95" in stats:
+            ci = stats["ci95"] or [None, None]
+            t.add_row(
+                key,
+                _fmt(stats["mean"]),
+                f"{_fmt(ci[0])} .. {_fmt(ci[1])}",
+                _fmt(stats["median"]),
+                f"{_fmt(stats['p5'])} .. {_fmt(stats['p95'])}",
+            )
+        elif "se" in stats:
+            se = stats["se"] or 0.0
+            lo, hi = max(stats["mean"] - Z95 * se, 0.0), min(stats["mean"] + Z95 * se, 1.0)
+            t.add_row(key, _fmt(stats["mean"], 3), f"{_fmt(lo, 3)} .. {_fmt(hi, 3)}", "", "")
+        else:
+            t.add_row(key, "", "", "never" if stats["median"] is None else _fmt(stats["median"]), "")
+    console.print(t)
+
+
+def print_comparison(result: Any) -> None:
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    rows = result.table()
+    figures = list(dict.fromkeys(r["figure"] for r in rows))
+    variants = [e.label for e in result.ensembles]
+    first = result.ensembles[0]
+    t = Table(
+        title=f"{first.scenario.name}: {first.reps} replications per variant, same seeds "
+        "(mean [95% interval]; stockout: median day)",
+        title_justify="left",
+    )
+    t.add_column("figure", no_wrap=True)
+    for v in variants:
+        t.add_column(v, justify="right")
+    for f in figures:
+        cells = []
+        for v in variants:
+            r = next((x for x in rows if x["figure"] == f and x["variant"] == v), None)
+            if r is None:
+                cells.append("-")
+            elif r["mean"] is None:
+                cells.append("never" if r["median"] is None else _fmt(r["median"]))
+            elif r["ci95_low"] is None:
+                cells.append(_fmt(r["mean"]))
+            else:
+                cells.append(f"{_fmt(r['mean'])} [{_fmt(r['ci95_low'])}, {_fmt(r['ci95_high'])}]")
+        t.add_row(f, *cells)
+    console.print(t)
 
 
 if __name__ == "__main__":

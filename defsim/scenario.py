@@ -428,11 +428,16 @@ def apply_override(data: dict[str, Any], assignment: str, source: str) -> dict[s
     if "=" not in assignment:
         raise ScenarioError(source, [Problem((), f"--set {assignment!r}: expected path.to.key=value")])
     key, _, raw = assignment.partition("=")
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.strip().split(".")]
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
+    return set_value(data, key, value, source)
+
+
+def set_value(data: dict[str, Any], key: str, value: Any, source: str) -> dict[str, Any]:
+    """Return a copy of ``data`` with the dotted ``key`` set to ``value``."""
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.strip().split(".")]
     out = copy.deepcopy(data)
     cur: Any = out
     for i, part in enumerate(parts[:-1]):
@@ -468,6 +473,8 @@ def validate_data(data: dict[str, Any], lines: dict[Path_, int], source: str) ->
             source, [Problem(p.path, p.message, p.line or line_of(lines, p.path)) for p in problems]
         )
     sc._source_data = data
+    sc._source_lines = lines
+    sc._source_name = source
     return sc
 
 

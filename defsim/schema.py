@@ -510,6 +510,8 @@ class Scenario(Strict):
     attacker: AttackerStock | None = None
     #: the data as written (units kept, overrides applied), for saving with results
     _source_data: dict[str, Any] | None = PrivateAttr(default=None)
+    _source_lines: dict[Any, int] = PrivateAttr(default_factory=dict)
+    _source_name: str = PrivateAttr(default="<scenario>")
 
     @property
     def start_datetime(self) -> dt.datetime | None:

@@ -1,0 +1,166 @@
+"""What-ifs: the same ensemble for several variants of a scenario, side by side.
+
+A sweep varies keys of one scenario (the cartesian product of the values given); a comparison
+takes several scenario files.  Every variant runs the same replication seeds (common random
+numbers), so the differences between them are the variants', not noise.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from .ensemble import EnsembleResult
+from .output import result_folder
+from .scenario import Problem, ScenarioError, set_value, validate_data
+from .schema import Scenario
+
+
+def split_values(text: str) -> list[str]:
+    """``"0,30/yr,[a, b]"`` -> ``["0", "30/yr", "[a, b]"]``: commas inside brackets stay."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur.strip())
+    return [v for v in out if v != ""]
+
+
+def parse_vary(items: list[str] | tuple[str, ...], source: str) -> dict[str, list[str]]:
+    import yaml
+
+    vary: dict[str, list[Any]] = {}
+    for item in items:
+        key, eq, values = item.partition("=")
+        if not eq or not key.strip() or not values.strip():
+            raise ScenarioError(source, [Problem((), f"--vary {item!r}: expected path.to.key=v1,v2,...")])
+        parsed = []
+        for v in split_values(values):
+            try:
+                parsed.append(yaml.safe_load(v))
+            except yaml.YAMLError:
+                parsed.append(v)
+        vary[key.strip()] = parsed
+    return vary
+
+
+def variants(scenario: Scenario, vary: dict[str, list[Any]]) -> list[tuple[str, Scenario]]:
+    """Every combination of the values in ``vary``, validated like the file itself."""
+    data = scenario._source_data
+    if data is None:
+        data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    source = scenario._source_name
+    keys = list(vary)
+    out = []
+    for combo in itertools.product(*(vary[k] for k in keys)):
+        d = data
+        for k, v in zip(keys, combo, strict=True):
+            d = set_value(d, k, v, source)
+        label = ", ".join(f"{k}={_show(v)}" for k, v in zip(keys, combo, strict=True))
+        try:
+            out.append((label, validate_data(d, scenario._source_lines, source)))
+        except ScenarioError as exc:
+            raise ScenarioError(
+                source, [Problem(p.path, f"{p.message} (in variant {label})", p.line) for p in exc.problems]
+            ) from None
+    return out
+
+
+def _show(v: Any) -> str:
+    return "true" if v is True else "false" if v is False else str(v)
+
+
+def slug(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._=-]+", "_", label).strip("_")[:80] or "variant"
+
+
+class ComparisonResult:
+    """Ensembles of several variants with the same seeds: a table of headline figures and overlays."""
+
+    def __init__(self, ensembles: list[EnsembleResult]):
+        self.ensembles = ensembles
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per (variant, figure): mean (or median), standard error and 95% interval."""
+        rows = []
+        for ens in self.ensembles:
+            for figure, stats in ens.headline().items():
+                if stats is None:
+                    continue
+                mean = stats.get("mean")
+                se = stats.get("se")
+                lo = hi = None
+                if mean is not None and se is not None:
+                    lo, hi = mean - 1.959963984540054 * se, mean + 1.959963984540054 * se
+                    if "P(ran dry)" in figure:  # a probability
+                        lo, hi = max(lo, 0.0), min(hi, 1.0)
+                rows.append(
+                    {
+                        "variant": ens.label,
+                        "figure": figure,
+                        "mean": mean,
+                        "se": se,
+                        "ci95_low": lo,
+                        "ci95_high": hi,
+                        "median": stats.get("median"),
+                    }
+                )
+        return rows
+
+    def plot(self, folder: Path | None = None) -> list[Any]:
+        from .plotting_ensemble import plot_compare_stock, plot_p_dry
+
+        return [
+            plot_compare_stock(self.ensembles, folder / "stock_compare.png" if folder else None),
+            plot_p_dry(self.ensembles, folder / "p_dry_compare.png" if folder else None),
+        ]
+
+    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
+        """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
+        with result_folder(folder, force) as tmp:
+            rows = self.table()
+            head = ["variant", "figure", "mean", "se", "ci95_low", "ci95_high", "median"]
+            lines = [",".join(head)]
+            for r in rows:
+                lines.append(",".join(_csv(r[h]) for h in head))
+            (tmp / "compare.csv").write_text("\n".join(lines) + "\n")
+            (tmp / "compare.json").write_text(
+                json.dumps(
+                    {
+                        "variants": [e.label for e in self.ensembles],
+                        "replications": self.ensembles[0].reps,
+                        "seed": self.ensembles[0].seed,
+                        "table": rows,
+                    },
+                    indent=2,
+                )
+                + "\n"
+            )
+            for k, ens in enumerate(self.ensembles):
+                sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
+                sub.mkdir(parents=True)
+                (sub / "summary.json").write_text(json.dumps(ens.summary, indent=2) + "\n")
+                ens.write_tables(sub)
+            if plot:
+                self.plot(tmp)
+        return Path(folder)
+
+
+def _csv(v: Any) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    s = str(v)
+    return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',"\n') else s
