@@ -82,21 +82,29 @@ def sweep(
     vary: dict[str, list[Any]],
     reps: int = 100,
     seed: int | None = None,
+    figures: list[str] | tuple[str, ...] = (),
     **kwargs: Any,
 ) -> ComparisonResult:
-    """Ensembles of every combination of the values in ``vary`` (``{"path.to.key": [v1, v2]}``)."""
+    """Ensembles of every combination of the values in ``vary`` (``{"path.to.key": [v1, v2]}``).
+
+    ``figures`` adds columns of reps.csv to the comparison table.
+    """
     sc = _scenario_of(scenario)
     seed = sc.seed if seed is None else seed
-    return ComparisonResult([run(v, seed, reps, label=label, **kwargs) for label, v in variants(sc, vary)])
+    runs = [run(v, seed, reps, label=label, **kwargs) for label, v in variants(sc, vary)]
+    return ComparisonResult(runs, figures)
 
 
 def compare(
-    scenarios: list[Scenario | str | Path], reps: int = 100, seed: int | None = None, **kwargs: Any
+    scenarios: list[Scenario | str | Path],
+    reps: int = 100,
+    seed: int | None = None,
+    figures: list[str] | tuple[str, ...] = (),
+    **kwargs: Any,
 ) -> ComparisonResult:
     """Ensembles of several scenarios with the same replication seeds (default: the first's seed)."""
     scs = [_scenario_of(s) for s in scenarios]
     seed = scs[0].seed if seed is None else seed
     labels = [str(s) if not isinstance(s, Scenario) else s.name for s in scenarios]
-    return ComparisonResult(
-        [run(s, seed, reps, label=lab, **kwargs) for s, lab in zip(scs, labels, strict=True)]
-    )
+    runs = [run(s, seed, reps, label=lab, **kwargs) for s, lab in zip(scs, labels, strict=True)]
+    return ComparisonResult(runs, figures)

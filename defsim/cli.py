@@ -254,6 +254,13 @@ def run(
 @click.option(
     "--reps", type=click.IntRange(min=1), default=100, show_default=True, help="Replications per variant."
 )
+@click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    metavar="KEY",
+    help="Add a figure (a column of reps.csv) to the table, e.g. sites.Capital.days_empty.",
+)
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
 def sweep(
@@ -261,6 +268,7 @@ def sweep(
     vary: tuple[str, ...],
     reps: int,
     overrides: tuple[str, ...],
+    figures: tuple[str, ...],
     seed: int | None,
     workers: int | None,
     grid: str,
@@ -298,6 +306,7 @@ def sweep(
         force,
         no_plot,
         quiet,
+        figures,
     )
 
 
@@ -307,6 +316,13 @@ def sweep(
     "--reps", type=click.IntRange(min=1), default=100, show_default=True, help="Replications per scenario."
 )
 @click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    metavar="KEY",
+    help="Add a figure (a column of reps.csv) to the table, e.g. sites.Capital.days_empty.",
+)
+@click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP + " Applies to every scenario."
 )
 @ensemble_options
@@ -314,6 +330,7 @@ def compare(
     scenarios: tuple[str, ...],
     reps: int,
     overrides: tuple[str, ...],
+    figures: tuple[str, ...],
     seed: int | None,
     workers: int | None,
     grid: str,
@@ -345,6 +362,7 @@ def compare(
         force,
         no_plot,
         quiet,
+        figures,
     )
 
 
@@ -359,6 +377,7 @@ def _run_variants(
     force: bool,
     no_plot: bool,
     quiet: bool,
+    figures: tuple[str, ...] = (),
 ) -> None:
     from .whatif import ComparisonResult
 
@@ -380,7 +399,10 @@ def _run_variants(
                 )
             except ValueError as exc:
                 raise UserError(f"error: {exc}") from None
-    result = ComparisonResult(ensembles)
+    try:
+        result = ComparisonResult(ensembles, figures)
+    except ValueError as exc:
+        raise UserError(f"error: {exc}") from None
     _save(result, target, force, no_plot)
     if quiet:
         click.echo(str(target))
@@ -517,7 +539,7 @@ def print_comparison(result: Any) -> None:
     first = result.ensembles[0]
     t = Table(
         title=f"{first.scenario.name}: {first.reps} replications per variant, same seeds "
-        "(mean [95% interval]; stockout: median day)",
+        "(mean [95% interval]; Δ: difference from the first, paired by replication; stockout: median day)",
         title_justify="left",
     )
     t.add_column("figure", no_wrap=True)
@@ -534,7 +556,13 @@ def print_comparison(result: Any) -> None:
             elif r["ci95_low"] is None:
                 cells.append(_fmt(r["mean"]))
             else:
-                cells.append(f"{_fmt(r['mean'])} [{_fmt(r['ci95_low'])}, {_fmt(r['ci95_high'])}]")
+                cell = f"{_fmt(r['mean'])} [{_fmt(r['ci95_low'])}, {_fmt(r['ci95_high'])}]"
+                if r["diff_vs_first"] is not None:
+                    cell += (
+                        f"\nΔ {_fmt(r['diff_vs_first'])} [{_fmt(r['diff_ci95_low'])}, "
+                        f"{_fmt(r['diff_ci95_high'])}]"
+                    )
+                cells.append(cell)
         t.add_row(f, *cells)
     console.print(t)
 

@@ -295,18 +295,21 @@ class EnsembleResult:
             "figures": figures,
         }
 
-    def headline(self) -> dict[str, Any]:
-        """The figures a comparison table shows."""
+    def headline_keys(self, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+        """Figures a comparison shows: totals, kills per threat type, time empty per site, and ``extra``."""
+        keys = ["totals.arrived", "totals.killed", "totals.leaked", "totals.leaked_share"]
+        keys += [f"threats.{t}.killed" for t in self.plan.threats if len(self.plan.threats) > 1]
+        keys += [f"sites.{s}.days_empty" for s in self.plan.site_names]
+        keys += ["cost.cost_exchange_ratio", *extra]
+        for key in extra:
+            if key not in self.columns:
+                raise ValueError(f"unknown figure {key!r}; the columns of reps.csv are the figures")
+        return keys
+
+    def headline(self, extra: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+        """The figures a comparison table shows, with the first-stockout statistics per holder."""
         s = self.summary
-        out: dict[str, Any] = {}
-        for key in (
-            "totals.arrived",
-            "totals.killed",
-            "totals.leaked",
-            "totals.leaked_share",
-            "cost.cost_exchange_ratio",
-        ):
-            out[key] = s["figures"].get(key)
+        out: dict[str, Any] = {key: s["figures"].get(key) for key in self.headline_keys(extra)}
         for name, stats in s["first_stockout"].items():
             out[f"{name}: P(ran dry)"] = {"mean": stats["p_happened"], "se": stats["se_p"]}
             out[f"{name}: median first stockout day"] = {"median": stats["median"]}

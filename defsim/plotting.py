@@ -29,6 +29,18 @@ def _x(times: np.ndarray | list[float], start: dt.datetime | None) -> Any:
     return np.datetime64(start, "s") + (t * 86400).astype("timedelta64[s]")
 
 
+def time_axis(fig: Figure, start: dt.datetime | None) -> None:
+    """Concise calendar ticks on every axis of a figure when the scenario has a start date."""
+    if start is None:
+        return
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    for ax in fig.axes:
+        locator = AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
 def _step_xy(t: np.ndarray, level: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
     return np.append(t, end), np.append(level, level[-1] if len(level) else 0)
 
@@ -111,6 +123,7 @@ def plot_deliveries(result: RunResult, path: str | Path | None = None) -> Figure
         loc="left",
     )
     ax.grid(axis="x", alpha=0.3)
+    time_axis(fig, start)
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig
@@ -233,6 +246,7 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
         )
     axes[-1].set_xlabel("date" if start is not None else "day")
     axes[-1].set_xlim(_x([0.0], start)[0], _x([end], start)[0])
+    time_axis(fig, start)
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig

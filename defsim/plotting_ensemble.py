@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plotting import _x
+from .plotting import _x, time_axis
 
 if TYPE_CHECKING:
     from .ensemble import EnsembleResult
@@ -55,6 +55,7 @@ def plot_fan(ens: EnsembleResult, path: str | Path | None = None) -> Figure:
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper right", fontsize=7, frameon=False, ncol=3)
     axes[-1].set_xlabel("date" if start is not None else "day")
+    time_axis(fig, start)
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig
@@ -93,39 +94,45 @@ def plot_p_dry(ensembles: list[EnsembleResult], path: str | Path | None = None) 
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", fontsize=8, frameon=False, ncol=2)
     axes[0].set_ylabel("P(ran dry)")
+    time_axis(fig, start)
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig
 
 
 def plot_compare_stock(ensembles: list[EnsembleResult], path: str | Path | None = None) -> Figure:
-    """Median total stock per holder with its 50% band, one colour per variant."""
+    """Median stock with its 50% band per holder and interceptor type, one colour per variant."""
     first = ensembles[0]
     start = first.plan.start
-    panels = _panels(first)
-    fig = Figure(figsize=(10, 1.4 + 2.0 * len(panels)), layout="constrained")
-    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    series = first.series
+    cols = 2 if len(series) > 4 else 1
+    rows = int(np.ceil(len(series) / cols))
+    fig = Figure(figsize=(6 * cols, 1.4 + 1.9 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, sharex=True, squeeze=False).ravel()
     fig.suptitle(
         f"{first.scenario.name} — median stock and 50% band per variant ({first.reps} replications)",
         fontsize=11,
     )
     for k, ens in enumerate(ensembles):
         x = _x(ens.grid, start)
-        for ax, (name, _, _) in zip(axes, panels, strict=True):
-            rows = [r for r, (h, _, _) in enumerate(ens.series) if h == name]
-            if not rows:
+        for ax, key in zip(axes, series, strict=False):
+            if key not in ens.series:
                 continue
-            total = ens.levels[:, rows, :].sum(axis=1)
-            p25, p50, p75 = np.percentile(total, [25, 50, 75], axis=0)
+            r = ens.series.index(key)
+            p25, p50, p75 = np.percentile(ens.levels[:, r, :], [25, 50, 75], axis=0)
             ax.fill_between(x, p25, p75, color=f"C{k}", alpha=0.2, lw=0)
-            ax.plot(x, p50, color=f"C{k}", lw=1.6, label=ens.label)
-    for ax, (name, kind, _) in zip(axes, panels, strict=True):
-        ax.set_title(name if kind == "site" else f"{name} ({kind})", fontsize=9, loc="left")
-        ax.set_ylabel("rounds (all types)")
+            ax.plot(x, p50, color=f"C{k}", lw=1.4, label=ens.label)
+    for ax, (name, itype, kind) in zip(axes, series, strict=False):
+        where = name if kind == "site" else f"{name} ({kind})"
+        ax.set_title(f"{where}: {itype}", fontsize=9, loc="left")
         ax.set_ylim(bottom=0)
+    for ax in axes[len(series) :]:
+        ax.set_visible(False)
+    for ax in axes[::cols]:
+        ax.set_ylabel("rounds")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", fontsize=8, frameon=False, ncol=2)
-    axes[-1].set_xlabel("date" if start is not None else "day")
+    time_axis(fig, start)
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig

@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .ensemble import EnsembleResult
+import numpy as np
+
+from .ensemble import Z95, EnsembleResult
 from .output import result_folder
 from .scenario import Problem, ScenarioError, set_value, validate_data
 from .schema import Scenario
@@ -88,34 +90,56 @@ def slug(label: str) -> str:
 class ComparisonResult:
     """Ensembles of several variants with the same seeds: a table of headline figures and overlays."""
 
-    def __init__(self, ensembles: list[EnsembleResult]):
+    def __init__(self, ensembles: list[EnsembleResult], figures: list[str] | tuple[str, ...] = ()):
         self.ensembles = ensembles
+        self.figures = tuple(figures)
+        for ens in ensembles:
+            ens.headline_keys(self.figures)  # unknown figures fail before anything is written
+
+    def difference(self, k: int, key: str) -> tuple[float, float] | None:
+        """Mean and standard error of (variant k - variant 0), paired by replication."""
+        a, b = self.ensembles[0], self.ensembles[k]
+        if key not in a.columns or key not in b.columns or a.reps != b.reps:
+            return None
+        d = b.figure(key) - a.figure(key)
+        d = d[np.isfinite(d)]
+        if len(d) < 2:
+            return None
+        return float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d)))
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per (variant, figure): mean (or median), standard error and 95% interval."""
+        """One row per (variant, figure): mean (or median), standard error and 95% interval, and the
+        difference from the first variant paired by replication, with its 95% interval."""
         rows = []
-        for ens in self.ensembles:
-            for figure, stats in ens.headline().items():
+        for k, ens in enumerate(self.ensembles):
+            for figure, stats in ens.headline(self.figures).items():
                 if stats is None:
                     continue
                 mean = stats.get("mean")
                 se = stats.get("se")
                 lo = hi = None
                 if mean is not None and se is not None:
-                    lo, hi = mean - 1.959963984540054 * se, mean + 1.959963984540054 * se
+                    lo, hi = mean - Z95 * se, mean + Z95 * se
                     if "P(ran dry)" in figure:  # a probability
                         lo, hi = max(lo, 0.0), min(hi, 1.0)
-                rows.append(
-                    {
-                        "variant": ens.label,
-                        "figure": figure,
-                        "mean": mean,
-                        "se": se,
-                        "ci95_low": lo,
-                        "ci95_high": hi,
-                        "median": stats.get("median"),
-                    }
-                )
+                row = {
+                    "variant": ens.label,
+                    "figure": figure,
+                    "mean": mean,
+                    "se": se,
+                    "ci95_low": lo,
+                    "ci95_high": hi,
+                    "median": stats.get("median"),
+                    "diff_vs_first": None,
+                    "diff_ci95_low": None,
+                    "diff_ci95_high": None,
+                }
+                diff = self.difference(k, figure) if k > 0 else None
+                if diff is not None:
+                    row["diff_vs_first"] = diff[0]
+                    row["diff_ci95_low"] = diff[0] - Z95 * diff[1]
+                    row["diff_ci95_high"] = diff[0] + Z95 * diff[1]
+                rows.append(row)
         return rows
 
     def plot(self, folder: Path | None = None) -> list[Any]:
@@ -130,23 +154,18 @@ class ComparisonResult:
         """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
         with result_folder(folder, force) as tmp:
             rows = self.table()
-            head = ["variant", "figure", "mean", "se", "ci95_low", "ci95_high", "median"]
+            head = list(rows[0]) if rows else ["variant", "figure"]
             lines = [",".join(head)]
             for r in rows:
                 lines.append(",".join(_csv(r[h]) for h in head))
             (tmp / "compare.csv").write_text("\n".join(lines) + "\n")
-            (tmp / "compare.json").write_text(
-                json.dumps(
-                    {
-                        "variants": [e.label for e in self.ensembles],
-                        "replications": self.ensembles[0].reps,
-                        "seed": self.ensembles[0].seed,
-                        "table": rows,
-                    },
-                    indent=2,
-                )
-                + "\n"
-            )
+            meta = {
+                "variants": [e.label for e in self.ensembles],
+                "replications": self.ensembles[0].reps,
+                "seed": self.ensembles[0].seed,
+                "table": rows,
+            }
+            (tmp / "compare.json").write_text(json.dumps(meta, indent=2) + "\n")
             for k, ens in enumerate(self.ensembles):
                 sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
                 sub.mkdir(parents=True)
