@@ -366,7 +366,11 @@ class Producer(Strict):
     interpolate: Literal["step", "linear"] = Field("step", description="between ramp points")
     start: TimePoint | None = Field(None, description="first production (default: time 0)")
     cap: PositiveInt | None = Field(None, description="total output at most")
-    to: str | None = Field(None, description="ship each round to this holder at once (a route)")
+    to: str | None = Field(None, description="ship output to this holder as it is made (a route)")
+    batch: PositiveInt = Field(
+        1,
+        description="rounds are finished (and shipped to 'to') in lots of this many; a partial lot at the end is not",
+    )
     lead_time: TimeDistribution | None = Field(None, description="for shipments to 'to'")
     not_before: TimePoint | None = Field(
         None, description="approval date for shipments to 'to': output waits at the producer until then"

@@ -55,6 +55,7 @@ class ProducerPlan:
     itype: int
     times: list[float]
     route: int  # OUTSIDE when output stays at the producer
+    batch: int = 1  # rounds shipped together to ``route``
 
 
 @dataclass
@@ -273,6 +274,10 @@ def build_network(
         else:
             points = [(b, pr.rate or 0.0)]
         times = production_times(points, pr.interpolate, b, end, pr.cap)
+        if pr.batch > 1:
+            # a lot is finished when its last round is: one event per lot, not per round
+            lots = times[pr.batch - 1 :: pr.batch]
+            times = [t for t in lots for _ in range(pr.batch)]
         route = OUTSIDE
         if pr.to is not None:
             route = add(
@@ -285,7 +290,7 @@ def build_network(
                 not_before=offset(pr.not_before, start, 0.0),
             ).index
             by_name.setdefault(routes[route].name, routes[route])
-        producers.append(ProducerPlan(hidx[n], itype[pr.interceptor], times, route))
+        producers.append(ProducerPlan(hidx[n], itype[pr.interceptor], times, route, pr.batch))
     for r, watched in pending_backfill:
         r.backfill_of = by_name[watched].index
     allocations: list[AllocationPlan] = []

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from simpy.events import Timeout
-
+from .events import Call, later
 from .plan import SitePlan
 from .streams import duration_buffer
 
@@ -88,7 +87,7 @@ class Site:
             entry = [tid, tt, WAITING]
             self.waiting[rank].append(entry)
             self.n_waiting += 1
-            Timeout(self.env, tti, entry).callbacks.append(self._deadline_cb)
+            later(self.env, tti, self._deadline_cb, entry)
         else:
             self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
@@ -137,9 +136,9 @@ class Site:
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
-        Timeout(self.env, hold, eng).callbacks.append(self._cycle_end_cb)
+        later(self.env, hold, self._cycle_end_cb, eng)
 
-    def _cycle_end(self, ev: Timeout) -> None:
+    def _cycle_end(self, ev: Call) -> None:
         eng = ev._value
         sim = self.sim
         tid, tt, dead, left, newly = eng
@@ -199,7 +198,7 @@ class Site:
             self.sim.engaged[tt] += 1
             self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
 
-    def _deadline(self, ev: Timeout) -> None:
+    def _deadline(self, ev: Call) -> None:
         entry = ev._value
         if entry[2] != WAITING:
             return
@@ -219,9 +218,9 @@ class Site:
 
     def _start_reload(self, slot: int) -> None:
         self.reloading[slot] = True
-        Timeout(self.env, self.reload_time[slot], slot).callbacks.append(self._reload_cb)
+        later(self.env, self.reload_time[slot], self._reload_cb, slot)
 
-    def _reload_done(self, ev: Timeout) -> None:
+    def _reload_done(self, ev: Call) -> None:
         slot = ev._value
         self.reloading[slot] = False
         n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.stock[slot]))

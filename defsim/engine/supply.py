@@ -12,8 +12,7 @@ import heapq
 import math
 from typing import TYPE_CHECKING
 
-from simpy.events import Timeout
-
+from .events import Call, later
 from .network import (
     OUTSIDE,
     AllocationPlan,
@@ -92,7 +91,7 @@ class Route:
         self.backfills: list[Route] = []
         self.carry = 0.0
         self.shipped = self.delivered = self.lost = self.short = 0
-        self.owes = plan.kind == "resupply"  # a reorder the sender cannot fill now stays owed
+        self.owes = False  # base-stock reorders set this: what the sender cannot fill now stays owed
         self.owed = 0
         self._arrive_cb = self._arrive
         self.transit_level = 0
@@ -133,19 +132,19 @@ class Route:
         self.in_transit.append(shipment)
         if sim.log is not None:
             sim.log((sim.env._now, SHIPPED, self.plan.src, -1, -1, self.it, n, -1, self.index))
-        Timeout(sim.env, lead, shipment).callbacks.append(self._arrive_cb)
+        later(sim.env, lead, self._arrive_cb, shipment)
         return n
 
     def _transit(self, delta: int) -> None:
         self.transit_level += delta
         self.sim.stock_append((self.sim.env._now, self.series, self.transit_level, self.transit_level))
 
-    def _arrive(self, ev: Timeout) -> None:
+    def _arrive(self, ev: Call) -> None:
         shipment = ev._value
         sim = self.sim
         if shipment[2] > 0:  # delayed while in transit
             delay, shipment[2] = shipment[2], 0.0
-            Timeout(sim.env, delay, shipment).callbacks.append(self._arrive_cb)
+            later(sim.env, delay, self._arrive_cb, shipment)
             return
         n, lost = shipment[0], shipment[1]
         self.in_transit.remove(shipment)
@@ -213,29 +212,29 @@ class Network:
         env = sim.env
         for r in self.routes:
             for t, q in r.plan.schedule:
-                Timeout(env, t, (r, q)).callbacks.append(self._scheduled)
+                later(env, t, self._scheduled, (r, q))
             if r.plan.not_before > 0:
-                Timeout(env, r.plan.not_before, r).callbacks.append(lambda ev: ev._value.flush())
+                later(env, r.plan.not_before, lambda ev: ev._value.flush(), r)
         for e in plan.events:
-            Timeout(env, e.time, e).callbacks.append(self._route_event)
+            later(env, e.time, self._route_event, e)
         for p in plan.producers:
             self._start_producer(p)
         for a in plan.allocations:
             for t in a.times:
-                Timeout(env, t, a).callbacks.append(self._allocate)
+                later(env, t, self._allocate, a)
         for c in plan.cross_levels:
             for t in c.times:
-                Timeout(env, t, c).callbacks.append(self._cross_level)
+                later(env, t, self._cross_level, c)
         for rp in plan.resupply:
             self._wire_resupply(rp)
 
     # --- scheduled shipments and events ---------------------------------------------------
 
-    def _scheduled(self, ev: Timeout) -> None:
+    def _scheduled(self, ev: Call) -> None:
         route, q = ev._value
         route.ship(q)
 
-    def _route_event(self, ev: Timeout) -> None:
+    def _route_event(self, ev: Call) -> None:
         e: RouteEventPlan = ev._value
         self.routes[e.route].event(e.action, e.by)
 
@@ -249,7 +248,7 @@ class Network:
         route = self.routes[p.route] if p.route != OUTSIDE else None
         sim = self.sim
 
-        def make(ev: Timeout) -> None:
+        def make(ev: Call) -> None:
             i, times = state["i"], p.times
             t = times[i]
             n = 0
@@ -264,13 +263,13 @@ class Network:
             if route is not None:
                 route.ship(n)
             if i < len(times):
-                Timeout(sim.env, times[i] - sim.env._now).callbacks.append(make)
+                later(sim.env, times[i] - sim.env._now, make)
 
-        Timeout(sim.env, p.times[0]).callbacks.append(make)
+        later(sim.env, p.times[0], make)
 
     # --- allocation from a stockpile ------------------------------------------------------
 
-    def _allocate(self, ev: Timeout) -> None:
+    def _allocate(self, ev: Call) -> None:
         a: AllocationPlan = ev._value
         sim = self.sim
         src = sim.holders[a.holder]
@@ -320,7 +319,7 @@ class Network:
 
     # --- cross-levelling between sites ----------------------------------------------------
 
-    def _cross_level(self, ev: Timeout) -> None:
+    def _cross_level(self, ev: Call) -> None:
         c: CrossLevelPlan = ev._value
         sim = self.sim
         levels = [(sim.holders[h].level(c.itype), h) for h in c.sites]
@@ -337,19 +336,24 @@ class Network:
         slot = site.slot_of[rp.itype]
         listeners = sim.on_receive.setdefault(route.plan.src, []) if route.plan.src != OUTSIDE else []
         if rp.policy == "base_stock":
-            listeners.append(lambda it: route.retry() if it == rp.itype else None)
-        if rp.policy == "base_stock" and rp.trigger == "shot":
-            site.add_shot_hook(slot, lambda n: route.ship(n))
-        elif rp.policy == "base_stock":
-            site.add_demand_hook(lambda n: route.ship(n))
-        else:
-            pipe = sim.pipeline[rp.site]
+            route.owes = True
+            listeners.append(lambda it: route.retry() if it == rp.itype and route.owed else None)
+            if rp.trigger == "shot":
+                site.add_shot_hook(slot, route.ship)
+            else:
+                site.add_demand_hook(route.ship)
+            return
+        pipe = sim.pipeline[rp.site]
+        hungry = [False]  # the last order was not filled: look again when the sender receives stock
 
-            def check(_n: int) -> None:
-                position = site.level(rp.itype) + pipe.get(rp.itype, 0)
-                if position <= rp.reorder_at:
-                    route.ship(rp.level - position)
+        def check(_n: int) -> None:
+            position = site.level(rp.itype) + pipe.get(rp.itype, 0)
+            if position <= rp.reorder_at:
+                want = rp.level - position
+                hungry[0] = route.ship(want) < want
+            else:
+                hungry[0] = False
 
-            site.add_shot_hook(slot, check)
-            listeners.append(lambda it: check(0) if it == rp.itype else None)
-            Timeout(sim.env, 0.0, 0).callbacks.append(lambda ev: check(0))
+        site.add_shot_hook(slot, check)
+        listeners.append(lambda it: check(0) if hungry[0] and it == rp.itype else None)
+        later(sim.env, 0.0, lambda ev: check(0), 0)
