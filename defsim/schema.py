@@ -369,7 +369,7 @@ class Producer(Strict):
     to: str | None = Field(None, description="ship output to this holder as it is made (a route)")
     batch: PositiveInt = Field(
         1,
-        description="rounds are finished (and shipped to 'to') in lots of this many; a last partial lot is not",
+        description="rounds are finished (and shipped to 'to') in lots of this many (no last partial lot)",
     )
     lead_time: TimeDistribution | None = Field(None, description="for shipments to 'to'")
     not_before: TimePoint | None = Field(
