@@ -57,14 +57,10 @@ def grid_levels(result: RunResult, grid: np.ndarray) -> np.ndarray:
     st = result.stock
     keys = [k for k in st.keys if k[2] != "transit"]
     out = np.zeros((len(keys), len(grid)), dtype=np.int32)
-    order = np.argsort(st.series_id, kind="stable")
-    ids, times, levels = st.series_id[order], st.time[order], st.level[order]
-    bounds = np.searchsorted(ids, np.arange(len(st.keys) + 1))
-    for row, key in enumerate(keys):
-        sid = st.keys.index(key)
-        a, b = bounds[sid], bounds[sid + 1]
-        idx = np.searchsorted(times[a:b], grid, side="right") - 1
-        out[row] = levels[a:b][np.clip(idx, 0, None)]
+    for row, (holder, itype, _) in enumerate(keys):
+        times, levels = st.series(holder, itype)
+        idx = np.searchsorted(times, grid, side="right") - 1
+        out[row] = levels[np.clip(idx, 0, None)]
     return out
 
 

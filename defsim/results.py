@@ -51,15 +51,17 @@ class StockSeries:
 
     def __init__(self, record: RunRecord):
         n0 = len(record.series)
-        ids0 = np.arange(n0)
         rows = record.stock
-        ready0 = record.initial_ready
         self.time = np.concatenate([np.zeros(n0), rows[:, 0]])
-        self.series_id = np.concatenate([ids0, rows[:, 1].astype(np.int64)])
+        self.series_id = np.concatenate([np.arange(n0), rows[:, 1].astype(np.int64)])
         self.level = np.concatenate([record.initial, rows[:, 2].astype(np.int64)])
-        self.ready = np.concatenate([ready0, rows[:, 3].astype(np.int64)])
+        self.ready = np.concatenate([record.initial_ready, rows[:, 3].astype(np.int64)])
         self.keys = record.series
         self.end = record.plan.duration
+        # rows of each series in time order: one stable sort instead of a mask per series
+        self._order = np.argsort(self.series_id, kind="stable")
+        self._bounds = np.searchsorted(self.series_id[self._order], np.arange(n0 + 1))
+        self._index = {(h, i): k for k, (h, i, _) in enumerate(self.keys)}
 
     @property
     def holders(self) -> list[str]:
@@ -72,22 +74,24 @@ class StockSeries:
     def types(self, holder: str) -> list[str]:
         return [i for h, i, _ in self.keys if h == holder]
 
+    def _rows(self, sid: int) -> np.ndarray:
+        return self._order[self._bounds[sid] : self._bounds[sid + 1]]
+
     def series(self, holder: str, interceptor: str) -> tuple[np.ndarray, np.ndarray]:
         """(times, levels) of one holder (or route in transit) and type; each level holds from its time on."""
-        sid = next(k for k, (h, i, _) in enumerate(self.keys) if h == holder and i == interceptor)
-        m = self.series_id == sid
-        return self.time[m], self.level[m]
+        rows = self._rows(self._index[(holder, interceptor)])
+        return self.time[rows], self.level[rows]
 
     def holder_total(self, holder: str) -> tuple[np.ndarray, np.ndarray]:
         """(times, total level over all types) of one holder."""
-        sids = [i for i, (h, _, _) in enumerate(self.keys) if h == holder]
-        m = np.isin(self.series_id, sids)
-        ids, lev, t = self.series_id[m], self.level[m], self.time[m]
-        delta = np.empty_like(lev)
-        for sid in sids:
-            k = ids == sid
-            delta[k] = np.diff(lev[k], prepend=0)
-        return t, np.cumsum(delta)
+        sids = [k for k, (h, _, _) in enumerate(self.keys) if h == holder]
+        if len(sids) == 1:
+            rows = self._rows(sids[0])
+            return self.time[rows], self.level[rows]
+        rows = np.concatenate([self._rows(k) for k in sids])
+        deltas = np.concatenate([np.diff(self.level[self._rows(k)], prepend=0) for k in sids])
+        order = np.argsort(rows, kind="stable")  # back to the order things happened
+        return self.time[rows[order]], np.cumsum(deltas[order])
 
 
 class RunResult:

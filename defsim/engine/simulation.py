@@ -8,6 +8,7 @@ environment runs to the scenario's end, and the raw records are collected into a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import simpy
@@ -158,7 +159,7 @@ class Simulation:
 
     def collect(self) -> RunRecord:
         plan = self.plan
-        stock = np.array(self._stock, dtype=np.float64).reshape(-1, 4)
+        stock = np.fromiter(chain.from_iterable(self._stock), np.float64, 4 * len(self._stock)).reshape(-1, 4)
         events = None
         if self._events is not None:
             events = np.array(self._events, dtype=np.float64).reshape(-1, EVENT_FIELDS)

@@ -9,7 +9,10 @@ channel or loaded launcher) is queued, with one timeout for its deadline.
 from __future__ import annotations
 
 from collections import deque
+from heapq import heappush
 from typing import TYPE_CHECKING
+
+from simpy.core import NORMAL
 
 from .events import Call, later
 from .plan import SitePlan
@@ -107,36 +110,39 @@ class Site:
     # --- engagement -----------------------------------------------------------------------
 
     def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list) -> None:
+        # the hottest function of the simulator: locals and inlined scheduling on purpose
         slot, p, keep = c
         ready = self.ready
+        stock = self.stock[slot]
         r = ready[slot]
         n = self.shots
-        if keep and r + self.stock[slot] - keep < n:
-            n = r + self.stock[slot] - keep
+        if keep and r + stock - keep < n:
+            n = r + stock - keep
         if n > r:
             n = r  # a partial salvo: the last rounds on the launchers
-        ready[slot] = r - n
+        r -= n
+        ready[slot] = r
         self.shots_fired[slot] += n
         sim = self.sim
-        now = self.env._now
-        sim.stock_append((now, self.series[slot], ready[slot] + self.stock[slot], ready[slot]))
+        env = self.env
+        now = env._now
+        sim.stock_append((now, self.series[slot], r + stock, r))
         if sim.log is not None:
             sim.log((now, SHOT, self.index, tid, tt, self.itype[slot], n, -1, -1))
-        if not self.reloading[slot] and self.stock[slot] and ready[slot] < self.cap[slot]:
+        if stock and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
         if self.has_shot_hooks:
             for hook in self.shot_hooks[slot]:
                 hook(n)
         u = sim.shot_u
         x = u.pop() if u else u.refill()
-        killed = x < p if n == 1 else x < 1.0 - (1.0 - p) ** n
-        if killed and not eng[2]:
+        if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng[2]:
             eng[2] = True
             eng[4] = True  # killed in this cycle: counted when the cycle ends
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
-        later(self.env, hold, self._cycle_end_cb, eng)
+        heappush(env._queue, (now + hold, NORMAL, next(env._eid), Call(self._cycle_end_cb, eng)))  # type: ignore[attr-defined]
 
     def _cycle_end(self, ev: Call) -> None:
         eng = ev._value

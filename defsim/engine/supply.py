@@ -346,8 +346,10 @@ class Network:
         pipe = sim.pipeline[rp.site]
         hungry = [False]  # the last order was not filled: look again when the sender receives stock
 
+        ready, stock, it = site.ready, site.stock, rp.itype
+
         def check(_n: int) -> None:
-            position = site.level(rp.itype) + pipe.get(rp.itype, 0)
+            position = ready[slot] + stock[slot] + pipe.get(it, 0)
             if position <= rp.reorder_at:
                 want = rp.level - position
                 hungry[0] = route.ship(want) < want

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""defsim's performance benchmarks, measured against the plain-SimPy baseline in the same run.
+
+    python benchmarks/run.py            # everything (about ten minutes on 2 cores)
+    python benchmarks/run.py --quick    # fewer replications and repeats (about two minutes)
+
+Prints a Markdown table (the one in README.md's Performance section) and writes the figures to
+benchmarks/results.json.  Wall times are the best of several repeats, baseline and defsim
+interleaved, so that the ratios are fair on a noisy machine.  No test asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib.util
+import json
+import math
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BASELINE = ROOT.parent / "shared" / "bench" / "minimal_simpy.py"
+
+sys.path.insert(0, str(ROOT))
+
+import defsim  # noqa: E402
+from defsim import theory  # noqa: E402
+from defsim.engine import build  # noqa: E402
+from defsim.engine.simulation import Simulation  # noqa: E402
+from defsim.results import RunResult  # noqa: E402
+from defsim.scenario import from_dict  # noqa: E402
+
+
+def load_baseline() -> Any:
+    spec = importlib.util.spec_from_file_location("minimal_simpy", BASELINE)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot find the baseline at {BASELINE}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def best_of(repeats: int, fn: Any) -> tuple[float, Any]:
+    best, out = math.inf, None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def defsim_single(plan: Any, record_events: bool) -> RunResult:
+    """One run as `defsim run` does it: exact stock series, summary (and the event log)."""
+    result = RunResult(Simulation(plan, 1, 0, record_events).run())
+    _ = result.summary
+    return result
+
+
+def baseline_vs_defsim(repeats: int) -> dict[str, Any]:
+    base = load_baseline()
+    plan = build(defsim.load(HERE / "minimal_baseline.yaml"))
+    n = 200_000
+    times: dict[str, float] = {"baseline": math.inf, "defsim": math.inf, "defsim_events": math.inf}
+    counters: dict[str, Any] = {}
+    for _ in range(repeats):  # interleaved, best of each
+        t, c = best_of(1, lambda: base.simulate(n, 1))
+        times["baseline"] = min(times["baseline"], t)
+        counters["baseline"] = c
+        t, r = best_of(1, lambda: defsim_single(plan, False))
+        times["defsim"] = min(times["defsim"], t)
+        counters["defsim"] = r.summary
+        t, _ = best_of(1, lambda: defsim_single(plan, True))
+        times["defsim_events"] = min(times["defsim_events"], t)
+    s = counters["defsim"]["totals"]
+    b = counters["baseline"]
+    arrived = s["arrived"]
+    return {
+        "baseline_threats_per_s": n / times["baseline"],
+        "defsim_threats_per_s": arrived / times["defsim"],
+        "defsim_with_event_log_threats_per_s": arrived / times["defsim_events"],
+        "ratio": (arrived / times["defsim"]) / (n / times["baseline"]),
+        "ratio_with_event_log": (arrived / times["defsim_events"]) / (n / times["baseline"]),
+        "not_engaged_share": {
+            "baseline": b["not_engaged"] / b["threats"],
+            "defsim": (s["leaked_by_reason"]["saturated"] + s["leaked_by_reason"]["no_stock"]) / arrived,
+            "erlang_b": theory.erlang_b(6, 20 * 0.25),
+        },
+        "kill_share": {"baseline": b["killed"] / b["threats"], "defsim": s["killed"] / arrived},
+    }
+
+
+def classroom_single(repeats: int) -> dict[str, Any]:
+    sc = defsim.load(HERE / "classroom.yaml")
+    plan = build(sc)
+    t, r = best_of(repeats, lambda: defsim_single(plan, True))
+    t_noev, _ = best_of(repeats, lambda: defsim_single(plan, False))
+    return {"threats": r.summary["totals"]["arrived"], "sites": len(sc.sites), "seconds": t,
+            "seconds_without_event_log": t_noev}
+
+
+ENSEMBLE_CODE = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+import defsim
+sc = defsim.load({path!r})
+t = time.perf_counter()
+e = defsim.run(sc, reps={reps}, workers={workers})
+wall = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({{"seconds": wall, "peak_rss_mb_self_plus_largest_child": peak / 1024, "reps": e.reps,
+                   "levels_mb": e.levels.nbytes / 2**20}}))
+"""
+
+
+def ensemble(path: Path, reps: int, workers: int) -> dict[str, Any]:
+    """An ensemble in a fresh process, so its peak memory is its own."""
+    code = ENSEMBLE_CODE.format(root=str(ROOT), path=str(path), reps=reps, workers=workers)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def scaling_threats(sizes: list[int]) -> list[dict[str, Any]]:
+    base = defsim.load(HERE / "minimal_baseline.yaml")._source_data
+    rows = []
+    for n in sizes:
+        data = copy.deepcopy(base)
+        data["duration"] = f"{n / 20}h"  # 20 threats an hour
+        plan = build(from_dict(data))
+        t, r = best_of(2 if n <= 100_000 else 1, lambda: defsim_single(plan, False))
+        arrived = r.summary["totals"]["arrived"]
+        rows.append({"threats": arrived, "seconds": t, "microseconds_per_threat": 1e6 * t / arrived})
+    return rows
+
+
+def scaling_sites(counts: list[int], threats: int = 20_000) -> list[dict[str, Any]]:
+    base = defsim.load(HERE / "minimal_baseline.yaml")._source_data
+    rows = []
+    for k in counts:
+        data = copy.deepcopy(base)
+        site = data["sites"].pop("Site")
+        data["sites"] = {f"Site {i + 1}": copy.deepcopy(site) for i in range(k)}
+        data["deliveries"] = [dict(data["deliveries"][0], to=f"Site {i + 1}") for i in range(k)]
+        data["duration"] = f"{threats / 20}h"
+        plan = build(from_dict(data))
+        t, r = best_of(3, lambda: defsim_single(plan, False))
+        arrived = r.summary["totals"]["arrived"]
+        rows.append({"sites": k, "threats": arrived, "seconds": t, "microseconds_per_threat": 1e6 * t / arrived})
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer replications and repeats")
+    args = ap.parse_args()
+    repeats = 2 if args.quick else 3
+    reps = 200 if args.quick else 1000
+    out: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": defsim.ensemble.default_workers(),
+                                       "platform": platform.platform()}, "quick": args.quick}
+    print("baseline vs defsim ...", file=sys.stderr)
+    out["baseline"] = baseline_vs_defsim(repeats)
+    print("classroom, one run ...", file=sys.stderr)
+    out["classroom_single"] = classroom_single(repeats)
+    print(f"classroom, {reps} replications on 1 and 2 workers ...", file=sys.stderr)
+    one = ensemble(HERE / "classroom.yaml", reps, 1)
+    two = ensemble(HERE / "classroom.yaml", reps, 2)
+    out["classroom_ensemble"] = {"reps": reps, "workers_1": one, "workers_2": two,
+                                 "speedup_2_vs_1": one["seconds"] / two["seconds"]}
+    light = ROOT / "scenarios" / "textbook.yaml"
+    print("memory: year-long ensembles of 1,000 and 10,000 replications ...", file=sys.stderr)
+    year = HERE / "_year.yaml"
+    year.write_text(light.read_text().replace("duration: 40d", "duration: 1yr"))
+    try:
+        out["memory"] = {str(n): ensemble(year, n, 2) for n in ((1000, 2000) if args.quick else (1000, 10000))}
+    finally:
+        year.unlink()
+    print("scaling ...", file=sys.stderr)
+    out["scaling_threats"] = scaling_threats([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
+    out["scaling_sites"] = scaling_sites([1, 3, 12, 48])
+    (HERE / "results.json").write_text(json.dumps(out, indent=2) + "\n")
+    print(report(out))
+
+
+def report(o: dict[str, Any]) -> str:
+    b, c, e = o["baseline"], o["classroom_single"], o["classroom_ensemble"]
+    ne = b["not_engaged_share"]
+    lines = [
+        "| benchmark | measured | target |",
+        "|---|---|---|",
+        f"| baseline (plain SimPy, `shared/bench/minimal_simpy.py`, 200k threats) | "
+        f"{b['baseline_threats_per_s']:,.0f} threats/s | - |",
+        f"| defsim on `benchmarks/minimal_baseline.yaml`: stock series + summary | "
+        f"{b['defsim_threats_per_s']:,.0f} threats/s = **{b['ratio']:.2f}x baseline** | >= 2x |",
+        f"| the same with the full event log | {b['defsim_with_event_log_threats_per_s']:,.0f} threats/s = "
+        f"**{b['ratio_with_event_log']:.2f}x baseline** | - |",
+        f"| share not engaged: baseline / defsim / Erlang B(6, 5) | {ne['baseline']:.4f} / {ne['defsim']:.4f} / "
+        f"{ne['erlang_b']:.4f} | agree |",
+        f"| kill share: baseline / defsim | {b['kill_share']['baseline']:.4f} / {b['kill_share']['defsim']:.4f} | "
+        "agree |",
+        f"| classroom year ({c['sites']} sites, {c['threats']:,} threats, supply network), one run with event "
+        f"log | {c['seconds']:.2f} s ({c['seconds_without_event_log']:.2f} s without) | < 1 s |",
+        f"| classroom, {e['reps']} replications, 1 worker | {e['workers_1']['seconds']:.1f} s | - |",
+        f"| classroom, {e['reps']} replications, 2 workers | {e['workers_2']['seconds']:.1f} s, "
+        f"**{e['speedup_2_vs_1']:.2f}x** faster than 1 | < 60 s, >= 1.7x |",
+    ]
+    for n, m in o["memory"].items():
+        lines.append(f"| year-long ensemble, {int(n):,} replications, 2 workers: peak memory | "
+                     f"{m['peak_rss_mb_self_plus_largest_child']:.0f} MB (grid arrays {m['levels_mb']:.1f} MB), "
+                     f"{m['seconds']:.1f} s | bounded by the grid |")
+    for r in o["scaling_threats"]:
+        lines.append(f"| {r['threats']:,} threats, one run | {r['seconds']:.2f} s, "
+                     f"{r['microseconds_per_threat']:.1f} us/threat | linear |")
+    for r in o["scaling_sites"]:
+        lines.append(f"| {r['sites']} sites, {r['threats']:,} threats in all | {r['seconds']:.2f} s, "
+                     f"{r['microseconds_per_threat']:.1f} us/threat | flat |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
