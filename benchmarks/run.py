@@ -100,8 +100,12 @@ def classroom_single(repeats: int) -> dict[str, Any]:
     plan = build(sc)
     t, r = best_of(repeats, lambda: defsim_single(plan, True))
     t_noev, _ = best_of(repeats, lambda: defsim_single(plan, False))
-    return {"threats": r.summary["totals"]["arrived"], "sites": len(sc.sites), "seconds": t,
-            "seconds_without_event_log": t_noev}
+    return {
+        "threats": r.summary["totals"]["arrived"],
+        "sites": len(sc.sites),
+        "seconds": t,
+        "seconds_without_event_log": t_noev,
+    }
 
 
 ENSEMBLE_CODE = """
@@ -132,7 +136,7 @@ def scaling_threats(sizes: list[int]) -> list[dict[str, Any]]:
         data = copy.deepcopy(base)
         data["duration"] = f"{n / 20}h"  # 20 threats an hour
         plan = build(from_dict(data))
-        t, r = best_of(2 if n <= 100_000 else 1, lambda: defsim_single(plan, False))
+        t, r = best_of(2 if n <= 100_000 else 1, lambda plan=plan: defsim_single(plan, False))
         arrived = r.summary["totals"]["arrived"]
         rows.append({"threats": arrived, "seconds": t, "microseconds_per_threat": 1e6 * t / arrived})
     return rows
@@ -148,9 +152,11 @@ def scaling_sites(counts: list[int], threats: int = 20_000) -> list[dict[str, An
         data["deliveries"] = [dict(data["deliveries"][0], to=f"Site {i + 1}") for i in range(k)]
         data["duration"] = f"{threats / 20}h"
         plan = build(from_dict(data))
-        t, r = best_of(3, lambda: defsim_single(plan, False))
+        t, r = best_of(3, lambda plan=plan: defsim_single(plan, False))
         arrived = r.summary["totals"]["arrived"]
-        rows.append({"sites": k, "threats": arrived, "seconds": t, "microseconds_per_threat": 1e6 * t / arrived})
+        rows.append(
+            {"sites": k, "threats": arrived, "seconds": t, "microseconds_per_threat": 1e6 * t / arrived}
+        )
     return rows
 
 
@@ -160,8 +166,14 @@ def main() -> None:
     args = ap.parse_args()
     repeats = 2 if args.quick else 3
     reps = 200 if args.quick else 1000
-    out: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": defsim.ensemble.default_workers(),
-                                       "platform": platform.platform()}, "quick": args.quick}
+    out: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": defsim.ensemble.default_workers(),
+            "platform": platform.platform(),
+        },
+        "quick": args.quick,
+    }
     print("baseline vs defsim ...", file=sys.stderr)
     out["baseline"] = baseline_vs_defsim(repeats)
     print("classroom, one run ...", file=sys.stderr)
@@ -169,18 +181,26 @@ def main() -> None:
     print(f"classroom, {reps} replications on 1 and 2 workers ...", file=sys.stderr)
     one = ensemble(HERE / "classroom.yaml", reps, 1)
     two = ensemble(HERE / "classroom.yaml", reps, 2)
-    out["classroom_ensemble"] = {"reps": reps, "workers_1": one, "workers_2": two,
-                                 "speedup_2_vs_1": one["seconds"] / two["seconds"]}
+    out["classroom_ensemble"] = {
+        "reps": reps,
+        "workers_1": one,
+        "workers_2": two,
+        "speedup_2_vs_1": one["seconds"] / two["seconds"],
+    }
     light = ROOT / "scenarios" / "textbook.yaml"
     print("memory: year-long ensembles of 1,000 and 10,000 replications ...", file=sys.stderr)
     year = HERE / "_year.yaml"
     year.write_text(light.read_text().replace("duration: 40d", "duration: 1yr"))
     try:
-        out["memory"] = {str(n): ensemble(year, n, 2) for n in ((1000, 2000) if args.quick else (1000, 10000))}
+        out["memory"] = {
+            str(n): ensemble(year, n, 2) for n in ((1000, 2000) if args.quick else (1000, 10000))
+        }
     finally:
         year.unlink()
     print("scaling ...", file=sys.stderr)
-    out["scaling_threats"] = scaling_threats([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
+    out["scaling_threats"] = scaling_threats(
+        [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    )
     out["scaling_sites"] = scaling_sites([1, 3, 12, 48])
     (HERE / "results.json").write_text(json.dumps(out, indent=2) + "\n")
     print(report(out))
@@ -209,15 +229,21 @@ def report(o: dict[str, Any]) -> str:
         f"**{e['speedup_2_vs_1']:.2f}x** faster than 1 | < 60 s, >= 1.7x |",
     ]
     for n, m in o["memory"].items():
-        lines.append(f"| year-long ensemble, {int(n):,} replications, 2 workers: peak memory | "
-                     f"{m['peak_rss_mb_self_plus_largest_child']:.0f} MB (grid arrays {m['levels_mb']:.1f} MB), "
-                     f"{m['seconds']:.1f} s | bounded by the grid |")
+        lines.append(
+            f"| year-long ensemble, {int(n):,} replications, 2 workers: peak memory | "
+            f"{m['peak_rss_mb_self_plus_largest_child']:.0f} MB (grid arrays {m['levels_mb']:.1f} MB), "
+            f"{m['seconds']:.1f} s | bounded by the grid |"
+        )
     for r in o["scaling_threats"]:
-        lines.append(f"| {r['threats']:,} threats, one run | {r['seconds']:.2f} s, "
-                     f"{r['microseconds_per_threat']:.1f} us/threat | linear |")
+        lines.append(
+            f"| {r['threats']:,} threats, one run | {r['seconds']:.2f} s, "
+            f"{r['microseconds_per_threat']:.1f} us/threat | linear |"
+        )
     for r in o["scaling_sites"]:
-        lines.append(f"| {r['sites']} sites, {r['threats']:,} threats in all | {r['seconds']:.2f} s, "
-                     f"{r['microseconds_per_threat']:.1f} us/threat | flat |")
+        lines.append(
+            f"| {r['sites']} sites, {r['threats']:,} threats in all | {r['seconds']:.2f} s, "
+            f"{r['microseconds_per_threat']:.1f} us/threat | flat |"
+        )
     return "\n".join(lines)
 
 

@@ -7,7 +7,9 @@ environment runs to the scenario's end, and the raw records are collected into a
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
+from heapq import heappop
 from itertools import chain
 
 import numpy as np
@@ -122,9 +124,21 @@ class Simulation:
         once (the hot path) and gives exactly the order of SimPy's own loop with the arrivals as
         events scheduled after any event due at the same time.
         """
+        # The run allocates millions of small records that live to the end; the cyclic garbage
+        # collector would rescan them again and again (run time then grows faster than the
+        # number of threats).  Nothing here forms reference cycles that need collecting during
+        # the run, so the collector is paused and restored afterwards.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._loop()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _loop(self) -> RunRecord:
         env = self.env
         queue = env._queue
-        step = env.step
         end = self.plan.duration
         a = self.arrivals
         times = a.time.tolist()
@@ -138,7 +152,13 @@ class Simulation:
             if queue and queue[0][0] <= t_next:
                 if queue[0][0] >= end:
                     break
-                step()
+                # what Environment.step() does, without its call and exception set-up per event
+                env._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    raise event._value
                 continue
             if t_next >= end:
                 break
