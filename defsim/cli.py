@@ -269,14 +269,7 @@ def sweep(
     reps: int,
     overrides: tuple[str, ...],
     figures: tuple[str, ...],
-    seed: int | None,
-    workers: int | None,
-    grid: str,
-    scheduler: str | None,
-    out: str | None,
-    force: bool,
-    no_plot: bool,
-    quiet: bool,
+    **opts: Any,
 ) -> None:
     """Run ensembles of SCENARIO for every combination of --vary values, side by side.
 
@@ -290,24 +283,12 @@ def sweep(
     from .whatif import parse_vary, variants
 
     sc = _load(scenario, overrides)
-    _check_out(out, force)
+    _check_out(opts["out"], opts["force"])
     try:
         variant_list = variants(sc, parse_vary(vary, scenario))
     except ScenarioError as exc:
         raise UserError(exc.format()) from None
-    _run_variants(
-        variant_list,
-        reps,
-        seed if seed is not None else sc.seed,
-        workers,
-        grid,
-        scheduler,
-        Path(out) if out else _default_out(scenario, "sweep"),
-        force,
-        no_plot,
-        quiet,
-        figures,
-    )
+    _run_variants(variant_list, reps, figures, sc.seed, _default_out(scenario, "sweep"), **opts)
 
 
 @main.command()
@@ -327,18 +308,7 @@ def sweep(
 )
 @ensemble_options
 def compare(
-    scenarios: tuple[str, ...],
-    reps: int,
-    overrides: tuple[str, ...],
-    figures: tuple[str, ...],
-    seed: int | None,
-    workers: int | None,
-    grid: str,
-    scheduler: str | None,
-    out: str | None,
-    force: bool,
-    no_plot: bool,
-    quiet: bool,
+    scenarios: tuple[str, ...], reps: int, overrides: tuple[str, ...], figures: tuple[str, ...], **opts: Any
 ) -> None:
     """Run ensembles of two or more SCENARIOS with the same seeds and compare them.
 
@@ -350,35 +320,28 @@ def compare(
     if len(scenarios) < 2:
         raise UserError("error: compare needs at least two scenarios")
     loaded = [_load(s, overrides) for s in scenarios]
-    _check_out(out, force)
-    _run_variants(
-        list(zip(scenarios, loaded, strict=True)),
-        reps,
-        seed if seed is not None else loaded[0].seed,
-        workers,
-        grid,
-        scheduler,
-        Path(out) if out else _default_out(scenarios[0], "compare"),
-        force,
-        no_plot,
-        quiet,
-        figures,
-    )
+    _check_out(opts["out"], opts["force"])
+    variant_list = list(zip(scenarios, loaded, strict=True))
+    _run_variants(variant_list, reps, figures, loaded[0].seed, _default_out(scenarios[0], "compare"), **opts)
 
 
 def _run_variants(
     variant_list: list[tuple[str, Any]],
     reps: int,
-    seed: int,
+    figures: tuple[str, ...],
+    default_seed: int,
+    default_out: Path,
+    *,
+    seed: int | None,
     workers: int | None,
     grid: str,
     scheduler: str | None,
-    target: Path,
+    out: str | None,
     force: bool,
     no_plot: bool,
     quiet: bool,
-    figures: tuple[str, ...] = (),
 ) -> None:
+    """Ensembles of every variant with the same seeds, saved and printed as one comparison."""
     from .whatif import ComparisonResult
 
     ensembles = []
@@ -388,7 +351,7 @@ def _run_variants(
                 ensembles.append(
                     api.run(
                         sc,
-                        seed=seed,
+                        seed=default_seed if seed is None else seed,
                         reps=reps,
                         workers=workers,
                         grid=grid,
@@ -403,6 +366,7 @@ def _run_variants(
         result = ComparisonResult(ensembles, figures)
     except ValueError as exc:
         raise UserError(f"error: {exc}") from None
+    target = Path(out) if out else default_out
     _save(result, target, force, no_plot)
     if quiet:
         click.echo(str(target))
