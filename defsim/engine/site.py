@@ -61,8 +61,6 @@ class Site:
         self.demand_hooks: list = []
         self.hold = duration_buffer(sim.engagement_rng, **plan.engagement)  # type: ignore[arg-type]
         self.shots_fired = [0] * len(plan.types)
-        self.leaks = [0, 0, 0, 0]
-        self.kills = 0
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
         self._deadline_cb = self._deadline
@@ -151,7 +149,6 @@ class Site:
         if newly:
             eng[4] = False
             sim.killed[tt] += 1
-            self.kills += 1
             if sim.log is not None:
                 sim.log((self.env._now, KILL, self.index, tid, tt, -1, 1, -1, -1))
         if left > 0:
@@ -216,7 +213,6 @@ class Site:
     def _leak(self, tid: int, tt: int, reason: int) -> None:
         sim = self.sim
         sim.leaked[reason][tt] += 1
-        self.leaks[reason] += 1
         if sim.log is not None:
             sim.log((self.env._now, LEAK, self.index, tid, tt, -1, 1, reason, -1))
 
