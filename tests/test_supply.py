@@ -269,3 +269,31 @@ def test_allocation_policies(policy, expected):
     result = run_data(data)
     got = {k: v["delivered"] for k, v in result.summary["routes"].items()}
     assert got == {f"depot -> {k}": v for k, v in expected.items()}
+
+
+def test_allocation_proportional_to_recent_use():
+    """S fires three times as much as S2 between allocations, so it gets about three quarters."""
+    data = one_site(stock={"I": 1000}, doctrine={"mode": "salvo", "shots": 1})
+    data["sites"]["S2"] = dict(data["sites"]["S"])
+    data["duration"] = "10d"
+    data["attacks"] = [{"raid": {"every": "1h", "size": {"T": 4}, "targets": {"S": 3, "S2": 1}}}]
+    data["stockpiles"] = {
+        "depot": {
+            "stock": {"I": 400},
+            "allocate": {
+                "to": ["S", "S2"],
+                "interceptor": "I",
+                "policy": "proportional_to_use",
+                "every": "5d",
+                "first": "5d",
+                "quantity": 100,
+            },
+        }
+    }
+    result = run_data(data, seed=3)
+    got = {k: v["delivered"] for k, v in result.summary["routes"].items()}
+    shots = {s: result.summary["sites"][s]["shots"] for s in ("S", "S2")}
+    assert got["depot -> S"] + got["depot -> S2"] == 100  # one allocation (day 5) within the run
+    share = got["depot -> S"] / 100
+    fired_share = shots["S"] / (shots["S"] + shots["S2"])
+    assert abs(share - fired_share) < 0.05, (share, fired_share)
