@@ -57,7 +57,9 @@ class Site:
         self.n_waiting = 0
         self.slot_of = {it: k for k, it in enumerate(plan.types)}
         self.shot_hooks: list[list] = [[] for _ in plan.types]
-        self.has_shot_hooks = False
+        # hooks run only when the stock held after a shot is at or below this (a reorder point)
+        self.hook_level: list[float] = [-1.0] * len(plan.types)
+        self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
         self.demand_hooks: list = []
         self.hold = duration_buffer(sim.engagement_rng, **plan.engagement)  # type: ignore[arg-type]
         self.shots_fired = [0] * len(plan.types)
@@ -69,24 +71,25 @@ class Site:
     # --- arrivals -------------------------------------------------------------------------
 
     def arrive(self, tid: int, tt: int) -> None:
-        rank = self.rank[tt]
-        if rank is None or not self.choices[tt]:
+        if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
         if self.demand_hooks:
             for hook in self.demand_hooks:
                 hook(self.shots)
         if self.free:
-            c = self._pick(tt)
-            if c is not None:
-                self.free -= 1
-                self.sim.engaged[tt] += 1
-                self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
-                return
+            ready = self.ready
+            for c in self.choices[tt]:  # _pick, inlined on the hot path
+                r = ready[c[0]]
+                if r > 0 and (c[2] == 0 or r + self.stock[c[0]] > c[2]):
+                    self.free -= 1
+                    self.sim.engaged[tt] += 1
+                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                    return
         tti = self.sim.time_to_impact[tt]
         if tti > 0:
             entry = [tid, tt, WAITING]
-            self.waiting[rank].append(entry)
+            self.waiting[self.rank[tt]].append(entry)
             self.n_waiting += 1
             later(self.env, tti, self._deadline_cb, entry)
         else:
@@ -129,7 +132,7 @@ class Site:
             sim.log((now, SHOT, self.index, tid, tt, self.itype[slot], n, -1, -1))
         if stock and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
-        if self.has_shot_hooks:
+        if r + stock <= self.hook_level[slot]:
             for hook in self.shot_hooks[slot]:
                 hook(n)
         u = sim.shot_u
@@ -272,9 +275,10 @@ class Site:
         self.ready[slot] -= n - from_stock
         self._record(slot)
 
-    def add_shot_hook(self, slot: int, hook) -> None:  # type: ignore[no-untyped-def]
+    def add_shot_hook(self, slot: int, hook, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
+        """Call ``hook(n)`` after each shot of ``slot`` that leaves at most ``below`` rounds held."""
         self.shot_hooks[slot].append(hook)
-        self.has_shot_hooks = True
+        self.hook_level[slot] = max(self.hook_level[slot], below)
 
     def add_demand_hook(self, hook) -> None:  # type: ignore[no-untyped-def]
         self.demand_hooks.append(hook)

@@ -356,6 +356,7 @@ class Network:
             else:
                 hungry[0] = False
 
-        site.add_shot_hook(slot, check)
+        # held + on order can only be at or below s when held is: skip the check otherwise
+        site.add_shot_hook(slot, check, below=rp.reorder_at)
         listeners.append(lambda it: check(0) if hungry[0] and it == rp.itype else None)
         later(sim.env, 0.0, lambda ev: check(0), 0)
