@@ -472,8 +472,9 @@ def _fmt(v: float | None, digits: int = 4) -> str:
 def print_ensemble(ens: Any) -> None:
     console = Console(width=None if sys.stdout.isatty() else 120)
     t = Table(title=f"{ens.scenario.name}: {ens.reps} replications (seed {ens.seed})", title_justify="left")
-    for col in ("figure", "mean", "95% interval", "median", "5th .. 95th pct"):
-        t.add_column(col, justify="left" if col == "figure" else "right", no_wrap=True)
+    t.add_column("figure", overflow="fold")  # the figure's name wraps; numbers never do
+    for col in ("mean", "95% interval", "median", "5th .. 95th pct"):
+        t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for key, stats in ens.headline().items():
         if stats is None:
             continue
@@ -506,9 +507,9 @@ def print_comparison(result: Any) -> None:
         "(mean [95% interval]; Δ: difference from the first, paired by replication; stockout: median day)",
         title_justify="left",
     )
-    t.add_column("figure", no_wrap=True)
+    t.add_column("figure", overflow="fold")
     for v in variants:
-        t.add_column(v, justify="right")
+        t.add_column(v, justify="right", overflow="fold")
     for f in figures:
         cells = []
         for v in variants:
