@@ -27,8 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BASELINE = ROOT.parent / "shared" / "bench" / "minimal_simpy.py"
 
-sys.path.insert(0, str(ROOT))
-
+# defsim is imported as installed (pip install .), so the benchmark measures the compiled engine
 import defsim  # noqa: E402
 from defsim import theory  # noqa: E402
 from defsim.engine import build  # noqa: E402
@@ -110,7 +109,6 @@ def classroom_single(repeats: int) -> dict[str, Any]:
 
 ENSEMBLE_CODE = """
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
 import defsim
 sc = defsim.load({path!r})
 t = time.perf_counter()
@@ -124,8 +122,8 @@ print(json.dumps({{"seconds": wall, "peak_rss_mb_self_plus_largest_child": peak 
 
 def ensemble(path: Path, reps: int, workers: int) -> dict[str, Any]:
     """An ensemble in a fresh process, so its peak memory is its own."""
-    code = ENSEMBLE_CODE.format(root=str(ROOT), path=str(path), reps=reps, workers=workers)
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    code = ENSEMBLE_CODE.format(path=str(path), reps=reps, workers=workers)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=HERE)
     return json.loads(out.stdout)
 
 
@@ -166,6 +164,8 @@ def main() -> None:
     args = ap.parse_args()
     repeats = 2 if args.quick else 3
     reps = 200 if args.quick else 1000
+    import defsim.engine.site as hot
+
     out: dict[str, Any] = {
         "machine": {
             "python": platform.python_version(),
@@ -173,6 +173,7 @@ def main() -> None:
             "platform": platform.platform(),
         },
         "quick": args.quick,
+        "engine": "pure Python" if hot.__file__.endswith(".py") else "compiled (mypyc)",
     }
     print("baseline vs defsim ...", file=sys.stderr)
     out["baseline"] = baseline_vs_defsim(repeats)
@@ -210,6 +211,8 @@ def report(o: dict[str, Any]) -> str:
     b, c, e = o["baseline"], o["classroom_single"], o["classroom_ensemble"]
     ne = b["not_engaged_share"]
     lines = [
+        f"defsim engine: {o['engine']}",
+        "",
         "| benchmark | measured | target |",
         "|---|---|---|",
         f"| baseline (plain SimPy, `shared/bench/minimal_simpy.py`, 200k threats) | "

@@ -30,4 +30,4 @@ class Call:
 
 def later(env: simpy.Environment, delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
     """Call ``callback(event)`` ``delay`` after now; the event's ``_value`` is ``value``."""
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), Call(callback, value)))  # type: ignore[attr-defined]
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), Call(callback, value)))  # type: ignore[attr-defined, misc]

@@ -11,6 +11,7 @@ import gc
 from dataclasses import dataclass
 from heapq import heappop
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import simpy
@@ -153,8 +154,10 @@ class Simulation:
                 if queue[0][0] >= end:
                     break
                 # what Environment.step() does, without its call and exception set-up per event
+                event: Any
                 env._now, _, _, event = heappop(queue)
-                callbacks, event.callbacks = event.callbacks, None
+                callbacks: Any = event.callbacks
+                event.callbacks = None
                 for callback in callbacks:
                     callback(event)
                 if not event._ok and not hasattr(event, "_defused"):

@@ -89,7 +89,7 @@ class Site:
         tti = self.sim.time_to_impact[tt]
         if tti > 0:
             entry = [tid, tt, WAITING]
-            self.waiting[self.rank[tt]].append(entry)
+            self.waiting[self.rank[tt] or 0].append(entry)
             self.n_waiting += 1
             later(self.env, tti, self._deadline_cb, entry)
         else:
@@ -143,7 +143,7 @@ class Site:
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
-        heappush(env._queue, (now + hold, NORMAL, next(env._eid), Call(self._cycle_end_cb, eng)))  # type: ignore[attr-defined]
+        heappush(env._queue, (now + hold, NORMAL, next(env._eid), Call(self._cycle_end_cb, eng)))  # type: ignore[attr-defined, misc]
 
     def _cycle_end(self, ev: Call) -> None:
         eng = ev._value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .events import Call, later
 from .network import (
@@ -81,7 +81,7 @@ class Route:
         self.src = None if plan.src == OUTSIDE else sim.holders[plan.src]
         self.dst = sim.holders[plan.dst]
         self.it = plan.itype
-        self.lead = duration_buffer(sim.supply_rng, **plan.lead) if plan.lead else 0.0
+        self.lead: Any = duration_buffer(sim.supply_rng, **plan.lead) if plan.lead else 0.0  # type: ignore[arg-type]
         self.floor = plan.floor
         self.loss = plan.loss
         self.series = transit_series
@@ -299,8 +299,8 @@ class Network:
             for h in a.recipients:
                 holder = sim.holders[h]
                 fired = holder.fired_of(a.itype) if isinstance(holder, Site) else 0
-                use.append(fired - src.shots_since.get(h, 0))
-                src.shots_since[h] = fired
+                use.append(fired - src.shots_since.get(h, 0))  # type: ignore[union-attr]
+                src.shots_since[h] = fired  # type: ignore[union-attr]
             total = sum(use)
             weights = [u / total for u in use] if total > 0 else [1 / len(use)] * len(use)
             shares = [min(w * avail, need[k]) for k, w in enumerate(weights)]
