@@ -19,6 +19,7 @@ import numpy as np
 
 from .engine import build, simulate
 from .engine.plan import Plan
+from .output import csv_number, csv_text, write_csv
 from .results import RunResult
 from .schema import Scenario
 
@@ -351,55 +352,46 @@ class EnsembleResult:
         return Path(folder)
 
     def write_tables(self, folder: Any) -> None:
+        """reps.csv, bands.csv and p_dry.csv into ``folder``."""
         dated = self.plan.start is not None
-        lines = [",".join(["replication", *self.columns])]
-        for i, row in enumerate(self.values.tolist()):
-            lines.append(",".join([str(i), *(_cell(v) for v in row)]))
-        (folder / "reps.csv").write_text("\n".join(lines) + "\n")
+
+        def when(t: float) -> list[str]:
+            return [f"{t:.6f}", *([self.date(t)] if dated else [])]
+
+        when_head = ["time_d", *(["date"] if dated else [])]
+        write_csv(
+            folder / "reps.csv",
+            ["replication", *self.columns],
+            ([str(i), *(csv_number(v) for v in row)] for i, row in enumerate(self.values.tolist())),
+        )
         bands = self.bands()
-        head = [
-            "time_d",
-            *(["date"] if dated else []),
-            "holder",
-            "kind",
-            "interceptor",
-            "p5",
-            "p25",
-            "median",
-            "p75",
-            "p95",
-            "mean",
-        ]
         mean = self.levels.mean(axis=0)
-        lines = [",".join(head)]
-        for s, (holder, itype, kind) in enumerate(self.series):
-            for g, t in enumerate(self.grid.tolist()):
-                cells = [
-                    f"{t:.6f}",
-                    *([self.date(t)] if dated else []),
-                    _text(holder),
+        grid = self.grid.tolist()
+        write_csv(
+            folder / "bands.csv",
+            [*when_head, "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95", "mean"],
+            (
+                [
+                    *when(t),
+                    csv_text(holder),
                     kind,
-                    _text(itype),
+                    csv_text(itype),
                     *(f"{bands[q, s, g]:g}" for q in range(len(PERCENTILES))),
                     f"{mean[s, g]:.4f}",
                 ]
-                lines.append(",".join(cells))
-        (folder / "bands.csv").write_text("\n".join(lines) + "\n")
-        lines = [",".join(["time_d", *(["date"] if dated else []), "holder", "p_dry"])]
-        for holder, curve in self.p_dry().items():
-            for t, p in zip(self.grid.tolist(), curve.tolist(), strict=True):
-                lines.append(
-                    ",".join([f"{t:.6f}", *([self.date(t)] if dated else []), _text(holder), f"{p:.6f}"])
-                )
-        (folder / "p_dry.csv").write_text("\n".join(lines) + "\n")
-
-
-def _cell(v: float) -> str:
-    return "" if not math.isfinite(v) else repr(v)
-
-
-def _text(s: str) -> str:
-    return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',"\n') else s
+                for s, (holder, itype, kind) in enumerate(self.series)
+                for g, t in enumerate(grid)
+            ),
+        )
+        write_csv(
+            folder / "p_dry.csv",
+            [*when_head, "holder", "p_dry"],
+            (
+                [*when(t), csv_text(holder), f"{p:.6f}"]
+                for holder, curve in self.p_dry().items()
+                for t, p in zip(grid, curve.tolist(), strict=True)
+            ),
+        )
 
 
 def make_grid(duration: float, step: float) -> np.ndarray:

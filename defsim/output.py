@@ -7,10 +7,11 @@ at the end; an existing non-empty folder is replaced only when the caller asks (
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 
@@ -41,3 +42,21 @@ def result_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     os.chmod(target, 0o755)
+
+
+def csv_text(value: object) -> str:
+    """A CSV field: empty for None, quoted when it holds a comma, quote or newline."""
+    s = "" if value is None else str(value)
+    return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',"\n') else s
+
+
+def csv_number(value: float) -> str:
+    """A float in full precision; empty for NaN or infinity (e.g. "never")."""
+    return repr(value) if math.isfinite(value) else ""
+
+
+def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
+    """Rows of already formatted fields, one line each."""
+    lines = [",".join(header)]
+    lines.extend(",".join(row) for row in rows)
+    path.write_text("\n".join(lines) + "\n")

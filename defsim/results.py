@@ -18,7 +18,7 @@ import yaml
 from .engine import RunRecord
 from .engine.plan import REASONS
 from .engine.site import EVENT_KINDS
-from .output import result_folder
+from .output import csv_text, result_folder, write_csv
 
 STOCK_COLUMNS = ("time_d", "date", "holder", "kind", "interceptor", "level", "ready")
 EVENT_COLUMNS = (
@@ -293,16 +293,9 @@ def scenario_yaml(scenario: Any) -> str:
 
 
 def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.6f}"
-    s = "" if v is None else str(v)
-    if any(c in s for c in ',"\n'):
-        s = '"' + s.replace('"', '""') + '"'
-    return s
+    return f"{v:.6f}" if isinstance(v, float) else csv_text(v)
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[tuple], with_date: bool) -> None:
     keep = [i for i, c in enumerate(columns) if with_date or c != "date"]
-    lines = [",".join(columns[i] for i in keep)]
-    lines.extend(",".join(_fmt(row[i]) for i in keep) for row in rows)
-    path.write_text("\n".join(lines) + "\n")
+    write_csv(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))

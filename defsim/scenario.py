@@ -197,13 +197,6 @@ def _pydantic_problems(exc: ValidationError, lines: dict[Path_, int]) -> list[Pr
 # --- cross references ---------------------------------------------------------------------
 
 
-def _resolve(tp: float | dt.datetime | None, start: dt.datetime | None) -> float | None:
-    if tp is None or isinstance(tp, float | int):
-        return tp
-    assert start is not None
-    return (tp - start).total_seconds() / 86400.0
-
-
 def check_references(sc: Scenario) -> list[Problem]:
     """Problems only the whole scenario can show: unknown names, dates outside the run."""
     out: list[Problem] = []

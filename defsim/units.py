@@ -126,11 +126,3 @@ def parse_time_of_day(value: object) -> float:
             if h < 24 and mi < 60 and s < 60:
                 return (h * 3600 + mi * 60 + s) / 86400.0
     raise ValueError(f'expected a time of day such as "02:00", got {value!r}')
-
-
-def to_datetime(start: dt.datetime, days: float) -> dt.datetime:
-    return start + dt.timedelta(days=days)
-
-
-def days_since(start: dt.datetime, when: dt.datetime) -> float:
-    return (when - start).total_seconds() / 86400.0

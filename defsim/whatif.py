@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .ensemble import Z95, EnsembleResult
-from .output import result_folder
+from .output import csv_number, csv_text, result_folder, write_csv
 from .scenario import Problem, ScenarioError, set_value, validate_data
 from .schema import Scenario
 
@@ -155,10 +155,7 @@ class ComparisonResult:
         with result_folder(folder, force) as tmp:
             rows = self.table()
             head = list(rows[0]) if rows else ["variant", "figure"]
-            lines = [",".join(head)]
-            for r in rows:
-                lines.append(",".join(_csv(r[h]) for h in head))
-            (tmp / "compare.csv").write_text("\n".join(lines) + "\n")
+            write_csv(tmp / "compare.csv", head, ((_csv(r[h]) for h in head) for r in rows))
             meta = {
                 "variants": [e.label for e in self.ensembles],
                 "replications": self.ensembles[0].reps,
@@ -177,9 +174,6 @@ class ComparisonResult:
 
 
 def _csv(v: Any) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+    if v is None:
         return ""
-    if isinstance(v, float):
-        return repr(v)
-    s = str(v)
-    return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',"\n') else s
+    return csv_number(v) if isinstance(v, float) else csv_text(v)
