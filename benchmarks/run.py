@@ -29,10 +29,9 @@ BASELINE = ROOT.parent / "shared" / "bench" / "minimal_simpy.py"
 
 # defsim is imported as installed (pip install .), so the benchmark measures the compiled engine
 import defsim  # noqa: E402
-from defsim import theory  # noqa: E402
-from defsim.engine import build  # noqa: E402
+from defsim.analysis import RunAnalysis, theory  # noqa: E402
 from defsim.engine.simulation import Simulation  # noqa: E402
-from defsim.results import RunResult  # noqa: E402
+from defsim.plan.compiler import build  # noqa: E402
 from defsim.scenario import from_dict  # noqa: E402
 
 
@@ -54,16 +53,16 @@ def best_of(repeats: int, fn: Any) -> tuple[float, Any]:
     return best, out
 
 
-def defsim_single(plan: Any, record_events: bool) -> RunResult:
+def defsim_single(plan: Any, record_events: bool) -> RunAnalysis:
     """One run as `defsim run` does it: exact stock series, summary (and the event log)."""
-    result = RunResult(Simulation(plan, 1, 0, record_events).run())
+    result = RunAnalysis(Simulation(plan, 1, 0, record_events).run())
     _ = result.summary
     return result
 
 
 def baseline_vs_defsim(repeats: int) -> dict[str, Any]:
     base = load_baseline()
-    plan = build(defsim.load(HERE / "minimal_baseline.yaml"))
+    plan = build(defsim.load(HERE / "minimal_baseline.yaml").spec)
     n = 200_000
     times: dict[str, float] = {"baseline": math.inf, "defsim": math.inf, "defsim_events": math.inf}
     counters: dict[str, Any] = {}
@@ -96,12 +95,12 @@ def baseline_vs_defsim(repeats: int) -> dict[str, Any]:
 
 def classroom_single(repeats: int) -> dict[str, Any]:
     sc = defsim.load(HERE / "classroom.yaml")
-    plan = build(sc)
+    plan = build(sc.spec)
     t, r = best_of(repeats, lambda: defsim_single(plan, True))
     t_noev, _ = best_of(repeats, lambda: defsim_single(plan, False))
     return {
         "threats": r.summary["totals"]["arrived"],
-        "sites": len(sc.sites),
+        "sites": len(sc.spec.sites),
         "seconds": t,
         "seconds_without_event_log": t_noev,
     }
@@ -128,12 +127,12 @@ def ensemble(path: Path, reps: int, workers: int) -> dict[str, Any]:
 
 
 def scaling_threats(sizes: list[int]) -> list[dict[str, Any]]:
-    base = defsim.load(HERE / "minimal_baseline.yaml")._source_data
+    base = defsim.load(HERE / "minimal_baseline.yaml").source.data
     rows = []
     for n in sizes:
         data = copy.deepcopy(base)
         data["duration"] = f"{n / 20}h"  # 20 threats an hour
-        plan = build(from_dict(data))
+        plan = build(from_dict(data).spec)
         t, r = best_of(2 if n <= 100_000 else 1, lambda plan=plan: defsim_single(plan, False))
         arrived = r.summary["totals"]["arrived"]
         rows.append({"threats": arrived, "seconds": t, "microseconds_per_threat": 1e6 * t / arrived})
@@ -141,7 +140,7 @@ def scaling_threats(sizes: list[int]) -> list[dict[str, Any]]:
 
 
 def scaling_sites(counts: list[int], threats: int = 20_000) -> list[dict[str, Any]]:
-    base = defsim.load(HERE / "minimal_baseline.yaml")._source_data
+    base = defsim.load(HERE / "minimal_baseline.yaml").source.data
     rows = []
     for k in counts:
         data = copy.deepcopy(base)
@@ -149,7 +148,7 @@ def scaling_sites(counts: list[int], threats: int = 20_000) -> list[dict[str, An
         data["sites"] = {f"Site {i + 1}": copy.deepcopy(site) for i in range(k)}
         data["deliveries"] = [dict(data["deliveries"][0], to=f"Site {i + 1}") for i in range(k)]
         data["duration"] = f"{threats / 20}h"
-        plan = build(from_dict(data))
+        plan = build(from_dict(data).spec)
         t, r = best_of(3, lambda plan=plan: defsim_single(plan, False))
         arrived = r.summary["totals"]["arrived"]
         rows.append(
@@ -169,7 +168,7 @@ def main() -> None:
     out: dict[str, Any] = {
         "machine": {
             "python": platform.python_version(),
-            "cpus": defsim.ensemble.default_workers(),
+            "cpus": defsim.analysis.default_workers(),
             "platform": platform.platform(),
         },
         "quick": args.quick,

@@ -5,14 +5,24 @@
     >>> result = defsim.run(scenario, seed=1)
     >>> result.summary["totals"]["killed"]
 
+Layers, each importing only those after it: cli -> api -> io -> analysis -> engine -> plan -> scenario.
 Every number in a shipped scenario is notional.
 """
 
-from .api import compare, load, run, sweep
-from .results import RunResult
-from .scenario import ScenarioError
-from .schema import Scenario
+from ._version import __version__
+from .api import ComparisonResult, EnsembleResult, RunResult, compare, load, run, sweep
+from .scenario import Scenario, ScenarioError, ScenarioSpec
 
-__version__ = "0.1.0"
-
-__all__ = ["RunResult", "Scenario", "ScenarioError", "__version__", "compare", "load", "run", "sweep"]
+__all__ = [
+    "ComparisonResult",
+    "EnsembleResult",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioSpec",
+    "__version__",
+    "compare",
+    "load",
+    "run",
+    "sweep",
+]

@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from defsim.engine import build, simulate
-from defsim.engine.site import KILL, SHOT
-from defsim.results import RunResult
+from defsim.api import RunResult
+from defsim.engine import simulate
+from defsim.engine.records import KILL, SHOT
+from defsim.plan.compiler import build
 from defsim.scenario import from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,8 @@ def with_top(data: dict[str, Any], **top: Any) -> dict[str, Any]:
 
 
 def run_data(data: dict[str, Any], seed: int = 1, record_events: bool = True) -> RunResult:
-    return RunResult(simulate(build(from_dict(data)), seed, 0, record_events))
+    sc = from_dict(data)
+    return RunResult(simulate(build(sc.spec), seed, 0, record_events), sc)
 
 
 def shots_per_threat(result: RunResult) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import defsim
-from defsim import theory
+from defsim.analysis import theory
 from tests.conftest import ROOT
 
 BASELINE = ROOT.parent / "shared" / "bench" / "minimal_simpy.py"

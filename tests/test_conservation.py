@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import defsim
-from defsim.engine.site import DELIVERY, LOST, PRODUCED, SHIPPED, SHOT
-from defsim.results import RunResult
+from defsim.api import RunResult
+from defsim.engine.records import DELIVERY, LOST, PRODUCED, SHIPPED, SHOT
 from tests.conftest import ROOT, run_data
 from tests.network_cases import busy_network
 

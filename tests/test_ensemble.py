@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 import defsim
-from defsim import theory
+from defsim.analysis import theory
+from defsim.analysis.ensemble import execute, make_grid, run_chunk
 from defsim.cli import main
-from defsim.ensemble import execute, make_grid, run_chunk
+from defsim.engine import simulate
+from defsim.plan.compiler import build
 from defsim.scenario import from_dict
 from tests.conftest import ROOT, one_site, with_top
 
@@ -89,20 +91,18 @@ def test_ensemble_mean_matches_erlang_b_and_interval_shrinks():
 def test_replications_keep_no_event_log_and_only_the_grid():
     sc = defsim.load(NIGHTLY)
     grid = make_grid(sc.duration, 1.0)
-    reps = run_chunk(sc, 1, [0, 1], grid)
+    reps = run_chunk(build(sc.spec), 1, [0, 1], grid)
     for r in reps:
         assert not hasattr(r, "events")
         assert r.levels.shape == (2, len(grid))  # two holder series x grid points, whatever the events
         assert r.levels.dtype == np.int32
-    from defsim.engine import build, simulate
-
-    assert simulate(build(sc), 1, 0, record_events=False).events is None
+    assert simulate(build(sc.spec), 1, 0, record_events=False).events is None
 
 
 def test_progress_is_reported_in_replications():
     sc = defsim.load(NIGHTLY)
     seen = []
-    execute(sc, 1, list(range(5)), make_grid(sc.duration, 1.0), 1, None, seen.append)
+    execute(build(sc.spec), 1, list(range(5)), make_grid(sc.duration, 1.0), 1, None, seen.append)
     assert sum(seen) == 5
 
 

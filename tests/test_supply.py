@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from defsim import theory
-from defsim.engine.network import production_times
-from defsim.engine.site import ARRIVAL, DELIVERY, LEAK, SHIPPED, SHOT
+from defsim.analysis import theory
+from defsim.engine.records import ARRIVAL, DELIVERY, LEAK, SHIPPED, SHOT
+from defsim.plan.timing import production_times
 from tests.conftest import one_site, run_data
 from tests.test_theory import batch_means
 

@@ -1,7 +1,7 @@
 """The simulator against the closed forms of VALIDATION.md §1-3, within computed sampling error.
 
 Each case configures a scenario in which the theory's assumptions hold and compares the
-simulated figure with :mod:`defsim.theory` at 4 standard errors, the standard error computed
+simulated figure with :mod:`defsim.analysis.theory` at 4 standard errors, the standard error computed
 from the run itself (binomial, sample variance, or batch means for time-correlated counts).
 """
 
@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from defsim import theory
+from defsim.analysis import theory
 from tests.conftest import UNLIMITED, one_site, run_data, shots_per_threat, with_top
 
 Z = 4.0

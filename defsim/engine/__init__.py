@@ -1,9 +1,8 @@
-"""The simulation engine: plan (build), sites and attacks (model), simulation (run, collect).
+"""The engine layer: one run of a :class:`~defsim.plan.Plan` on SimPy's clock.
 
-Nothing in here reads or writes files or draws plots.
+It reads plain plan data only, and reads or writes no files.
 """
 
-from .plan import Plan, build
 from .simulation import RunRecord, Simulation, simulate
 
-__all__ = ["Plan", "RunRecord", "Simulation", "build", "simulate"]
+__all__ = ["RunRecord", "Simulation", "simulate"]

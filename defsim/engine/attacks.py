@@ -1,4 +1,4 @@
-"""Attacks: when threats arrive, of which type, at which site.
+"""Attacks at run time: when threats arrive, of which type, at which site.
 
 Arrivals do not depend on what the defence does, so every attack is drawn up front, as
 numpy arrays, and merged into one time-ordered stream; the engine then walks that stream
@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..schema import Attack, RaidSize
-from .network import apply_attacker_caps
-from .plan import Plan, offset
+from ..plan import Plan, RaidPlan, SizePlan, StreamPlan, WavePlan
 
 
 @dataclass
@@ -29,91 +27,72 @@ class Arrivals:
         return len(self.time)
 
 
-def _targets(
-    weights: dict[str, float] | None, sites: list[str], n: int, rng: np.random.Generator
-) -> np.ndarray:
-    if weights is None:
-        w = np.ones(len(sites))
-    else:
-        w = np.array([weights.get(s, 0.0) for s in sites], dtype=float)
+def _targets(weights: list[float] | None, n_sites: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    w = np.ones(n_sites) if weights is None else np.array(weights, dtype=float)
     if np.count_nonzero(w) == 1:
         return np.full(n, int(np.flatnonzero(w)[0]), dtype=np.int32)
-    return rng.choice(len(sites), size=n, p=w / w.sum()).astype(np.int32)
+    return rng.choice(n_sites, size=n, p=w / w.sum()).astype(np.int32)
 
 
-def _size(spec: RaidSize, n: int, rng: np.random.Generator) -> np.ndarray:
-    if spec.poisson is not None:
-        return rng.poisson(spec.poisson, n)
-    if spec.uniform is not None:
-        return rng.integers(spec.uniform[0], spec.uniform[1] + 1, n)
-    return np.full(n, spec.fixed or 0)
+def _size(spec: SizePlan, n: int, rng: np.random.Generator) -> np.ndarray:
+    if spec.kind == "poisson":
+        return rng.poisson(spec.a, n)
+    if spec.kind == "uniform":
+        return rng.integers(int(spec.a), int(spec.b) + 1, n)
+    return np.full(n, int(spec.a))
 
 
 def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.Generator) -> Arrivals:
-    sites = plan.site_names
-    tindex = {t: i for i, t in enumerate(plan.threats)}
-    start = plan.start
+    n_sites = len(plan.sites)
     end = plan.duration
-    start_frac = 0.0
-    if start is not None:
-        start_frac = (start.hour * 3600 + start.minute * 60 + start.second) / 86400.0
     times: list[np.ndarray] = []
     types: list[np.ndarray] = []
     where: list[np.ndarray] = []
     raids: list[tuple[float, int, str]] = []
 
-    def add(t: np.ndarray, tt: np.ndarray, targets: dict[str, float] | None) -> None:
+    def add(t: np.ndarray, tt: np.ndarray, targets: list[float] | None) -> None:
         keep = t < end
         t, tt = t[keep], tt[keep]
         times.append(t)
         types.append(tt.astype(np.int32))
-        where.append(_targets(targets, sites, len(t), target_rng))
+        where.append(_targets(targets, n_sites, len(t), target_rng))
 
-    atk: Attack
-    for k, atk in enumerate(plan.scenario.attacks):
-        if atk.wave is not None:
-            w = atk.wave
-            t0 = offset(w.at, start, 0.0)
-            counts = [(tindex[name], n) for name, n in w.threats.items()]
-            total = sum(n for _, n in counts)
-            tt = np.repeat([c[0] for c in counts], [c[1] for c in counts])
-            t = t0 + (attack_rng.uniform(0.0, w.spread, total) if w.spread > 0 else np.zeros(total))
+    for atk in plan.attacks:
+        if isinstance(atk, WavePlan):
+            t0 = atk.at
+            total = sum(n for _, n in atk.counts)
+            tt = np.repeat([c[0] for c in atk.counts], [c[1] for c in atk.counts])
+            spread = atk.spread
+            t = t0 + (attack_rng.uniform(0.0, spread, total) if spread > 0 else np.zeros(total))
             if t0 < end:
-                raids.append((t0, total, w.label or f"wave {k + 1}"))
-            add(t, tt, w.targets)
-        elif atk.raid is not None:
-            r = atk.raid
-            first = offset(r.first, start, 0.0)
-            if r.at is not None:
-                first += (r.at - (start_frac + first)) % 1.0
-            until = min(offset(r.until, start, end), end)
-            occ = np.arange(first, until, r.every) if first < until else np.zeros(0)
+                raids.append((t0, total, atk.label))
+            add(t, tt, atk.targets)
+        elif isinstance(atk, RaidPlan):
+            first, until = atk.first, atk.until
+            occ = np.arange(first, until, atk.every) if first < until else np.zeros(0)
             sizes = (
-                np.stack([_size(spec, len(occ), attack_rng) for spec in r.size.values()], axis=1)
+                np.stack([_size(spec, len(occ), attack_rng) for spec in atk.sizes], axis=1)
                 if len(occ)
-                else np.zeros((0, len(r.size)), dtype=int)
+                else np.zeros((0, len(atk.sizes)), dtype=int)
             )
-            tids = np.array([tindex[name] for name in r.size])
+            tids = np.array([spec.threat for spec in atk.sizes])
             per_occ = sizes.sum(axis=1)
             t = np.repeat(occ, per_occ)
             tt = np.concatenate([np.repeat(tids, row) for row in sizes]) if len(occ) else np.zeros(0, int)
-            if r.spread > 0:
-                t = t + attack_rng.uniform(0.0, r.spread, len(t))
-            raids.extend((float(o), int(n), f"raid {k + 1}") for o, n in zip(occ, per_occ, strict=True))
-            add(t, tt, r.targets)
-        elif atk.stream is not None:
-            s = atk.stream
-            b = offset(s.begin, start, 0.0)
-            u = min(offset(s.until, start, end), end)
-            n = attack_rng.poisson(s.rate * max(u - b, 0.0))
+            if atk.spread > 0:
+                t = t + attack_rng.uniform(0.0, atk.spread, len(t))
+            raids.extend((float(o), int(n), atk.label) for o, n in zip(occ, per_occ, strict=True))
+            add(t, tt, atk.targets)
+        elif isinstance(atk, StreamPlan):
+            b, u = atk.begin, atk.until
+            n = attack_rng.poisson(atk.rate * max(u - b, 0.0))
             t = np.sort(attack_rng.uniform(b, u, n))
-            names = list(s.threats)
-            w = np.array([s.threats[x] for x in names], dtype=float)
-            if len(names) == 1:
-                tt = np.full(n, tindex[names[0]])
+            w = np.array(atk.weights, dtype=float)
+            if len(atk.threats) == 1:
+                tt = np.full(n, atk.threats[0])
             else:
-                tt = np.array([tindex[x] for x in names])[attack_rng.choice(len(names), n, p=w / w.sum())]
-            add(t, tt, s.targets)
+                tt = np.array(atk.threats)[attack_rng.choice(len(atk.threats), n, p=w / w.sum())]
+            add(t, tt, atk.targets)
     planned = np.zeros(len(plan.threats), dtype=np.int64)
     if not times:
         empty = np.zeros(0)
@@ -127,3 +106,22 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
         t_all, tt_all, s_all = t_all[keep], tt_all[keep], s_all[keep]
     launched = np.bincount(tt_all, minlength=len(plan.threats))
     return Arrivals(t_all, tt_all, s_all, sorted(raids), planned, launched)
+
+
+def apply_attacker_caps(
+    time: np.ndarray, threat: np.ndarray, caps: dict[int, tuple[int, float]]
+) -> np.ndarray:
+    """Mask of arrivals that can be launched: the k-th of a type needs stock + rate * t >= k."""
+    keep = np.ones(len(time), dtype=bool)
+    for tt, (stock0, rate) in caps.items():
+        idx = np.flatnonzero(threat == tt)
+        if not len(idx):
+            continue
+        available = stock0 + np.floor(rate * time[idx] + 1e-9)
+        launched = 0
+        for j, i in enumerate(idx):  # greedy in time order: launch while something is available
+            if launched < available[j]:
+                launched += 1
+            else:
+                keep[i] = False
+    return keep

@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 import simpy
 
+from ..plan import Plan
 from . import streams
 from .attacks import Arrivals, generate
-from .plan import REASONS, Plan
-from .site import ARRIVAL, Site
+from .records import ARRIVAL, REASONS
+from .site import Site
 from .supply import Network, Route, Store
 
 EVENT_FIELDS = 9  # time, kind, holder, threat id, threat type, interceptor, n, reason, route

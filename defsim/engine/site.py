@@ -14,17 +14,14 @@ from typing import TYPE_CHECKING
 
 from simpy.core import NORMAL
 
+from ..plan import SitePlan
 from .events import Call, later
-from .plan import SitePlan
+from .records import KILL, LEAK, MISSED, NO_STOCK, NOT_ENGAGED, RELOAD, SATURATED, SHOT
 from .streams import duration_buffer
 
 if TYPE_CHECKING:
     from .simulation import Simulation
 
-# event-log codes
-ARRIVAL, SHOT, KILL, LEAK, DELIVERY, RELOAD, PRODUCED, SHIPPED, LOST = range(9)
-EVENT_KINDS = ("arrival", "shot", "kill", "leak", "delivery", "reload", "produced", "shipped", "lost")
-NO_STOCK, SATURATED, NOT_ENGAGED, MISSED = range(4)
 
 # waiting-entry states
 WAITING, SERVED, EXPIRED = 0, 1, 2

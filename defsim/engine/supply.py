@@ -12,8 +12,7 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any
 
-from .events import Call, later
-from .network import (
+from ..plan import (
     OUTSIDE,
     AllocationPlan,
     CrossLevelPlan,
@@ -22,7 +21,9 @@ from .network import (
     RouteEventPlan,
     RoutePlan,
 )
-from .site import DELIVERY, LOST, PRODUCED, SHIPPED, Site
+from .events import Call, later
+from .records import DELIVERY, LOST, PRODUCED, SHIPPED
+from .site import Site
 from .streams import duration_buffer
 
 if TYPE_CHECKING:

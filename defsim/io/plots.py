@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .engine.site import ARRIVAL, KILL, LEAK, LOST, PRODUCED
+from ..engine.records import ARRIVAL, KILL, LEAK, LOST, PRODUCED
 
 if TYPE_CHECKING:
-    from .results import RunResult
+    from ..analysis import RunAnalysis
 
 LEAK_COLOR = "#c0392b"
 KILL_COLOR = "#2e86c1"
@@ -69,7 +69,7 @@ def sum_steps(series: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, 
     return t, total
 
 
-def plot_deliveries(result: RunResult, path: str | Path | None = None) -> Figure | None:
+def plot_deliveries(result: RunAnalysis, path: str | Path | None = None) -> Figure | None:
     """A timeline of deliveries (and losses) per route; None when nothing moved."""
     plan = result.plan
     start = plan.start
@@ -118,7 +118,7 @@ def plot_deliveries(result: RunResult, path: str | Path | None = None) -> Figure
     ax.set_xlim(_x([0.0], start)[0], _x([plan.duration], start)[0])
     ax.set_xlabel("date" if start is not None else "day")
     ax.set_title(
-        f"{result.scenario.name} — deliveries by route (dot size: rounds; x: lost in transit)",
+        f"{result.plan.name} — deliveries by route (dot size: rounds; x: lost in transit)",
         fontsize=10,
         loc="left",
     )
@@ -139,7 +139,7 @@ def big_raids(raids: list[tuple[float, int, str]], most: int = 6) -> list[tuple[
     return sorted(sorted(big, key=lambda r: -r[1])[:most])
 
 
-def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
+def plot_run(result: RunAnalysis, path: str | Path | None = None) -> Figure:
     plan = result.plan
     start, end = plan.start, plan.duration
     st = result.stock
@@ -150,7 +150,7 @@ def plot_run(result: RunResult, path: str | Path | None = None) -> Figure:
     n = len(holders) + (1 if has_top else 0)
     fig = Figure(figsize=(10, 1.2 + 2.0 * n), layout="constrained")
     axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-    fig.suptitle(f"{result.scenario.name} — interceptor stock (seed {result.seed})", fontsize=12)
+    fig.suptitle(f"{result.plan.name} — interceptor stock (seed {result.seed})", fontsize=12)
     marks = big_raids(result.record.raids)
 
     if has_top:

@@ -20,7 +20,6 @@ from pydantic import (
     NonNegativeFloat,
     NonNegativeInt,
     PositiveInt,
-    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
@@ -492,7 +491,7 @@ class AttackerStock(Strict):
 # --- the scenario -----------------------------------------------------------------------
 
 
-class Scenario(Strict):
+class ScenarioSpec(Strict):
     """A whole scenario file."""
 
     name: str = Field(min_length=1)
@@ -512,10 +511,6 @@ class Scenario(Strict):
     route_events: list[RouteEvent] = Field(default_factory=list)
     cross_levelling: list[CrossLevel] = Field(default_factory=list)
     attacker: AttackerStock | None = None
-    #: the data as written (units kept, overrides applied), for saving with results
-    _source_data: dict[str, Any] | None = PrivateAttr(default=None)
-    _source_lines: dict[Any, int] = PrivateAttr(default_factory=dict)
-    _source_name: str = PrivateAttr(default="<scenario>")
 
     @property
     def start_datetime(self) -> dt.datetime | None:
@@ -525,4 +520,4 @@ class Scenario(Strict):
 
 
 def json_schema() -> dict[str, Any]:
-    return Scenario.model_json_schema(by_alias=True)
+    return ScenarioSpec.model_json_schema(by_alias=True)

@@ -9,13 +9,12 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from . import __version__, api
-from .ensemble import Z95
-from .output import OutputExistsError
-from .scenario import ScenarioError
-from .schema import json_schema
+from .. import api
+from .._version import __version__
+from ..io import OutputExistsError
+from ..scenario import ScenarioError, json_schema, parse_vary, variants
+from .tables import print_comparison, print_ensemble, print_summary
 
 SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."
 
@@ -280,8 +279,6 @@ def sweep(
       defsim sweep scenarios/backfill.yaml --vary transfers.0.enabled=true,false --reps 200
       defsim sweep scenarios/textbook.yaml --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
     """
-    from .whatif import parse_vary, variants
-
     sc = _load(scenario, overrides)
     _check_out(opts["out"], opts["force"])
     try:
@@ -342,8 +339,6 @@ def _run_variants(
     quiet: bool,
 ) -> None:
     """Ensembles of every variant with the same seeds, saved and printed as one comparison."""
-    from .whatif import ComparisonResult
-
     ensembles = []
     with Progress(reps * len(variant_list), "variants", quiet) as progress:
         for label, sc in variant_list:
@@ -363,7 +358,7 @@ def _run_variants(
             except ValueError as exc:
                 raise UserError(f"error: {exc}") from None
     try:
-        result = ComparisonResult(ensembles, figures)
+        result = api.ComparisonResult(ensembles, figures)
     except ValueError as exc:
         raise UserError(f"error: {exc}") from None
     target = Path(out) if out else default_out
@@ -387,8 +382,8 @@ def validate(scenario: str, overrides: tuple[str, ...]) -> None:
     """
     sc = _load(scenario, overrides)
     click.echo(
-        f"{scenario}: valid ({len(sc.sites)} sites, {len(sc.interceptors)} interceptor types, "
-        f"{len(sc.threats)} threat types, {len(sc.attacks)} attacks, {sc.duration:g} days)"
+        f"{scenario}: valid ({len(sc.spec.sites)} sites, {len(sc.spec.interceptors)} interceptor types, "
+        f"{len(sc.spec.threats)} threat types, {len(sc.spec.attacks)} attacks, {sc.duration:g} days)"
     )
 
 
@@ -401,135 +396,6 @@ def schema() -> None:
       defsim schema > defsim.schema.json
     """
     click.echo(json.dumps(json_schema(), indent=2))
-
-
-def _day(v: float | None, date: str | None) -> str:
-    if v is None:
-        return "-"
-    return date if date else f"{v:.1f}"
-
-
-def print_summary(s: dict[str, Any]) -> None:
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    t = Table(title=f"{s['scenario']} (seed {s['seed']}, {s['duration_days']:g} days)", title_justify="left")
-    for col in (
-        "threat",
-        "arrived",
-        "engaged",
-        "killed",
-        "leaked",
-        "no_stock",
-        "saturated",
-        "not_engaged",
-        "missed",
-    ):
-        t.add_column(col, justify="left" if col == "threat" else "right", no_wrap=True, min_width=len(col))
-    rows = list(s["threats"].items()) + [("all", s["totals"])]
-    for name, v in rows:
-        r = v["leaked_by_reason"]
-        t.add_row(
-            name,
-            *(
-                str(x)
-                for x in (
-                    v["arrived"],
-                    v["engaged"],
-                    v["killed"],
-                    v["leaked"],
-                    r["no_stock"],
-                    r["saturated"],
-                    r["not_engaged"],
-                    r["missed"],
-                )
-            ),
-            style="bold" if name == "all" else None,
-        )
-    console.print(t)
-    t = Table(title="sites", title_justify="left")
-    for col in ("site", "shots", "final stock", "first stockout", "days empty"):
-        t.add_column(col, justify="left" if col == "site" else "right", no_wrap=True, min_width=len(col))
-    for name, v in s["sites"].items():
-        t.add_row(
-            name,
-            str(v["shots"]),
-            str(v["final_stock"]),
-            _day(v["first_stockout_day"], v["first_stockout_date"]),
-            f"{v['days_empty']:.1f}",
-        )
-    console.print(t)
-    c = s["cost"]
-    cer = c["cost_exchange_ratio"]
-    console.print(
-        f"interceptors spent: {c['interceptor_cost_spent']:,.0f}   threats defeated: "
-        f"{c['threat_cost_defeated']:,.0f}   cost-exchange ratio: {'-' if cer is None else f'{cer:.2f}'}"
-    )
-
-
-def _fmt(v: float | None, digits: int = 4) -> str:
-    return "-" if v is None else f"{v:.{digits}g}"
-
-
-def print_ensemble(ens: Any) -> None:
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    t = Table(title=f"{ens.scenario.name}: {ens.reps} replications (seed {ens.seed})", title_justify="left")
-    t.add_column("figure", overflow="fold")  # the figure's name wraps; numbers never do
-    for col in ("mean", "95% interval", "median", "5th .. 95th pct"):
-        t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
-    for key, stats in ens.headline().items():
-        if stats is None:
-            continue
-        if "ci95" in stats:
-            ci = stats["ci95"] or [None, None]
-            t.add_row(
-                key,
-                _fmt(stats["mean"]),
-                f"{_fmt(ci[0])} .. {_fmt(ci[1])}",
-                _fmt(stats["median"]),
-                f"{_fmt(stats['p5'])} .. {_fmt(stats['p95'])}",
-            )
-        elif "se" in stats:
-            se = stats["se"] or 0.0
-            lo, hi = max(stats["mean"] - Z95 * se, 0.0), min(stats["mean"] + Z95 * se, 1.0)
-            t.add_row(key, _fmt(stats["mean"], 3), f"{_fmt(lo, 3)} .. {_fmt(hi, 3)}", "", "")
-        else:
-            t.add_row(key, "", "", "never" if stats["median"] is None else _fmt(stats["median"]), "")
-    console.print(t)
-
-
-def print_comparison(result: Any) -> None:
-    console = Console(width=None if sys.stdout.isatty() else 160)
-    rows = result.table()
-    figures = list(dict.fromkeys(r["figure"] for r in rows))
-    variants = [e.label for e in result.ensembles]
-    first = result.ensembles[0]
-    t = Table(
-        title=f"{first.scenario.name}: {first.reps} replications per variant, same seeds "
-        "(mean [95% interval]; Δ: difference from the first, paired by replication; stockout: median day)",
-        title_justify="left",
-    )
-    t.add_column("figure", overflow="fold")
-    for v in variants:
-        t.add_column(v, justify="right", overflow="fold")
-    for f in figures:
-        cells = []
-        for v in variants:
-            r = next((x for x in rows if x["figure"] == f and x["variant"] == v), None)
-            if r is None:
-                cells.append("-")
-            elif r["mean"] is None:
-                cells.append("never" if r["median"] is None else _fmt(r["median"]))
-            elif r["ci95_low"] is None:
-                cells.append(_fmt(r["mean"]))
-            else:
-                cell = f"{_fmt(r['mean'])} [{_fmt(r['ci95_low'])}, {_fmt(r['ci95_high'])}]"
-                if r["diff_vs_first"] is not None:
-                    cell += (
-                        f"\nΔ {_fmt(r['diff_vs_first'])} [{_fmt(r['diff_ci95_low'])}, "
-                        f"{_fmt(r['diff_ci95_high'])}]"
-                    )
-                cells.append(cell)
-        t.add_row(f, *cells)
-    console.print(t)
 
 
 if __name__ == "__main__":

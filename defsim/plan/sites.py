@@ -1,88 +1,19 @@
-"""The build phase: a validated scenario compiled into plain indices and numbers.
-
-The engine never looks at the schema: names become indices, units are already days, dates
-become offsets from the start, kill probabilities become one effective probability per
-(interceptor, threat) pair with reliability folded in.
-"""
+"""Sites compiled: interceptor slots, launchers, doctrine, engage priorities, reserves, kill probabilities."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from ..schema import Scenario
-
-if TYPE_CHECKING:
-    from .network import NetworkPlan
-
-REASONS = ("no_stock", "saturated", "not_engaged", "missed")
-
-
-def offset(tp: float | dt.datetime | None, start: dt.datetime | None, default: float) -> float:
-    if tp is None:
-        return default
-    if isinstance(tp, dt.datetime):
-        assert start is not None  # checked when the scenario was loaded
-        return (tp - start).total_seconds() / 86400.0
-    return float(tp)
-
-
-@dataclass
-class SitePlan:
-    name: str
-    index: int
-    types: list[int]  # interceptor type indices, preference order
-    initial: list[int]  # rounds at start, per entry of ``types``
-    capacity: list[float]  # ready-round capacity per type (inf: every round is ready)
-    reload_rounds: list[int]
-    reload_time: list[float]
-    fire_channels: int
-    engagement: dict[str, float]  # dist and its parameters, days
-    mean_engagement: float
-    shots: int
-    opportunities: int
-    assess_live: float  # P(live target judged alive)
-    assess_dead: float  # P(dead target judged alive)
-    rank: list[int | None]  # per threat type: engage priority (0 = highest), None = not engaged
-    # per threat type: usable (local type slot, effective p, rounds kept in reserve from it)
-    choices: list[list[tuple[int, float, int]]]
-
-
-@dataclass
-class Plan:
-    scenario: Scenario
-    duration: float
-    start: dt.datetime | None
-    interceptors: list[str]
-    threats: list[str]
-    threat_class: list[str]
-    interceptor_cost: np.ndarray
-    threat_cost: np.ndarray
-    time_to_impact: np.ndarray
-    sites: list[SitePlan]
-    network: NetworkPlan
-    attacker: dict[int, tuple[int, float]] = field(default_factory=dict)
-
-    @property
-    def site_names(self) -> list[str]:
-        return [s.name for s in self.sites]
-
-    @property
-    def holder_names(self) -> list[str]:
-        return [h.name for h in self.network.holders]
+from ..scenario.schema import ScenarioSpec
+from .model import SitePlan
 
 
 def _matches(entry: str, threat: str, threat_class: str) -> bool:
     return entry in (threat, threat_class)
 
 
-def build(sc: Scenario) -> Plan:
-    from .network import attacker_caps, build_network
-
-    start = sc.start_datetime
+def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
+    """One plan per site, in the order of the file."""
     inames = list(sc.interceptors)
     tnames = list(sc.threats)
     tclass = [t.threat_class for t in sc.threats.values()]
@@ -152,17 +83,4 @@ def build(sc: Scenario) -> Plan:
                 choices=choices,
             )
         )
-    return Plan(
-        scenario=sc,
-        duration=sc.duration,
-        start=start,
-        interceptors=inames,
-        threats=tnames,
-        threat_class=tclass,
-        interceptor_cost=np.array([i.unit_cost for i in sc.interceptors.values()]),
-        threat_cost=np.array([t.unit_cost for t in sc.threats.values()]),
-        time_to_impact=np.array([t.time_to_impact for t in sc.threats.values()]),
-        sites=sites,
-        network=build_network(sc, inames, tnames, start),
-        attacker=attacker_caps(sc, tnames),
-    )
+    return sites

@@ -6,13 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import scenario as _scenario
-from .engine import build, simulate
-from .ensemble import EnsembleResult, default_workers, execute, make_grid
-from .results import RunResult
-from .schema import Scenario
-from .units import parse_duration
-from .whatif import ComparisonResult, variants
+from .. import scenario as _scenario
+from ..analysis import default_workers, execute, make_grid
+from ..engine import simulate
+from ..plan.compiler import build
+from ..scenario import Scenario, variants
+from ..scenario.units import parse_duration
+from .results import ComparisonResult, EnsembleResult, RunResult
+
+__all__ = ["ComparisonResult", "EnsembleResult", "RunResult", "compare", "load", "run", "sweep"]
 
 Progress = Callable[[int], None]
 
@@ -56,23 +58,23 @@ def run(
     sc = _scenario_of(scenario)
     seed = sc.seed if seed is None else seed
     if reps is None:
-        return RunResult(simulate(build(sc), seed, 0, record_events))
+        return RunResult(simulate(build(sc.spec), seed, 0, record_events), sc)
     if reps < 1:
         raise ValueError("reps must be at least 1")
     step = parse_duration(grid)
     if step <= 0:
         raise ValueError("grid must be a positive duration")
-    plan = build(sc)
+    plan = build(sc.spec)
     g = make_grid(plan.duration, step)
     w = default_workers() if workers is None else workers
-    done = execute(sc, seed, list(range(reps)), g, w, scheduler, progress)
+    done = execute(plan, seed, list(range(reps)), g, w, scheduler, progress)
     result = EnsembleResult(sc, plan, seed, g, done, label)
     if precision is not None:
         if metric not in result.columns:
             raise ValueError(f"unknown metric {metric!r}; one of: {', '.join(result.columns)}")
         while result.half_width(metric) > precision and len(done) < 1_000_000:
             more = list(range(len(done), len(done) + reps))
-            done = done + execute(sc, seed, more, g, w, scheduler, progress)
+            done = done + execute(plan, seed, more, g, w, scheduler, progress)
             result = EnsembleResult(sc, plan, seed, g, done, label)
     return result
 

@@ -1,4 +1,4 @@
-"""The build phase of the supply network: holders, routes and the processes that use them.
+"""The supply network compiled: holders, routes, and the processes that use them.
 
 Holders are numbered sites first (so a site's holder index is its site index), then
 stockpiles, then producers.  Every way rounds move becomes a route: one-off and periodic
@@ -9,164 +9,27 @@ cross-levelling between sites, a site's reorder policy, and the simple ``deliver
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
-
-from ..schema import Scenario, TimeDistribution
-from .plan import offset
-
-OUTSIDE = -1
-
-
-@dataclass
-class HolderPlan:
-    name: str
-    kind: str  # site, stockpile, producer
-    index: int
-    types: list[int]
-    initial: dict[int, int]
-    capacity: dict[int, float]
-
-
-@dataclass
-class RoutePlan:
-    index: int
-    name: str
-    kind: str  # shipment, flow, backfill, production, allocation, cross_level, resupply, delivery
-    src: int  # holder index, or OUTSIDE
-    dst: int
-    itype: int
-    lead: dict[str, float] | None = None
-    not_before: float = 0.0
-    floor: int = 0
-    loss: float = 0.0
-    schedule: list[tuple[float, int]] = field(default_factory=list)  # (time, quantity)
-    backfill_of: int = -1
-    fraction: float = 1.0
-    enabled: bool = True
-    source: str = ""  # label for "deliveries by source": the sender, or a delivery's source
-
-
-@dataclass
-class ProducerPlan:
-    holder: int
-    itype: int
-    times: list[float]
-    route: int  # OUTSIDE when output stays at the producer
-    batch: int = 1  # rounds shipped together to ``route``
-
-
-@dataclass
-class AllocationPlan:
-    holder: int
-    itype: int
-    recipients: list[int]
-    routes: list[int]
-    policy: str
-    times: list[float]
-    quantity: int | None
-    up_to: int | None
-    floor: int
-
-
-@dataclass
-class CrossLevelPlan:
-    sites: list[int]
-    itype: int
-    times: list[float]
-    threshold: int
-    routes: dict[tuple[int, int], int]
-
-
-@dataclass
-class ResupplyPlan:
-    site: int
-    itype: int
-    policy: str
-    level: int
-    reorder_at: int
-    trigger: str
-    route: int
-
-
-@dataclass
-class RouteEventPlan:
-    time: float
-    route: int
-    action: str
-    by: float
-
-
-@dataclass
-class NetworkPlan:
-    holders: list[HolderPlan]
-    routes: list[RoutePlan]
-    producers: list[ProducerPlan]
-    allocations: list[AllocationPlan]
-    cross_levels: list[CrossLevelPlan]
-    resupply: list[ResupplyPlan]
-    events: list[RouteEventPlan]
-
-
-def _lead(td: TimeDistribution | None) -> dict[str, float] | None:
-    if td is None:
-        return None
-    return {k: v for k, v in td.model_dump().items() if v is not None}
-
-
-def _times(first: float, every: float, until: float, end: float) -> list[float]:
-    out = []
-    t = first
-    stop = min(until, end)
-    while t < end and t <= stop:
-        out.append(t)
-        t += every
-    return out
-
-
-def production_times(
-    points: list[tuple[float, float]], interpolate: str, begin: float, end: float, cap: int | None
-) -> list[float]:
-    """Times when each round is finished: unit k when the integral of the rate from ``begin`` reaches k.
-
-    ``points`` are (time, rate per day); the rate holds (step) or is interpolated (linear)
-    between them, and the last rate holds to the end.
-    """
-    pts = sorted(points)
-    if pts[0][0] > begin:
-        pts.insert(0, (begin, 0.0 if interpolate == "step" else pts[0][1]))
-    out: list[float] = []
-    done = 0.0  # integral so far
-    k = 1
-    segments = [(pts[i][0], pts[i + 1][0], pts[i][1], pts[i + 1][1]) for i in range(len(pts) - 1)]
-    segments.append((pts[-1][0], end, pts[-1][1], pts[-1][1]))
-    for t0, t1, r0, r1 in segments:
-        a, b = max(t0, begin), min(t1, end)
-        if b <= a:
-            continue
-        if interpolate == "step" or t1 == t0:
-            ra = rb = r0
-        else:
-            ra = r0 + (r1 - r0) * (a - t0) / (t1 - t0)
-            rb = r0 + (r1 - r0) * (b - t0) / (t1 - t0)
-        g = (rb - ra) / (b - a)
-        area = (ra + rb) / 2 * (b - a)
-        while k - done <= area + 1e-12:
-            need = k - done
-            # solve ra x + g x^2 / 2 = need for the time x into this segment
-            x = need / ra if abs(g) < 1e-15 else (-ra + math.sqrt(max(ra * ra + 2 * g * need, 0.0))) / g
-            out.append(a + x)
-            if cap is not None and len(out) >= cap:
-                return out
-            k += 1
-        done += area
-    return out
+from ..scenario.schema import ScenarioSpec
+from .model import (
+    OUTSIDE,
+    AllocationPlan,
+    CrossLevelPlan,
+    HolderPlan,
+    NetworkPlan,
+    ProducerPlan,
+    ResupplyPlan,
+    RouteEventPlan,
+    RoutePlan,
+)
+from .timing import lead as _lead
+from .timing import offset, production_times
+from .timing import times as _times
 
 
 def build_network(
-    sc: Scenario, interceptors: list[str], threats: list[str], start: dt.datetime | None
+    sc: ScenarioSpec, interceptors: list[str], threats: list[str], start: dt.datetime | None
 ) -> NetworkPlan:
     end = sc.duration
     itype = {n: i for i, n in enumerate(interceptors)}
@@ -211,7 +74,7 @@ def build_network(
     routes: list[RoutePlan] = []
     used: set[str] = set()
 
-    def add(name: str, **kw) -> RoutePlan:
+    def add(name: str, **kw: Any) -> RoutePlan:
         unique, k = name, 1
         while unique in used:
             k += 1
@@ -371,45 +234,3 @@ def build_network(
     return NetworkPlan(holders, routes, producers, allocations, cross, resupply, events)
 
 
-def backfill_cycle(sc: Scenario) -> list[str] | None:
-    """A loop of backfill links (each waits on the next), or None."""
-    watch = {tr.route: tr.backfill for tr in sc.transfers if tr.backfill}
-    for startname in watch:
-        seen = [startname]
-        cur = watch.get(startname)
-        while cur is not None:
-            if cur in seen:
-                return seen[seen.index(cur) :] + [cur]
-            seen.append(cur)
-            cur = watch.get(cur)
-    return None
-
-
-def attacker_caps(sc: Scenario, threats: list[str]) -> dict[int, tuple[int, float]]:
-    """Per threat type index: (stock at start, production per day) where the attacker is limited."""
-    a = sc.attacker
-    if a is None:
-        return {}
-    out = {}
-    for name in set(a.stock) | set(a.production):
-        out[threats.index(name)] = (a.stock.get(name, 0), a.production.get(name, 0.0))
-    return out
-
-
-def apply_attacker_caps(
-    time: np.ndarray, threat: np.ndarray, caps: dict[int, tuple[int, float]]
-) -> np.ndarray:
-    """Mask of arrivals that can be launched: the k-th of a type needs stock + rate * t >= k."""
-    keep = np.ones(len(time), dtype=bool)
-    for tt, (stock0, rate) in caps.items():
-        idx = np.flatnonzero(threat == tt)
-        if not len(idx):
-            continue
-        available = stock0 + np.floor(rate * time[idx] + 1e-9)
-        launched = 0
-        for j, i in enumerate(idx):  # greedy in time order: launch while something is available
-            if launched < available[j]:
-                launched += 1
-            else:
-                keep[i] = False
-    return keep

@@ -1,24 +1,20 @@
 """Results of one run: the summary, the stock time series, the event log, and saving them.
 
 Everything here reads a :class:`~defsim.engine.RunRecord`; derived figures (stockout times,
-costs) are computed when first asked for, not during the run.
+costs) are computed when first asked for, not during the run.  Saving and plotting are the
+io layer's (:mod:`defsim.io`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from .engine import RunRecord
-from .engine.plan import REASONS
-from .engine.site import EVENT_KINDS
-from .output import csv_text, result_folder, write_csv
+from ..engine import RunRecord
+from ..engine.records import EVENT_KINDS, REASONS
 
 STOCK_COLUMNS = ("time_d", "date", "holder", "kind", "interceptor", "level", "ready")
 EVENT_COLUMNS = (
@@ -94,13 +90,12 @@ class StockSeries:
         return self.time[rows[order]], np.cumsum(deltas[order])
 
 
-class RunResult:
-    """One run of a scenario: what happened, with the scenario and seed that made it."""
+class RunAnalysis:
+    """One run of a plan: what happened, with the plan and seed that made it."""
 
     def __init__(self, record: RunRecord):
         self.record = record
         self.plan = record.plan
-        self.scenario = record.plan.scenario
         self.seed = record.seed
 
     @cached_property
@@ -194,7 +189,7 @@ class RunResult:
         spent = float((r.shots.sum(axis=0) * plan.interceptor_cost).sum())
         defeated = float((r.killed * plan.threat_cost).sum())
         return {
-            "scenario": self.scenario.name,
+            "scenario": plan.name,
             "seed": self.seed,
             "replication": r.replication,
             "duration_days": plan.duration,
@@ -258,44 +253,3 @@ class RunResult:
         rows = self.stock_rows() if what == "stock" else self.event_rows()
         cols = STOCK_COLUMNS if what == "stock" else EVENT_COLUMNS
         return pd.DataFrame(rows, columns=list(cols))
-
-    # --- output -----------------------------------------------------------------------------
-
-    def plot(self, path: str | Path | None = None) -> Any:
-        """Stock-depletion curves; saved to ``path`` if given; returns the matplotlib Figure."""
-        from .plotting import plot_run
-
-        return plot_run(self, path)
-
-    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
-        """Write summary.json, stock.csv, events.csv, scenario.yaml and stock.png atomically."""
-        with result_folder(folder, force) as tmp:
-            (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
-            _write_csv(tmp / "stock.csv", STOCK_COLUMNS, self.stock_rows(), self.plan.start is not None)
-            _write_csv(tmp / "events.csv", EVENT_COLUMNS, self.event_rows(), self.plan.start is not None)
-            (tmp / "scenario.yaml").write_text(scenario_yaml(self.scenario))
-            if plot:
-                from .plotting import plot_deliveries
-
-                self.plot(tmp / "stock.png")
-                plot_deliveries(self, tmp / "deliveries.png")
-        return Path(folder)
-
-
-def scenario_yaml(scenario: Any) -> str:
-    """The scenario as run (overrides applied), so a result can be run again."""
-    data = scenario._source_data
-    note = "# the scenario as run, with any --set overrides applied\n"
-    if data is None:
-        data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-        note = "# the scenario as run (durations in days, rates per day)\n"
-    return note + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
-def _fmt(v: Any) -> str:
-    return f"{v:.6f}" if isinstance(v, float) else csv_text(v)
-
-
-def _write_csv(path: Path, columns: tuple[str, ...], rows: list[tuple], with_date: bool) -> None:
-    keep = [i for i, c in enumerate(columns) if with_date or c != "date"]
-    write_csv(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))

@@ -17,11 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine import build, simulate
-from .engine.plan import Plan
-from .output import csv_number, csv_text, write_csv
-from .results import RunResult
-from .schema import Scenario
+from ..engine import simulate
+from ..plan import Plan
+from .run import RunAnalysis
 
 #: a replication's figures: dotted summary keys -> number (NaN for "never", e.g. no stockout)
 Row = dict[str, float]
@@ -46,14 +44,14 @@ def flatten(summary: dict[str, Any], prefix: str = "") -> Row:
 SKIP = ("seed", "replication", "duration_days")
 
 
-def replication_row(result: RunResult) -> Row:
+def replication_row(result: RunAnalysis) -> Row:
     row = {k: v for k, v in flatten(result.summary).items() if k not in SKIP}
     t = result.summary["totals"]
     row["totals.leaked_share"] = t["leaked"] / t["arrived"] if t["arrived"] else math.nan
     return row
 
 
-def grid_levels(result: RunResult, grid: np.ndarray) -> np.ndarray:
+def grid_levels(result: RunAnalysis, grid: np.ndarray) -> np.ndarray:
     """Stock of every holder series (not in-transit) at each grid time: (series, grid) int32."""
     st = result.stock
     keys = [k for k in st.keys if k[2] != "transit"]
@@ -74,24 +72,11 @@ class Replication:
 
 # --- running replications -------------------------------------------------------------------
 
-_PLAN: dict[str, Plan] = {}
-
-
-def _plan_for(scenario: Scenario) -> Plan:
-    key = scenario.model_dump_json()
-    plan = _PLAN.get(key)
-    if plan is None:
-        _PLAN.clear()
-        plan = _PLAN[key] = build(scenario)
-    return plan
-
-
-def run_chunk(scenario: Scenario, seed: int, indices: list[int], grid: np.ndarray) -> list[Replication]:
+def run_chunk(plan: Plan, seed: int, indices: list[int], grid: np.ndarray) -> list[Replication]:
     """Run some replications in this process (the unit of work sent to a worker)."""
-    plan = _plan_for(scenario)
     out = []
     for i in indices:
-        result = RunResult(simulate(plan, seed, i, record_events=False))
+        result = RunAnalysis(simulate(plan, seed, i, record_events=False))
         out.append(Replication(i, replication_row(result), grid_levels(result, grid)))
     return out
 
@@ -107,7 +92,7 @@ def default_workers() -> int:
 
 
 def execute(
-    scenario: Scenario,
+    plan: Plan,
     seed: int,
     indices: list[int],
     grid: np.ndarray,
@@ -119,11 +104,11 @@ def execute(
     parts = chunks(indices, max(workers, 1))
     done: list[Replication] = []
     if scheduler is not None:
-        parts_iter = _dask(scenario, seed, parts, grid, scheduler)
+        parts_iter = _dask(plan, seed, parts, grid, scheduler)
     elif workers <= 1 or len(parts) == 1:
-        parts_iter = (run_chunk(scenario, seed, p, grid) for p in parts)
+        parts_iter = (run_chunk(plan, seed, p, grid) for p in parts)
     else:
-        parts_iter = _pool(scenario, seed, parts, grid, workers)
+        parts_iter = _pool(plan, seed, parts, grid, workers)
     for reps in parts_iter:
         done.extend(reps)
         if progress is not None:
@@ -133,16 +118,16 @@ def execute(
 
 
 def _pool(
-    scenario: Scenario, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int
+    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int
 ) -> Iterator[list[Replication]]:
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_chunk, scenario, seed, p, grid) for p in parts]
+        futures = [pool.submit(run_chunk, plan, seed, p, grid) for p in parts]
         for f in futures:
             yield f.result()
 
 
 def _dask(
-    scenario: Scenario, seed: int, parts: list[list[int]], grid: np.ndarray, address: str
+    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, address: str
 ) -> Iterator[list[Replication]]:
     try:
         from distributed import Client
@@ -150,7 +135,7 @@ def _dask(
         raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
     with Client(address) as client:
         futures = client.map(
-            run_chunk, [scenario] * len(parts), [seed] * len(parts), parts, [grid] * len(parts), pure=False
+            run_chunk, [plan] * len(parts), [seed] * len(parts), parts, [grid] * len(parts), pure=False
         )
         for f in futures:
             yield f.result()
@@ -203,23 +188,21 @@ def time_stats(values: np.ndarray) -> dict[str, Any]:
     }
 
 
-class EnsembleResult:
-    """Replications of one scenario: per-replication figures, stock bands, P(ran dry by day d)."""
+class EnsembleAnalysis:
+    """Replications of one plan: per-replication figures, stock bands, P(ran dry by day d)."""
 
     def __init__(
         self,
-        scenario: Scenario,
         plan: Plan,
         seed: int,
         grid: np.ndarray,
         reps: list[Replication],
         label: str | None = None,
     ):
-        self.scenario = scenario
         self.plan = plan
         self.seed = seed
         self.grid = grid
-        self.label = label or scenario.name
+        self.label = label or plan.name
         self.columns = sorted({k for r in reps for k in r.row})
         self.values = np.array([[r.row.get(k, math.nan) for k in self.columns] for r in reps], dtype=float)
         self.levels = np.stack([r.levels for r in reps]) if reps else np.zeros((0, 0, len(grid)), np.int32)
@@ -276,7 +259,7 @@ class EnsembleResult:
                 else None
             )
         return {
-            "scenario": self.scenario.name,
+            "scenario": self.plan.name,
             "label": self.label,
             "seed": self.seed,
             "replications": self.reps,
@@ -326,72 +309,6 @@ class EnsembleResult:
         frame = pd.DataFrame(self.values, columns=self.columns)
         frame.insert(0, "replication", np.arange(self.reps))
         return frame
-
-    def plot(self, path: str | None = None) -> Any:
-        from .plotting_ensemble import plot_fan
-
-        return plot_fan(self, path)
-
-    def save(self, folder: Any, force: bool = False, plot: bool = True) -> Any:
-        """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
-        import json
-        from pathlib import Path
-
-        from .output import result_folder
-        from .results import scenario_yaml
-
-        with result_folder(folder, force) as tmp:
-            (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
-            self.write_tables(tmp)
-            (tmp / "scenario.yaml").write_text(scenario_yaml(self.scenario))
-            if plot:
-                from .plotting_ensemble import plot_fan, plot_p_dry
-
-                plot_fan(self, tmp / "fan.png")
-                plot_p_dry([self], tmp / "p_dry.png")
-        return Path(folder)
-
-    def write_tables(self, folder: Any) -> None:
-        """reps.csv, bands.csv and p_dry.csv into ``folder``."""
-        dated = self.plan.start is not None
-
-        def when(t: float) -> list[str]:
-            return [f"{t:.6f}", *([self.date(t)] if dated else [])]
-
-        when_head = ["time_d", *(["date"] if dated else [])]
-        write_csv(
-            folder / "reps.csv",
-            ["replication", *self.columns],
-            ([str(i), *(csv_number(v) for v in row)] for i, row in enumerate(self.values.tolist())),
-        )
-        bands = self.bands()
-        mean = self.levels.mean(axis=0)
-        grid = self.grid.tolist()
-        write_csv(
-            folder / "bands.csv",
-            [*when_head, "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95", "mean"],
-            (
-                [
-                    *when(t),
-                    csv_text(holder),
-                    kind,
-                    csv_text(itype),
-                    *(f"{bands[q, s, g]:g}" for q in range(len(PERCENTILES))),
-                    f"{mean[s, g]:.4f}",
-                ]
-                for s, (holder, itype, kind) in enumerate(self.series)
-                for g, t in enumerate(grid)
-            ),
-        )
-        write_csv(
-            folder / "p_dry.csv",
-            [*when_head, "holder", "p_dry"],
-            (
-                [*when(t), csv_text(holder), f"{p:.6f}"]
-                for holder, curve in self.p_dry().items()
-                for t, p in zip(grid, curve.tolist(), strict=True)
-            ),
-        )
 
 
 def make_grid(duration: float, step: float) -> np.ndarray:

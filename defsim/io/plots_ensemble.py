@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plotting import _x, time_axis
+from .plots import _x, time_axis
 
 if TYPE_CHECKING:
-    from .ensemble import EnsembleResult
+    from ..analysis import EnsembleAnalysis
 
 SAMPLE_PATHS = 4
 
 
-def _panels(ens: EnsembleResult) -> list[tuple[str, str, list[int]]]:
+def _panels(ens: EnsembleAnalysis) -> list[tuple[str, str, list[int]]]:
     """(holder, kind, series rows) for each holder that holds anything."""
     out = []
     for name, kind in ens.holders:
@@ -26,13 +26,13 @@ def _panels(ens: EnsembleResult) -> list[tuple[str, str, list[int]]]:
     return out
 
 
-def plot_fan(ens: EnsembleResult, path: str | Path | None = None) -> Figure:
+def plot_fan(ens: EnsembleAnalysis, path: str | Path | None = None) -> Figure:
     """Median stock with 50% and 90% bands and a few sample paths, per holder and type."""
     start = ens.plan.start
     panels = _panels(ens)
     fig = Figure(figsize=(10, 1.0 + 2.0 * len(panels)), layout="constrained")
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
-    fig.suptitle(f"{ens.scenario.name} — stock over {ens.reps} replications (seed {ens.seed})", fontsize=12)
+    fig.suptitle(f"{ens.plan.name} — stock over {ens.reps} replications (seed {ens.seed})", fontsize=12)
     bands = ens.bands()
     x = _x(ens.grid, start)
     for ax, (name, kind, rows) in zip(axes, panels, strict=True):
@@ -61,7 +61,7 @@ def plot_fan(ens: EnsembleResult, path: str | Path | None = None) -> Figure:
     return fig
 
 
-def plot_p_dry(ensembles: list[EnsembleResult], path: str | Path | None = None) -> Figure:
+def plot_p_dry(ensembles: list[EnsembleAnalysis], path: str | Path | None = None) -> Figure:
     """P(a holder has run dry by day d), one panel per holder, one line per variant."""
     first = ensembles[0]
     start = first.plan.start
@@ -71,7 +71,7 @@ def plot_p_dry(ensembles: list[EnsembleResult], path: str | Path | None = None) 
     fig = Figure(figsize=(4.2 * cols, 1.2 + 2.6 * rows), layout="constrained")
     axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
     title = "probability of having run dry by each day"
-    fig.suptitle(f"{first.scenario.name} — {title} ({first.reps} replications)", fontsize=11)
+    fig.suptitle(f"{first.plan.name} — {title} ({first.reps} replications)", fontsize=11)
     for k, ens in enumerate(ensembles):
         curves = ens.p_dry()
         for ax, name in zip(axes, names, strict=False):
@@ -100,7 +100,7 @@ def plot_p_dry(ensembles: list[EnsembleResult], path: str | Path | None = None) 
     return fig
 
 
-def plot_compare_stock(ensembles: list[EnsembleResult], path: str | Path | None = None) -> Figure:
+def plot_compare_stock(ensembles: list[EnsembleAnalysis], path: str | Path | None = None) -> Figure:
     """Median stock with its 50% band per holder and interceptor type, one colour per variant."""
     first = ensembles[0]
     start = first.plan.start
@@ -110,7 +110,7 @@ def plot_compare_stock(ensembles: list[EnsembleResult], path: str | Path | None 
     fig = Figure(figsize=(6 * cols, 1.4 + 1.9 * rows), layout="constrained")
     axes = fig.subplots(rows, cols, sharex=True, squeeze=False).ravel()
     fig.suptitle(
-        f"{first.scenario.name} — median stock and 50% band per variant ({first.reps} replications)",
+        f"{first.plan.name} — median stock and 50% band per variant ({first.reps} replications)",
         fontsize=11,
     )
     for k, ens in enumerate(ensembles):

@@ -1,0 +1,77 @@
+"""The public result types: analysis results that know their scenario and can plot and save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
+from ..engine import RunRecord
+from ..io import plot_comparison, save_comparison, save_ensemble, save_run
+from ..plan import Plan
+from ..scenario import Scenario
+
+
+class RunResult(RunAnalysis):
+    """One run of a scenario: ``summary``, ``stock`` series, the event log, ``plot()``, ``save()``."""
+
+    def __init__(self, record: RunRecord, scenario: Scenario):
+        super().__init__(record)
+        self.scenario = scenario
+
+    def __repr__(self) -> str:
+        t = self.summary["totals"]
+        return (
+            f"<RunResult {self.plan.name!r} seed {self.seed}: {t['arrived']} threats, "
+            f"{t['killed']} killed, {t['leaked']} leaked>"
+        )
+
+    def plot(self, path: str | Path | None = None) -> Any:
+        """Stock-depletion curves; saved to ``path`` if given; returns the matplotlib Figure."""
+        from ..io.plots import plot_run
+
+        return plot_run(self, path)
+
+    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
+        """Write summary.json, stock.csv, events.csv, scenario.yaml and the plots atomically."""
+        return save_run(self, self.scenario.source, folder, force, plot)
+
+
+class EnsembleResult(EnsembleAnalysis):
+    """Replications of one scenario: figures with intervals, stock bands, P(ran dry by day d)."""
+
+    def __init__(self, scenario: Scenario, plan: Plan, seed: int, grid: Any, reps: Any, label: str | None):
+        super().__init__(plan, seed, grid, reps, label)
+        self.scenario = scenario
+
+    def __repr__(self) -> str:
+        return f"<EnsembleResult {self.label!r}: {self.reps} replications of seed {self.seed}>"
+
+    def plot(self, path: str | Path | None = None) -> Any:
+        """Fan chart of every holder's stock; saved to ``path`` if given."""
+        from ..io.plots_ensemble import plot_fan
+
+        return plot_fan(self, path)
+
+    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
+        """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
+        return save_ensemble(self, self.scenario.source, folder, force, plot)
+
+
+class ComparisonResult(ComparisonAnalysis):
+    """Ensembles of several variants with the same seeds: paired differences and overlays."""
+
+    ensembles: list[EnsembleResult]  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        labels = ", ".join(repr(e.label) for e in self.ensembles)
+        n = len(self.ensembles)
+        return f"<ComparisonResult of {n} variants ({labels}), {self.ensembles[0].reps} reps>"
+
+    def plot(self, folder: str | Path | None = None) -> list[Any]:
+        """Overlaid median stock and P(ran dry) of every variant."""
+        return plot_comparison(self, Path(folder) if folder is not None else None)
+
+    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
+        """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
+        return save_comparison(self, folder, force, plot)

@@ -1,0 +1,17 @@
+"""The io layer: results folders written atomically, CSV tables, plots.
+
+It reads analysis results and scenario sources; nothing here changes a number.
+"""
+
+from .files import OutputExistsError, result_folder
+from .save import plot_comparison, save_comparison, save_ensemble, save_run, scenario_yaml
+
+__all__ = [
+    "OutputExistsError",
+    "plot_comparison",
+    "result_folder",
+    "save_comparison",
+    "save_ensemble",
+    "save_run",
+    "scenario_yaml",
+]

@@ -1,0 +1,84 @@
+"""Result tables as CSV files: a run's stock and events, an ensemble's replications, bands and P(dry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
+from ..analysis.ensemble import PERCENTILES
+from ..analysis.run import EVENT_COLUMNS, STOCK_COLUMNS
+from .files import csv_number, csv_text, write_csv
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.6f}" if isinstance(v, float) else csv_text(v)
+
+
+def _rows_csv(path: Path, columns: tuple[str, ...], rows: list[tuple[Any, ...]], with_date: bool) -> None:
+    keep = [i for i, c in enumerate(columns) if with_date or c != "date"]
+    write_csv(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))
+
+
+def write_run_tables(result: RunAnalysis, folder: Path) -> None:
+    """stock.csv and events.csv of one run."""
+    dated = result.plan.start is not None
+    _rows_csv(folder / "stock.csv", STOCK_COLUMNS, result.stock_rows(), dated)
+    _rows_csv(folder / "events.csv", EVENT_COLUMNS, result.event_rows(), dated)
+
+
+def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
+    """reps.csv, bands.csv and p_dry.csv into ``folder``."""
+    dated = ens.plan.start is not None
+
+    def when(t: float) -> list[str]:
+        return [f"{t:.6f}", *([ens.date(t)] if dated else [])]
+
+    when_head = ["time_d", *(["date"] if dated else [])]
+    write_csv(
+        folder / "reps.csv",
+        ["replication", *ens.columns],
+        ([str(i), *(csv_number(v) for v in row)] for i, row in enumerate(ens.values.tolist())),
+    )
+    bands = ens.bands()
+    mean = ens.levels.mean(axis=0)
+    grid = ens.grid.tolist()
+    write_csv(
+        folder / "bands.csv",
+        [*when_head, "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95", "mean"],
+        (
+            [
+                *when(t),
+                csv_text(holder),
+                kind,
+                csv_text(itype),
+                *(f"{bands[q, s, g]:g}" for q in range(len(PERCENTILES))),
+                f"{mean[s, g]:.4f}",
+            ]
+            for s, (holder, itype, kind) in enumerate(ens.series)
+            for g, t in enumerate(grid)
+        ),
+    )
+    write_csv(
+        folder / "p_dry.csv",
+        [*when_head, "holder", "p_dry"],
+        (
+            [*when(t), csv_text(holder), f"{p:.6f}"]
+            for holder, curve in ens.p_dry().items()
+            for t, p in zip(grid, curve.tolist(), strict=True)
+        ),
+    )
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    return csv_number(v) if isinstance(v, float) else csv_text(v)
+
+
+def write_comparison_table(cmp: ComparisonAnalysis, path: Path) -> list[dict[str, Any]]:
+    """compare.csv: one row per (variant, figure); returns the rows."""
+    rows = cmp.table()
+    head = list(rows[0]) if rows else ["variant", "figure"]
+    write_csv(path, head, ((_cell(r[h]) for h in head) for r in rows))
+    return rows

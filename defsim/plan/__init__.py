@@ -1,0 +1,46 @@
+"""The plan layer: a validated scenario specification compiled into plain typed data.
+
+This package exports the plan's types; :func:`defsim.plan.compiler.build` makes one from a
+``Scenario.spec``.  The engine reads a :class:`Plan` and nothing else, so it never imports the
+compiler (nor, through it, the schema).
+"""
+
+from __future__ import annotations
+
+from .model import (
+    OUTSIDE,
+    AllocationPlan,
+    AttackPlan,
+    CrossLevelPlan,
+    HolderPlan,
+    NetworkPlan,
+    Plan,
+    ProducerPlan,
+    RaidPlan,
+    ResupplyPlan,
+    RouteEventPlan,
+    RoutePlan,
+    SitePlan,
+    SizePlan,
+    StreamPlan,
+    WavePlan,
+)
+
+__all__ = [
+    "OUTSIDE",
+    "AllocationPlan",
+    "AttackPlan",
+    "CrossLevelPlan",
+    "HolderPlan",
+    "NetworkPlan",
+    "Plan",
+    "ProducerPlan",
+    "RaidPlan",
+    "ResupplyPlan",
+    "RouteEventPlan",
+    "RoutePlan",
+    "SitePlan",
+    "SizePlan",
+    "StreamPlan",
+    "WavePlan",
+]

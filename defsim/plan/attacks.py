@@ -1,0 +1,84 @@
+"""Attacks compiled: waves, recurring raids and Poisson streams with every time resolved to days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..scenario.schema import RaidSize, ScenarioSpec
+from .model import AttackPlan, RaidPlan, SizePlan, StreamPlan, WavePlan
+from .timing import offset
+
+
+def _weights(targets: dict[str, float] | None, sites: list[str]) -> list[float] | None:
+    return None if targets is None else [float(targets.get(s, 0.0)) for s in sites]
+
+
+def _size(threat: int, spec: RaidSize) -> SizePlan:
+    if spec.poisson is not None:
+        return SizePlan(threat, "poisson", float(spec.poisson))
+    if spec.uniform is not None:
+        return SizePlan(threat, "uniform", spec.uniform[0], spec.uniform[1])
+    return SizePlan(threat, "fixed", spec.fixed or 0)
+
+
+def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None) -> list[AttackPlan]:
+    """Every attack in the order of the file (the order the engine draws them in)."""
+    tindex = {t: i for i, t in enumerate(sc.threats)}
+    end = sc.duration
+    start_frac = 0.0
+    if start is not None:
+        start_frac = (start.hour * 3600 + start.minute * 60 + start.second) / 86400.0
+    out: list[AttackPlan] = []
+    for k, atk in enumerate(sc.attacks):
+        if atk.wave is not None:
+            w = atk.wave
+            out.append(
+                WavePlan(
+                    index=k,
+                    at=offset(w.at, start, 0.0),
+                    counts=[(tindex[name], n) for name, n in w.threats.items()],
+                    spread=w.spread,
+                    targets=_weights(w.targets, sites),
+                    label=w.label or f"wave {k + 1}",
+                )
+            )
+        elif atk.raid is not None:
+            r = atk.raid
+            first = offset(r.first, start, 0.0)
+            if r.at is not None:  # the first occurrence at that time of day, on or after ``first``
+                first += (r.at - (start_frac + first)) % 1.0
+            out.append(
+                RaidPlan(
+                    index=k,
+                    first=first,
+                    until=min(offset(r.until, start, end), end),
+                    every=r.every,
+                    sizes=[_size(tindex[name], spec) for name, spec in r.size.items()],
+                    spread=r.spread,
+                    targets=_weights(r.targets, sites),
+                    label=f"raid {k + 1}",
+                )
+            )
+        elif atk.stream is not None:
+            s = atk.stream
+            out.append(
+                StreamPlan(
+                    index=k,
+                    begin=offset(s.begin, start, 0.0),
+                    until=min(offset(s.until, start, end), end),
+                    rate=s.rate,
+                    threats=[tindex[x] for x in s.threats],
+                    weights=[float(v) for v in s.threats.values()],
+                    targets=_weights(s.targets, sites),
+                )
+            )
+    return out
+
+
+def attacker_caps(sc: ScenarioSpec, threats: list[str]) -> dict[int, tuple[int, float]]:
+    """Per threat type index: (stock at start, production per day) where the attacker is limited."""
+    a = sc.attacker
+    if a is None:
+        return {}
+    names = sorted(set(a.stock) | set(a.production), key=threats.index)
+    return {threats.index(n): (a.stock.get(n, 0), a.production.get(n, 0.0)) for n in names}

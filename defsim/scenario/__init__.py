@@ -1,0 +1,30 @@
+"""The scenario layer: YAML with lines, the schema with units, cross references, overrides.
+
+Nothing past this layer sees pydantic: :mod:`defsim.plan` compiles a :class:`Scenario`'s
+``spec`` into plain typed data.
+"""
+
+from .errors import KeyPath, Problem, ScenarioError
+from .loader import from_dict, load, loads, validate_data, variants
+from .overrides import apply_override, parse_vary, set_value, split_values
+from .schema import ScenarioSpec, json_schema
+from .source import Scenario, ScenarioSource
+
+__all__ = [
+    "KeyPath",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioSource",
+    "ScenarioSpec",
+    "apply_override",
+    "from_dict",
+    "json_schema",
+    "load",
+    "loads",
+    "parse_vary",
+    "set_value",
+    "split_values",
+    "validate_data",
+    "variants",
+]

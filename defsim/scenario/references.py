@@ -1,0 +1,241 @@
+"""Cross references only the whole scenario can show: unknown names, dates outside the run, loops."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any
+
+from . import schema
+from .errors import KeyPath, Problem
+from .schema import ScenarioSpec
+
+
+def check_references(sc: ScenarioSpec) -> list[Problem]:
+    """Problems only the whole scenario can show: unknown names, dates outside the run."""
+    out: list[Problem] = []
+    start = sc.start_datetime
+    ints, threats, sites = set(sc.interceptors), set(sc.threats), set(sc.sites)
+    threat_or_class = threats | set(schema.THREAT_CLASSES)
+
+    def need(name: str, pool: set[str], what: str, path: KeyPath) -> None:
+        if name not in pool:
+            close = difflib.get_close_matches(name, sorted(pool), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(pool))}"
+            out.append(Problem(path, f"unknown {what} {name!r}{hint}"))
+
+    def when(tp: Any, path: KeyPath) -> None:
+        if isinstance(tp, dt.datetime):
+            if start is None:
+                out.append(Problem(path, "a calendar date needs a 'start:' date at the top of the scenario"))
+            elif tp < start:
+                out.append(
+                    Problem(path, f"{tp:%Y-%m-%d %H:%M} is before the scenario start {start:%Y-%m-%d}")
+                )
+
+    for name, it in sc.interceptors.items():
+        if isinstance(it.pk, dict):
+            for key in it.pk:
+                if key != "default":
+                    need(key, threat_or_class, "threat type or class", ("interceptors", name, "pk", key))
+    for name, site in sc.sites.items():
+        base: KeyPath = ("sites", name)
+        for i, t in enumerate(site.interceptors):
+            need(t, ints, "interceptor type", base + ("interceptors", i))
+        for t in site.stock:
+            need(
+                t,
+                set(site.interceptors),
+                "interceptor type (not in this site's interceptors)",
+                base + ("stock", t),
+            )
+        for t in site.launchers:
+            need(
+                t,
+                set(site.interceptors),
+                "interceptor type (not in this site's interceptors)",
+                base + ("launchers", t),
+            )
+        for i, t in enumerate(site.engage or []):
+            need(t, threat_or_class, "threat type or class", base + ("engage", i))
+        for i, rule in enumerate(site.reserve):
+            need(
+                rule.interceptor,
+                set(site.interceptors),
+                "interceptor type (not in this site's interceptors)",
+                base + ("reserve", i, "interceptor"),
+            )
+            for j, t in enumerate(rule.for_threats):
+                need(t, threat_or_class, "threat type or class", base + ("reserve", i, "for", j))
+
+    def check_targets(targets: dict[str, float] | None, path: KeyPath) -> None:
+        if targets is None:
+            return
+        for n in targets:
+            need(n, sites, "site", path + (n,))
+        if sum(targets.values()) <= 0:
+            out.append(Problem(path, "target weights must not all be zero"))
+
+    for i, atk in enumerate(sc.attacks):
+        base = ("attacks", i, atk.kind)
+        if atk.wave:
+            when(atk.wave.at, base + ("at",))
+            for t in atk.wave.threats:
+                need(t, threats, "threat type", base + ("threats", t))
+            check_targets(atk.wave.targets, base + ("targets",))
+        elif atk.raid:
+            r = atk.raid
+            when(r.first, base + ("first",))
+            when(r.until, base + ("until",))
+            for t in r.size:
+                need(t, threats, "threat type", base + ("size", t))
+            check_targets(r.targets, base + ("targets",))
+        elif atk.stream:
+            s = atk.stream
+            when(s.begin, base + ("from",))
+            when(s.until, base + ("until",))
+            for t in s.threats:
+                need(t, threats, "threat type", base + ("threats", t))
+            if sum(s.threats.values()) <= 0:
+                out.append(Problem(base + ("threats",), "mix weights must not all be zero"))
+            check_targets(s.targets, base + ("targets",))
+    out.extend(check_network(sc, need, when))
+    return out
+
+
+def check_network(sc: ScenarioSpec, need: Any, when: Any) -> list[Problem]:
+    """Cross references of the supply network: holders, routes, types, floors, loops."""
+
+    out: list[Problem] = []
+    ints, threats = set(sc.interceptors), set(sc.threats)
+    sites, stockpiles, producers = set(sc.sites), set(sc.stockpiles), set(sc.producers)
+    holders = sites | stockpiles | producers
+    for group, names in (("stockpiles", stockpiles), ("producers", producers)):
+        for n in names:
+            if n in sites or (group == "producers" and n in stockpiles):
+                out.append(Problem((group, n), f"the name {n!r} is already used by another holder"))
+            if n == "outside":
+                out.append(Problem((group, n), "'outside' is reserved for rounds from outside the scenario"))
+
+    def fires(holder: str, itype: str, path: KeyPath) -> None:
+        if holder in sc.sites and itype in ints and itype not in sc.sites[holder].interceptors:
+            out.append(Problem(path, f"site {holder!r} does not fire {itype!r}"))
+
+    for n, sp in sc.stockpiles.items():
+        for t in sp.stock:
+            need(t, ints, "interceptor type", ("stockpiles", n, "stock", t))
+        for t, cap in sp.capacity.items():
+            need(t, ints, "interceptor type", ("stockpiles", n, "capacity", t))
+            if sp.stock.get(t, 0) > cap:
+                out.append(
+                    Problem(("stockpiles", n, "stock", t), f"stock {sp.stock[t]} is above the capacity {cap}")
+                )
+        a = sp.allocate
+        if a is not None:
+            base: KeyPath = ("stockpiles", n, "allocate")
+            need(a.interceptor, ints, "interceptor type", base + ("interceptor",))
+            when(a.first, base + ("first",))
+            for i, to in enumerate(a.to):
+                need(to, holders - {n}, "holder (site or stockpile)", base + ("to", i))
+                fires(to, a.interceptor, base + ("to", i))
+    for n, pr in sc.producers.items():
+        base = ("producers", n)
+        need(pr.interceptor, ints, "interceptor type", base + ("interceptor",))
+        when(pr.start, base + ("start",))
+        when(pr.not_before, base + ("not_before",))
+        for i, pt in enumerate(pr.ramp or []):
+            when(pt.at, base + ("ramp", i, "at"))
+        if pr.to is not None:
+            need(pr.to, holders - {n}, "holder", base + ("to",))
+            fires(pr.to, pr.interceptor, base + ("to",))
+    route_names = [tr.route for tr in sc.transfers]
+    known_routes = set(route_names) | {f"{n} -> {pr.to}" for n, pr in sc.producers.items() if pr.to}
+    for i, tr in enumerate(sc.transfers):
+        base = ("transfers", i)
+        if route_names.count(tr.route) > 1 and route_names.index(tr.route) != i:
+            out.append(Problem(base, f"route name {tr.route!r} is used twice; give each a 'name'"))
+        need(tr.source, holders | {"outside"}, "holder (or 'outside')", base + ("from",))
+        need(tr.to, holders, "holder", base + ("to",))
+        need(tr.interceptor, ints, "interceptor type", base + ("interceptor",))
+        fires(tr.to, tr.interceptor, base + ("interceptor",))
+        fires(tr.source, tr.interceptor, base + ("interceptor",))
+        if tr.source == tr.to:
+            out.append(Problem(base + ("to",), "a route needs two different holders"))
+        for key in ("at", "until", "not_before"):
+            when(getattr(tr, key), base + (key,))
+        if tr.backfill is not None:
+            need(tr.backfill, known_routes, "route to watch for backfill", base + ("backfill",))
+            watched = next((t for t in sc.transfers if t.route == tr.backfill), None)
+            watched_to = (
+                watched.to
+                if watched
+                else next((pr.to for n, pr in sc.producers.items() if f"{n} -> {pr.to}" == tr.backfill), None)
+            )
+            if watched_to is not None and watched_to != tr.source:
+                out.append(
+                    Problem(
+                        base + ("from",),
+                        f"a backfill releases from the holder the watched route "
+                        f"delivers to ({watched_to!r}), not {tr.source!r}",
+                    )
+                )
+        if tr.source in sc.stockpiles:
+            cap = sc.stockpiles[tr.source].capacity.get(tr.interceptor)
+            if cap is not None and tr.floor > cap:
+                out.append(
+                    Problem(base + ("floor",), f"floor {tr.floor} is above {tr.source!r}'s capacity {cap}")
+                )
+    cycle = backfill_cycle(sc)
+    if cycle:
+        i = route_names.index(cycle[0])
+        out.append(
+            Problem(
+                ("transfers", i, "backfill"),
+                "backfill links form a loop that would ship forever: " + " -> ".join(cycle),
+            )
+        )
+    for i, e in enumerate(sc.route_events):
+        need(e.route, known_routes, "route", ("route_events", i, "route"))
+        when(e.at, ("route_events", i, "at"))
+    for i, cl in enumerate(sc.cross_levelling):
+        for j, s in enumerate(cl.sites):
+            need(s, sites, "site", ("cross_levelling", i, "sites", j))
+            fires(s, cl.interceptor, ("cross_levelling", i, "sites", j))
+        need(cl.interceptor, ints, "interceptor type", ("cross_levelling", i, "interceptor"))
+    for n, site in sc.sites.items():
+        for i, rp in enumerate(site.resupply):
+            base = ("sites", n, "resupply", i)
+            need(
+                rp.interceptor,
+                set(site.interceptors),
+                "interceptor type (not in this site's interceptors)",
+                base + ("interceptor",),
+            )
+            need(rp.source, stockpiles | {"outside"}, "stockpile (or 'outside')", base + ("from",))
+    for i, d in enumerate(sc.deliveries):
+        base = ("deliveries", i)
+        when(d.at, base + ("at",))
+        when(d.until, base + ("until",))
+        need(d.to, holders, "holder", base + ("to",))
+        need(d.interceptor, ints, "interceptor type", base + ("interceptor",))
+        fires(d.to, d.interceptor, base + ("interceptor",))
+    if sc.attacker is not None:
+        for key in ("stock", "production"):
+            for t in getattr(sc.attacker, key):
+                need(t, threats, "threat type", ("attacker", key, t))
+    return out
+
+
+def backfill_cycle(sc: ScenarioSpec) -> list[str] | None:
+    """A loop of backfill links (each waits on the next), or None."""
+    watch = {tr.route: tr.backfill for tr in sc.transfers if tr.backfill}
+    for startname in watch:
+        seen = [startname]
+        cur = watch.get(startname)
+        while cur is not None:
+            if cur in seen:
+                return seen[seen.index(cur) :] + [cur]
+            seen.append(cur)
+            cur = watch.get(cur)
+    return None
+

@@ -1,0 +1,57 @@
+"""A loaded scenario: the validated specification and the source it came from, side by side.
+
+The source (the data as written, with units kept and overrides applied; the line of every key;
+the file name) is what variants are derived from and what is saved with results, so that a
+results folder can be run again.  The specification is what the plan is compiled from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import KeyPath
+
+if TYPE_CHECKING:  # the source alone (what io needs) does not pull in the schema
+    from .schema import ScenarioSpec
+
+
+@dataclass(frozen=True)
+class ScenarioSource:
+    """Where a scenario came from: its name (a path or ``<dict>``), its data and its lines."""
+
+    name: str
+    data: dict[str, Any]
+    lines: dict[KeyPath, int] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: ``spec`` (every key, units resolved) and ``source`` (as written)."""
+
+    spec: ScenarioSpec
+    source: ScenarioSource
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def seed(self) -> int:
+        return self.spec.seed
+
+    @property
+    def duration(self) -> float:
+        """Days."""
+        return self.spec.duration
+
+    @property
+    def description(self) -> str:
+        return self.spec.description
+
+    @property
+    def provenance(self) -> str:
+        return self.spec.provenance
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.name!r} from {self.source.name}, {self.duration:g} days, seed {self.seed})"
