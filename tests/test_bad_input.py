@@ -119,7 +119,7 @@ CASES = [
     (
         "python object tag (unsafe yaml)",
         _swap("name: bad input test", "name: !!python/object/apply:os.system [echo hi]"),
-        "broken YAML",
+        "is not plain data",
         1,
     ),
 ]

@@ -30,9 +30,12 @@ class UserError(click.ClickException):
 
 def _load(path: str, overrides: tuple[str, ...]) -> Any:
     try:
-        return api.load(path, overrides)
+        sc = api.load(path, overrides)
     except ScenarioError as exc:
         raise UserError(exc.format()) from None
+    for w in sc.warnings:
+        click.echo(w.format(path, "warning: "), err=True)
+    return sc
 
 
 def _default_out(scenario_path: str, suffix: str = "") -> Path:
