@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, api
+from ._build import engine_kind
 from .ensemble import Z95
 from .output import OutputExistsError
 from .scenario import ScenarioError
@@ -47,7 +48,9 @@ def _default_out(scenario_path: str, suffix: str = "") -> Path:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="defsim")
+@click.version_option(
+    __version__, prog_name="defsim", message=f"%(prog)s %(version)s (engine: {engine_kind()})"
+)
 def main() -> None:
     """defsim: air-defence interceptor stockpiles under attack (notional, for teaching).
 

@@ -56,6 +56,21 @@ def test_installed_engine_is_compiled_unless_asked_not_to_or_no_compiler(tmp_pat
         assert site.endswith(".so"), f"the installed engine is not compiled: {site}"
 
 
+def test_version_says_which_engine_is_installed(tmp_path):
+    _, site = installed(tmp_path)
+    cmd = [sys.executable, "-m", "defsim", "--version"]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=True)
+    engine = "pure Python" if site.endswith(".py") else "compiled by mypyc"
+    assert out.stdout.strip() == f"defsim {defsim.__version__} (engine: {engine})"
+
+
+def test_engine_kind_of_the_source_tree():
+    from defsim._build import engine_kind
+    from defsim.engine import site
+
+    assert engine_kind() == ("pure Python" if site.__file__.endswith(".py") else "compiled by mypyc")
+
+
 @pytest.mark.parametrize("scenario", ["multi_site.yaml", "backfill.yaml"])
 def test_installed_package_gives_byte_identical_results(tmp_path, scenario):
     path = ROOT / "scenarios" / scenario
