@@ -108,11 +108,11 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
             n = attack_rng.poisson(s.rate * max(u - b, 0.0))
             t = np.sort(attack_rng.uniform(b, u, n))
             names = list(s.threats)
-            w = np.array([s.threats[x] for x in names], dtype=float)
+            wt = np.array([s.threats[x] for x in names], dtype=float)
             if len(names) == 1:
                 tt = np.full(n, tindex[names[0]])
             else:
-                tt = np.array([tindex[x] for x in names])[attack_rng.choice(len(names), n, p=w / w.sum())]
+                tt = np.array([tindex[x] for x in names])[attack_rng.choice(len(names), n, p=wt / wt.sum())]
             add(t, tt, s.targets)
     planned = np.zeros(len(plan.threats), dtype=np.int64)
     if not times:

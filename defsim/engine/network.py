@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -211,7 +212,7 @@ def build_network(
     routes: list[RoutePlan] = []
     used: set[str] = set()
 
-    def add(name: str, **kw) -> RoutePlan:
+    def add(name: str, **kw: Any) -> RoutePlan:
         unique, k = name, 1
         while unique in used:
             k += 1
