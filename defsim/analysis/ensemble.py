@@ -72,6 +72,7 @@ class Replication:
 
 # --- running replications -------------------------------------------------------------------
 
+
 def run_chunk(plan: Plan, seed: int, indices: list[int], grid: np.ndarray) -> list[Replication]:
     """Run some replications in this process (the unit of work sent to a worker)."""
     out = []

@@ -144,9 +144,9 @@ class RunAnalysis:
         for h in plan.network.holders:
             by_type = {}
             for iname in st.types(h.name):
-                t, lev = st.series(h.name, iname)
-                first, empty = step_stats(t, lev, plan.duration)
-                entry = {
+                times, lev = st.series(h.name, iname)
+                first, empty = step_stats(times, lev, plan.duration)
+                entry: dict[str, Any] = {
                     "final_stock": int(lev[-1]),
                     "first_stockout_day": first,
                     "first_stockout_date": self.date(first) if first is not None else None,
@@ -155,8 +155,8 @@ class RunAnalysis:
                 if h.kind == "site":
                     entry = {"shots": int(r.shots[h.index, plan.interceptors.index(iname)]), **entry}
                 by_type[iname] = entry
-            t, total = st.holder_total(h.name)
-            first, empty = step_stats(t, total, plan.duration)
+            times, total = st.holder_total(h.name)
+            first, empty = step_stats(times, total, plan.duration)
             if h.kind == "producer":  # output ships as it is made: "empty" would say nothing
                 first, empty = None, 0.0
                 for v in by_type.values():

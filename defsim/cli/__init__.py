@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 
 from .. import api
+from .._build import engine_kind
 from .._version import __version__
 from ..io import OutputExistsError
 from ..scenario import ScenarioError, json_schema, parse_vary, variants
@@ -49,7 +50,9 @@ def _default_out(scenario_path: str, suffix: str = "") -> Path:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="defsim")
+@click.version_option(
+    __version__, prog_name="defsim", message=f"%(prog)s %(version)s (engine: {engine_kind()})"
+)
 def main() -> None:
     """defsim: air-defence interceptor stockpiles under attack (notional, for teaching).
 

@@ -14,7 +14,7 @@ from heapq import heappush
 from typing import Any
 
 import simpy
-from simpy.core import NORMAL
+from simpy.events import NORMAL
 
 
 class Call:
@@ -30,4 +30,4 @@ class Call:
 
 def later(env: simpy.Environment, delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
     """Call ``callback(event)`` ``delay`` after now; the event's ``_value`` is ``value``."""
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), Call(callback, value)))  # type: ignore[attr-defined, misc]
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), Call(callback, value)))  # type: ignore[misc]

@@ -47,7 +47,8 @@ class RunRecord:
     shots: np.ndarray  # (site, interceptor type)
     raids: list[tuple[float, int, str]]
     deliveries: list[tuple[float, int, int]]  # (time, route, quantity) of every delivery
-    routes: list[dict]  # per route: name, kind, from, to, interceptor, shipped, delivered, lost, short, ...
+    # per route: name, kind, from, to, interceptor, shipped, delivered, lost, short, ...
+    routes: list[dict[str, Any]]
     produced: dict[str, int]
 
 
@@ -74,13 +75,13 @@ class Simulation:
         self.leaked = [[0] * nt for _ in REASONS]
         self._stock: list[tuple[float, int, int, int]] = []
         self.stock_append = self._stock.append
-        self._events: list[tuple] | None = [] if record_events else None
+        self._events: list[tuple[Any, ...]] | None = [] if record_events else None
         self.log = self._events.append if self._events is not None else None
         self.delivered: list[tuple[float, int, int]] = []
         self.produced: dict[int, int] = {}
         net = plan.network
         self.pipeline: list[dict[int, int]] = [{} for _ in net.holders]
-        self.on_receive: dict[int, list] = {}
+        self.on_receive: dict[int, list[Any]] = {}
         self.series: list[tuple[str, str, str]] = []
         initial: list[int] = []
         initial_ready: list[int] = []

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from simpy.core import NORMAL
+from simpy.events import NORMAL
 
 from ..plan import SitePlan
 from .events import Call, later
@@ -53,11 +53,11 @@ class Site:
         self.waiting: list[deque[list[int]]] = [deque() for _ in range(levels)]
         self.n_waiting = 0
         self.slot_of = {it: k for k, it in enumerate(plan.types)}
-        self.shot_hooks: list[list] = [[] for _ in plan.types]
+        self.shot_hooks: list[list[Any]] = [[] for _ in plan.types]
         # hooks run only when the stock held after a shot is at or below this (a reorder point)
         self.hook_level: list[float] = [-1.0] * len(plan.types)
         self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
-        self.demand_hooks: list = []
+        self.demand_hooks: list[Any] = []
         self.hold = duration_buffer(sim.engagement_rng, **plan.engagement)  # type: ignore[arg-type]
         self.shots_fired = [0] * len(plan.types)
         # bound once: the hot path appends these as callbacks
@@ -107,7 +107,7 @@ class Site:
 
     # --- engagement -----------------------------------------------------------------------
 
-    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list) -> None:
+    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list[Any]) -> None:
         # the hottest function of the simulator: locals and inlined scheduling on purpose
         slot, p, keep = c
         ready = self.ready
@@ -140,7 +140,7 @@ class Site:
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
-        heappush(env._queue, (now + hold, NORMAL, next(env._eid), Call(self._cycle_end_cb, eng)))  # type: ignore[attr-defined, misc]
+        heappush(env._queue, (now + hold, NORMAL, next(env._eid), Call(self._cycle_end_cb, eng)))  # type: ignore[misc]
 
     def _cycle_end(self, ev: Call) -> None:
         eng = ev._value

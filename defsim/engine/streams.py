@@ -10,6 +10,7 @@ scenario then share random numbers and their differences are not noise.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 
@@ -49,7 +50,7 @@ class BufferList(list):  # type: ignore[type-arg]
 
     def refill(self) -> float:
         self.extend(self._draw(BATCH).tolist())
-        return self.pop()
+        return cast(float, self.pop())
 
 
 def uniform_buffer(rng: np.random.Generator) -> BufferList:

@@ -88,7 +88,7 @@ class Route:
         self.series = transit_series
         self.state = "active" if plan.enabled else "cancelled"
         self.pending = 0  # held back by a pause or an approval date
-        self.in_transit: list[list] = []
+        self.in_transit: list[list[Any]] = []
         self.backfills: list[Route] = []
         self.carry = 0.0
         self.shipped = self.delivered = self.lost = self.short = 0
@@ -128,7 +128,7 @@ class Route:
         lost = self.loss > 0 and sim.supply_u_draw() < self.loss
         lead = self.lead
         if lead.__class__ is not float:
-            lead = lead.pop() if lead else lead.refill()  # type: ignore[union-attr]
+            lead = lead.pop() if lead else lead.refill()
         shipment = [n, lost, 0.0]
         self.in_transit.append(shipment)
         if sim.log is not None:

@@ -212,10 +212,10 @@ def check_network(sc: ScenarioSpec, need: Any, when: Any) -> list[Problem]:
                     )
                 )
         if tr.source in sc.stockpiles:
-            cap = sc.stockpiles[tr.source].capacity.get(tr.interceptor)
-            if cap is not None and tr.floor > cap:
+            limit = sc.stockpiles[tr.source].capacity.get(tr.interceptor)
+            if limit is not None and tr.floor > limit:
                 out.append(
-                    Problem(base + ("floor",), f"floor {tr.floor} is above {tr.source!r}'s capacity {cap}")
+                    Problem(base + ("floor",), f"floor {tr.floor} is above {tr.source!r}'s capacity {limit}")
                 )
     cycle = backfill_cycle(sc)
     if cycle:

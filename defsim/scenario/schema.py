@@ -225,7 +225,7 @@ class Site(Strict):
     engage: list[str] | None = Field(
         None, description="threat types or classes engaged, highest priority first (default: all)"
     )
-    doctrine: Doctrine = Field(default_factory=Doctrine)
+    doctrine: Doctrine = Field(default_factory=Doctrine)  # type: ignore[arg-type]  # pydantic overloads
     reserve: list[ReserveRule] = Field(default_factory=list)
     resupply: list[Resupply] = Field(default_factory=list, description="the site's own reorder policies")
     location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
