@@ -83,7 +83,10 @@ def _start(value: Any) -> Any:
             ) from None
     if isinstance(value, dt.date):
         return check_date(value)
-    return value
+    if value is None:
+        return None
+    # pydantic would read a number as seconds since 1970 (with a time zone): not what anyone means
+    raise ValueError(f"expected a date such as 2024-01-15, got {value!r}")
 
 
 class Strict(BaseModel):
