@@ -74,4 +74,7 @@ class ComparisonResult(ComparisonAnalysis):
 
     def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
         """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
-        return save_comparison(self, folder, force, plot)
+        inputs = [
+            Path(e.scenario.source.name) for e in self.ensembles if Path(e.scenario.source.name).is_file()
+        ]
+        return save_comparison(self, folder, force, plot, inputs)

@@ -13,7 +13,8 @@ from rich.console import Console
 from .. import api
 from .._build import engine_kind
 from .._version import __version__
-from ..io import OutputExistsError
+from ..io import OutputError
+from ..io.files import OutputRefused, check_target
 from ..scenario import ScenarioError, json_schema, parse_vary, variants
 from .tables import print_comparison, print_ensemble, print_summary
 
@@ -146,14 +147,21 @@ class Progress:
 def _save(result: Any, target: Path, force: bool, no_plot: bool) -> None:
     try:
         result.save(target, force=force, plot=not no_plot)
-    except OutputExistsError as exc:
+    except OutputRefused as exc:
         raise UserError(f"error: {exc}") from None
+    except OutputError as exc:  # the disk, not the scenario: exit 1
+        raise click.ClickException(str(exc)) from None
 
 
-def _check_out(out: str | None, force: bool) -> None:
-    """Refuse an existing --out before spending time on replications."""
-    if out and not force and Path(out).exists() and (not Path(out).is_dir() or any(Path(out).iterdir())):
-        raise UserError(f"error: {out} already exists and is not empty; choose another --out or pass --force")
+def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> None:
+    """Refuse an --out that may not be written before spending time on replications."""
+    if out:
+        try:
+            check_target(out, force, inputs)
+        except OutputRefused as exc:
+            raise UserError(f"error: {exc}") from None
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @main.command()
@@ -206,7 +214,7 @@ def run(
       defsim run scenarios/textbook.yaml --reps 100 --precision 0.005
     """
     sc = _load(scenario, overrides)
-    _check_out(out, force)
+    _check_out(out, force, (scenario,))
     target = Path(out) if out else _default_out(scenario)
     if precision is not None and reps is None:
         raise UserError("error: --precision needs --reps (the batch size)")
@@ -286,7 +294,7 @@ def sweep(
       defsim sweep scenarios/textbook.yaml --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
     """
     sc = _load(scenario, overrides)
-    _check_out(opts["out"], opts["force"])
+    _check_out(opts["out"], opts["force"], (scenario,))
     try:
         variant_list = variants(sc, parse_vary(vary, scenario))
     except ScenarioError as exc:
@@ -323,7 +331,7 @@ def compare(
     if len(scenarios) < 2:
         raise UserError("error: compare needs at least two scenarios")
     loaded = [_load(s, overrides) for s in scenarios]
-    _check_out(opts["out"], opts["force"])
+    _check_out(opts["out"], opts["force"], scenarios)
     variant_list = list(zip(scenarios, loaded, strict=True))
     _run_variants(variant_list, reps, figures, loaded[0].seed, _default_out(scenarios[0], "compare"), **opts)
 
