@@ -81,7 +81,6 @@ class Simulation:
         self.produced: dict[int, int] = {}
         net = plan.network
         self.pipeline: list[dict[int, int]] = [{} for _ in net.holders]
-        self.on_receive: dict[int, list[Any]] = {}
         self.series: list[tuple[str, str, str]] = []
         initial: list[int] = []
         initial_ready: list[int] = []
@@ -111,6 +110,11 @@ class Simulation:
         self.initial = np.array(initial, dtype=np.int64)
         self.initial_ready = np.array(initial_ready, dtype=np.int64)
         self.network = Network(self)
+
+    def log_event(self, kind: int, holder: int = -1, itype: int = -1, n: int = 0, route: int = -1) -> None:
+        """Record a supply or control event now (nothing without an event log)."""
+        if self.log is not None:
+            self.log((self.env._now, kind, holder, -1, -1, itype, n, -1, route))
 
     def supply_u_draw(self) -> float:
         u = self._supply_u
