@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..plan import OUTSIDE, RouteEventPlan, RoutePlan
 from .events import Call, later
-from .policies import Allocator, Backfill, CrossLeveller, Policy, Producer, resupply_policy
+from .policies import Allocator, Backfill, Backorders, CrossLeveller, Policy, Producer, resupply_policy
 from .records import DELIVERY, LOST, SHIPPED
 from .site import Site
 from .streams import duration_buffer
@@ -103,6 +103,7 @@ class Route:
         self.shipped = self.delivered = self.lost = self.short = 0
         self.owes = False  # base-stock reorders set this: what the sender cannot fill now stays owed
         self.owed = 0
+        self.backorders: Any = None  # the sender's queue of owed orders (policies/backorders.py)
         self._arrive_cb = self._arrive
         self.transit_level = 0
 
@@ -110,7 +111,7 @@ class Route:
         return self.state != "active" or self.sim.env._now < self.plan.not_before
 
     def ship(self, q: int) -> int:
-        """Send up to q rounds now; return how many left."""
+        """Send up to q rounds now; return how many were sent."""
         if q <= 0:
             return 0
         if self.state == "cancelled":
@@ -119,13 +120,28 @@ class Route:
         if self.blocked():
             self.pending += q
             return 0
+        n = self._send(q)
+        if n < q:
+            if self.owes:
+                self.owed += q - n
+                if self.backorders is not None:
+                    self.backorders.owe(self, q - n)
+            else:
+                self.short += q - n
+        return n
+
+    def serve_owed(self, q: int) -> int:
+        """The sender received stock: send up to q owed rounds; return how many are still owed."""
+        if self.blocked():
+            return q
+        n = self._send(q)
+        self.owed -= n
+        return q - n
+
+    def _send(self, q: int) -> int:
         sim = self.sim
         avail = math.inf if self.src is None else self.src.level(self.it) - self.floor
         n = int(min(q, avail, self.dst.room(self.it)))
-        if self.owes:
-            self.owed += q - max(n, 0)
-        elif n < q:
-            self.short += q - max(n, 0)
         if n <= 0:
             return 0
         if self.src is not None:
@@ -181,12 +197,6 @@ class Route:
         """Tell ``policy`` of each delivery this route makes."""
         self.watchers.append(policy.on_level)
 
-    def retry(self, _it: int = -1) -> None:
-        """The sender received stock: ship what is still owed."""
-        if self.owed and not self.blocked():
-            q, self.owed = self.owed, 0
-            self.ship(q)
-
     def flush(self) -> None:
         if self.pending and not self.blocked():
             q, self.pending = self.pending, 0
@@ -215,6 +225,7 @@ class Network:
         self.env = sim.env
         self.holders = sim.holders
         self.routes = sim.routes
+        self._backorders: dict[tuple[int, int], Backorders] = {}
         plan = sim.plan.network
         # the order of wiring is the order of SimPy's ties at equal times: kept as the plan's
         self.policies: list[Policy] = [Backfill(r) for r in self.routes if r.plan.backfill_of >= 0]
@@ -236,6 +247,15 @@ class Network:
         for p in timed:
             p.attach(self)
         self.policies.extend(timed)
+
+    def backorders(self, holder: int, itype: int) -> Backorders:
+        """The queue of orders ``holder`` could not fill of ``itype`` (one per holder and type)."""
+        key = (holder, itype)
+        queue = self._backorders.get(key)
+        if queue is None:
+            queue = self._backorders[key] = Backorders(self.holders[holder], itype)
+            queue.attach(self)
+        return queue
 
     def on_demand(self, site: int, hook: Callable[[int], None]) -> None:
         """Call ``hook(rounds asked for)`` at each threat's arrival at ``site``."""

@@ -91,6 +91,7 @@ def resupply_policy(plan: ResupplyPlan) -> Policy:
 # the built-in policies register themselves on import
 from .allocator import Allocator  # noqa: E402
 from .backfill import Backfill  # noqa: E402
+from .backorders import Backorders  # noqa: E402
 from .base_stock import BaseStock  # noqa: E402
 from .cross_leveller import CrossLeveller  # noqa: E402
 from .producer import Producer  # noqa: E402
@@ -100,6 +101,7 @@ __all__ = [
     "RESUPPLY",
     "Allocator",
     "Backfill",
+    "Backorders",
     "BaseStock",
     "CrossLeveller",
     "Holder",

@@ -23,7 +23,7 @@ class BaseStock(Rule):
         self.route = route = net.routes[rp.route]
         route.owes = True
         if route.plan.src != OUTSIDE:
-            net.holders[route.plan.src].subscribe(rp.itype, self)
+            route.backorders = net.backorders(route.plan.src, rp.itype)
         if rp.trigger == "shot":
             self.site.subscribe(rp.itype, self)
         else:
@@ -33,8 +33,5 @@ class BaseStock(Rule):
         self.route.ship(n)
 
     def on_level(self, holder: Holder, itype: int, level: int, change: int) -> None:
-        if holder is self.site:
-            if change < 0:  # rounds fired
-                self.route.ship(-change)
-        elif change > 0 and self.route.owed:  # the sender received stock: ship what is owed
-            self.route.retry()
+        if change < 0:  # rounds fired
+            self.route.ship(-change)
