@@ -18,11 +18,14 @@ from typing import Any
 import numpy as np
 
 from ..engine import simulate
+from ..engine.control import Process
 from ..plan import Plan
 from .run import RunAnalysis
 
 #: a replication's figures: dotted summary keys -> number (NaN for "never", e.g. no stockout)
 Row = dict[str, float]
+#: user SimPy processes run in every replication (engine/control.py)
+Processes = list[Process] | tuple[Process, ...]
 
 
 def flatten(summary: dict[str, Any], prefix: str = "") -> Row:
@@ -73,11 +76,13 @@ class Replication:
 # --- running replications -------------------------------------------------------------------
 
 
-def run_chunk(plan: Plan, seed: int, indices: list[int], grid: np.ndarray) -> list[Replication]:
+def run_chunk(
+    plan: Plan, seed: int, indices: list[int], grid: np.ndarray, processes: Processes = ()
+) -> list[Replication]:
     """Run some replications in this process (the unit of work sent to a worker)."""
     out = []
     for i in indices:
-        result = RunAnalysis(simulate(plan, seed, i, record_events=False))
+        result = RunAnalysis(simulate(plan, seed, i, record_events=False, processes=processes))
         out.append(Replication(i, replication_row(result), grid_levels(result, grid)))
     return out
 
@@ -100,16 +105,21 @@ def execute(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    processes: Processes = (),
 ) -> list[Replication]:
-    """Run the replications ``indices``; results come back in replication order."""
+    """Run the replications ``indices``; results come back in replication order.
+
+    ``processes`` (user SimPy processes, see engine/control.py) go to the workers by pickling:
+    they must be module-level functions.
+    """
     parts = chunks(indices, max(workers, 1))
     done: list[Replication] = []
     if scheduler is not None:
-        parts_iter = _dask(plan, seed, parts, grid, scheduler)
+        parts_iter = _dask(plan, seed, parts, grid, scheduler, processes)
     elif workers <= 1 or len(parts) == 1:
-        parts_iter = (run_chunk(plan, seed, p, grid) for p in parts)
+        parts_iter = (run_chunk(plan, seed, p, grid, processes) for p in parts)
     else:
-        parts_iter = _pool(plan, seed, parts, grid, workers)
+        parts_iter = _pool(plan, seed, parts, grid, workers, processes)
     for reps in parts_iter:
         done.extend(reps)
         if progress is not None:
@@ -119,16 +129,16 @@ def execute(
 
 
 def _pool(
-    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int
+    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int, processes: Processes
 ) -> Iterator[list[Replication]]:
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_chunk, plan, seed, p, grid) for p in parts]
+        futures = [pool.submit(run_chunk, plan, seed, p, grid, processes) for p in parts]
         for f in futures:
             yield f.result()
 
 
 def _dask(
-    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, address: str
+    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, address: str, processes: Processes
 ) -> Iterator[list[Replication]]:
     try:
         from distributed import Client
@@ -136,7 +146,13 @@ def _dask(
         raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
     with Client(address) as client:
         futures = client.map(
-            run_chunk, [plan] * len(parts), [seed] * len(parts), parts, [grid] * len(parts), pure=False
+            run_chunk,
+            [plan] * len(parts),
+            [seed] * len(parts),
+            parts,
+            [grid] * len(parts),
+            [processes] * len(parts),
+            pure=False,
         )
         for f in futures:
             yield f.result()

@@ -9,6 +9,7 @@ from typing import Any
 from .. import scenario as _scenario
 from ..analysis import default_workers, execute, make_grid
 from ..engine import simulate
+from ..engine.control import Process
 from ..plan.compiler import build
 from ..scenario import Scenario, variants
 from ..scenario.units import parse_duration
@@ -44,6 +45,7 @@ def run(
     progress: Progress | None = None,
     record_events: bool = True,
     label: str | None = None,
+    processes: list[Process] | tuple[Process, ...] = (),
 ) -> Any:
     """Run a scenario.
 
@@ -54,11 +56,16 @@ def run(
     regular ``grid``, on ``workers`` local processes (default: all cores) or a Dask
     ``scheduler`` address.  With ``precision``, replications are added in batches of ``reps``
     until the 95% half-width of ``metric`` is below it.
+
+    ``processes`` are plain SimPy process functions ``f(env, world)`` started in every run's
+    environment: ``world`` reads any holder's stock and ships, pauses or resumes routes and
+    changes doctrines (see :class:`defsim.engine.control.World`; docs/howto.md).  For an
+    ensemble on several workers they must be module-level functions (they are pickled).
     """
     sc = _scenario_of(scenario)
     seed = sc.seed if seed is None else seed
     if reps is None:
-        return RunResult(simulate(build(sc.spec), seed, 0, record_events), sc)
+        return RunResult(simulate(build(sc.spec), seed, 0, record_events, processes), sc)
     if reps < 1:
         raise ValueError("reps must be at least 1")
     step = parse_duration(grid)
@@ -67,14 +74,14 @@ def run(
     plan = build(sc.spec)
     g = make_grid(plan.duration, step)
     w = default_workers() if workers is None else workers
-    done = execute(plan, seed, list(range(reps)), g, w, scheduler, progress)
+    done = execute(plan, seed, list(range(reps)), g, w, scheduler, progress, processes)
     result = EnsembleResult(sc, plan, seed, g, done, label)
     if precision is not None:
         if metric not in result.columns:
             raise ValueError(f"unknown metric {metric!r}; one of: {', '.join(result.columns)}")
         while result.half_width(metric) > precision and len(done) < 1_000_000:
             more = list(range(len(done), len(done) + reps))
-            done = done + execute(plan, seed, more, g, w, scheduler, progress)
+            done = done + execute(plan, seed, more, g, w, scheduler, progress, processes)
             result = EnsembleResult(sc, plan, seed, g, done, label)
     return result
 

@@ -17,7 +17,7 @@ import numpy as np
 import simpy
 
 from ..plan import Plan
-from . import streams
+from . import control, streams
 from .attacks import Arrivals, generate
 from .records import ARRIVAL, REASONS
 from .site import Site
@@ -53,7 +53,14 @@ class RunRecord:
 
 
 class Simulation:
-    def __init__(self, plan: Plan, seed: int = 0, replication: int = 0, record_events: bool = True):
+    def __init__(
+        self,
+        plan: Plan,
+        seed: int = 0,
+        replication: int = 0,
+        record_events: bool = True,
+        processes: list[control.Process] | tuple[control.Process, ...] = (),
+    ):
         self.plan = plan
         self.seed = seed
         self.replication = replication
@@ -81,7 +88,6 @@ class Simulation:
         self.produced: dict[int, int] = {}
         net = plan.network
         self.pipeline: list[dict[int, int]] = [{} for _ in net.holders]
-        self.on_receive: dict[int, list[Any]] = {}
         self.series: list[tuple[str, str, str]] = []
         initial: list[int] = []
         initial_ready: list[int] = []
@@ -111,6 +117,12 @@ class Simulation:
         self.initial = np.array(initial, dtype=np.int64)
         self.initial_ready = np.array(initial_ready, dtype=np.int64)
         self.network = Network(self)
+        self.world = control.start(self, processes)  # the user's SimPy processes, if any
+
+    def log_event(self, kind: int, holder: int = -1, itype: int = -1, n: int = 0, route: int = -1) -> None:
+        """Record a supply or control event now (nothing without an event log)."""
+        if self.log is not None:
+            self.log((self.env._now, kind, holder, -1, -1, itype, n, -1, route))
 
     def supply_u_draw(self) -> float:
         u = self._supply_u
@@ -235,6 +247,12 @@ class Simulation:
         )
 
 
-def simulate(plan: Plan, seed: int = 0, replication: int = 0, record_events: bool = True) -> RunRecord:
-    """Run one replication of a built plan."""
-    return Simulation(plan, seed, replication, record_events).run()
+def simulate(
+    plan: Plan,
+    seed: int = 0,
+    replication: int = 0,
+    record_events: bool = True,
+    processes: list[control.Process] | tuple[control.Process, ...] = (),
+) -> RunRecord:
+    """Run one replication of a built plan, with the user's SimPy ``processes`` (see control.py)."""
+    return Simulation(plan, seed, replication, record_events, processes).run()
