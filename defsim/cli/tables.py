@@ -8,8 +8,6 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..analysis.ensemble import Z95
-
 
 def _day(v: float | None, date: str | None) -> str:
     if v is None:
@@ -83,24 +81,21 @@ def print_ensemble(ens: Any) -> None:
     t.add_column("figure", overflow="fold")  # the figure's name wraps; numbers never do
     for col in ("mean", "95% interval", "median", "5th .. 95th pct"):
         t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
-    for key, stats in ens.headline().items():
-        if stats is None:
-            continue
-        if "ci95" in stats:
-            ci = stats["ci95"] or [None, None]
+    for line in ens.headline():
+        stats = line.stats
+        ci = stats.get("ci95") or [None, None]
+        if "mean" not in stats:  # the median of a day that may never come
+            t.add_row(line.key, "", "", "never" if stats["median"] is None else _fmt(stats["median"]), "")
+        elif "p5" not in stats:  # the share of replications in which it came
+            t.add_row(line.key, _fmt(stats["mean"], 3), f"{_fmt(ci[0], 3)} .. {_fmt(ci[1], 3)}", "", "")
+        else:
             t.add_row(
-                key,
+                line.key,
                 _fmt(stats["mean"]),
                 f"{_fmt(ci[0])} .. {_fmt(ci[1])}",
                 _fmt(stats["median"]),
                 f"{_fmt(stats['p5'])} .. {_fmt(stats['p95'])}",
             )
-        elif "se" in stats:
-            se = stats["se"] or 0.0
-            lo, hi = max(stats["mean"] - Z95 * se, 0.0), min(stats["mean"] + Z95 * se, 1.0)
-            t.add_row(key, _fmt(stats["mean"], 3), f"{_fmt(lo, 3)} .. {_fmt(hi, 3)}", "", "")
-        else:
-            t.add_row(key, "", "", "never" if stats["median"] is None else _fmt(stats["median"]), "")
     console.print(t)
 
 
