@@ -7,6 +7,7 @@ numbers), so the differences between them are the variants', not noise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .ensemble import EnsembleAnalysis
@@ -16,10 +17,10 @@ from .statistics import interval, paired_difference
 class ComparisonAnalysis:
     """Ensembles of several variants with the same seeds: a table of headline figures and overlays."""
 
-    def __init__(self, ensembles: list[EnsembleAnalysis], figures: list[str] | tuple[str, ...] = ()):
+    def __init__(self, ensembles: Sequence[EnsembleAnalysis], figures: Sequence[str] = ()):
         if not ensembles:
             raise ValueError("a comparison needs at least one ensemble")
-        self.ensembles = ensembles
+        self.ensembles = list(ensembles)
         self.figures = tuple(figures)
         for ens in ensembles:
             for key in self.figures:

@@ -160,8 +160,10 @@ def _date(f: Facts, day: float | None) -> str | None:
 
 def _stock_entries(prefix: str, typed: bool, headline: bool | Any = False) -> list[Entry]:
     """final stock, first stockout, days empty: of a holder, or (``typed``) of one of its types."""
-    of = "{interceptor} rounds" if typed else "rounds of any type"
     who = "{site}" if prefix.startswith("sites") else "{holder}"
+    rounds = "{interceptor} rounds" if typed else "rounds (all types)"
+    none = "no {interceptor} round" if typed else "no round of any type"
+    never = "null: never" if prefix.startswith("sites") else "null: never, and always for producers"
 
     def it(p: Params) -> str | None:
         return p["interceptor"] if typed else None
@@ -171,14 +173,14 @@ def _stock_entries(prefix: str, typed: bool, headline: bool | Any = False) -> li
             key=f"{prefix}.final_stock",
             kind=C,
             unit="rounds",
-            meaning=f"{of} {who} held at the end",
+            meaning=f"{rounds} {who} held at the end",
             read=lambda f, p: f.stock(_name(p), it(p))[0],
         ),
         Metric(
             key=f"{prefix}.first_stockout_day",
             kind=DAY,
             unit="day",
-            meaning=f"first time {who} held no {of} (null: never; producers: always null)",
+            meaning=f"first time {who} held {none} ({never})",
             read=lambda f, p: f.stock(_name(p), it(p))[1],
             headline=False if typed else headline,
         ),
@@ -191,7 +193,7 @@ def _stock_entries(prefix: str, typed: bool, headline: bool | Any = False) -> li
             key=f"{prefix}.days_empty",
             kind=D,
             unit="days",
-            meaning=f"total time {who} held no {of}",
+            meaning=f"total time {who} held {none}",
             read=lambda f, p: round(f.stock(_name(p), it(p))[2], 6),
             headline=headline is True and not typed,
         ),
@@ -237,6 +239,10 @@ def _empty(f: Facts, p: Params) -> dict[str, Any]:
     return {}
 
 
+def _total(what: str) -> Any:
+    return lambda f, p: f.total(what)
+
+
 def _threat(what: str) -> Any:
     return lambda f, p: f.threats[p["threat"]][what]
 
@@ -271,7 +277,7 @@ THREAT_COUNTS = (
     ("leaked", "threats that got through"),
 )
 UNRESOLVED = ("unresolved_at_end", "threats still waiting or being engaged when the run ended")
-REASON = "threats that leaked for this reason: no_stock, saturated, not_engaged, missed (see events.csv)"
+REASON = "threats that leaked for reason {reason} (see events.csv)"
 ROUTE_COUNTS = (
     ("shipped", "rounds sent along route {route}"),
     ("delivered", "rounds route {route} delivered"),
@@ -313,7 +319,7 @@ ENTRIES: list[Entry] = [
             kind=C,
             unit="threats",
             meaning=f"{m}, all types",
-            read=lambda f, p, k=k: f.total(k),
+            read=_total(k),
             headline=k != "engaged",
         )
         for k, m in THREAT_COUNTS
@@ -322,7 +328,7 @@ ENTRIES: list[Entry] = [
         key="totals.leaked_share",
         kind=S,
         unit="of arrived",
-        meaning="leaked / arrived (ensembles only)",
+        meaning="leaked / arrived, all types",
         read=_leaked_share,
         summary=False,
         headline=True,
@@ -347,7 +353,7 @@ ENTRIES: list[Entry] = [
             key=f"threats.{{threat}}.{k}",
             kind=C,
             unit="threats",
-            meaning=f"{m}: {{threat}}",
+            meaning=f"{{threat}} {m}",
             read=_threat(k),
             headline=_several_threats if k == "killed" else False,
         )
@@ -357,14 +363,14 @@ ENTRIES: list[Entry] = [
         key="threats.{threat}.leaked_by_reason.{reason}",
         kind=C,
         unit="threats",
-        meaning=REASON,
+        meaning="{threat} " + REASON,
         read=lambda f, p: f.threats[p["threat"]][p["reason"]],
     ),
     Metric(
         key=f"threats.{{threat}}.{UNRESOLVED[0]}",
         kind=C,
         unit="threats",
-        meaning=UNRESOLVED[1],
+        meaning="{threat} " + UNRESOLVED[1],
         read=_threat(UNRESOLVED[0]),
     ),
     Group(key="sites", meaning="per site", read=_empty),
@@ -396,7 +402,7 @@ ENTRIES: list[Entry] = [
         Metric(key=f"routes.{{route}}.{k}", kind=C, unit="rounds", meaning=m, read=_route(k))
         for k, m in ROUTE_COUNTS
     ),
-    _field("routes.{route}.state_at_end", "open, cut or cancelled at the end", _route("state_at_end")),
+    _field("routes.{route}.state_at_end", "active, paused or cancelled at the end", _route("state_at_end")),
     Group(key="deliveries_by_source", meaning="rounds delivered, by sender", read=_empty),
     Metric(
         key="deliveries_by_source.{source}.{interceptor}",

@@ -56,7 +56,7 @@ class Kind(StrEnum):
             return (0.0, duration)
         return (0.0, math.inf)
 
-    def format(self, value: float | None) -> str:
+    def show(self, value: float | None) -> str:
         """A value as the CLI tables show it."""
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             return "-"
@@ -153,7 +153,7 @@ class UnknownFigure(ValueError):
         self.suggestions = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
         message = f"unknown {what} {key!r}"
         if self.suggestions:
-            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+            message += f"; did you mean {self.suggestions[0]!r}?"
         super().__init__(message + (f" ({hint})" if hint else ""))
 
 
