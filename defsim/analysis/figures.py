@@ -8,11 +8,11 @@ docs/outputs.md follow from it.  Readers take a run's :class:`Facts` and the key
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..engine.records import REASONS
 from ..plan import HolderPlan, Plan
+from .facts import Facts, holder_types
 from .metrics import ABSENT, Domain, Entry, Field, Group, Kind, Metric, Params, Registry
 
 if TYPE_CHECKING:
@@ -21,87 +21,7 @@ if TYPE_CHECKING:
 C, S, D, DAY, M, R = Kind.COUNT, Kind.SHARE, Kind.DURATION, Kind.DAY, Kind.MONEY, Kind.RATIO
 
 
-class Facts:
-    """What the readers need from one run, each part computed once when first asked for."""
-
-    def __init__(self, run: RunAnalysis):
-        self.run = run
-        self.record = run.record
-        self.plan = run.plan
-        self.holder = {h.name: h for h in self.plan.network.holders}
-        self.routes = {r["name"]: r for r in self.record.routes}
-        self._stock: dict[str, dict[str | None, tuple[int, float | None, float]]] = {}
-
-    @cached_property
-    def threats(self) -> dict[str, dict[str, Any]]:
-        r = self.record
-        out = {}
-        for t, name in enumerate(self.plan.threats):
-            leaked = {reason: int(r.leaked[k, t]) for k, reason in enumerate(REASONS)}
-            total = sum(leaked.values())
-            out[name] = {
-                "arrived": int(r.arrived[t]),
-                "engaged": int(r.engaged[t]),
-                "killed": int(r.killed[t]),
-                "leaked": total,
-                "unresolved_at_end": int(r.arrived[t] - r.killed[t] - total),
-                **leaked,
-            }
-        return out
-
-    def total(self, what: str) -> int:
-        return sum(v[what] for v in self.threats.values())
-
-    def stock(self, holder: str, interceptor: str | None = None) -> tuple[int, float | None, float]:
-        """(final stock, first stockout day or None, days empty) of a holder, or one of its types."""
-        if holder not in self._stock:
-            from .run import step_stats
-
-            st, plan, h = self.run.stock, self.plan, self.holder[holder]
-            entry: dict[str | None, tuple[int, float | None, float]] = {}
-            for name in _types(plan, h):
-                t, lev = st.series(holder, name)
-                entry[name] = (int(lev[-1]), *step_stats(t, lev, plan.duration))
-            t, lev = st.holder_total(holder)
-            entry[None] = (int(lev[-1]), *step_stats(t, lev, plan.duration))
-            if h.kind == "producer":  # output ships as it is made: "empty" would say nothing
-                entry = {k: (v[0], None, 0.0) for k, v in entry.items()}
-            self._stock[holder] = entry
-        return self._stock[holder][interceptor]
-
-    @cached_property
-    def received(self) -> dict[str, dict[str, int]]:
-        """Rounds delivered per receiving holder and route, in the order routes are listed."""
-        out: dict[str, dict[str, int]] = {}
-        for route in self.record.routes:
-            if route["delivered"]:
-                rec = out.setdefault(route["to"], {})
-                rec[route["name"]] = rec.get(route["name"], 0) + route["delivered"]
-        return out
-
-    @cached_property
-    def by_source(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for route in self.record.routes:
-            if route["delivered"]:
-                src = out.setdefault(route["source"], {})
-                src[route["interceptor"]] = src.get(route["interceptor"], 0) + route["delivered"]
-        return out
-
-    @cached_property
-    def cost(self) -> tuple[float, float]:
-        r, plan = self.record, self.plan
-        return (
-            float((r.shots.sum(axis=0) * plan.interceptor_cost).sum()),
-            float((r.killed * plan.threat_cost).sum()),
-        )
-
-
 # --- parameter domains -------------------------------------------------------------------------
-
-
-def _types(plan: Plan, h: HolderPlan) -> list[str]:
-    return [plan.interceptors[i] for i in h.types]
 
 
 def _holder_of(plan: Plan, p: Params) -> HolderPlan:
@@ -140,7 +60,7 @@ DOMAINS: dict[str, Domain] = {
     "site": lambda plan, f, p: plan.site_names,
     "holder": lambda plan, f, p: [h.name for h in plan.network.holders if h.kind != "site"],
     "producer": lambda plan, f, p: [h.name for h in plan.network.holders if h.kind == "producer"],
-    "interceptor": lambda plan, f, p: _types(plan, _holder_of(plan, p)),
+    "interceptor": lambda plan, f, p: holder_types(plan, _holder_of(plan, p)),
     "route": lambda plan, f, p: (
         list(f.routes) if f is not None else _unique([r.name for r in plan.network.routes])
     ),
@@ -409,7 +329,7 @@ ENTRIES: list[Entry] = [
         kind=C,
         unit="rounds",
         meaning="{interceptor} rounds delivered from {source} (absent if none)",
-        read=lambda f, p: f.by_source[p["source"]][p["interceptor"]],
+        read=lambda f, p: f.by_source.get(p["source"], {}).get(p["interceptor"], ABSENT),
         domains={"source": _sources, "interceptor": _source_types},
     ),
     Group(

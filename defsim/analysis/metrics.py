@@ -164,6 +164,7 @@ class Registry:
         self.entries = list(entries)
         self.defaults = dict(defaults)
         self.metrics = [e for e in self.entries if isinstance(e, Metric)]
+        self._last: tuple[Plan, dict[str, Figure]] | None = None  # one plan at a time, by identity
         keys = [e.key for e in self.entries]
         if len(set(keys)) != len(keys):
             raise ValueError("a key pattern is declared twice")
@@ -192,13 +193,17 @@ class Registry:
         return walk(0, (), {})
 
     def catalogue(self, plan: Plan) -> dict[str, Figure]:
-        """Every figure this plan can report, keyed by its dotted key, in summary order."""
+        """Every figure this plan can report, keyed by its dotted key, in summary order (do not
+        change the dict: the last plan's is kept, as a worker reads one plan's replications)."""
+        if self._last is not None and self._last[0] is plan:
+            return self._last[1]
         out = {}
         for m in self.metrics:
             bounds = m.kind.bounds(plan.duration)
             for path, params in self.expand(m, plan):
                 key = ".".join(path)
                 out[key] = Figure(key, m, params, bounds)
+        self._last = (plan, out)
         return out
 
     def lookup(self, plan: Plan, key: str, what: str = "figure", hint: str = "") -> Figure:
@@ -232,12 +237,13 @@ class Registry:
         return out
 
     def row(self, facts: Any) -> dict[str, float]:
-        """One replication's figures by dotted key (NaN: never, or undefined)."""
+        """One replication's figures by dotted key (NaN: never, or undefined).
+
+        Every figure the plan allows is asked for (readers answer ABSENT for what this run has
+        not): the same keys as the summary's, without expanding the patterns again."""
         out: dict[str, float] = {}
-        for m in self.metrics:
-            for path, params in self.expand(m, facts.plan, facts):
-                value = m.read(facts, params)
-                if value is ABSENT:
-                    continue
-                out[".".join(path)] = math.nan if value is None else float(value)
+        for key, fig in self.catalogue(facts.plan).items():
+            value = fig.metric.read(facts, fig.params)
+            if value is not ABSENT:
+                out[key] = math.nan if value is None else float(value)
         return out
