@@ -135,3 +135,31 @@ def test_comparison_rows_are_keys_and_shares_stay_within_zero_one():
     for r in rows:
         if r["figure"].endswith("p_happened") or r["figure"] == "totals.leaked_share":
             assert 0.0 <= r["ci95_low"] <= r["mean"] <= r["ci95_high"] <= 1.0, r
+
+
+def test_a_new_figure_is_one_declaration():
+    """Declared once, a figure appears in the summary, the replication row, the catalogue and
+    the ensemble statistics with the bounds of its kind."""
+    from defsim.analysis.facts import Facts
+    from defsim.analysis.figures import DOMAINS, ENTRIES
+    from defsim.analysis.metrics import Registry
+
+    extra = Metric(
+        key="sites.{site}.killed_per_shot",
+        kind=Kind.RATIO,
+        unit="threats per round",
+        meaning="threats {site} killed per round fired",
+        read=lambda f, p: f.total("killed") / max(1, int(f.record.shots.sum())),
+    )
+    registry = Registry([*ENTRIES, extra], DOMAINS)
+    result = defsim.run(ROOT / "scenarios" / "textbook.yaml")
+    want = result.summary["totals"]["killed"] / result.summary["sites"]["Battery"]["shots"]
+    facts = Facts(result)
+    assert registry.summary(facts)["sites"]["Battery"]["killed_per_shot"] == pytest.approx(want)
+    assert registry.row(facts)["sites.Battery.killed_per_shot"] == pytest.approx(want)
+    fig = registry.catalogue(result.plan)["sites.Battery.killed_per_shot"]
+    assert fig.bounds == (0.0, math.inf) and fig.meaning == "threats Battery killed per round fired"
+    # and the shipped registry's summary is the same with or without it, but for the new key
+    shipped = registry.summary(facts)
+    del shipped["sites"]["Battery"]["killed_per_shot"]
+    assert shipped == result.summary

@@ -196,7 +196,7 @@ def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> No
     "--metric",
     default="totals.leaked_share",
     show_default=True,
-    help="The figure --precision applies to (a column of reps.csv).",
+    help="The figure --precision applies to (`defsim figures SCENARIO` lists them; of a day: P(it came)).",
 )
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
@@ -282,7 +282,7 @@ def run(
     "figures",
     multiple=True,
     metavar="KEY",
-    help="Add a figure (a column of reps.csv) to the table, e.g. sites.Capital.days_empty.",
+    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
 )
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
@@ -325,7 +325,7 @@ def sweep(
     "figures",
     multiple=True,
     metavar="KEY",
-    help="Add a figure (a column of reps.csv) to the table, e.g. sites.Capital.days_empty.",
+    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
 )
 @click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP + " Applies to every scenario."
