@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.records import REASONS
 from ..plan import HolderPlan, Plan
 from .facts import Facts, holder_types
-from .metrics import ABSENT, Domain, Entry, Field, Group, Kind, Metric, Params, Registry
+from .metrics import ABSENT, Domain, Entry, Field, Group, Kind, Metric, Params, Registry, per_run
 
 if TYPE_CHECKING:
     from .run import RunAnalysis
@@ -33,6 +33,12 @@ def _unique(xs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(xs))
 
 
+@per_run
+def _routes(plan: Plan, f: Facts | None, p: Params) -> list[str]:
+    return list(f.routes) if f is not None else _unique([r.name for r in plan.network.routes])
+
+
+@per_run
 def _routes_into(plan: Plan, f: Facts | None, p: Params) -> list[str]:
     h = _holder_of(plan, p)
     if f is not None:
@@ -40,10 +46,12 @@ def _routes_into(plan: Plan, f: Facts | None, p: Params) -> list[str]:
     return _unique([r.name for r in plan.network.routes if r.dst == h.index])
 
 
+@per_run
 def _sources(plan: Plan, f: Facts | None, p: Params) -> list[str]:
     return list(f.by_source) if f is not None else _unique([r.source for r in plan.network.routes])
 
 
+@per_run
 def _source_types(plan: Plan, f: Facts | None, p: Params) -> list[str]:
     if f is not None:
         return list(f.by_source[p["source"]])
@@ -61,9 +69,7 @@ DOMAINS: dict[str, Domain] = {
     "holder": lambda plan, f, p: [h.name for h in plan.network.holders if h.kind != "site"],
     "producer": lambda plan, f, p: [h.name for h in plan.network.holders if h.kind == "producer"],
     "interceptor": lambda plan, f, p: holder_types(plan, _holder_of(plan, p)),
-    "route": lambda plan, f, p: (
-        list(f.routes) if f is not None else _unique([r.name for r in plan.network.routes])
-    ),
+    "route": _routes,
 }
 
 

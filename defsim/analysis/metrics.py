@@ -30,6 +30,12 @@ Domain = Callable[[Plan, Any, Params], Sequence[str]]
 Reader = Callable[[Any, Params], Any]
 
 
+def per_run(domain: Domain) -> Domain:
+    """Mark a domain whose values (or their order) depend on the run, not on the plan alone."""
+    domain.per_run = True  # type: ignore[attr-defined]
+    return domain
+
+
 class _Absent:
     def __repr__(self) -> str:
         return "ABSENT"
@@ -165,6 +171,7 @@ class Registry:
         self.defaults = dict(defaults)
         self.metrics = [e for e in self.entries if isinstance(e, Metric)]
         self._last: tuple[Plan, dict[str, Figure]] | None = None  # one plan at a time, by identity
+        self._paths: tuple[Plan, list[list[tuple[tuple[str, ...], Params]]]] | None = None
         keys = [e.key for e in self.entries]
         if len(set(keys)) != len(keys):
             raise ValueError("a key pattern is declared twice")
@@ -172,6 +179,10 @@ class Registry:
             for p in e.params:
                 if p not in e.domains and p not in self.defaults:
                     raise ValueError(f"{e.key}: no domain for {{{p}}}")
+        # entries whose paths depend on the run are expanded again for every run
+        self._per_run = [
+            any(getattr(self._domain(e, p), "per_run", False) for p in e.params) for e in self.entries
+        ]
 
     def expand(self, entry: Entry, plan: Plan, facts: Any = None) -> Iterator[tuple[tuple[str, ...], Params]]:
         """Every concrete path of ``entry`` (for a run's ``facts``, or all the plan allows)."""
@@ -186,11 +197,26 @@ class Registry:
                 yield from walk(i + 1, (*path, segments[i]), params)
                 return
             name = m.group(1)
-            domain = entry.domains.get(name) or self.defaults[name]
+            domain = self._domain(entry, name)
             for value in domain(plan, facts, params):
                 yield from walk(i + 1, (*path, value), {**params, name: value})
 
         return walk(0, (), {})
+
+    def _domain(self, entry: Entry, name: str) -> Domain:
+        return entry.domains.get(name) or self.defaults[name]
+
+    def paths(self, plan: Plan, facts: Any) -> Iterator[tuple[Entry, tuple[str, ...], Params]]:
+        """Every entry's concrete paths for a run, in summary order; what depends on the plan
+        alone is expanded once per plan."""
+        if self._paths is None or self._paths[0] is not plan:
+            self._paths = (plan, [list(self.expand(e, plan, facts)) for e in self.entries])
+            fresh = True
+        else:
+            fresh = False
+        for entry, runs, cached in zip(self.entries, self._per_run, self._paths[1], strict=True):
+            for path, params in self.expand(entry, plan, facts) if runs and not fresh else cached:
+                yield entry, path, params
 
     def catalogue(self, plan: Plan) -> dict[str, Figure]:
         """Every figure this plan can report, keyed by its dotted key, in summary order (do not
@@ -220,20 +246,19 @@ class Registry:
     def summary(self, facts: Any) -> dict[str, Any]:
         """A run's summary: every entry at its path (figures of ensembles only are left out)."""
         out: dict[str, Any] = {}
-        for entry in self.entries:
+        for entry, path, params in self.paths(facts.plan, facts):
             if isinstance(entry, Metric) and not entry.summary:
                 continue
-            for path, params in self.expand(entry, facts.plan, facts):
-                value = entry.read(facts, params)
-                if value is ABSENT:
-                    continue
-                node = out
-                for seg in path[:-1]:
-                    node = node.setdefault(seg, {})
-                if isinstance(entry, Group):
-                    node.setdefault(path[-1], value)
-                else:
-                    node[path[-1]] = value
+            value = entry.read(facts, params)
+            if value is ABSENT:
+                continue
+            node = out
+            for seg in path[:-1]:
+                node = node.setdefault(seg, {})
+            if isinstance(entry, Group):
+                node.setdefault(path[-1], value)
+            else:
+                node[path[-1]] = value
         return out
 
     def row(self, facts: Any) -> dict[str, float]:
