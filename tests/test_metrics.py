@@ -163,3 +163,12 @@ def test_a_new_figure_is_one_declaration():
     shipped = registry.summary(facts)
     del shipped["sites"]["Battery"]["killed_per_shot"]
     assert shipped == result.summary
+
+
+def test_an_ensembles_figures_are_looked_up_by_key():
+    ens = defsim.ensemble(ROOT / "scenarios" / "textbook.yaml", reps=3, workers=1)
+    assert len(ens.figure("totals.killed")) == 3
+    with pytest.raises(UnknownFigure, match=r"did you mean 'totals\.killed'"):
+        ens.figure("totals.kiled")
+    assert ens.statistics("sites.Battery.days_empty")["ci95"][0] >= 0.0
+    assert set(ens.statistics("sites.Battery.first_stockout_day")) >= {"p_happened", "median"}

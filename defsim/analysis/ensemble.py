@@ -183,7 +183,10 @@ class EnsembleAnalysis:
         return len(self.values)
 
     def figure(self, key: str) -> np.ndarray:
-        """One figure across replications (e.g. ``"totals.leaked"``)."""
+        """One figure across replications (e.g. ``"totals.leaked"``; NaN: none in that one)."""
+        if key not in self.columns:
+            self.catalogue_figure(key)  # UnknownFigure, with the closest keys
+            return np.full(self.reps, math.nan)
         return self.values[:, self.columns.index(key)]
 
     def statistics(self, key: str) -> dict[str, Any] | None:
