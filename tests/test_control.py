@@ -143,3 +143,14 @@ def bad_name(env, world):
 def test_names_are_checked():
     with pytest.raises(KeyError, match="no holder 'nowhere'; holders: S"):
         defsim.run(defsim.scenario.from_dict(one_site()), processes=[bad_name])
+
+
+def test_an_ensemble_with_processes_summarises_and_saves_what_they_opened(tmp_path):
+    data = one_site(stock={"I": 30})
+    data["duration"] = "5d"
+    data["attacks"] = [{"stream": {"rate": "10/d", "threats": "T"}}]
+    ens = defsim.run(defsim.scenario.from_dict(data), reps=3, workers=1, processes=[shipper])
+    stats = ens.summary["figures"]["routes.emergency: outside -> S.shipped"]
+    assert stats["mean"] == 5.0 and stats["n"] == 3
+    ens.save(tmp_path / "out", plot=False)
+    assert "routes.emergency: outside -> S.shipped" in (tmp_path / "out" / "reps.csv").read_text()

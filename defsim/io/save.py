@@ -81,17 +81,9 @@ def save_comparison(
 ) -> Path:
     """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
     with result_folder(folder, force, protect or ()) as tmp:
-        rows = write_comparison_table(cmp, tmp / "compare.csv")
-        first = cmp.ensembles[0]
-        _json(
-            tmp / "compare.json",
-            {
-                "variants": [e.label for e in cmp.ensembles],
-                "replications": first.reps,
-                "seed": first.seed,
-                "table": rows,
-            },
-        )
+        summary = cmp.summary
+        write_comparison_table(summary["table"], tmp / "compare.csv")
+        _json(tmp / "compare.json", summary)
         for k, ens in enumerate(cmp.ensembles):
             sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
             sub.mkdir(parents=True)
