@@ -9,138 +9,35 @@ replications x grid points, not with events.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from ..engine import simulate
-from ..engine.control import Process
 from ..plan import Plan
 from . import figures
+from .execution import Replication, Row, default_workers, execute, grid_levels, run_chunk
 from .metrics import Figure, Kind
 from .run import RunAnalysis
 from .statistics import Z95, figure_stats, interval, time_stats
 
-__all__ = ["Z95", "EnsembleAnalysis", "HeadlineRow", "Replication", "execute", "make_grid", "run_chunk"]
-
-#: a replication's figures: dotted keys -> number (NaN for "never", e.g. no stockout)
-Row = dict[str, float]
-#: user SimPy processes run in every replication (engine/control.py)
-Processes = list[Process] | tuple[Process, ...]
+__all__ = [
+    "Z95",
+    "EnsembleAnalysis",
+    "HeadlineRow",
+    "Replication",
+    "default_workers",
+    "execute",
+    "grid_levels",
+    "make_grid",
+    "run_chunk",
+]
 
 
 def replication_row(result: RunAnalysis) -> Row:
     """A replication's figures as declared in :mod:`defsim.analysis.figures` (a row of reps.csv)."""
     return figures.row(result)
-
-
-def grid_levels(result: RunAnalysis, grid: np.ndarray) -> np.ndarray:
-    """Stock of every holder series (not in-transit) at each grid time: (series, grid) int32."""
-    st = result.stock
-    keys = [k for k in st.keys if k[2] != "transit"]
-    out = np.zeros((len(keys), len(grid)), dtype=np.int32)
-    for row, (holder, itype, _) in enumerate(keys):
-        times, levels = st.series(holder, itype)
-        idx = np.searchsorted(times, grid, side="right") - 1
-        out[row] = levels[np.clip(idx, 0, None)]
-    return out
-
-
-@dataclass
-class Replication:
-    index: int
-    row: Row
-    levels: np.ndarray
-
-
-# --- running replications -------------------------------------------------------------------
-
-
-def run_chunk(
-    plan: Plan, seed: int, indices: list[int], grid: np.ndarray, processes: Processes = ()
-) -> list[Replication]:
-    """Run some replications in this process (the unit of work sent to a worker)."""
-    out = []
-    for i in indices:
-        result = RunAnalysis(simulate(plan, seed, i, record_events=False, processes=processes))
-        out.append(Replication(i, replication_row(result), grid_levels(result, grid)))
-    return out
-
-
-def chunks(indices: list[int], workers: int) -> list[list[int]]:
-    """Chunks big enough to amortise the cost of sending work, small enough to balance load."""
-    size = max(1, min(50, math.ceil(len(indices) / (workers * 4))))
-    return [indices[k : k + size] for k in range(0, len(indices), size)]
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def execute(
-    plan: Plan,
-    seed: int,
-    indices: list[int],
-    grid: np.ndarray,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int], None] | None = None,
-    processes: Processes = (),
-) -> list[Replication]:
-    """Run the replications ``indices``; results come back in replication order.
-
-    ``processes`` (user SimPy processes, see engine/control.py) go to the workers by pickling:
-    they must be module-level functions.
-    """
-    parts = chunks(indices, max(workers, 1))
-    done: list[Replication] = []
-    if scheduler is not None:
-        parts_iter = _dask(plan, seed, parts, grid, scheduler, processes)
-    elif workers <= 1 or len(parts) == 1:
-        parts_iter = (run_chunk(plan, seed, p, grid, processes) for p in parts)
-    else:
-        parts_iter = _pool(plan, seed, parts, grid, workers, processes)
-    for reps in parts_iter:
-        done.extend(reps)
-        if progress is not None:
-            progress(len(reps))
-    done.sort(key=lambda r: r.index)
-    return done
-
-
-def _pool(
-    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int, processes: Processes
-) -> Iterator[list[Replication]]:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_chunk, plan, seed, p, grid, processes) for p in parts]
-        for f in futures:
-            yield f.result()
-
-
-def _dask(
-    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, address: str, processes: Processes
-) -> Iterator[list[Replication]]:
-    try:
-        from distributed import Client
-    except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
-    with Client(address) as client:
-        futures = client.map(
-            run_chunk,
-            [plan] * len(parts),
-            [seed] * len(parts),
-            parts,
-            [grid] * len(parts),
-            [processes] * len(parts),
-            pure=False,
-        )
-        for f in futures:
-            yield f.result()
 
 
 # --- the ensemble result -------------------------------------------------------------------

@@ -12,18 +12,23 @@ again when ``precision`` adds more).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, overload
 
+import numpy as np
+
 from .. import scenario as _scenario
-from ..analysis import default_workers, execute, make_grid
+from ..analysis import Replication, default_workers, execute, make_grid
+from ..analysis.execution import SCHEDULER_TIMEOUT, Interrupted, ReplicationFailed, SchedulerUnreachable
 from ..analysis.figures import REGISTRY
 from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..engine import simulate
 from ..engine.control import Process
 from ..plan import Plan
 from ..plan.compiler import build
+from ..plan.size import DEFAULT_LIMITS, WorkTooBig, check, estimate
 from ..scenario import Scenario, variants
 from ..scenario.units import parse_duration
 from .results import ComparisonResult, EnsembleResult, RunResult
@@ -32,9 +37,14 @@ __all__ = [
     "ComparisonResult",
     "EnsembleResult",
     "Figure",
+    "Interrupted",
     "Kind",
+    "PrecisionUnreachable",
+    "ReplicationFailed",
     "RunResult",
+    "SchedulerUnreachable",
     "UnknownFigure",
+    "WorkTooBig",
     "compare",
     "ensemble",
     "figures",
@@ -85,6 +95,8 @@ def run(
     record_events: bool = True,
     label: str | None = None,
     processes: Sequence[Process] = (),
+    allow_work: float = 1.0,
+    replication: int = 0,
 ) -> RunResult: ...
 
 
@@ -103,6 +115,8 @@ def run(
     record_events: bool = True,
     label: str | None = None,
     processes: Sequence[Process] = (),
+    allow_work: float = 1.0,
+    replication: int = 0,
 ) -> EnsembleResult: ...
 
 
@@ -121,6 +135,8 @@ def run(
     record_events: bool = True,
     label: str | None = None,
     processes: Sequence[Process] = (),
+    allow_work: float = 1.0,
+    replication: int = 0,
 ) -> EnsembleResult: ...
 
 
@@ -138,9 +154,12 @@ def run(
     record_events: bool = True,
     label: str | None = None,
     processes: Sequence[Process] = (),
+    allow_work: float = 1.0,
+    replication: int = 0,
 ) -> RunResult | EnsembleResult:
-    """Run a scenario once: replication 0 of ``seed`` (default the scenario's ``seed:``), with the
-    exact stock series and the event log (``record_events``), as a :class:`RunResult`.
+    """Run a scenario once: ``replication`` (default 0) of ``seed`` (default the scenario's
+    ``seed:``), with the exact stock series and the event log (``record_events``), as a
+    :class:`RunResult`.  Work beyond the machine's bounds is refused first (:class:`WorkTooBig`).
 
     ``run(scenario, reps=N, ...)`` is :func:`ensemble` (its other arguments apply only then).
 
@@ -163,9 +182,11 @@ def run(
             progress=progress,
             label=label,
             processes=processes,
+            allow_work=allow_work,
         )
     seed = sc.seed if seed is None else seed
-    return RunResult(simulate(build(sc.spec), seed, 0, record_events, tuple(processes)), sc)
+    check(estimate(sc.spec), limits=DEFAULT_LIMITS.scaled(allow_work))
+    return RunResult(simulate(build(sc.spec), seed, replication, record_events, tuple(processes)), sc)
 
 
 def ensemble(
@@ -181,20 +202,44 @@ def ensemble(
     progress: Progress | None = None,
     label: str | None = None,
     processes: Sequence[Process] = (),
+    allow_work: float = 1.0,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
 ) -> EnsembleResult:
     """Replications 0..reps-1 of ``seed`` as an :class:`EnsembleResult`: stock on a regular
-    ``grid``, on ``workers`` local processes (default: all cores) or a Dask ``scheduler`` address.
+    ``grid``, on ``workers`` local processes (default and at most: the cores, times
+    ``allow_work``) or a Dask ``scheduler`` address (given ``scheduler_timeout`` s to answer).
 
     With ``precision``, batches of ``reps`` replications are added until the 95% half-width of
-    the figure ``metric`` is below it.  An unknown ``metric`` is refused before anything runs.
+    the figure ``metric`` is below it.  An unknown ``metric`` is refused before anything runs,
+    and so is work beyond the machine's bounds (:class:`WorkTooBig`; ``allow_work`` scales them).
     """
     sc = _scenario_of(scenario)
+    check(estimate(sc.spec), limits=DEFAULT_LIMITS.scaled(allow_work))  # before the plan lists rounds
     plan = build(sc.spec)
     REGISTRY.lookup(plan, metric, what="metric")
     _start(progress, reps)
     return _ensemble(
-        sc, plan, reps, seed, workers, grid, scheduler, precision, metric, progress, label, processes
+        sc,
+        plan,
+        reps,
+        seed,
+        workers,
+        grid,
+        scheduler,
+        precision,
+        metric,
+        progress,
+        label,
+        processes,
+        allow_work,
+        scheduler_timeout,
     )
+
+
+def workers_for(workers: int | None, allow_work: float = 1.0) -> int:
+    """Local worker processes: as asked, at most the cores (times ``allow_work``); default the cores."""
+    cores = default_workers()
+    return cores if workers is None else max(1, min(workers, math.floor(cores * max(allow_work, 1.0))))
 
 
 def _ensemble(
@@ -210,6 +255,9 @@ def _ensemble(
     progress: Progress | None,
     label: str | None,
     processes: Sequence[Process] = (),
+    allow_work: float = 1.0,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+    variants: int = 1,
 ) -> EnsembleResult:
     if reps < 1:
         raise ValueError("reps must be at least 1")
@@ -218,18 +266,48 @@ def _ensemble(
         raise ValueError("grid must be a positive duration")
     seed = sc.seed if seed is None else seed
     g = make_grid(plan.duration, step)
-    w = default_workers() if workers is None else workers
-    done = execute(plan, seed, list(range(reps)), g, w, scheduler, progress, tuple(processes))
+    limits = DEFAULT_LIMITS.scaled(allow_work)
+    work = estimate(sc.spec)
+    check(work, reps=reps, grid_points=len(g), variants=variants, limits=limits)
+    w = workers_for(workers, allow_work)
+
+    def more(first: int, n: int) -> list[Replication]:
+        return execute(
+            plan,
+            seed,
+            list(range(first, first + n)),
+            g,
+            w,
+            scheduler,
+            progress,
+            tuple(processes),
+            scheduler_timeout,
+        )
+
+    done = more(0, reps)
     result = EnsembleResult(sc, plan, seed, g, done, label)
     if precision is not None:
-        if metric not in result.columns:
-            raise ValueError(f"metric {metric!r} has no value in any replication; choose another")
-        while result.half_width(metric) > precision and len(done) < 1_000_000:
-            more = list(range(len(done), len(done) + reps))
+        if not np.isfinite(result.figure(metric)).any():
+            raise PrecisionUnreachable(
+                f"{metric} has no value in any of {len(done)} replications (e.g. a stockout that never "
+                "happens), so no number of replications gives it a precision; choose another --metric"
+            )
+        while result.half_width(metric) > precision:
+            if len(done) + reps > limits.replications:
+                raise PrecisionUnreachable(
+                    f"{len(done)} replications reached a 95% half-width of "
+                    f"{result.half_width(metric):.4g} on {metric}, not {precision:g}, and more would "
+                    f"pass the bound of {limits.replications:,.0f} replications (raise it with --allow-work)"
+                )
+            check(work, reps=len(done) + reps, grid_points=len(g), variants=variants, limits=limits)
             _start(progress, len(done) + reps)
-            done = done + execute(plan, seed, more, g, w, scheduler, progress, tuple(processes))
+            done = done + more(len(done), reps)
             result = EnsembleResult(sc, plan, seed, g, done, label)
     return result
+
+
+class PrecisionUnreachable(ValueError):
+    """``precision`` cannot be reached: the figure has no value, or the replications would pass the bound."""
 
 
 def _labels(given: Sequence[str] | None, default: list[str]) -> list[str]:
@@ -254,11 +332,29 @@ def _compare(
     for plan in plans:
         for key in figures:
             REGISTRY.lookup(plan, key)
+    limits = DEFAULT_LIMITS.scaled(kwargs.get("allow_work", 1.0))
+    for sc in scs:
+        check(estimate(sc.spec), reps=reps, variants=len(scs), limits=limits)
     _start(progress, reps * len(scs))
-    runs = [
-        _ensemble(sc, plan, reps, seed, label=lab, progress=progress, precision=None, **kwargs)
-        for sc, plan, lab in zip(scs, plans, labels, strict=True)
-    ]
+    runs = []
+    for sc, plan, lab in zip(scs, plans, labels, strict=True):
+        try:
+            runs.append(
+                _ensemble(
+                    sc,
+                    plan,
+                    reps,
+                    seed,
+                    label=lab,
+                    progress=progress,
+                    precision=None,
+                    variants=len(scs),
+                    **kwargs,
+                )
+            )
+        except ReplicationFailed as exc:
+            exc.variant = lab  # which variant, for the message
+            raise
     return ComparisonResult(runs, figures)
 
 
@@ -274,6 +370,8 @@ def sweep(
     grid: str | float = "1d",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    allow_work: float = 1.0,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
 ) -> ComparisonResult:
     """Ensembles of every combination of the values in ``vary`` (``{"path.to.key": [v1, v2]}``),
     all with the same seeds (default: the scenario's).
@@ -283,9 +381,20 @@ def sweep(
     figures :class:`UnknownFigure`, before anything runs.
     """
     sc = _scenario_of(scenario)
+    count = math.prod(len(v) for v in vary.values())
+    check(
+        estimate(sc.spec), reps=reps, variants=count, limits=DEFAULT_LIMITS.scaled(allow_work)
+    )  # before validating
     found = variants(sc, vary)
     names = _labels(labels, [label for label, _ in found])
-    kwargs = {"workers": workers, "grid": grid, "scheduler": scheduler, "metric": "totals.leaked_share"}
+    kwargs = {
+        "workers": workers,
+        "grid": grid,
+        "scheduler": scheduler,
+        "metric": "totals.leaked_share",
+        "allow_work": allow_work,
+        "scheduler_timeout": scheduler_timeout,
+    }
     seed = sc.seed if seed is None else seed
     return _compare([v for _, v in found], names, reps, seed, figures, progress, kwargs)
 
@@ -301,6 +410,8 @@ def compare(
     grid: str | float = "1d",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    allow_work: float = 1.0,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
 ) -> ComparisonResult:
     """Ensembles of two or more scenarios with the same replication seeds (default: the first's).
 
@@ -310,6 +421,13 @@ def compare(
         raise ValueError("compare needs at least two scenarios")
     scs = [_scenario_of(s) for s in scenarios]
     names = _labels(labels, [s.name if isinstance(s, Scenario) else str(s) for s in scenarios])
-    kwargs = {"workers": workers, "grid": grid, "scheduler": scheduler, "metric": "totals.leaked_share"}
+    kwargs = {
+        "workers": workers,
+        "grid": grid,
+        "scheduler": scheduler,
+        "metric": "totals.leaked_share",
+        "allow_work": allow_work,
+        "scheduler_timeout": scheduler_timeout,
+    }
     seed = scs[0].seed if seed is None else seed
     return _compare(scs, names, reps, seed, figures, progress, kwargs)

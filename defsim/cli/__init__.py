@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shlex
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,7 +35,12 @@ class UserError(click.ClickException):
         click.echo(self.message, err=True)
 
 
+#: scenario files loaded by this command, for messages
+_LOADED: list[str] = []
+
+
 def _load(path: str, overrides: tuple[str, ...]) -> Any:
+    _LOADED.append(path)
     try:
         sc = api.load(path, overrides)
     except ScenarioError as exc:
@@ -52,7 +60,53 @@ def _default_out(scenario_path: str, suffix: str = "") -> Path:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+REPORT = "please report it to defsim's developers with the command you ran and the scenario file"
+
+
+class DefsimGroup(click.Group):
+    """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
+    ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
+    replication that fails names itself and how to rerun it; an internal error says it is one."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        def terminate(signum: int, _frame: Any) -> None:
+            raise api.Interrupted(signum)
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            done = Progress.last.done if Progress.last is not None else None
+            total = Progress.last.total if Progress.last is not None else None
+            how_far = f" after {done} of {total} replications" if done is not None and total else ""
+            click.echo(f"\ninterrupted{how_far}: stopped every worker, wrote nothing", err=True)
+            ctx.exit(128 + int(signum))
+        except api.ReplicationFailed as exc:
+            click.echo(f"error: {exc}", err=True)
+            where = shlex.quote(_LOADED[-1]) if _LOADED else "SCENARIO"
+            variant = " with the variant's --set values" if exc.variant else ""
+            rerun = f"defsim run {where} --seed {exc.seed} --replication {exc.index}"
+            click.echo(f"  rerun it alone: {rerun}{variant}", err=True)
+            click.echo(f"  this is an internal error, not a problem with your scenario: {REPORT}", err=True)
+            ctx.exit(1)
+        except api.SchedulerUnreachable as exc:
+            click.echo(f"error: {exc}; check the address, or raise --scheduler-timeout", err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("DEFSIM_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(f"  this is a bug in defsim, not a problem with your scenario: {REPORT}", err=True)
+            click.echo("  (DEFSIM_DEBUG=1 shows where it happened)", err=True)
+            ctx.exit(1)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=DefsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, prog_name="defsim", message=f"%(prog)s %(version)s (engine: {engine_kind()})"
 )
@@ -81,6 +135,22 @@ def ensemble_options(f: Any) -> Any:
         help="Results folder (default: results/<name>, never one that exists).",
     )(f)
     f = click.option(
+        "--allow-work",
+        type=click.FloatRange(min=1.0),
+        default=1.0,
+        metavar="FACTOR",
+        help="Raise the bounds on threats, rounds, replications, grid values and workers by this "
+        "factor (work beyond them is refused before it starts).",
+    )(f)
+    f = click.option(
+        "--scheduler-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=10.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for the Dask --scheduler to answer.",
+    )(f)
+    f = click.option(
         "--scheduler",
         default=None,
         metavar="ADDRESS",
@@ -93,7 +163,7 @@ def ensemble_options(f: Any) -> Any:
         "--workers",
         type=click.IntRange(min=1),
         default=None,
-        help="Local worker processes (default: all cores).",
+        help="Local worker processes (default and at most: the cores; see --allow-work).",
     )(f)
     f = click.option(
         "--seed",
@@ -110,6 +180,9 @@ class Progress:
     The API tells it how many replications are planned (``start``) and how many are done.
     """
 
+    #: the one running, for the message an interrupt prints
+    last: Progress | None = None
+
     def __init__(self, label: str, quiet: bool):
         self.label, self.quiet, self.done, self.total = label, quiet, 0, 0
         self.tty = sys.stderr.isatty()
@@ -118,6 +191,7 @@ class Progress:
         self._next_line = 0.1
 
     def __enter__(self) -> Progress:
+        Progress.last = self
         if not self.quiet and self.tty:
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
             from rich.progress import Progress as Bar
@@ -198,6 +272,13 @@ def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> No
     show_default=True,
     help="The figure --precision applies to (`defsim figures SCENARIO` lists them; of a day: P(it came)).",
 )
+@click.option(
+    "--replication",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Without --reps: which replication of the seed to run (an ensemble's replication i alone).",
+)
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
 def run(
@@ -205,11 +286,14 @@ def run(
     reps: int | None,
     precision: float | None,
     metric: str,
+    replication: int,
     overrides: tuple[str, ...],
     seed: int | None,
     workers: int | None,
     grid: str,
     scheduler: str | None,
+    scheduler_timeout: float,
+    allow_work: float,
     out: str | None,
     force: bool,
     no_plot: bool,
@@ -232,7 +316,8 @@ def run(
     if precision is not None and reps is None:
         raise UserError("error: --precision needs --reps (the batch size)")
     if reps is None:
-        result = api.run(sc, seed=seed)
+        with _api_errors(scenario):
+            result = api.run(sc, seed=seed, allow_work=allow_work, replication=replication)
         _save(result, target, force, no_plot)
         if quiet:
             click.echo(str(target))
@@ -251,6 +336,8 @@ def run(
             precision=precision,
             metric=metric,
             progress=progress,
+            allow_work=allow_work,
+            scheduler_timeout=scheduler_timeout,
         )
     _save(ens, target, force, no_plot)
     if quiet:
@@ -360,6 +447,8 @@ def _api_errors(scenario: str) -> Iterator[None]:
         raise UserError(exc.format()) from None
     except api.UnknownFigure as exc:
         raise UserError(f"error: {exc} (defsim figures {scenario} lists them)") from None
+    except api.WorkTooBig as exc:
+        raise UserError(f"error: too much work for this machine: {exc}") from None
     except ValueError as exc:
         raise UserError(f"error: {exc}") from None
 
@@ -373,6 +462,8 @@ def _what_if(
     workers: int | None,
     grid: str,
     scheduler: str | None,
+    scheduler_timeout: float,
+    allow_work: float,
     out: str | None,
     force: bool,
     no_plot: bool,
@@ -380,7 +471,15 @@ def _what_if(
 ) -> None:
     """Run a sweep or a comparison through the API, save it and print its table."""
     with _api_errors(scenario), Progress("variants", quiet) as progress:
-        result = call(seed=seed, workers=workers, grid=grid, scheduler=scheduler, progress=progress)
+        result = call(
+            seed=seed,
+            workers=workers,
+            grid=grid,
+            scheduler=scheduler,
+            progress=progress,
+            allow_work=allow_work,
+            scheduler_timeout=scheduler_timeout,
+        )
     target = Path(out) if out else default_out
     _save(result, target, force, no_plot)
     if quiet:
