@@ -8,16 +8,57 @@ from typing import Any
 
 import yaml
 
+from .._version import __version__
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
 from .files import result_folder, write_json
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
 
 
-def scenario_yaml(source: ScenarioSource) -> str:
-    """The scenario as run (overrides applied), so a result can be run again."""
-    note = "# the scenario as run, with any --set overrides applied\n"
-    return note + yaml.safe_dump(source.data, sort_keys=False, allow_unicode=True)
+def scenario_yaml(source: ScenarioSource, seed: int, replication: int = 0) -> str:
+    """The scenario as run, so that running this file again reproduces the results byte for byte.
+
+    With no overrides the file is kept as written, comments and all (only its ``seed:`` is set
+    to the seed used); with overrides the data is written out with them applied (YAML comments
+    cannot be kept then), and the overrides are listed at the top.
+    """
+    head = f"# the scenario as run by defsim {__version__}, seed {seed}"
+    rerun = (
+        "# `defsim run scenario.yaml"
+        + (f" --replication {replication}" if replication else "")
+        + "` runs it again"
+    )
+    data = {**source.data, "seed": seed}
+    if source.text is not None and not source.overrides:
+        text = _with_seed(source, seed)
+        if text is not None:
+            return f"{head}\n{rerun}\n{text}"
+    listed = "".join(f"#   --set {a}\n" for a in source.overrides)
+    note = f"{head}, with these overrides applied:\n{listed}" if listed else f"{head}\n"
+    return note + rerun + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _with_seed(source: ScenarioSource, seed: int) -> str | None:
+    """The file's own text with its top-level ``seed:`` set (None when that cannot be done safely)."""
+    assert source.text is not None
+    lines = source.text.splitlines(keepends=True)
+    at = source.lines.get(("seed",))
+    if at is not None:
+        old = lines[at - 1]
+        if not old.startswith("seed:"):
+            return None
+        comment = old[old.index("#") :].rstrip("\n") if "#" in old else ""
+        lines[at - 1] = f"seed: {seed}" + (f"  {comment}" if comment else "") + "\n"
+    else:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines.append(f"seed: {seed}  # the seed of the run\n")
+    text = "".join(lines)
+    try:  # the file must still say what was run
+        same = yaml.safe_load(text) == {**source.data, "seed": seed}
+    except yaml.YAMLError:
+        same = False
+    return text if same else None
 
 
 def _json(path: Path, data: Any) -> None:
@@ -41,7 +82,7 @@ def save_run(
     with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", result.summary)
         write_run_tables(result, tmp)
-        (tmp / "scenario.yaml").write_text(scenario_yaml(source))
+        (tmp / "scenario.yaml").write_text(scenario_yaml(source, result.seed, result.record.replication))
         if plot:
             from .plots import plot_deliveries, plot_run
 
@@ -57,7 +98,7 @@ def save_ensemble(
     with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
-        (tmp / "scenario.yaml").write_text(scenario_yaml(source))
+        (tmp / "scenario.yaml").write_text(scenario_yaml(source, ens.seed))
         if plot:
             from .plots_ensemble import plot_fan, plot_p_dry
 

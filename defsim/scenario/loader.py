@@ -118,6 +118,7 @@ def validate_data(
     lines: dict[KeyPath, int],
     source: str,
     overridden: dict[KeyPath, str] | None = None,
+    text: str | None = None,
 ) -> Scenario:
     """Validate data read from ``source``; ``overridden`` maps key paths to the override that set them."""
     over = overridden or {}
@@ -129,7 +130,8 @@ def validate_data(
     if problems:
         raise ScenarioError(source, _where(problems, lines, over))
     warnings = tuple(_where(schedule_warnings(spec), lines, over))
-    return Scenario(spec, ScenarioSource(source, data, lines), warnings)
+    applied = tuple(a.split(" ", 1)[1] for a in over.values())
+    return Scenario(spec, ScenarioSource(source, data, lines, text, applied), warnings)
 
 
 def _key_path(key: str) -> KeyPath:
@@ -165,7 +167,7 @@ def loads(text: str, source: str = "<scenario>", overrides: list[str] | tuple[st
     for assignment in overrides:
         data = apply_override(data, assignment, source)
         overridden[_key_path(assignment.partition("=")[0])] = f"--set {assignment}"
-    return validate_data(data, lines, source, overridden)
+    return validate_data(data, lines, source, overridden, text)
 
 
 def from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
@@ -184,8 +186,9 @@ def variants(scenario: Scenario, vary: dict[str, list[Any]]) -> list[tuple[str, 
             d = set_value(d, k, v, src.name)
         label = ", ".join(f"{k}={_show(v)}" for k, v in zip(keys, combo, strict=True))
         try:
-            over = {_key_path(k): f"--vary {k}={_show(v)}" for k, v in zip(keys, combo, strict=True)}
-            out.append((label, validate_data(d, src.lines, src.name, over)))
+            over = {_key_path(a.partition("=")[0]): f"--set {a}" for a in src.overrides}
+            over.update({_key_path(k): f"--vary {k}={_show(v)}" for k, v in zip(keys, combo, strict=True)})
+            out.append((label, validate_data(d, src.lines, src.name, over, src.text)))
         except ScenarioError as exc:
             raise ScenarioError(
                 src.name, [Problem(p.path, f"{p.message} (in variant {label})", p.line) for p in exc.problems]

@@ -23,6 +23,10 @@ class ScenarioSource:
     name: str
     data: dict[str, Any]
     lines: dict[KeyPath, int] = field(default_factory=dict, repr=False)
+    #: the file as written (comments and all), when it was read from text
+    text: str | None = field(default=None, repr=False)
+    #: the overrides applied to it (``--set`` and ``--vary`` assignments), in order
+    overrides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
