@@ -136,3 +136,27 @@ def test_json_is_strict_even_when_a_figure_does_not_exist(tmp_path, scenario):
     one = tmp_path / "one"
     assert _run(str(scenario), "--out", str(one)).exit_code == 0
     _strict((one / "summary.json").read_text())
+
+
+RED = '"Kyiv [/] \\e[31mred\\e[0m"'  # YAML's escape \e: a terminal colour sequence in the name
+NAMES = _swap("  S:\n", f"  {RED}:\n").replace("[S]", f"[{RED}]")
+NAMES = NAMES.replace("name: bad input test", "name: 'costs $4M ... $20k [bold]x[/bold]'")
+
+
+def test_names_reach_the_terminal_literally_without_control_sequences(tmp_path):
+    path = tmp_path / "names.yaml"
+    path.write_text(NAMES.replace("to: S,", f"to: {RED},"))
+    for args in (["--no-plot"], ["--reps", "3", "--workers", "1", "--no-plot"]):
+        out = tmp_path / f"out{len(args)}"
+        r = CliRunner().invoke(main, ["run", str(path), "--out", str(out), *args])
+        assert r.exit_code == 0, r.output
+        assert "\x1b" not in r.output
+        assert "costs $4M ... $20k [bold]x[/bold]" in r.output  # markup shown, not applied
+        assert (out / "summary.json").exists()
+
+
+def test_a_bad_name_in_an_error_message_has_no_control_sequences(tmp_path):
+    path = tmp_path / "names.yaml"
+    path.write_text(NAMES.replace("    fire_channels: 2", '    "fire_chan\\e[2Jnels": 2'))
+    r = CliRunner().invoke(main, ["validate", str(path)])
+    assert r.exit_code == 2 and "\x1b" not in r.output, r.output

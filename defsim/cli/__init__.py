@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from .. import api
 from .._build import engine_kind
@@ -21,7 +22,7 @@ from .._version import __version__
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import ScenarioError, json_schema, parse_vary
-from .tables import print_comparison, print_ensemble, print_summary
+from .tables import plain, print_comparison, print_ensemble, print_summary
 
 SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."
 
@@ -32,7 +33,7 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(self.message, err=True)
+        click.echo("\n".join(plain(line) for line in self.message.split("\n")), err=True)
 
 
 #: scenario files loaded by this command, for messages
@@ -46,7 +47,7 @@ def _load(path: str, overrides: tuple[str, ...]) -> Any:
     except ScenarioError as exc:
         raise UserError(exc.format()) from None
     for w in sc.warnings:
-        click.echo(w.format(path, "warning: "), err=True)
+        click.echo(plain(w.format(path, "warning: ")), err=True)
     return sc
 
 
@@ -323,7 +324,7 @@ def run(
             click.echo(str(target))
             return
         print_summary(result)
-        Console().print(f"results written to [bold]{target}[/bold]")
+        Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
         return
     with _api_errors(scenario), Progress(sc.name, quiet) as progress:
         ens = api.ensemble(
@@ -349,7 +350,7 @@ def run(
             f"{ens.reps} replications to reach a 95% half-width of {ens.half_width(metric):.4g} "
             f"(target {precision:g}) on {metric}"
         )
-    Console().print(f"results written to [bold]{target}[/bold]")
+    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
 
 
 @main.command()
@@ -486,7 +487,7 @@ def _what_if(
         click.echo(str(target))
         return
     print_comparison(result)
-    Console().print(f"results written to [bold]{target}[/bold]")
+    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
 
 
 @main.command()

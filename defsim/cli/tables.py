@@ -22,6 +22,16 @@ COST_FIGURES = (
 )
 
 
+def plain(value: object) -> str:
+    """A user's string as it may reach a terminal: no control characters (escape sequences could
+    recolour or rewrite the screen); the consoles below print it literally (markup off)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(value))
+
+
+def _console() -> Console:
+    return Console(width=None if sys.stdout.isatty() else 120, markup=False, highlight=False)
+
+
 def _header(key: str) -> str:
     return key.rsplit(".", 1)[-1].replace("_", " ")
 
@@ -39,13 +49,15 @@ def print_summary(result: Any) -> None:
             return result.date(v)
         return fig.kind.show(v)
 
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    t = Table(title=f"{s['scenario']} (seed {s['seed']}, {s['duration_days']:g} days)", title_justify="left")
+    console = _console()
+    t = Table(
+        title=plain(f"{s['scenario']} (seed {s['seed']}, {s['duration_days']:g} days)"), title_justify="left"
+    )
     t.add_column("threat", justify="left", no_wrap=True)
     for col in THREAT_COLUMNS:
         t.add_column(_header(col), justify="right", no_wrap=True, min_width=len(_header(col)))
     for name in result.plan.threats:
-        t.add_row(name, *(cell(f"threats.{name}.{c}") for c in THREAT_COLUMNS))
+        t.add_row(plain(name), *(cell(f"threats.{name}.{c}") for c in THREAT_COLUMNS))
     t.add_row("all", *(cell(f"totals.{c}") for c in THREAT_COLUMNS), style="bold")
     console.print(t)
     t = Table(title="sites", title_justify="left")
@@ -53,7 +65,7 @@ def print_summary(result: Any) -> None:
     for col in SITE_COLUMNS:
         t.add_column(_header(col), justify="right", no_wrap=True, min_width=len(_header(col)))
     for name in result.plan.site_names:
-        t.add_row(name, *(cell(f"sites.{name}.{c}") for c in SITE_COLUMNS))
+        t.add_row(plain(name), *(cell(f"sites.{name}.{c}") for c in SITE_COLUMNS))
     console.print(t)
     console.print("   ".join(f"{label}: {cell(key)}" for key, label in COST_FIGURES))
 
@@ -63,8 +75,10 @@ def _fmt(v: float | None, digits: int = 4) -> str:
 
 
 def print_ensemble(ens: Any) -> None:
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    t = Table(title=f"{ens.plan.name}: {ens.reps} replications (seed {ens.seed})", title_justify="left")
+    console = _console()
+    t = Table(
+        title=plain(f"{ens.plan.name}: {ens.reps} replications (seed {ens.seed})"), title_justify="left"
+    )
     t.add_column("figure", overflow="fold")  # the figure's name wraps; numbers never do
     for col in ("mean", "95% interval", "median", "5th .. 95th pct"):
         t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
@@ -72,12 +86,16 @@ def print_ensemble(ens: Any) -> None:
         stats = line.stats
         ci = stats.get("ci95") or [None, None]
         if "mean" not in stats:  # the median of a day that may never come
-            t.add_row(line.key, "", "", "never" if stats["median"] is None else _fmt(stats["median"]), "")
+            t.add_row(
+                plain(line.key), "", "", "never" if stats["median"] is None else _fmt(stats["median"]), ""
+            )
         elif "p5" not in stats:  # the share of replications in which it came
-            t.add_row(line.key, _fmt(stats["mean"], 3), f"{_fmt(ci[0], 3)} .. {_fmt(ci[1], 3)}", "", "")
+            t.add_row(
+                plain(line.key), _fmt(stats["mean"], 3), f"{_fmt(ci[0], 3)} .. {_fmt(ci[1], 3)}", "", ""
+            )
         else:
             t.add_row(
-                line.key,
+                plain(line.key),
                 _fmt(stats["mean"]),
                 f"{_fmt(ci[0])} .. {_fmt(ci[1])}",
                 _fmt(stats["median"]),
@@ -87,19 +105,19 @@ def print_ensemble(ens: Any) -> None:
 
 
 def print_comparison(result: Any) -> None:
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = Console(width=None if sys.stdout.isatty() else 160, markup=False, highlight=False)
     rows = result.table()
     figures = list(dict.fromkeys(r["figure"] for r in rows))
     variants = [e.label for e in result.ensembles]
     first = result.ensembles[0]
     t = Table(
-        title=f"{first.plan.name}: {first.reps} replications per variant, same seeds "
-        "(mean [95% interval]; Δ: difference from the first, paired by replication; stockout: median day)",
+        title=plain(f"{first.plan.name}: {first.reps} replications per variant, same seeds ")
+        + "(mean [95% interval]; Δ: difference from the first, paired by replication; stockout: median day)",
         title_justify="left",
     )
     t.add_column("figure", overflow="fold")
     for v in variants:
-        t.add_column(v, justify="right", overflow="fold")
+        t.add_column(plain(v), justify="right", overflow="fold")
     for f in figures:
         cells = []
         for v in variants:
@@ -118,5 +136,5 @@ def print_comparison(result: Any) -> None:
                         f"{_fmt(r['diff_ci95_high'])}]"
                     )
                 cells.append(cell)
-        t.add_row(f, *cells)
+        t.add_row(plain(f), *cells)
     console.print(t)
