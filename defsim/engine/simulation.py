@@ -8,9 +8,7 @@ environment runs to the scenario's end, and the raw records are collected into a
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 from heapq import heappop
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -19,36 +17,10 @@ import simpy
 from ..plan import Plan
 from . import streams
 from .attacks import Arrivals, generate
-from .records import ARRIVAL, REASONS
+from .recorder import NullRecorder, Recorder
+from .records import REASONS, RunRecord
 from .site import Site
 from .supply import Network, Route, Store
-
-EVENT_FIELDS = 9  # time, kind, holder, threat id, threat type, interceptor, n, reason, route
-
-
-@dataclass
-class RunRecord:
-    """Everything one run recorded, as arrays; derived figures are computed by readers."""
-
-    plan: Plan
-    seed: int
-    replication: int
-    series: list[tuple[str, str, str]]  # (holder, interceptor type, kind) per series id
-    initial: np.ndarray  # level per series at time 0
-    initial_ready: np.ndarray  # ready rounds per series at time 0
-    stock: np.ndarray  # rows (time, series id, level, ready), time-ordered
-    events: np.ndarray | None  # rows of EVENT_FIELDS
-    arrivals: int
-    planned: np.ndarray  # per threat type, before the attacker's stock capped raids
-    arrived: np.ndarray  # per threat type
-    engaged: np.ndarray
-    killed: np.ndarray
-    leaked: np.ndarray  # (reason, threat type)
-    shots: np.ndarray  # (site, interceptor type)
-    raids: list[tuple[float, int, str]]
-    deliveries: list[tuple[float, int, int]]  # (time, route, quantity) of every delivery
-    routes: list[dict]  # per route: name, kind, from, to, interceptor, shipped, delivered, lost, short, ...
-    produced: dict[str, int]
 
 
 class Simulation:
@@ -72,10 +44,7 @@ class Simulation:
         self.engaged = [0] * nt
         self.killed = [0] * nt
         self.leaked = [[0] * nt for _ in REASONS]
-        self._stock: list[tuple[float, int, int, int]] = []
-        self.stock_append = self._stock.append
-        self._events: list[tuple] | None = [] if record_events else None
-        self.log = self._events.append if self._events is not None else None
+        self.recorder: Recorder = Recorder() if record_events else NullRecorder()
         self.delivered: list[tuple[float, int, int]] = []
         self.produced: dict[int, int] = {}
         net = plan.network
@@ -146,7 +115,9 @@ class Simulation:
         times = a.time.tolist()
         types = a.threat.tolist()
         where = a.site.tolist()
-        sites, arrived, log = self.sites, self.arrived, self.log
+        sites, arrived = self.sites, self.arrived
+        rec = self.recorder
+        detailed, arrival = rec.detailed, rec.arrival
         n = len(times)
         i = 0
         t_next = times[0] if n else end
@@ -171,8 +142,8 @@ class Simulation:
                 tt = types[i]
                 s = where[i]
                 arrived[tt] += 1
-                if log is not None:
-                    log((t_next, ARRIVAL, s, i, tt, -1, 1, -1, -1))
+                if detailed:
+                    arrival(t_next, s, i, tt)
                 sites[s].arrive(i, tt)
                 i += 1
                 if i >= n or times[i] != t_next:
@@ -183,10 +154,8 @@ class Simulation:
 
     def collect(self) -> RunRecord:
         plan = self.plan
-        stock = np.fromiter(chain.from_iterable(self._stock), np.float64, 4 * len(self._stock)).reshape(-1, 4)
-        events = None
-        if self._events is not None:
-            events = np.array(self._events, dtype=np.float64).reshape(-1, EVENT_FIELDS)
+        stock = self.recorder.stock_log()
+        events = self.recorder.event_log()
         shots = np.zeros((len(self.sites), len(plan.interceptors)), dtype=np.int64)
         for s in self.sites:
             for slot, itype in enumerate(s.itype):

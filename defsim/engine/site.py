@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from simpy.core import NORMAL
 
 from ..plan import SitePlan
 from .events import Call, later
-from .records import KILL, LEAK, MISSED, NO_STOCK, NOT_ENGAGED, RELOAD, SATURATED, SHOT
+from .records import LeakReason
 from .streams import duration_buffer
 
 if TYPE_CHECKING:
@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 # waiting-entry states
 WAITING, SERVED, EXPIRED = 0, 1, 2
+
+# leak reasons as plain ints: the hot path indexes counters with them
+NO_STOCK: Final = int(LeakReason.NO_STOCK)
+SATURATED: Final = int(LeakReason.SATURATED)
+NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
+MISSED: Final = int(LeakReason.MISSED)
 
 
 class Site:
@@ -43,6 +49,8 @@ class Site:
         self.reload_time = plan.reload_time
         self.reloading = [False] * len(plan.types)
         self.series = series
+        self.rec = sim.recorder
+        self.detailed = sim.recorder.detailed  # event methods are skipped, not called, when False
         self.rank = plan.rank
         self.choices = plan.choices
         self.shots = plan.shots
@@ -124,9 +132,10 @@ class Site:
         sim = self.sim
         env = self.env
         now = env._now
-        sim.stock_append((now, self.series[slot], r + stock, r))
-        if sim.log is not None:
-            sim.log((now, SHOT, self.index, tid, tt, self.itype[slot], n, -1, -1))
+        rec = self.rec
+        rec.stock(now, self.series[slot], r + stock, r)
+        if self.detailed:
+            rec.shot(now, self.index, tid, tt, self.itype[slot], n)
         if stock and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
         if r + stock <= self.hook_level[slot]:
@@ -149,8 +158,8 @@ class Site:
         if newly:
             eng[4] = False
             sim.killed[tt] += 1
-            if sim.log is not None:
-                sim.log((self.env._now, KILL, self.index, tid, tt, -1, 1, -1, -1))
+            if self.detailed:
+                self.rec.kill(self.env._now, self.index, tid, tt)
         if left > 0:
             # look, then maybe shoot again
             if dead:
@@ -213,8 +222,8 @@ class Site:
     def _leak(self, tid: int, tt: int, reason: int) -> None:
         sim = self.sim
         sim.leaked[reason][tt] += 1
-        if sim.log is not None:
-            sim.log((self.env._now, LEAK, self.index, tid, tt, -1, 1, reason, -1))
+        if self.detailed:
+            self.rec.leak(self.env._now, self.index, tid, tt, reason)
 
     # --- reloads and deliveries -----------------------------------------------------------
 
@@ -230,8 +239,7 @@ class Site:
             self.ready[slot] += n
             self.stock[slot] -= n
             self._record(slot)
-            if self.sim.log is not None:
-                self.sim.log((self.env._now, RELOAD, self.index, -1, -1, self.itype[slot], n, -1, -1))
+            self.rec.reload(self.env._now, self.index, self.itype[slot], n)
         if self.stock[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
@@ -281,6 +289,5 @@ class Site:
         self.demand_hooks.append(hook)
 
     def _record(self, slot: int) -> None:
-        self.sim.stock_append(
-            (self.env._now, self.series[slot], self.ready[slot] + self.stock[slot], self.ready[slot])
-        )
+        ready = self.ready[slot]
+        self.rec.stock(self.env._now, self.series[slot], ready + self.stock[slot], ready)

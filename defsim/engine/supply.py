@@ -22,7 +22,6 @@ from ..plan import (
     RoutePlan,
 )
 from .events import Call, later
-from .records import DELIVERY, LOST, PRODUCED, SHIPPED
 from .site import Site
 from .streams import duration_buffer
 
@@ -69,7 +68,7 @@ class Store:
 
     def _record(self, it: int) -> None:
         lev = self.levels[it]
-        self.sim.stock_append((self.sim.env._now, self.series[it], lev, lev))
+        self.sim.recorder.stock(self.sim.env._now, self.series[it], lev, lev)
 
 
 class Route:
@@ -131,14 +130,13 @@ class Route:
             lead = lead.pop() if lead else lead.refill()  # type: ignore[union-attr]
         shipment = [n, lost, 0.0]
         self.in_transit.append(shipment)
-        if sim.log is not None:
-            sim.log((sim.env._now, SHIPPED, self.plan.src, -1, -1, self.it, n, -1, self.index))
+        sim.recorder.shipped(sim.env._now, self.plan.src, self.it, n, self.index)
         later(sim.env, lead, self._arrive_cb, shipment)
         return n
 
     def _transit(self, delta: int) -> None:
         self.transit_level += delta
-        self.sim.stock_append((self.sim.env._now, self.series, self.transit_level, self.transit_level))
+        self.sim.recorder.stock(self.sim.env._now, self.series, self.transit_level, self.transit_level)
 
     def _arrive(self, ev: Call) -> None:
         shipment = ev._value
@@ -155,13 +153,12 @@ class Route:
         now = sim.env._now
         if lost:
             self.lost += n
-            if sim.log is not None:
-                sim.log((now, LOST, self.plan.dst, -1, -1, self.it, n, -1, self.index))
+            sim.recorder.lost(now, self.plan.dst, self.it, n, self.index)
             return
         self.delivered += n
         sim.delivered.append((now, self.index, n))
-        if sim.log is not None:  # logged before the stock changes: a delivery can set off shots
-            sim.log((now, DELIVERY, self.plan.dst, -1, -1, self.it, n, -1, self.index))
+        # recorded before the stock changes: a delivery can set off shots
+        sim.recorder.delivery(now, self.plan.dst, self.it, n, self.index)
         self.dst.put(self.it, n)
         for b in self.backfills:
             b.release(n)
@@ -258,8 +255,7 @@ class Network:
                 i += 1
             state["i"] = i
             sim.produced[p.holder] = sim.produced.get(p.holder, 0) + n
-            if sim.log is not None:
-                sim.log((sim.env._now, PRODUCED, p.holder, -1, -1, p.itype, n, -1, -1))
+            sim.recorder.produced(sim.env._now, p.holder, p.itype, n)
             holder.put(p.itype, n)
             if route is not None:
                 route.ship(n)
