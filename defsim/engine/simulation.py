@@ -8,15 +8,13 @@ environment runs to the scenario's end, and the raw records are collected into a
 from __future__ import annotations
 
 import gc
-from heapq import heappop
-from typing import Any
 
 import numpy as np
-import simpy
 
 from ..plan import Plan
 from . import streams
 from .attacks import Arrivals, generate
+from .clock import Clock
 from .recorder import NullRecorder, Recorder
 from .records import REASONS, RunRecord
 from .site import Site
@@ -29,7 +27,8 @@ class Simulation:
         self.seed = seed
         self.replication = replication
         root = streams.replication_seed(seed, replication)
-        self.env = simpy.Environment()
+        self.clock = Clock()
+        self.env = self.clock.env  # the SimPy environment: processes run on the same clock
         self.engagement_rng = streams.generator(root, "engagement")
         self.supply_rng = streams.generator(root, "supply")
         self.shot_u = streams.uniform_buffer(streams.generator(root, "shots"))
@@ -108,48 +107,9 @@ class Simulation:
                 gc.enable()
 
     def _loop(self) -> RunRecord:
-        env = self.env
-        queue = env._queue
-        end = self.plan.duration
         a = self.arrivals
-        times = a.time.tolist()
-        types = a.threat.tolist()
-        where = a.site.tolist()
-        sites, arrived = self.sites, self.arrived
-        rec = self.recorder
-        detailed, arrival = rec.detailed, rec.arrival
-        n = len(times)
-        i = 0
-        t_next = times[0] if n else end
-        while True:
-            if queue and queue[0][0] <= t_next:
-                if queue[0][0] >= end:
-                    break
-                # what Environment.step() does, without its call and exception set-up per event
-                event: Any
-                env._now, _, _, event = heappop(queue)
-                callbacks: Any = event.callbacks
-                event.callbacks = None
-                for callback in callbacks:
-                    callback(event)
-                if not event._ok and not hasattr(event, "_defused"):
-                    raise event._value
-                continue
-            if t_next >= end:
-                break
-            env._now = t_next  # SimPy keeps the clock here; nothing else is due before t_next
-            while True:
-                tt = types[i]
-                s = where[i]
-                arrived[tt] += 1
-                if detailed:
-                    arrival(t_next, s, i, tt)
-                sites[s].arrive(i, tt)
-                i += 1
-                if i >= n or times[i] != t_next:
-                    break
-            t_next = times[i] if i < n else end
-        env._now = end
+        handlers = [site.arrive for site in self.sites]
+        self.clock.run(self.plan.duration, a.time.tolist(), a.site.tolist(), a.threat.tolist(), handlers)
         return self.collect()
 
     def collect(self) -> RunRecord:

@@ -9,13 +9,10 @@ channel or loaded launcher) is queued, with one timeout for its deadline.
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappush
 from typing import TYPE_CHECKING, Final
 
-from simpy.core import NORMAL
-
 from ..plan import SitePlan
-from .events import Call, later
+from .clock import Call
 from .records import LeakReason
 from .streams import duration_buffer
 
@@ -38,7 +35,8 @@ class Site:
 
     def __init__(self, sim: Simulation, plan: SitePlan, series: list[int]):
         self.sim = sim
-        self.env = sim.env
+        self.clock = sim.clock
+        self.later = sim.clock.later
         self.index = plan.index
         self.itype = plan.types
         self.free = plan.fire_channels
@@ -76,6 +74,9 @@ class Site:
     # --- arrivals -------------------------------------------------------------------------
 
     def arrive(self, tid: int, tt: int) -> None:
+        self.sim.arrived[tt] += 1
+        if self.detailed:
+            self.rec.arrival(self.clock.now, self.index, tid, tt)
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
@@ -96,7 +97,7 @@ class Site:
             entry = [tid, tt, WAITING]
             self.waiting[self.rank[tt] or 0].append(entry)
             self.n_waiting += 1
-            later(self.env, tti, self._deadline_cb, entry)
+            self.later(tti, self._deadline_cb, entry)
         else:
             self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
@@ -116,7 +117,7 @@ class Site:
     # --- engagement -----------------------------------------------------------------------
 
     def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list) -> None:
-        # the hottest function of the simulator: locals and inlined scheduling on purpose
+        # the hottest function of the simulator: locals on purpose
         slot, p, keep = c
         ready = self.ready
         stock = self.stock[slot]
@@ -130,8 +131,7 @@ class Site:
         ready[slot] = r
         self.shots_fired[slot] += n
         sim = self.sim
-        env = self.env
-        now = env._now
+        now = self.clock.now
         rec = self.rec
         rec.stock(now, self.series[slot], r + stock, r)
         if self.detailed:
@@ -149,17 +149,17 @@ class Site:
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
-        heappush(env._queue, (now + hold, NORMAL, next(env._eid), Call(self._cycle_end_cb, eng)))  # type: ignore[attr-defined, misc]
+        self.later(hold, self._cycle_end_cb, eng)
 
     def _cycle_end(self, ev: Call) -> None:
-        eng = ev._value
+        eng = ev.value
         sim = self.sim
         tid, tt, dead, left, newly = eng
         if newly:
             eng[4] = False
             sim.killed[tt] += 1
             if self.detailed:
-                self.rec.kill(self.env._now, self.index, tid, tt)
+                self.rec.kill(self.clock.now, self.index, tid, tt)
         if left > 0:
             # look, then maybe shoot again
             if dead:
@@ -211,7 +211,7 @@ class Site:
             self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
 
     def _deadline(self, ev: Call) -> None:
-        entry = ev._value
+        entry = ev.value
         if entry[2] != WAITING:
             return
         entry[2] = EXPIRED
@@ -223,23 +223,23 @@ class Site:
         sim = self.sim
         sim.leaked[reason][tt] += 1
         if self.detailed:
-            self.rec.leak(self.env._now, self.index, tid, tt, reason)
+            self.rec.leak(self.clock.now, self.index, tid, tt, reason)
 
     # --- reloads and deliveries -----------------------------------------------------------
 
     def _start_reload(self, slot: int) -> None:
         self.reloading[slot] = True
-        later(self.env, self.reload_time[slot], self._reload_cb, slot)
+        self.later(self.reload_time[slot], self._reload_cb, slot)
 
     def _reload_done(self, ev: Call) -> None:
-        slot = ev._value
+        slot = ev.value
         self.reloading[slot] = False
         n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.stock[slot]))
         if n > 0:
             self.ready[slot] += n
             self.stock[slot] -= n
             self._record(slot)
-            self.rec.reload(self.env._now, self.index, self.itype[slot], n)
+            self.rec.reload(self.clock.now, self.index, self.itype[slot], n)
         if self.stock[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
@@ -290,4 +290,4 @@ class Site:
 
     def _record(self, slot: int) -> None:
         ready = self.ready[slot]
-        self.rec.stock(self.env._now, self.series[slot], ready + self.stock[slot], ready)
+        self.rec.stock(self.clock.now, self.series[slot], ready + self.stock[slot], ready)

@@ -21,7 +21,7 @@ from ..plan import (
     RouteEventPlan,
     RoutePlan,
 )
-from .events import Call, later
+from .clock import Call
 from .site import Site
 from .streams import duration_buffer
 
@@ -68,7 +68,7 @@ class Store:
 
     def _record(self, it: int) -> None:
         lev = self.levels[it]
-        self.sim.recorder.stock(self.sim.env._now, self.series[it], lev, lev)
+        self.sim.recorder.stock(self.sim.clock.now, self.series[it], lev, lev)
 
 
 class Route:
@@ -97,7 +97,7 @@ class Route:
         self.transit_level = 0
 
     def blocked(self) -> bool:
-        return self.state != "active" or self.sim.env._now < self.plan.not_before
+        return self.state != "active" or self.sim.clock.now < self.plan.not_before
 
     def ship(self, q: int) -> int:
         """Send up to q rounds now; return how many left."""
@@ -130,27 +130,27 @@ class Route:
             lead = lead.pop() if lead else lead.refill()  # type: ignore[union-attr]
         shipment = [n, lost, 0.0]
         self.in_transit.append(shipment)
-        sim.recorder.shipped(sim.env._now, self.plan.src, self.it, n, self.index)
-        later(sim.env, lead, self._arrive_cb, shipment)
+        sim.recorder.shipped(sim.clock.now, self.plan.src, self.it, n, self.index)
+        sim.clock.later(lead, self._arrive_cb, shipment)
         return n
 
     def _transit(self, delta: int) -> None:
         self.transit_level += delta
-        self.sim.recorder.stock(self.sim.env._now, self.series, self.transit_level, self.transit_level)
+        self.sim.recorder.stock(self.sim.clock.now, self.series, self.transit_level, self.transit_level)
 
     def _arrive(self, ev: Call) -> None:
-        shipment = ev._value
+        shipment = ev.value
         sim = self.sim
         if shipment[2] > 0:  # delayed while in transit
             delay, shipment[2] = shipment[2], 0.0
-            later(sim.env, delay, self._arrive_cb, shipment)
+            sim.clock.later(delay, self._arrive_cb, shipment)
             return
         n, lost = shipment[0], shipment[1]
         self.in_transit.remove(shipment)
         self._transit(-n)
         pipe = sim.pipeline[self.plan.dst]
         pipe[self.it] -= n
-        now = sim.env._now
+        now = sim.clock.now
         if lost:
             self.lost += n
             sim.recorder.lost(now, self.plan.dst, self.it, n, self.index)
@@ -207,33 +207,32 @@ class Network:
         for r in self.routes:
             if r.plan.backfill_of >= 0:
                 self.routes[r.plan.backfill_of].backfills.append(r)
-        env = sim.env
         for r in self.routes:
             for t, q in r.plan.schedule:
-                later(env, t, self._scheduled, (r, q))
+                sim.clock.later(t, self._scheduled, (r, q))
             if r.plan.not_before > 0:
-                later(env, r.plan.not_before, lambda ev: ev._value.flush(), r)
+                sim.clock.later(r.plan.not_before, lambda ev: ev.value.flush(), r)
         for e in plan.events:
-            later(env, e.time, self._route_event, e)
+            sim.clock.later(e.time, self._route_event, e)
         for p in plan.producers:
             self._start_producer(p)
         for a in plan.allocations:
             for t in a.times:
-                later(env, t, self._allocate, a)
+                sim.clock.later(t, self._allocate, a)
         for c in plan.cross_levels:
             for t in c.times:
-                later(env, t, self._cross_level, c)
+                sim.clock.later(t, self._cross_level, c)
         for rp in plan.resupply:
             self._wire_resupply(rp)
 
     # --- scheduled shipments and events ---------------------------------------------------
 
     def _scheduled(self, ev: Call) -> None:
-        route, q = ev._value
+        route, q = ev.value
         route.ship(q)
 
     def _route_event(self, ev: Call) -> None:
-        e: RouteEventPlan = ev._value
+        e: RouteEventPlan = ev.value
         self.routes[e.route].event(e.action, e.by)
 
     # --- producers ------------------------------------------------------------------------
@@ -255,19 +254,19 @@ class Network:
                 i += 1
             state["i"] = i
             sim.produced[p.holder] = sim.produced.get(p.holder, 0) + n
-            sim.recorder.produced(sim.env._now, p.holder, p.itype, n)
+            sim.recorder.produced(sim.clock.now, p.holder, p.itype, n)
             holder.put(p.itype, n)
             if route is not None:
                 route.ship(n)
             if i < len(times):
-                later(sim.env, times[i] - sim.env._now, make)
+                sim.clock.later(times[i] - sim.clock.now, make)
 
-        later(sim.env, p.times[0], make)
+        sim.clock.later(p.times[0], make)
 
     # --- allocation from a stockpile ------------------------------------------------------
 
     def _allocate(self, ev: Call) -> None:
-        a: AllocationPlan = ev._value
+        a: AllocationPlan = ev.value
         sim = self.sim
         src = sim.holders[a.holder]
         avail = src.level(a.itype) - a.floor
@@ -317,7 +316,7 @@ class Network:
     # --- cross-levelling between sites ----------------------------------------------------
 
     def _cross_level(self, ev: Call) -> None:
-        c: CrossLevelPlan = ev._value
+        c: CrossLevelPlan = ev.value
         sim = self.sim
         levels = [(sim.holders[h].level(c.itype), h) for h in c.sites]
         lo, hi = min(levels), max(levels)
@@ -356,4 +355,4 @@ class Network:
         # held + on order can only be at or below s when held is: skip the check otherwise
         site.add_shot_hook(slot, check, below=rp.reorder_at)
         listeners.append(lambda it: check(0) if hungry[0] and it == rp.itype else None)
-        later(sim.env, 0.0, lambda ev: check(0), 0)
+        sim.clock.later(0.0, lambda ev: check(0), 0)
