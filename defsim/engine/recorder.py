@@ -2,7 +2,7 @@
 
 Sites, routes and stores report what happens through these methods and nothing else.  The
 recorder writes columnar data cheaply during the run (a kind code per event and the event's
-fields appended to one flat list) and builds the named numpy columns of an
+fields appended to a flat list per kind) and builds the named numpy columns of an
 :class:`~defsim.engine.records.EventLog` once, at the end.  A :class:`NullRecorder` keeps the
 stock levels (the stock series and every summary figure need them) and drops the events, for
 ensembles.
@@ -27,75 +27,87 @@ _PRODUCED: Final = 6
 _SHIPPED: Final = 7
 _LOST: Final = 8
 
-#: the columns each kind writes after its time, in the order its method appends them
+#: the columns each kind writes, in the order its method appends them (a threat event's
+#: threat type is its threat id's: the column is filled from the arrivals at the end)
 LAYOUT: dict[EventKind, tuple[str, ...]] = {
-    EventKind.ARRIVAL: ("holder", "threat_id", "threat"),
-    EventKind.SHOT: ("holder", "threat_id", "threat", "interceptor", "n"),
-    EventKind.KILL: ("holder", "threat_id", "threat"),
-    EventKind.LEAK: ("holder", "threat_id", "threat", "reason"),
-    EventKind.DELIVERY: ("holder", "interceptor", "n", "route"),
-    EventKind.RELOAD: ("holder", "interceptor", "n"),
-    EventKind.PRODUCED: ("holder", "interceptor", "n"),
-    EventKind.SHIPPED: ("holder", "interceptor", "n", "route"),
-    EventKind.LOST: ("holder", "interceptor", "n", "route"),
+    EventKind.ARRIVAL: ("threat_id",),  # time and site: the threat's, drawn up front
+    EventKind.SHOT: ("time", "holder", "threat_id", "interceptor", "n"),
+    EventKind.KILL: ("time", "holder", "threat_id"),
+    EventKind.LEAK: ("time", "holder", "threat_id", "reason"),
+    EventKind.DELIVERY: ("time", "holder", "interceptor", "n", "route"),
+    EventKind.RELOAD: ("time", "holder", "interceptor", "n"),
+    EventKind.PRODUCED: ("time", "holder", "interceptor", "n"),
+    EventKind.SHIPPED: ("time", "holder", "interceptor", "n", "route"),
+    EventKind.LOST: ("time", "holder", "interceptor", "n", "route"),
 }
 assert all(int(k) == code for code, k in enumerate(LAYOUT))
 
 
 class Recorder:
-    """Records every event and every stock level change of one run."""
+    """Records every event and every stock level change of one run.
+
+    ``arrival_time``, ``arrival_site`` and ``threat_of`` are the arrivals drawn up front, by
+    threat id: an arrival is recorded by its id alone, and a threat's type is its id's.
+    """
 
     #: whether event methods record anything (the hot path skips calling them when not)
     detailed: bool = True
 
-    def __init__(self) -> None:
+    def __init__(self, arrival_time: np.ndarray, arrival_site: np.ndarray, threat_of: np.ndarray) -> None:
+        self._arrival_time = arrival_time
+        self._arrival_site = arrival_site
+        self._threat_of = threat_of
         self._kinds = array("b")
-        self._fields: list[float] = []
+        self._data: list[list[float]] = [[] for _ in EventKind]
         self._levels: list[float] = []
-        # bound once: each event costs one append and one extend
+        # bound once: each event costs one append of its kind and one extend of its fields
         self._kind = self._kinds.append
-        self._put = self._fields.extend
+        self._arrived = self._data[_ARRIVAL].append
+        self._shot = self._data[_SHOT].extend
+        self._kill = self._data[_KILL].extend
+        self._leak = self._data[_LEAK].extend
         self._level = self._levels.extend
 
     # --- threats --------------------------------------------------------------------------
 
-    def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
+    def arrival(self, threat_id: int) -> None:
+        """Threat ``threat_id`` arrived (at the time and site drawn for it)."""
         self._kind(_ARRIVAL)
-        self._put((time, site, threat_id, threat))
+        self._arrived(threat_id)
 
-    def shot(self, time: float, site: int, threat_id: int, threat: int, interceptor: int, n: int) -> None:
+    def shot(self, time: float, site: int, threat_id: int, interceptor: int, n: int) -> None:
         self._kind(_SHOT)
-        self._put((time, site, threat_id, threat, interceptor, n))
+        self._shot((time, site, threat_id, interceptor, n))
 
-    def kill(self, time: float, site: int, threat_id: int, threat: int) -> None:
+    def kill(self, time: float, site: int, threat_id: int) -> None:
         self._kind(_KILL)
-        self._put((time, site, threat_id, threat))
+        self._kill((time, site, threat_id))
 
-    def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
+    def leak(self, time: float, site: int, threat_id: int, reason: int) -> None:
         self._kind(_LEAK)
-        self._put((time, site, threat_id, threat, reason))
+        self._leak((time, site, threat_id, reason))
 
     # --- rounds ---------------------------------------------------------------------------
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         self._kind(_DELIVERY)
-        self._put((time, holder, interceptor, n, route))
+        self._data[_DELIVERY].extend((time, holder, interceptor, n, route))
 
     def reload(self, time: float, site: int, interceptor: int, n: int) -> None:
         self._kind(_RELOAD)
-        self._put((time, site, interceptor, n))
+        self._data[_RELOAD].extend((time, site, interceptor, n))
 
     def produced(self, time: float, holder: int, interceptor: int, n: int) -> None:
         self._kind(_PRODUCED)
-        self._put((time, holder, interceptor, n))
+        self._data[_PRODUCED].extend((time, holder, interceptor, n))
 
     def shipped(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         self._kind(_SHIPPED)
-        self._put((time, holder, interceptor, n, route))
+        self._data[_SHIPPED].extend((time, holder, interceptor, n, route))
 
     def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         self._kind(_LOST)
-        self._put((time, holder, interceptor, n, route))
+        self._data[_LOST].extend((time, holder, interceptor, n, route))
 
     def stock(self, time: float, series: int, level: int, ready: int) -> None:
         """Series ``series`` holds ``level`` rounds from ``time`` on, ``ready`` of them on launchers."""
@@ -109,21 +121,30 @@ class Recorder:
         return StockLog(flat[:, 0].copy(), ints[:, 0].copy(), ints[:, 1].copy(), ints[:, 2].copy())
 
     def event_log(self) -> EventLog | None:
-        kinds = np.frombuffer(self._kinds, dtype=np.int8).astype(np.int64)
-        flat = np.fromiter(self._fields, np.float64, len(self._fields))
-        width = np.array([1 + len(LAYOUT[k]) for k in EventKind], dtype=np.int64)[kinds]
-        start = np.cumsum(width) - width  # where each event's fields begin in the flat list
+        kinds = np.frombuffer(self._kinds, dtype=np.int8)
         n = len(kinds)
+        time = np.empty(n)
         cols = {c: np.full(n, -1, dtype=np.int64) for c in EVENT_COLUMNS[2:]}
         cols["n"][:] = 1  # threat events concern one threat
         for kind, fields in LAYOUT.items():
             rows = np.flatnonzero(kinds == kind)
             if len(rows) == 0:
                 continue
-            at = start[rows]
-            for j, name in enumerate(fields, 1):
-                cols[name][rows] = flat[at + j]
-        return EventLog(time=flat[start], kind=kinds, **cols)
+            data = self._data[kind]
+            if kind == EventKind.ARRIVAL:
+                ids = np.fromiter(data, np.int64, len(data))
+                cols["threat_id"][rows] = ids
+                time[rows] = self._arrival_time[ids]
+                cols["holder"][rows] = self._arrival_site[ids]
+                continue
+            block = np.fromiter(data, np.float64, len(data)).reshape(len(rows), len(fields))
+            time[rows] = block[:, 0]
+            for j, name in enumerate(fields[1:], 1):
+                cols[name][rows] = block[:, j]
+        tid = cols["threat_id"]
+        of_threat = tid >= 0
+        cols["threat"][of_threat] = self._threat_of[tid[of_threat]]
+        return EventLog(time=time, kind=kinds.astype(np.int64), **cols)
 
 
 class NullRecorder(Recorder):
@@ -131,16 +152,16 @@ class NullRecorder(Recorder):
 
     detailed: bool = False
 
-    def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
+    def arrival(self, threat_id: int) -> None:
         pass
 
-    def shot(self, time: float, site: int, threat_id: int, threat: int, interceptor: int, n: int) -> None:
+    def shot(self, time: float, site: int, threat_id: int, interceptor: int, n: int) -> None:
         pass
 
-    def kill(self, time: float, site: int, threat_id: int, threat: int) -> None:
+    def kill(self, time: float, site: int, threat_id: int) -> None:
         pass
 
-    def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
+    def leak(self, time: float, site: int, threat_id: int, reason: int) -> None:
         pass
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:

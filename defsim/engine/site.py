@@ -76,7 +76,7 @@ class Site:
     def arrive(self, tid: int, tt: int) -> None:
         self.sim.arrived[tt] += 1
         if self.detailed:
-            self.rec.arrival(self.clock.now, self.index, tid, tt)
+            self.rec.arrival(tid)
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
@@ -135,7 +135,7 @@ class Site:
         rec = self.rec
         rec.stock(now, self.series[slot], r + stock, r)
         if self.detailed:
-            rec.shot(now, self.index, tid, tt, self.itype[slot], n)
+            rec.shot(now, self.index, tid, self.itype[slot], n)
         if stock and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
         if r + stock <= self.hook_level[slot]:
@@ -159,7 +159,7 @@ class Site:
             eng[4] = False
             sim.killed[tt] += 1
             if self.detailed:
-                self.rec.kill(self.clock.now, self.index, tid, tt)
+                self.rec.kill(self.clock.now, self.index, tid)
         if left > 0:
             # look, then maybe shoot again
             if dead:
@@ -223,7 +223,7 @@ class Site:
         sim = self.sim
         sim.leaked[reason][tt] += 1
         if self.detailed:
-            self.rec.leak(self.clock.now, self.index, tid, tt, reason)
+            self.rec.leak(self.clock.now, self.index, tid, reason)
 
     # --- reloads and deliveries -----------------------------------------------------------
 
