@@ -29,14 +29,13 @@ class Simulation:
         root = streams.replication_seed(seed, replication)
         self.clock = Clock()
         self.env = self.clock.env  # the SimPy environment: processes run on the same clock
-        self.engagement_rng = streams.generator(root, "engagement")
-        self.supply_rng = streams.generator(root, "supply")
-        self.shot_u = streams.uniform_buffer(streams.generator(root, "shots"))
-        self.assess_u = streams.uniform_buffer(streams.generator(root, "assessment"))
-        self._supply_u = streams.uniform_buffer(streams.generator(root, "supply", 1))
+        self.root = root
         self.arrivals: Arrivals = generate(
             plan, streams.generator(root, "attacks"), streams.generator(root, "targets")
         )
+        # a threat's luck is its own: shot and assessment draws by (opportunity, threat id)
+        self.shot_draws = streams.ThreatDraws(root, "shots", len(self.arrivals))
+        self.assess_draws = streams.ThreatDraws(root, "assessment", len(self.arrivals))
         nt = len(plan.threats)
         self.time_to_impact = plan.time_to_impact.tolist()
         self.arrived = [0] * nt
@@ -81,9 +80,9 @@ class Simulation:
         self.initial_ready = np.array(initial_ready, dtype=np.int64)
         self.network = Network(self)
 
-    def supply_u_draw(self) -> float:
-        u = self._supply_u
-        return u.pop() if u else u.refill()
+    def stream(self, purpose: str, name: str) -> np.random.Generator:
+        """The random stream of ``purpose`` that belongs to the site or route called ``name``."""
+        return streams.generator(self.root, purpose, streams.key(name))
 
     # --- the event loop: SimPy's queue merged with the pre-drawn arrival stream ------------
 

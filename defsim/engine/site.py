@@ -9,7 +9,7 @@ channel or loaded launcher) is queued, with one timeout for its deadline.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..plan import SitePlan
 from .clock import Call
@@ -64,7 +64,11 @@ class Site:
         self.hook_level: list[float] = [-1.0] * len(plan.types)
         self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
         self.demand_hooks: list = []
-        self.hold = duration_buffer(sim.engagement_rng, **plan.engagement)  # type: ignore[arg-type]
+        # engagement durations: the site's own stream
+        self.hold = duration_buffer(lambda: sim.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
+        self.shot_draws = sim.shot_draws
+        self.first_shot = sim.shot_draws.row(0)  # draws of every threat's first opportunity
+        self.assess_draws = sim.assess_draws
         self.shots_fired = [0] * len(plan.types)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
@@ -116,7 +120,7 @@ class Site:
 
     # --- engagement -----------------------------------------------------------------------
 
-    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list) -> None:
+    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list[Any]) -> None:
         # the hottest function of the simulator: locals on purpose
         slot, p, keep = c
         ready = self.ready
@@ -130,7 +134,6 @@ class Site:
         r -= n
         ready[slot] = r
         self.shots_fired[slot] += n
-        sim = self.sim
         now = self.clock.now
         rec = self.rec
         rec.stock(now, self.series[slot], r + stock, r)
@@ -141,8 +144,8 @@ class Site:
         if r + stock <= self.hook_level[slot]:
             for hook in self.shot_hooks[slot]:
                 hook(n)
-        u = sim.shot_u
-        x = u.pop() if u else u.refill()
+        k = self.opportunities - 1 - eng[3]  # this engagement's opportunity: 0 first
+        x = self.first_shot[tid] if k == 0 else self.shot_draws.row(k)[tid]
         if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng[2]:
             eng[2] = True
             eng[4] = True  # killed in this cycle: counted when the cycle ends
@@ -162,10 +165,11 @@ class Site:
                 self.rec.kill(self.clock.now, self.index, tid)
         if left > 0:
             # look, then maybe shoot again
+            k = self.opportunities - 1 - left  # the opportunity that just ended
             if dead:
-                again = self.assess_dead > 0 and self._assess() < self.assess_dead
+                again = self.assess_dead > 0 and self.assess_draws.row(k)[tid] < self.assess_dead
             else:
-                again = self.assess_live >= 1 or self._assess() < self.assess_live
+                again = self.assess_live >= 1 or self.assess_draws.row(k)[tid] < self.assess_live
             if again:
                 c = self._pick(tt)
                 if c is not None:
@@ -177,10 +181,6 @@ class Site:
             self._leak(tid, tt, MISSED)
         if self.n_waiting:
             self._serve()
-
-    def _assess(self) -> float:
-        u = self.sim.assess_u
-        return u.pop() if u else u.refill()
 
     # --- waiting threats ------------------------------------------------------------------
 

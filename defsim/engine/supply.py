@@ -23,7 +23,7 @@ from ..plan import (
 )
 from .clock import Call
 from .site import Site
-from .streams import duration_buffer
+from .streams import duration_buffer, uniform_buffer
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -81,7 +81,10 @@ class Route:
         self.src = None if plan.src == OUTSIDE else sim.holders[plan.src]
         self.dst = sim.holders[plan.dst]
         self.it = plan.itype
-        self.lead: Any = duration_buffer(sim.supply_rng, **plan.lead) if plan.lead else 0.0  # type: ignore[arg-type]
+        # lead times and losses: the route's own streams, keyed by its name
+        lead = plan.lead
+        self.lead: Any = duration_buffer(lambda: sim.stream("route_lead", plan.name), **lead) if lead else 0.0  # type: ignore[arg-type]
+        self.loss_u = uniform_buffer(sim.stream("route_loss", plan.name)) if plan.loss > 0 else None
         self.floor = plan.floor
         self.loss = plan.loss
         self.series = transit_series
@@ -124,7 +127,8 @@ class Route:
         pipe = sim.pipeline[self.plan.dst]
         pipe[self.it] = pipe.get(self.it, 0) + n
         self._transit(n)
-        lost = self.loss > 0 and sim.supply_u_draw() < self.loss
+        u = self.loss_u
+        lost = u is not None and (u.pop() if u else u.refill()) < self.loss
         lead = self.lead
         if lead.__class__ is not float:
             lead = lead.pop() if lead else lead.refill()  # type: ignore[union-attr]
