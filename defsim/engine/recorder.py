@@ -27,18 +27,20 @@ _PRODUCED: Final = 6
 _SHIPPED: Final = 7
 _LOST: Final = 8
 
-#: the columns each kind writes, in the order its method appends them (a threat event's
-#: threat type is its threat id's: the column is filled from the arrivals at the end)
+#: the integer columns each kind writes, in the order its method appends them; times go to
+#: one list of floats (ints and floats kept apart convert to numpy several times faster).
+#: An arrival's time and site are its threat's, drawn up front, and a threat event's threat
+#: type is its threat id's: those columns are filled from the arrivals at the end.
 LAYOUT: dict[EventKind, tuple[str, ...]] = {
-    EventKind.ARRIVAL: ("threat_id",),  # time and site: the threat's, drawn up front
-    EventKind.SHOT: ("time", "holder", "threat_id", "interceptor", "n"),
-    EventKind.KILL: ("time", "holder", "threat_id"),
-    EventKind.LEAK: ("time", "holder", "threat_id", "reason"),
-    EventKind.DELIVERY: ("time", "holder", "interceptor", "n", "route"),
-    EventKind.RELOAD: ("time", "holder", "interceptor", "n"),
-    EventKind.PRODUCED: ("time", "holder", "interceptor", "n"),
-    EventKind.SHIPPED: ("time", "holder", "interceptor", "n", "route"),
-    EventKind.LOST: ("time", "holder", "interceptor", "n", "route"),
+    EventKind.ARRIVAL: ("threat_id",),
+    EventKind.SHOT: ("holder", "threat_id", "interceptor", "n"),
+    EventKind.KILL: ("holder", "threat_id"),
+    EventKind.LEAK: ("holder", "threat_id", "reason"),
+    EventKind.DELIVERY: ("holder", "interceptor", "n", "route"),
+    EventKind.RELOAD: ("holder", "interceptor", "n"),
+    EventKind.PRODUCED: ("holder", "interceptor", "n"),
+    EventKind.SHIPPED: ("holder", "interceptor", "n", "route"),
+    EventKind.LOST: ("holder", "interceptor", "n", "route"),
 }
 assert all(int(k) == code for code, k in enumerate(LAYOUT))
 
@@ -58,14 +60,18 @@ class Recorder:
         self._arrival_site = arrival_site
         self._threat_of = threat_of
         self._kinds = array("b")
-        self._data: list[list[float]] = [[] for _ in EventKind]
-        self._levels: list[float] = []
-        # bound once: each event costs one append of its kind and one extend of its fields
+        self._times: list[float] = []  # of every event but arrivals, in order
+        self._data: list[list[int]] = [[] for _ in EventKind]
+        self._level_times: list[float] = []
+        self._levels: list[int] = []
+        # bound once: an event costs an append of its kind, of its time and an extend
         self._kind = self._kinds.append
+        self._time = self._times.append
         self._arrived = self._data[_ARRIVAL].append
         self._shot = self._data[_SHOT].extend
         self._kill = self._data[_KILL].extend
         self._leak = self._data[_LEAK].extend
+        self._level_time = self._level_times.append
         self._level = self._levels.extend
 
     # --- threats --------------------------------------------------------------------------
@@ -77,53 +83,63 @@ class Recorder:
 
     def shot(self, time: float, site: int, threat_id: int, interceptor: int, n: int) -> None:
         self._kind(_SHOT)
-        self._shot((time, site, threat_id, interceptor, n))
+        self._time(time)
+        self._shot((site, threat_id, interceptor, n))
 
     def kill(self, time: float, site: int, threat_id: int) -> None:
         self._kind(_KILL)
-        self._kill((time, site, threat_id))
+        self._time(time)
+        self._kill((site, threat_id))
 
     def leak(self, time: float, site: int, threat_id: int, reason: int) -> None:
         self._kind(_LEAK)
-        self._leak((time, site, threat_id, reason))
+        self._time(time)
+        self._leak((site, threat_id, reason))
 
     # --- rounds ---------------------------------------------------------------------------
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         self._kind(_DELIVERY)
-        self._data[_DELIVERY].extend((time, holder, interceptor, n, route))
+        self._time(time)
+        self._data[_DELIVERY].extend((holder, interceptor, n, route))
 
     def reload(self, time: float, site: int, interceptor: int, n: int) -> None:
         self._kind(_RELOAD)
-        self._data[_RELOAD].extend((time, site, interceptor, n))
+        self._time(time)
+        self._data[_RELOAD].extend((site, interceptor, n))
 
     def produced(self, time: float, holder: int, interceptor: int, n: int) -> None:
         self._kind(_PRODUCED)
-        self._data[_PRODUCED].extend((time, holder, interceptor, n))
+        self._time(time)
+        self._data[_PRODUCED].extend((holder, interceptor, n))
 
     def shipped(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         self._kind(_SHIPPED)
-        self._data[_SHIPPED].extend((time, holder, interceptor, n, route))
+        self._time(time)
+        self._data[_SHIPPED].extend((holder, interceptor, n, route))
 
     def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         self._kind(_LOST)
-        self._data[_LOST].extend((time, holder, interceptor, n, route))
+        self._time(time)
+        self._data[_LOST].extend((holder, interceptor, n, route))
 
     def stock(self, time: float, series: int, level: int, ready: int) -> None:
         """Series ``series`` holds ``level`` rounds from ``time`` on, ``ready`` of them on launchers."""
-        self._level((time, series, level, ready))
+        self._level_time(time)
+        self._level((series, level, ready))
 
     # --- the columns, built once ----------------------------------------------------------
 
     def stock_log(self) -> StockLog:
-        flat = np.fromiter(self._levels, np.float64, len(self._levels)).reshape(-1, 4)
-        ints = flat[:, 1:].astype(np.int64)
-        return StockLog(flat[:, 0].copy(), ints[:, 0].copy(), ints[:, 1].copy(), ints[:, 2].copy())
+        time = np.fromiter(self._level_times, np.float64, len(self._level_times))
+        ints = np.fromiter(self._levels, np.int64, len(self._levels)).reshape(-1, 3)
+        return StockLog(time, ints[:, 0].copy(), ints[:, 1].copy(), ints[:, 2].copy())
 
     def event_log(self) -> EventLog | None:
         kinds = np.frombuffer(self._kinds, dtype=np.int8)
         n = len(kinds)
         time = np.empty(n)
+        time[kinds != _ARRIVAL] = np.fromiter(self._times, np.float64, len(self._times))
         cols = {c: np.full(n, -1, dtype=np.int64) for c in EVENT_COLUMNS[2:]}
         cols["n"][:] = 1  # threat events concern one threat
         for kind, fields in LAYOUT.items():
@@ -131,16 +147,13 @@ class Recorder:
             if len(rows) == 0:
                 continue
             data = self._data[kind]
+            block = np.fromiter(data, np.int64, len(data)).reshape(len(rows), len(fields))
+            for j, name in enumerate(fields):
+                cols[name][rows] = block[:, j]
             if kind == EventKind.ARRIVAL:
-                ids = np.fromiter(data, np.int64, len(data))
-                cols["threat_id"][rows] = ids
+                ids = block[:, 0]
                 time[rows] = self._arrival_time[ids]
                 cols["holder"][rows] = self._arrival_site[ids]
-                continue
-            block = np.fromiter(data, np.float64, len(data)).reshape(len(rows), len(fields))
-            time[rows] = block[:, 0]
-            for j, name in enumerate(fields[1:], 1):
-                cols[name][rows] = block[:, j]
         tid = cols["threat_id"]
         of_threat = tid >= 0
         cols["threat"][of_threat] = self._threat_of[tid[of_threat]]
