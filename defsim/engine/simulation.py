@@ -42,9 +42,7 @@ class Simulation:
         self.engaged = [0] * nt
         self.killed = [0] * nt
         self.leaked = [[0] * nt for _ in REASONS]
-        arr = self.arrivals
-        recorder = Recorder if record_events else NullRecorder
-        self.recorder: Recorder = recorder(arr.time, arr.site, arr.threat)
+        self.recorder: Recorder = Recorder() if record_events else NullRecorder()
         self.delivered: list[tuple[float, int, int]] = []
         self.produced: dict[int, int] = {}
         net = plan.network

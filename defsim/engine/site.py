@@ -80,7 +80,7 @@ class Site:
     def arrive(self, tid: int, tt: int) -> None:
         self.sim.arrived[tt] += 1
         if self.detailed:
-            self.rec.arrival(tid)
+            self.rec.arrival(self.clock.now, self.index, tid, tt)
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
@@ -138,7 +138,7 @@ class Site:
         rec = self.rec
         rec.stock(now, self.series[slot], r + stock, r)
         if self.detailed:
-            rec.shot(now, self.index, tid, self.itype[slot], n)
+            rec.shot(now, self.index, tid, tt, self.itype[slot], n)
         if stock and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
         if r + stock <= self.hook_level[slot]:
@@ -162,7 +162,7 @@ class Site:
             eng[4] = False
             sim.killed[tt] += 1
             if self.detailed:
-                self.rec.kill(self.clock.now, self.index, tid)
+                self.rec.kill(self.clock.now, self.index, tid, tt)
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
@@ -223,7 +223,7 @@ class Site:
         sim = self.sim
         sim.leaked[reason][tt] += 1
         if self.detailed:
-            self.rec.leak(self.clock.now, self.index, tid, reason)
+            self.rec.leak(self.clock.now, self.index, tid, tt, reason)
 
     # --- reloads and deliveries -----------------------------------------------------------
 
