@@ -25,7 +25,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-BASELINE = ROOT.parent / "shared" / "bench" / "minimal_simpy.py"
+BASELINE = ROOT / "benchmarks" / "baseline_simpy.py"
 
 # defsim is imported as installed (pip install .), so the benchmark measures the compiled engine
 import defsim  # noqa: E402
@@ -36,7 +36,7 @@ from defsim.scenario import from_dict  # noqa: E402
 
 
 def load_baseline() -> Any:
-    spec = importlib.util.spec_from_file_location("minimal_simpy", BASELINE)
+    spec = importlib.util.spec_from_file_location("baseline_simpy", BASELINE)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot find the baseline at {BASELINE}")
     module = importlib.util.module_from_spec(spec)
@@ -214,7 +214,7 @@ def report(o: dict[str, Any]) -> str:
         "",
         "| benchmark | measured | target |",
         "|---|---|---|",
-        f"| baseline (plain SimPy, `shared/bench/minimal_simpy.py`, 200k threats) | "
+        f"| baseline (plain SimPy, `benchmarks/baseline_simpy.py`, 200k threats) | "
         f"{b['baseline_threats_per_s']:,.0f} threats/s | - |",
         f"| defsim on `benchmarks/minimal_baseline.yaml`: stock series + summary | "
         f"{b['defsim_threats_per_s']:,.0f} threats/s = **{b['ratio']:.2f}x baseline** | >= 2x |",

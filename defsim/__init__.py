@@ -4,24 +4,44 @@
     >>> scenario = defsim.load("scenarios/textbook.yaml")
     >>> result = defsim.run(scenario, seed=1)
     >>> result.summary["totals"]["killed"]
+    >>> ens = defsim.ensemble(scenario, reps=100)   # or defsim.run(scenario, reps=100)
+    >>> [f.key for f in defsim.figures(scenario)]   # every figure it reports
 
 Layers, each importing only those after it: cli -> api -> io -> analysis -> engine -> plan -> scenario.
 Every number in a shipped scenario is notional.
 """
 
 from ._version import __version__
-from .api import ComparisonResult, EnsembleResult, RunResult, compare, load, run, sweep
+from .api import (
+    ComparisonResult,
+    EnsembleResult,
+    Figure,
+    Kind,
+    RunResult,
+    UnknownFigure,
+    compare,
+    ensemble,
+    figures,
+    load,
+    run,
+    sweep,
+)
 from .scenario import Scenario, ScenarioError, ScenarioSpec
 
 __all__ = [
     "ComparisonResult",
     "EnsembleResult",
+    "Figure",
+    "Kind",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "ScenarioSpec",
+    "UnknownFigure",
     "__version__",
     "compare",
+    "ensemble",
+    "figures",
     "load",
     "run",
     "sweep",

@@ -119,7 +119,7 @@ CASES = [
     (
         "python object tag (unsafe yaml)",
         _swap("name: bad input test", "name: !!python/object/apply:os.system [echo hi]"),
-        "broken YAML",
+        "is not plain data",
         1,
     ),
 ]
@@ -204,9 +204,17 @@ def test_existing_output_is_not_overwritten_without_force(tmp_path):
     assert r.exit_code == 2
     assert "--force" in r.output
     assert (out / "notes.txt").read_text() == "keep me"
+    # --force replaces only what defsim wrote: a folder of the user's stays as it is
     r = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--force", "--quiet"])
+    assert r.exit_code == 2, r.output
+    assert "not written by defsim" in r.output
+    assert (out / "notes.txt").read_text() == "keep me" and not (out / "summary.json").exists()
+    ours = tmp_path / "ours"
+    assert CliRunner().invoke(main, ["run", str(path), "--out", str(ours), "--quiet"]).exit_code == 0
+    (ours / "stock.csv").write_text("stale")
+    r = CliRunner().invoke(main, ["run", str(path), "--out", str(ours), "--force", "--quiet"])
     assert r.exit_code == 0, r.output
-    assert not (out / "notes.txt").exists() and (out / "summary.json").exists()
+    assert (ours / "stock.csv").read_text() != "stale" and (ours / ".defsim-results").is_file()
 
 
 NETWORK = """\

@@ -17,14 +17,13 @@ import defsim
 from defsim.analysis import theory
 from tests.conftest import ROOT
 
-BASELINE = ROOT.parent / "shared" / "bench" / "minimal_simpy.py"
+BASELINE = ROOT / "benchmarks" / "baseline_simpy.py"
 THREATS = 20_000
 REPS = 8
 
 
 def load_baseline():
-    assert BASELINE.exists(), f"the shared baseline is missing: {BASELINE}"
-    spec = importlib.util.spec_from_file_location("minimal_simpy", BASELINE)
+    spec = importlib.util.spec_from_file_location("baseline_simpy", BASELINE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

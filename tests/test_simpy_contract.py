@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import simpy
-from simpy.core import NORMAL, URGENT  # type: ignore[attr-defined]
+from simpy.events import NORMAL, URGENT
 
 from defsim.engine.clock import Call, Clock
 

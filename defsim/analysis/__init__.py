@@ -1,18 +1,27 @@
 """The analysis layer: figures from run records, ensembles, comparisons and their statistics.
 
+Every figure is declared once in :mod:`.figures` (the metrics registry, built from the parts in
+:mod:`.metrics`); statistics by kind are in :mod:`.statistics`.
+
 It runs the engine (ensembles do) but writes no files and draws nothing: that is :mod:`defsim.io`.
 """
 
 from .comparison import ComparisonAnalysis
 from .ensemble import EnsembleAnalysis, Replication, default_workers, execute, make_grid, run_chunk
+from .figures import REGISTRY
+from .metrics import Figure, Kind, UnknownFigure
 from .run import RunAnalysis, StockSeries
 
 __all__ = [
+    "REGISTRY",
     "ComparisonAnalysis",
     "EnsembleAnalysis",
+    "Figure",
+    "Kind",
     "Replication",
     "RunAnalysis",
     "StockSeries",
+    "UnknownFigure",
     "default_workers",
     "execute",
     "make_grid",

@@ -7,65 +7,80 @@ numbers), so the differences between them are the variants', not noise.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from .ensemble import Z95, EnsembleAnalysis
+from .ensemble import EnsembleAnalysis
+from .statistics import interval, paired_difference
 
 
 class ComparisonAnalysis:
     """Ensembles of several variants with the same seeds: a table of headline figures and overlays."""
 
-    def __init__(self, ensembles: list[EnsembleAnalysis], figures: list[str] | tuple[str, ...] = ()):
-        self.ensembles = ensembles
+    def __init__(self, ensembles: Sequence[EnsembleAnalysis], figures: Sequence[str] = ()):
+        if not ensembles:
+            raise ValueError("a comparison needs at least one ensemble")
+        self.ensembles = list(ensembles)
         self.figures = tuple(figures)
         for ens in ensembles:
-            ens.headline_keys(self.figures)  # unknown figures fail before anything is written
+            for key in self.figures:
+                ens.catalogue_figure(key)  # unknown figures fail before anything is written
+
+    @property
+    def labels(self) -> list[str]:
+        return [e.label for e in self.ensembles]
 
     def difference(self, k: int, key: str) -> tuple[float, float] | None:
         """Mean and standard error of (variant k - variant 0), paired by replication."""
         a, b = self.ensembles[0], self.ensembles[k]
         if key not in a.columns or key not in b.columns or a.reps != b.reps:
             return None
-        d = b.figure(key) - a.figure(key)
-        d = d[np.isfinite(d)]
-        if len(d) < 2:
-            return None
-        return float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d)))
+        return paired_difference(a.figure(key), b.figure(key))
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per (variant, figure): mean (or median), standard error and 95% interval, and the
-        difference from the first variant paired by replication, with its 95% interval."""
+        """One row per (variant, figure): mean (or median), standard error and 95% interval within
+        the figure's bounds, and the difference from the first variant paired by replication, with
+        its 95% interval (within the bounds a difference can have)."""
         rows = []
         for k, ens in enumerate(self.ensembles):
-            for figure, stats in ens.headline(self.figures).items():
-                if stats is None:
-                    continue
-                mean = stats.get("mean")
-                se = stats.get("se")
-                lo = hi = None
-                if mean is not None and se is not None:
-                    lo, hi = mean - Z95 * se, mean + Z95 * se
-                    if "P(ran dry)" in figure:  # a probability
-                        lo, hi = max(lo, 0.0), min(hi, 1.0)
+            for line in ens.headline(self.figures):
+                stats = line.stats
+                ci = stats.get("ci95") or [None, None]
                 row = {
                     "variant": ens.label,
-                    "figure": figure,
-                    "mean": mean,
-                    "se": se,
-                    "ci95_low": lo,
-                    "ci95_high": hi,
+                    "figure": line.key,
+                    "mean": stats.get("mean"),
+                    "se": stats.get("se"),
+                    "ci95_low": ci[0],
+                    "ci95_high": ci[1],
                     "median": stats.get("median"),
                     "diff_vs_first": None,
                     "diff_ci95_low": None,
                     "diff_ci95_high": None,
                 }
-                diff = self.difference(k, figure) if k > 0 else None
+                diff = self.difference(k, line.key) if k > 0 and line.paired else None
                 if diff is not None:
+                    lo, hi = line.figure.bounds
+                    span = hi - lo
+                    d_ci = interval(diff[0], diff[1], (-span, span))
                     row["diff_vs_first"] = diff[0]
-                    row["diff_ci95_low"] = diff[0] - Z95 * diff[1]
-                    row["diff_ci95_high"] = diff[0] + Z95 * diff[1]
+                    row["diff_ci95_low"], row["diff_ci95_high"] = d_ci or [None, None]
                 rows.append(row)
         return rows
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """What compare.json holds: the variants, replications, seed and the table."""
+        first = self.ensembles[0]
+        return {
+            "variants": self.labels,
+            "replications": first.reps,
+            "seed": first.seed,
+            "table": self.table(),
+        }
+
+    def to_frame(self) -> Any:
+        """The table, one row per (variant, figure), as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.table())

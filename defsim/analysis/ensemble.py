@@ -13,42 +13,30 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from ..engine import simulate
+from ..engine.control import Process
 from ..plan import Plan
+from . import figures
+from .metrics import Figure, Kind
 from .run import RunAnalysis
+from .statistics import Z95, figure_stats, interval, time_stats
 
-#: a replication's figures: dotted summary keys -> number (NaN for "never", e.g. no stockout)
+__all__ = ["Z95", "EnsembleAnalysis", "HeadlineRow", "Replication", "execute", "make_grid", "run_chunk"]
+
+#: a replication's figures: dotted keys -> number (NaN for "never", e.g. no stockout)
 Row = dict[str, float]
-
-
-def flatten(summary: dict[str, Any], prefix: str = "") -> Row:
-    """The numeric leaves of a run summary as dotted keys (None becomes NaN)."""
-    out: Row = {}
-    for k, v in summary.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(flatten(v, key + "."))
-        elif isinstance(v, bool):
-            continue
-        elif isinstance(v, int | float):
-            out[key] = float(v)
-        elif v is None and (k.endswith("_day") or k == "cost_exchange_ratio"):
-            out[key] = math.nan
-    return out
-
-
-SKIP = ("seed", "replication", "duration_days")
+#: user SimPy processes run in every replication (engine/control.py)
+Processes = list[Process] | tuple[Process, ...]
 
 
 def replication_row(result: RunAnalysis) -> Row:
-    row = {k: v for k, v in flatten(result.summary).items() if k not in SKIP}
-    t = result.summary["totals"]
-    row["totals.leaked_share"] = t["leaked"] / t["arrived"] if t["arrived"] else math.nan
-    return row
+    """A replication's figures as declared in :mod:`defsim.analysis.figures` (a row of reps.csv)."""
+    return figures.row(result)
 
 
 def grid_levels(result: RunAnalysis, grid: np.ndarray) -> np.ndarray:
@@ -72,11 +60,14 @@ class Replication:
 
 # --- running replications -------------------------------------------------------------------
 
-def run_chunk(plan: Plan, seed: int, indices: list[int], grid: np.ndarray) -> list[Replication]:
+
+def run_chunk(
+    plan: Plan, seed: int, indices: list[int], grid: np.ndarray, processes: Processes = ()
+) -> list[Replication]:
     """Run some replications in this process (the unit of work sent to a worker)."""
     out = []
     for i in indices:
-        result = RunAnalysis(simulate(plan, seed, i, record_events=False))
+        result = RunAnalysis(simulate(plan, seed, i, record_events=False, processes=processes))
         out.append(Replication(i, replication_row(result), grid_levels(result, grid)))
     return out
 
@@ -99,16 +90,21 @@ def execute(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    processes: Processes = (),
 ) -> list[Replication]:
-    """Run the replications ``indices``; results come back in replication order."""
+    """Run the replications ``indices``; results come back in replication order.
+
+    ``processes`` (user SimPy processes, see engine/control.py) go to the workers by pickling:
+    they must be module-level functions.
+    """
     parts = chunks(indices, max(workers, 1))
     done: list[Replication] = []
     if scheduler is not None:
-        parts_iter = _dask(plan, seed, parts, grid, scheduler)
+        parts_iter = _dask(plan, seed, parts, grid, scheduler, processes)
     elif workers <= 1 or len(parts) == 1:
-        parts_iter = (run_chunk(plan, seed, p, grid) for p in parts)
+        parts_iter = (run_chunk(plan, seed, p, grid, processes) for p in parts)
     else:
-        parts_iter = _pool(plan, seed, parts, grid, workers)
+        parts_iter = _pool(plan, seed, parts, grid, workers, processes)
     for reps in parts_iter:
         done.extend(reps)
         if progress is not None:
@@ -118,16 +114,16 @@ def execute(
 
 
 def _pool(
-    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int
+    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int, processes: Processes
 ) -> Iterator[list[Replication]]:
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_chunk, plan, seed, p, grid) for p in parts]
+        futures = [pool.submit(run_chunk, plan, seed, p, grid, processes) for p in parts]
         for f in futures:
             yield f.result()
 
 
 def _dask(
-    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, address: str
+    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, address: str, processes: Processes
 ) -> Iterator[list[Replication]]:
     try:
         from distributed import Client
@@ -135,7 +131,13 @@ def _dask(
         raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
     with Client(address) as client:
         futures = client.map(
-            run_chunk, [plan] * len(parts), [seed] * len(parts), parts, [grid] * len(parts), pure=False
+            run_chunk,
+            [plan] * len(parts),
+            [seed] * len(parts),
+            parts,
+            [grid] * len(parts),
+            [processes] * len(parts),
+            pure=False,
         )
         for f in futures:
             yield f.result()
@@ -144,48 +146,21 @@ def _dask(
 # --- the ensemble result -------------------------------------------------------------------
 
 PERCENTILES = (5, 25, 50, 75, 95)
-Z95 = 1.959963984540054
 
 
-def _num(x: float) -> float | None:
-    return None if not math.isfinite(x) else float(x)
+@dataclass
+class HeadlineRow:
+    """One figure of an ensemble or comparison table.
 
+    ``key`` is the figure's key; for a day that may never come, two rows stand for it:
+    ``<key>.p_happened`` (the share of replications in which it came) and ``<key>.median``.
+    ``paired`` says whether a difference paired by replication applies (a number per replication).
+    """
 
-def figure_stats(values: np.ndarray) -> dict[str, Any]:
-    """Mean with standard error and 95% interval, median and 5th/95th percentiles."""
-    n = len(values)
-    mean = float(values.mean())
-    se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-    p5, p50, p95 = np.percentile(values, [5, 50, 95])
-    return {
-        "mean": mean,
-        "se": _num(se),
-        "ci95": [_num(mean - Z95 * se), _num(mean + Z95 * se)] if math.isfinite(se) else None,
-        "median": float(p50),
-        "p5": float(p5),
-        "p95": float(p95),
-        "n": n,
-    }
-
-
-def time_stats(values: np.ndarray) -> dict[str, Any]:
-    """A time that may never happen (NaN): how often it happened, and when (never = after the end)."""
-    happened = np.isfinite(values)
-    p = float(happened.mean())
-    filled = np.where(happened, values, np.inf)
-    # inverted_cdf picks observed values: "never" (inf) stays inf instead of inf - inf
-    p5, p50, p95 = (
-        np.percentile(filled, [5, 50, 95], method="inverted_cdf") if len(filled) else (math.inf,) * 3
-    )
-    return {
-        "p_happened": p,
-        "se_p": math.sqrt(p * (1 - p) / len(values)) if len(values) else None,
-        "median": _num(p50),
-        "p5": _num(p5),
-        "p95": _num(p95),
-        "mean_when_happened": float(values[happened].mean()) if happened.any() else None,
-        "n": len(values),
-    }
+    key: str
+    figure: Figure
+    stats: dict[str, Any]
+    paired: bool
 
 
 class EnsembleAnalysis:
@@ -210,16 +185,41 @@ class EnsembleAnalysis:
             (h.name, plan.interceptors[it], h.kind) for h in plan.network.holders for it in h.types
         ]
 
+    @cached_property
+    def catalogue(self) -> dict[str, Figure]:
+        """Every figure the plan can report (columns are those some replication has)."""
+        return figures.REGISTRY.catalogue(self.plan)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the catalogue holds the registry's readers (lambdas): rebuilt after unpickling
+        return {k: v for k, v in self.__dict__.items() if k != "catalogue"}
+
     @property
     def reps(self) -> int:
         return len(self.values)
 
     def figure(self, key: str) -> np.ndarray:
-        """One figure across replications (e.g. ``"totals.leaked"``)."""
+        """One figure across replications (e.g. ``"totals.leaked"``; NaN: none in that one)."""
+        if key not in self.columns:
+            self.catalogue_figure(key)  # UnknownFigure, with the closest keys
+            return np.full(self.reps, math.nan)
         return self.values[:, self.columns.index(key)]
 
+    def statistics(self, key: str) -> dict[str, Any] | None:
+        """The statistics of one figure, chosen by its kind (None: no replication has a value)."""
+        values = self.figure(key)
+        fig = self.catalogue_figure(key)
+        if fig.kind is Kind.DAY:
+            return time_stats(values)
+        finite = values[np.isfinite(values)]
+        return figure_stats(finite, fig.bounds) if len(finite) else None
+
     def half_width(self, key: str) -> float:
+        """The 95% half-width of a figure's mean (of a day: of P(it came))."""
         v = self.figure(key)
+        if self.catalogue_figure(key).kind is Kind.DAY:
+            p = float(np.isfinite(v).mean())
+            return Z95 * math.sqrt(p * (1 - p) / len(v)) if len(v) > 1 else math.inf
         v = v[np.isfinite(v)]
         return Z95 * v.std(ddof=1) / math.sqrt(len(v)) if len(v) > 1 else math.inf
 
@@ -228,8 +228,7 @@ class EnsembleAnalysis:
         return [(h.name, h.kind) for h in self.plan.network.holders]
 
     def stockout_key(self, holder: str, kind: str) -> str:
-        group = "sites" if kind == "site" else "stockpiles_and_producers"
-        return f"{group}.{holder}.first_stockout_day"
+        return figures.stockout_key(holder, kind)
 
     def p_dry(self) -> dict[str, np.ndarray]:
         """Per holder (sites and stockpiles): P(it has run dry by each grid time)."""
@@ -248,16 +247,6 @@ class EnsembleAnalysis:
 
     @property
     def summary(self) -> dict[str, Any]:
-        figures = {}
-        for j, key in enumerate(self.columns):
-            col = self.values[:, j]
-            figures[key] = (
-                time_stats(col)
-                if key.endswith("_day")
-                else figure_stats(col[np.isfinite(col)])
-                if np.isfinite(col).any()
-                else None
-            )
         return {
             "scenario": self.plan.name,
             "label": self.label,
@@ -272,28 +261,37 @@ class EnsembleAnalysis:
                 for name, kind in self.holders
                 if kind != "producer"
             },
-            "figures": figures,
+            "figures": {key: self.statistics(key) for key in self.columns},
         }
 
-    def headline_keys(self, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
-        """Figures a comparison shows: totals, kills per threat type, time empty per site, and ``extra``."""
-        keys = ["totals.arrived", "totals.killed", "totals.leaked", "totals.leaked_share"]
-        keys += [f"threats.{t}.killed" for t in self.plan.threats if len(self.plan.threats) > 1]
-        keys += [f"sites.{s}.days_empty" for s in self.plan.site_names]
-        keys += ["cost.cost_exchange_ratio", *extra]
-        for key in extra:
-            if key not in self.columns:
-                raise ValueError(f"unknown figure {key!r}; the columns of reps.csv are the figures")
-        return keys
+    def headline(self, extra: list[str] | tuple[str, ...] = ()) -> list[HeadlineRow]:
+        """The rows of a table: the registry's headline figures, then ``extra`` figure keys; days
+        that may never come (first stockouts) last."""
+        base = figures.REGISTRY.headline(self.plan)
+        chosen = [f for f in base if f.kind is not Kind.DAY]
+        chosen += [self.catalogue_figure(key) for key in extra]
+        chosen += [f for f in base if f.kind is Kind.DAY]
+        unique: dict[str, Figure] = {}
+        for f in chosen:
+            unique.setdefault(f.key, f)  # a figure asked for twice keeps its first place
+        rows = []
+        for fig in unique.values():
+            stats = self.statistics(fig.key) if fig.key in self.columns else None
+            if stats is None:
+                continue
+            if fig.kind is Kind.DAY:
+                p, se = stats["p_happened"], stats["se_p"]
+                ci = interval(p, se, (0.0, 1.0)) if se is not None else None
+                share = {"mean": p, "se": se, "ci95": ci}
+                rows.append(HeadlineRow(f"{fig.key}.p_happened", fig, share, False))
+                rows.append(HeadlineRow(f"{fig.key}.median", fig, {"median": stats["median"]}, False))
+            else:
+                rows.append(HeadlineRow(fig.key, fig, stats, True))
+        return rows
 
-    def headline(self, extra: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-        """The figures a comparison table shows, with the first-stockout statistics per holder."""
-        s = self.summary
-        out: dict[str, Any] = {key: s["figures"].get(key) for key in self.headline_keys(extra)}
-        for name, stats in s["first_stockout"].items():
-            out[f"{name}: P(ran dry)"] = {"mean": stats["p_happened"], "se": stats["se_p"]}
-            out[f"{name}: median first stockout day"] = {"median": stats["median"]}
-        return out
+    def catalogue_figure(self, key: str) -> Figure:
+        """The figure ``key`` of this plan (raises :class:`~defsim.analysis.metrics.UnknownFigure`)."""
+        return figures.REGISTRY.lookup(self.plan, key)
 
     def date(self, t: float) -> str:
         import datetime as dt

@@ -16,6 +16,7 @@ import numpy as np
 from ..engine import RunRecord
 from ..engine.records import EVENT_COLUMNS as ENGINE_EVENT_COLUMNS
 from ..engine.records import EVENT_KINDS, REASONS
+from . import figures
 
 STOCK_COLUMNS = ("time_d", "date", "holder", "kind", "interceptor", "level", "ready")
 EVENT_COLUMNS = (
@@ -111,104 +112,8 @@ class RunAnalysis:
 
     @cached_property
     def summary(self) -> dict[str, Any]:
-        r, plan = self.record, self.plan
-        threats: dict[str, Any] = {}
-        for t, name in enumerate(plan.threats):
-            leaked = {reason: int(r.leaked[k, t]) for k, reason in enumerate(REASONS)}
-            total_leaked = sum(leaked.values())
-            threats[name] = {
-                "arrived": int(r.arrived[t]),
-                "engaged": int(r.engaged[t]),
-                "killed": int(r.killed[t]),
-                "leaked": total_leaked,
-                "leaked_by_reason": leaked,
-                "unresolved_at_end": int(r.arrived[t] - r.killed[t] - total_leaked),
-            }
-        totals = {
-            k: sum(v[k] for v in threats.values())
-            for k in ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")
-        }
-        totals["leaked_by_reason"] = {
-            reason: sum(v["leaked_by_reason"][reason] for v in threats.values()) for reason in REASONS
-        }
-        st = self.stock
-        received: dict[str, dict[str, int]] = {}
-        by_source: dict[str, dict[str, int]] = {}
-        for route in r.routes:
-            if route["delivered"]:
-                rec = received.setdefault(route["to"], {})
-                rec[route["name"]] = rec.get(route["name"], 0) + route["delivered"]
-                src = by_source.setdefault(route["source"], {})
-                src[route["interceptor"]] = src.get(route["interceptor"], 0) + route["delivered"]
-        sites: dict[str, Any] = {}
-        others: dict[str, Any] = {}
-        for h in plan.network.holders:
-            by_type = {}
-            for iname in st.types(h.name):
-                t, lev = st.series(h.name, iname)
-                first, empty = step_stats(t, lev, plan.duration)
-                entry = {
-                    "final_stock": int(lev[-1]),
-                    "first_stockout_day": first,
-                    "first_stockout_date": self.date(first) if first is not None else None,
-                    "days_empty": round(empty, 6),
-                }
-                if h.kind == "site":
-                    entry = {"shots": int(r.shots[h.index, plan.interceptors.index(iname)]), **entry}
-                by_type[iname] = entry
-            t, total = st.holder_total(h.name)
-            first, empty = step_stats(t, total, plan.duration)
-            if h.kind == "producer":  # output ships as it is made: "empty" would say nothing
-                first, empty = None, 0.0
-                for v in by_type.values():
-                    v.update(first_stockout_day=None, first_stockout_date=None, days_empty=0.0)
-            entry = {
-                "final_stock": int(total[-1]),
-                "first_stockout_day": first,
-                "first_stockout_date": self.date(first) if first is not None else None,
-                "days_empty": round(empty, 6),
-                "received_by_route": received.get(h.name, {}),
-                "by_interceptor": by_type,
-            }
-            if h.kind == "site":
-                sites[h.name] = {"shots": int(r.shots[h.index].sum()), **entry}
-            else:
-                if h.kind == "producer":
-                    entry = {"produced": r.produced.get(h.name, 0), **entry}
-                others[h.name] = {"kind": h.kind, **entry}
-        routes = {route["name"]: {k: v for k, v in route.items() if k != "name"} for route in r.routes}
-        attacker = None
-        if plan.attacker:
-            attacker = {
-                plan.threats[tt]: {
-                    "planned": int(r.planned[tt]),
-                    "launched": int(r.arrived[tt]),
-                    "not_launched_for_lack_of_stock": int(r.planned[tt] - r.arrived[tt]),
-                }
-                for tt in sorted(plan.attacker)
-            }
-        spent = float((r.shots.sum(axis=0) * plan.interceptor_cost).sum())
-        defeated = float((r.killed * plan.threat_cost).sum())
-        return {
-            "scenario": plan.name,
-            "seed": self.seed,
-            "replication": r.replication,
-            "duration_days": plan.duration,
-            "start": plan.start.isoformat() if plan.start else None,
-            "totals": totals,
-            "threats": threats,
-            "sites": sites,
-            "stockpiles_and_producers": others,
-            "routes": routes,
-            "deliveries_by_source": by_source,
-            "attacker": attacker,
-            "cost": {
-                "interceptor_cost_spent": spent,
-                "threat_cost_defeated": defeated,
-                # > 1: the defence spends more than the threats it destroys cost the attacker
-                "cost_exchange_ratio": spent / defeated if defeated > 0 else None,
-            },
-        }
+        """Every figure of the run at its key (see :mod:`defsim.analysis.figures`), as summary.json."""
+        return figures.summary(self)
 
     # --- tables -----------------------------------------------------------------------------
 

@@ -1,22 +1,50 @@
-"""The Python API: ``load`` a scenario, ``run`` it once or as an ensemble, ``sweep`` and ``compare``."""
+"""The Python API: ``load`` a scenario; ``run`` it once, or as an ``ensemble``; ``sweep`` and ``compare``.
+
+``run`` returns a :class:`RunResult`; ``ensemble`` (and ``run(..., reps=N)``, kept as a typed
+overload) an :class:`EnsembleResult`; ``sweep`` and ``compare`` a :class:`ComparisonResult`.
+Every result has ``summary``, ``to_frame()``, ``plot()`` and ``save()``.  ``figures`` lists what
+a scenario reports.  The CLI calls these functions and nothing else: what it does, they do.
+
+Progress: ``progress`` is called with the number of replications just finished; if it also has
+a ``start(total)`` method, that is called first with the number of replications planned (and
+again when ``precision`` adds more).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .. import scenario as _scenario
 from ..analysis import default_workers, execute, make_grid
+from ..analysis.figures import REGISTRY
+from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..engine import simulate
+from ..engine.control import Process
+from ..plan import Plan
 from ..plan.compiler import build
 from ..scenario import Scenario, variants
 from ..scenario.units import parse_duration
 from .results import ComparisonResult, EnsembleResult, RunResult
 
-__all__ = ["ComparisonResult", "EnsembleResult", "RunResult", "compare", "load", "run", "sweep"]
+__all__ = [
+    "ComparisonResult",
+    "EnsembleResult",
+    "Figure",
+    "Kind",
+    "RunResult",
+    "UnknownFigure",
+    "compare",
+    "ensemble",
+    "figures",
+    "load",
+    "run",
+    "sweep",
+]
 
 Progress = Callable[[int], None]
+ScenarioLike = Scenario | str | Path
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -27,12 +55,77 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     return _scenario.load(path, overrides)
 
 
-def _scenario_of(scenario: Scenario | str | Path) -> Scenario:
+def _scenario_of(scenario: ScenarioLike) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load(scenario)
 
 
+def figures(scenario: ScenarioLike) -> list[Figure]:
+    """Every figure the scenario reports (keys of reps.csv and ``--figure``), in summary order."""
+    return list(REGISTRY.catalogue(build(_scenario_of(scenario).spec)).values())
+
+
+def _start(progress: Progress | None, total: int) -> None:
+    start = getattr(progress, "start", None)
+    if callable(start):
+        start(total)
+
+
+@overload
 def run(
-    scenario: Scenario | str | Path,
+    scenario: ScenarioLike,
+    seed: int | None = None,
+    reps: None = None,
+    *,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    precision: float | None = None,
+    metric: str = "totals.leaked_share",
+    progress: Progress | None = None,
+    record_events: bool = True,
+    label: str | None = None,
+    processes: Sequence[Process] = (),
+) -> RunResult: ...
+
+
+@overload
+def run(
+    scenario: ScenarioLike,
+    seed: int | None = None,
+    *,
+    reps: int,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    precision: float | None = None,
+    metric: str = "totals.leaked_share",
+    progress: Progress | None = None,
+    record_events: bool = True,
+    label: str | None = None,
+    processes: Sequence[Process] = (),
+) -> EnsembleResult: ...
+
+
+@overload
+def run(
+    scenario: ScenarioLike,
+    seed: int | None,
+    reps: int,
+    *,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    precision: float | None = None,
+    metric: str = "totals.leaked_share",
+    progress: Progress | None = None,
+    record_events: bool = True,
+    label: str | None = None,
+    processes: Sequence[Process] = (),
+) -> EnsembleResult: ...
+
+
+def run(
+    scenario: ScenarioLike,
     seed: int | None = None,
     reps: int | None = None,
     *,
@@ -44,69 +137,179 @@ def run(
     progress: Progress | None = None,
     record_events: bool = True,
     label: str | None = None,
-) -> Any:
-    """Run a scenario.
+    processes: Sequence[Process] = (),
+) -> RunResult | EnsembleResult:
+    """Run a scenario once: replication 0 of ``seed`` (default the scenario's ``seed:``), with the
+    exact stock series and the event log (``record_events``), as a :class:`RunResult`.
 
-    Without ``reps``: one run (replication 0 of ``seed``, default the scenario's ``seed:``),
-    exact stock series and event log, returned as a :class:`RunResult`.
+    ``run(scenario, reps=N, ...)`` is :func:`ensemble` (its other arguments apply only then).
 
-    With ``reps``: an ensemble (:class:`EnsembleResult`) of replications 0..reps-1, stock on a
-    regular ``grid``, on ``workers`` local processes (default: all cores) or a Dask
-    ``scheduler`` address.  With ``precision``, replications are added in batches of ``reps``
-    until the 95% half-width of ``metric`` is below it.
+    ``processes`` are plain SimPy process functions ``f(env, world)`` started in every run's
+    environment: ``world`` reads any holder's stock and ships, pauses or resumes routes and
+    changes doctrines (see :class:`defsim.engine.control.World`; docs/howto.md).  For an
+    ensemble on several workers they must be module-level functions (they are pickled).
     """
     sc = _scenario_of(scenario)
+    if reps is not None:
+        return ensemble(
+            sc,
+            reps,
+            seed,
+            workers=workers,
+            grid=grid,
+            scheduler=scheduler,
+            precision=precision,
+            metric=metric,
+            progress=progress,
+            label=label,
+            processes=processes,
+        )
     seed = sc.seed if seed is None else seed
-    if reps is None:
-        return RunResult(simulate(build(sc.spec), seed, 0, record_events), sc)
+    return RunResult(simulate(build(sc.spec), seed, 0, record_events, tuple(processes)), sc)
+
+
+def ensemble(
+    scenario: ScenarioLike,
+    reps: int = 100,
+    seed: int | None = None,
+    *,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    precision: float | None = None,
+    metric: str = "totals.leaked_share",
+    progress: Progress | None = None,
+    label: str | None = None,
+    processes: Sequence[Process] = (),
+) -> EnsembleResult:
+    """Replications 0..reps-1 of ``seed`` as an :class:`EnsembleResult`: stock on a regular
+    ``grid``, on ``workers`` local processes (default: all cores) or a Dask ``scheduler`` address.
+
+    With ``precision``, batches of ``reps`` replications are added until the 95% half-width of
+    the figure ``metric`` is below it.  An unknown ``metric`` is refused before anything runs.
+    """
+    sc = _scenario_of(scenario)
+    plan = build(sc.spec)
+    REGISTRY.lookup(plan, metric, what="metric")
+    _start(progress, reps)
+    return _ensemble(
+        sc, plan, reps, seed, workers, grid, scheduler, precision, metric, progress, label, processes
+    )
+
+
+def _ensemble(
+    sc: Scenario,
+    plan: Plan,
+    reps: int,
+    seed: int | None,
+    workers: int | None,
+    grid: str | float,
+    scheduler: str | None,
+    precision: float | None,
+    metric: str,
+    progress: Progress | None,
+    label: str | None,
+    processes: Sequence[Process] = (),
+) -> EnsembleResult:
     if reps < 1:
         raise ValueError("reps must be at least 1")
     step = parse_duration(grid)
     if step <= 0:
         raise ValueError("grid must be a positive duration")
-    plan = build(sc.spec)
+    seed = sc.seed if seed is None else seed
     g = make_grid(plan.duration, step)
     w = default_workers() if workers is None else workers
-    done = execute(plan, seed, list(range(reps)), g, w, scheduler, progress)
+    done = execute(plan, seed, list(range(reps)), g, w, scheduler, progress, tuple(processes))
     result = EnsembleResult(sc, plan, seed, g, done, label)
     if precision is not None:
         if metric not in result.columns:
-            raise ValueError(f"unknown metric {metric!r}; one of: {', '.join(result.columns)}")
+            raise ValueError(f"metric {metric!r} has no value in any replication; choose another")
         while result.half_width(metric) > precision and len(done) < 1_000_000:
             more = list(range(len(done), len(done) + reps))
-            done = done + execute(plan, seed, more, g, w, scheduler, progress)
+            _start(progress, len(done) + reps)
+            done = done + execute(plan, seed, more, g, w, scheduler, progress, tuple(processes))
             result = EnsembleResult(sc, plan, seed, g, done, label)
     return result
 
 
+def _labels(given: Sequence[str] | None, default: list[str]) -> list[str]:
+    if given is None:
+        return default
+    if len(given) != len(default):
+        raise ValueError(f"{len(given)} labels for {len(default)} variants")
+    return [str(x) for x in given]
+
+
+def _compare(
+    scs: list[Scenario],
+    labels: list[str],
+    reps: int,
+    seed: int,
+    figures: Sequence[str],
+    progress: Progress | None,
+    kwargs: dict[str, Any],
+) -> ComparisonResult:
+    """Check every figure on every variant, then run them all with the same seeds."""
+    plans = [build(s.spec) for s in scs]
+    for plan in plans:
+        for key in figures:
+            REGISTRY.lookup(plan, key)
+    _start(progress, reps * len(scs))
+    runs = [
+        _ensemble(sc, plan, reps, seed, label=lab, progress=progress, precision=None, **kwargs)
+        for sc, plan, lab in zip(scs, plans, labels, strict=True)
+    ]
+    return ComparisonResult(runs, figures)
+
+
 def sweep(
-    scenario: Scenario | str | Path,
+    scenario: ScenarioLike,
     vary: dict[str, list[Any]],
     reps: int = 100,
     seed: int | None = None,
-    figures: list[str] | tuple[str, ...] = (),
-    **kwargs: Any,
+    figures: Sequence[str] = (),
+    labels: Sequence[str] | None = None,
+    *,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> ComparisonResult:
-    """Ensembles of every combination of the values in ``vary`` (``{"path.to.key": [v1, v2]}``).
+    """Ensembles of every combination of the values in ``vary`` (``{"path.to.key": [v1, v2]}``),
+    all with the same seeds (default: the scenario's).
 
-    ``figures`` adds columns of reps.csv to the comparison table.
+    ``figures`` adds figure keys to the table; ``labels`` names the variants (default
+    ``key=value, ...``).  Bad keys or values raise :class:`defsim.ScenarioError` and unknown
+    figures :class:`UnknownFigure`, before anything runs.
     """
     sc = _scenario_of(scenario)
+    found = variants(sc, vary)
+    names = _labels(labels, [label for label, _ in found])
+    kwargs = {"workers": workers, "grid": grid, "scheduler": scheduler, "metric": "totals.leaked_share"}
     seed = sc.seed if seed is None else seed
-    runs = [run(v, seed, reps, label=label, **kwargs) for label, v in variants(sc, vary)]
-    return ComparisonResult(runs, figures)
+    return _compare([v for _, v in found], names, reps, seed, figures, progress, kwargs)
 
 
 def compare(
-    scenarios: list[Scenario | str | Path],
+    scenarios: Sequence[ScenarioLike],
     reps: int = 100,
     seed: int | None = None,
-    figures: list[str] | tuple[str, ...] = (),
-    **kwargs: Any,
+    figures: Sequence[str] = (),
+    labels: Sequence[str] | None = None,
+    *,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> ComparisonResult:
-    """Ensembles of several scenarios with the same replication seeds (default: the first's seed)."""
+    """Ensembles of two or more scenarios with the same replication seeds (default: the first's).
+
+    ``labels`` names them (default: the path given, or the scenario's name).
+    """
+    if len(scenarios) < 2:
+        raise ValueError("compare needs at least two scenarios")
     scs = [_scenario_of(s) for s in scenarios]
+    names = _labels(labels, [s.name if isinstance(s, Scenario) else str(s) for s in scenarios])
+    kwargs = {"workers": workers, "grid": grid, "scheduler": scheduler, "metric": "totals.leaked_share"}
     seed = scs[0].seed if seed is None else seed
-    labels = [str(s) if not isinstance(s, Scenario) else s.name for s in scenarios]
-    runs = [run(s, seed, reps, label=lab, **kwargs) for s, lab in zip(scs, labels, strict=True)]
-    return ComparisonResult(runs, figures)
+    return _compare(scs, names, reps, seed, figures, progress, kwargs)

@@ -45,7 +45,13 @@ class EnsembleResult(EnsembleAnalysis):
         self.scenario = scenario
 
     def __repr__(self) -> str:
-        return f"<EnsembleResult {self.label!r}: {self.reps} replications of seed {self.seed}>"
+        head = f"<EnsembleResult {self.label!r}: {self.reps} replications of seed {self.seed}"
+        stats = self.statistics("totals.leaked_share") if "totals.leaked_share" in self.columns else None
+        if stats is None:
+            return head + ">"
+        ci = stats["ci95"] or [None, None]
+        interval = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""
+        return f"{head}, leaked share {stats['mean']:.3g}{interval}>"
 
     def plot(self, path: str | Path | None = None) -> Any:
         """Fan chart of every holder's stock; saved to ``path`` if given."""
@@ -59,12 +65,13 @@ class EnsembleResult(EnsembleAnalysis):
 
 
 class ComparisonResult(ComparisonAnalysis):
-    """Ensembles of several variants with the same seeds: paired differences and overlays."""
+    """Ensembles of several variants with the same seeds: ``summary`` (the table, as compare.json),
+    ``to_frame()``, paired differences, ``plot()`` overlays and ``save()``."""
 
     ensembles: list[EnsembleResult]  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        labels = ", ".join(repr(e.label) for e in self.ensembles)
+        labels = ", ".join(repr(x) for x in self.labels)
         n = len(self.ensembles)
         return f"<ComparisonResult of {n} variants ({labels}), {self.ensembles[0].reps} reps>"
 
@@ -74,4 +81,7 @@ class ComparisonResult(ComparisonAnalysis):
 
     def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
         """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
-        return save_comparison(self, folder, force, plot)
+        inputs = [
+            Path(e.scenario.source.name) for e in self.ensembles if Path(e.scenario.source.name).is_file()
+        ]
+        return save_comparison(self, folder, force, plot, inputs)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,11 @@ import click
 from rich.console import Console
 
 from .. import api
+from .._build import engine_kind
 from .._version import __version__
-from ..io import OutputExistsError
-from ..scenario import ScenarioError, json_schema, parse_vary, variants
+from ..io import OutputError
+from ..io.files import OutputRefused, check_target
+from ..scenario import ScenarioError, json_schema, parse_vary
 from .tables import print_comparison, print_ensemble, print_summary
 
 SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."
@@ -30,9 +34,12 @@ class UserError(click.ClickException):
 
 def _load(path: str, overrides: tuple[str, ...]) -> Any:
     try:
-        return api.load(path, overrides)
+        sc = api.load(path, overrides)
     except ScenarioError as exc:
         raise UserError(exc.format()) from None
+    for w in sc.warnings:
+        click.echo(w.format(path, "warning: "), err=True)
+    return sc
 
 
 def _default_out(scenario_path: str, suffix: str = "") -> Path:
@@ -46,7 +53,9 @@ def _default_out(scenario_path: str, suffix: str = "") -> Path:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="defsim")
+@click.version_option(
+    __version__, prog_name="defsim", message=f"%(prog)s %(version)s (engine: {engine_kind()})"
+)
 def main() -> None:
     """defsim: air-defence interceptor stockpiles under attack (notional, for teaching).
 
@@ -96,12 +105,16 @@ def ensemble_options(f: Any) -> Any:
 
 
 class Progress:
-    """A progress bar with ETA on a terminal, plain lines every 10% otherwise, nothing when quiet."""
+    """A progress bar with ETA on a terminal, plain lines every 10% otherwise, nothing when quiet.
 
-    def __init__(self, total: int, label: str, quiet: bool):
-        self.total, self.label, self.quiet, self.done = total, label, quiet, 0
+    The API tells it how many replications are planned (``start``) and how many are done.
+    """
+
+    def __init__(self, label: str, quiet: bool):
+        self.label, self.quiet, self.done, self.total = label, quiet, 0, 0
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
+        self._task: Any = None
         self._next_line = 0.1
 
     def __enter__(self) -> Progress:
@@ -118,16 +131,23 @@ class Progress:
                 console=Console(stderr=True),
             )
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total)
         return self
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if self._bar is not None:
+            if self._task is None:
+                self._task = self._bar.add_task(self.label, total=total)
+            else:
+                self._bar.update(self._task, total=total)
 
     def __call__(self, n: int) -> None:
         self.done += n
         if self.quiet:
             return
-        if self._bar is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.update(self._task, completed=min(self.done, self.total))
-        elif self.done >= self._next_line * self.total:
+        elif self._bar is None and self.done >= self._next_line * self.total:
             click.echo(f"{self.label}: {self.done}/{self.total} replications", err=True)
             while self._next_line * self.total <= self.done:
                 self._next_line += 0.1
@@ -140,14 +160,21 @@ class Progress:
 def _save(result: Any, target: Path, force: bool, no_plot: bool) -> None:
     try:
         result.save(target, force=force, plot=not no_plot)
-    except OutputExistsError as exc:
+    except OutputRefused as exc:
         raise UserError(f"error: {exc}") from None
+    except OutputError as exc:  # the disk, not the scenario: exit 1
+        raise click.ClickException(str(exc)) from None
 
 
-def _check_out(out: str | None, force: bool) -> None:
-    """Refuse an existing --out before spending time on replications."""
-    if out and not force and Path(out).exists() and (not Path(out).is_dir() or any(Path(out).iterdir())):
-        raise UserError(f"error: {out} already exists and is not empty; choose another --out or pass --force")
+def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> None:
+    """Refuse an --out that may not be written before spending time on replications."""
+    if out:
+        try:
+            check_target(out, force, inputs)
+        except OutputRefused as exc:
+            raise UserError(f"error: {exc}") from None
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @main.command()
@@ -169,7 +196,7 @@ def _check_out(out: str | None, force: bool) -> None:
     "--metric",
     default="totals.leaked_share",
     show_default=True,
-    help="The figure --precision applies to (a column of reps.csv).",
+    help="The figure --precision applies to (`defsim figures SCENARIO` lists them; of a day: P(it came)).",
 )
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
@@ -200,7 +227,7 @@ def run(
       defsim run scenarios/textbook.yaml --reps 100 --precision 0.005
     """
     sc = _load(scenario, overrides)
-    _check_out(out, force)
+    _check_out(out, force, (scenario,))
     target = Path(out) if out else _default_out(scenario)
     if precision is not None and reps is None:
         raise UserError("error: --precision needs --reps (the batch size)")
@@ -210,32 +237,29 @@ def run(
         if quiet:
             click.echo(str(target))
             return
-        print_summary(result.summary)
+        print_summary(result)
         Console().print(f"results written to [bold]{target}[/bold]")
         return
-    try:
-        with Progress(reps, sc.name, quiet) as progress:
-            result = api.run(
-                sc,
-                seed=seed,
-                reps=reps,
-                workers=workers,
-                grid=grid,
-                scheduler=scheduler,
-                precision=precision,
-                metric=metric,
-                progress=progress,
-            )
-    except ValueError as exc:
-        raise UserError(f"error: {exc}") from None
-    _save(result, target, force, no_plot)
+    with _api_errors(scenario), Progress(sc.name, quiet) as progress:
+        ens = api.ensemble(
+            sc,
+            reps,
+            seed,
+            workers=workers,
+            grid=grid,
+            scheduler=scheduler,
+            precision=precision,
+            metric=metric,
+            progress=progress,
+        )
+    _save(ens, target, force, no_plot)
     if quiet:
         click.echo(str(target))
         return
-    print_ensemble(result)
+    print_ensemble(ens)
     if precision is not None:
         click.echo(
-            f"{result.reps} replications to reach a 95% half-width of {result.half_width(metric):.4g} "
+            f"{ens.reps} replications to reach a 95% half-width of {ens.half_width(metric):.4g} "
             f"(target {precision:g}) on {metric}"
         )
     Console().print(f"results written to [bold]{target}[/bold]")
@@ -258,7 +282,7 @@ def run(
     "figures",
     multiple=True,
     metavar="KEY",
-    help="Add a figure (a column of reps.csv) to the table, e.g. sites.Capital.days_empty.",
+    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
 )
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
@@ -280,12 +304,15 @@ def sweep(
       defsim sweep scenarios/textbook.yaml --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
     """
     sc = _load(scenario, overrides)
-    _check_out(opts["out"], opts["force"])
-    try:
-        variant_list = variants(sc, parse_vary(vary, scenario))
-    except ScenarioError as exc:
-        raise UserError(exc.format()) from None
-    _run_variants(variant_list, reps, figures, sc.seed, _default_out(scenario, "sweep"), **opts)
+    _check_out(opts["out"], opts["force"], (scenario,))
+    with _api_errors(scenario):
+        vary_values = parse_vary(vary, scenario)
+    _what_if(
+        lambda **kw: api.sweep(sc, vary_values, reps, figures=figures, **kw),
+        _default_out(scenario, "sweep"),
+        scenario=scenario,
+        **opts,
+    )
 
 
 @main.command()
@@ -298,7 +325,7 @@ def sweep(
     "figures",
     multiple=True,
     metavar="KEY",
-    help="Add a figure (a column of reps.csv) to the table, e.g. sites.Capital.days_empty.",
+    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
 )
 @click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP + " Applies to every scenario."
@@ -314,21 +341,34 @@ def compare(
     Example:
       defsim compare scenarios/textbook.yaml my_variant.yaml --reps 200
     """
-    if len(scenarios) < 2:
-        raise UserError("error: compare needs at least two scenarios")
     loaded = [_load(s, overrides) for s in scenarios]
-    _check_out(opts["out"], opts["force"])
-    variant_list = list(zip(scenarios, loaded, strict=True))
-    _run_variants(variant_list, reps, figures, loaded[0].seed, _default_out(scenarios[0], "compare"), **opts)
+    _check_out(opts["out"], opts["force"], scenarios)
+    _what_if(
+        lambda **kw: api.compare(loaded, reps, figures=figures, labels=list(scenarios), **kw),
+        _default_out(scenarios[0], "compare"),
+        scenario=scenarios[0],
+        **opts,
+    )
 
 
-def _run_variants(
-    variant_list: list[tuple[str, Any]],
-    reps: int,
-    figures: tuple[str, ...],
-    default_seed: int,
+@contextlib.contextmanager
+def _api_errors(scenario: str) -> Iterator[None]:
+    """The API's refusals as one line on stderr and exit status 2."""
+    try:
+        yield
+    except ScenarioError as exc:
+        raise UserError(exc.format()) from None
+    except api.UnknownFigure as exc:
+        raise UserError(f"error: {exc} (defsim figures {scenario} lists them)") from None
+    except ValueError as exc:
+        raise UserError(f"error: {exc}") from None
+
+
+def _what_if(
+    call: Callable[..., Any],
     default_out: Path,
     *,
+    scenario: str = "SCENARIO",
     seed: int | None,
     workers: int | None,
     grid: str,
@@ -338,29 +378,9 @@ def _run_variants(
     no_plot: bool,
     quiet: bool,
 ) -> None:
-    """Ensembles of every variant with the same seeds, saved and printed as one comparison."""
-    ensembles = []
-    with Progress(reps * len(variant_list), "variants", quiet) as progress:
-        for label, sc in variant_list:
-            try:
-                ensembles.append(
-                    api.run(
-                        sc,
-                        seed=default_seed if seed is None else seed,
-                        reps=reps,
-                        workers=workers,
-                        grid=grid,
-                        scheduler=scheduler,
-                        progress=progress,
-                        label=label,
-                    )
-                )
-            except ValueError as exc:
-                raise UserError(f"error: {exc}") from None
-    try:
-        result = api.ComparisonResult(ensembles, figures)
-    except ValueError as exc:
-        raise UserError(f"error: {exc}") from None
+    """Run a sweep or a comparison through the API, save it and print its table."""
+    with _api_errors(scenario), Progress("variants", quiet) as progress:
+        result = call(seed=seed, workers=workers, grid=grid, scheduler=scheduler, progress=progress)
     target = Path(out) if out else default_out
     _save(result, target, force, no_plot)
     if quiet:
@@ -385,6 +405,27 @@ def validate(scenario: str, overrides: tuple[str, ...]) -> None:
         f"{scenario}: valid ({len(sc.spec.sites)} sites, {len(sc.spec.interceptors)} interceptor types, "
         f"{len(sc.spec.threats)} threat types, {len(sc.spec.attacks)} attacks, {sc.duration:g} days)"
     )
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
+def figures(scenario: str, overrides: tuple[str, ...]) -> None:
+    """List every figure SCENARIO reports: key, kind, unit and meaning.
+
+    \b
+    The keys are the columns of an ensemble's reps.csv, what --figure (sweep, compare) and
+    --metric (run --precision) accept.  Nothing is run.
+    Example:
+      defsim figures scenarios/textbook.yaml | grep days_empty
+    """
+    found = api.figures(_load(scenario, overrides))
+    width = max(len(f.key) for f in found)
+    kind = max(len(f.kind.value) for f in found)
+    unit = max(len(f.unit) for f in found)
+    click.echo(f"{'key':<{width}}  {'kind':<{kind}}  {'unit':<{unit}}  meaning")
+    for f in found:
+        click.echo(f"{f.key:<{width}}  {f.kind.value:<{kind}}  {f.unit:<{unit}}  {f.meaning}")
 
 
 @main.command()

@@ -8,69 +8,54 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..analysis.ensemble import Z95
+from ..analysis.figures import REGISTRY, row
+from ..analysis.metrics import Kind
+from ..engine.records import REASONS
+
+#: what the run table shows: figure keys under ``threats.<threat>.`` / ``totals.``, ``sites.<site>.``
+THREAT_COLUMNS = ("arrived", "engaged", "killed", "leaked", *(f"leaked_by_reason.{r}" for r in REASONS))
+SITE_COLUMNS = ("shots", "final_stock", "first_stockout_day", "days_empty")
+COST_FIGURES = (
+    ("cost.interceptor_cost_spent", "interceptors spent"),
+    ("cost.threat_cost_defeated", "threats defeated"),
+    ("cost.cost_exchange_ratio", "cost-exchange ratio"),
+)
 
 
-def _day(v: float | None, date: str | None) -> str:
-    if v is None:
-        return "-"
-    return date if date else f"{v:.1f}"
+def _header(key: str) -> str:
+    return key.rsplit(".", 1)[-1].replace("_", " ")
 
 
-def print_summary(s: dict[str, Any]) -> None:
+def print_summary(result: Any) -> None:
+    """A run's figures, read by key and shown by kind (see :mod:`defsim.analysis.figures`)."""
+    s = result.summary
+    values = row(result)
+    known = REGISTRY.catalogue(result.plan)
+
+    def cell(key: str) -> str:
+        fig = known[key]
+        v = values.get(key)
+        if fig.kind is Kind.DAY and v is not None and v == v and result.plan.start is not None:
+            return result.date(v)
+        return fig.kind.show(v)
+
     console = Console(width=None if sys.stdout.isatty() else 120)
     t = Table(title=f"{s['scenario']} (seed {s['seed']}, {s['duration_days']:g} days)", title_justify="left")
-    for col in (
-        "threat",
-        "arrived",
-        "engaged",
-        "killed",
-        "leaked",
-        "no_stock",
-        "saturated",
-        "not_engaged",
-        "missed",
-    ):
-        t.add_column(col, justify="left" if col == "threat" else "right", no_wrap=True, min_width=len(col))
-    rows = list(s["threats"].items()) + [("all", s["totals"])]
-    for name, v in rows:
-        r = v["leaked_by_reason"]
-        t.add_row(
-            name,
-            *(
-                str(x)
-                for x in (
-                    v["arrived"],
-                    v["engaged"],
-                    v["killed"],
-                    v["leaked"],
-                    r["no_stock"],
-                    r["saturated"],
-                    r["not_engaged"],
-                    r["missed"],
-                )
-            ),
-            style="bold" if name == "all" else None,
-        )
+    t.add_column("threat", justify="left", no_wrap=True)
+    for col in THREAT_COLUMNS:
+        t.add_column(_header(col), justify="right", no_wrap=True, min_width=len(_header(col)))
+    for name in result.plan.threats:
+        t.add_row(name, *(cell(f"threats.{name}.{c}") for c in THREAT_COLUMNS))
+    t.add_row("all", *(cell(f"totals.{c}") for c in THREAT_COLUMNS), style="bold")
     console.print(t)
     t = Table(title="sites", title_justify="left")
-    for col in ("site", "shots", "final stock", "first stockout", "days empty"):
-        t.add_column(col, justify="left" if col == "site" else "right", no_wrap=True, min_width=len(col))
-    for name, v in s["sites"].items():
-        t.add_row(
-            name,
-            str(v["shots"]),
-            str(v["final_stock"]),
-            _day(v["first_stockout_day"], v["first_stockout_date"]),
-            f"{v['days_empty']:.1f}",
-        )
+    t.add_column("site", justify="left", no_wrap=True)
+    for col in SITE_COLUMNS:
+        t.add_column(_header(col), justify="right", no_wrap=True, min_width=len(_header(col)))
+    for name in result.plan.site_names:
+        t.add_row(name, *(cell(f"sites.{name}.{c}") for c in SITE_COLUMNS))
     console.print(t)
-    c = s["cost"]
-    cer = c["cost_exchange_ratio"]
-    console.print(
-        f"interceptors spent: {c['interceptor_cost_spent']:,.0f}   threats defeated: "
-        f"{c['threat_cost_defeated']:,.0f}   cost-exchange ratio: {'-' if cer is None else f'{cer:.2f}'}"
-    )
+    console.print("   ".join(f"{label}: {cell(key)}" for key, label in COST_FIGURES))
 
 
 def _fmt(v: float | None, digits: int = 4) -> str:
@@ -83,24 +68,21 @@ def print_ensemble(ens: Any) -> None:
     t.add_column("figure", overflow="fold")  # the figure's name wraps; numbers never do
     for col in ("mean", "95% interval", "median", "5th .. 95th pct"):
         t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
-    for key, stats in ens.headline().items():
-        if stats is None:
-            continue
-        if "ci95" in stats:
-            ci = stats["ci95"] or [None, None]
+    for line in ens.headline():
+        stats = line.stats
+        ci = stats.get("ci95") or [None, None]
+        if "mean" not in stats:  # the median of a day that may never come
+            t.add_row(line.key, "", "", "never" if stats["median"] is None else _fmt(stats["median"]), "")
+        elif "p5" not in stats:  # the share of replications in which it came
+            t.add_row(line.key, _fmt(stats["mean"], 3), f"{_fmt(ci[0], 3)} .. {_fmt(ci[1], 3)}", "", "")
+        else:
             t.add_row(
-                key,
+                line.key,
                 _fmt(stats["mean"]),
                 f"{_fmt(ci[0])} .. {_fmt(ci[1])}",
                 _fmt(stats["median"]),
                 f"{_fmt(stats['p5'])} .. {_fmt(stats['p95'])}",
             )
-        elif "se" in stats:
-            se = stats["se"] or 0.0
-            lo, hi = max(stats["mean"] - Z95 * se, 0.0), min(stats["mean"] + Z95 * se, 1.0)
-            t.add_row(key, _fmt(stats["mean"], 3), f"{_fmt(lo, 3)} .. {_fmt(hi, 3)}", "", "")
-        else:
-            t.add_row(key, "", "", "never" if stats["median"] is None else _fmt(stats["median"]), "")
     console.print(t)
 
 

@@ -21,7 +21,7 @@ from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.core import NORMAL  # type: ignore[attr-defined]
+from simpy.events import NORMAL
 
 
 class Call:

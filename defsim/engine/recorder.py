@@ -27,6 +27,9 @@ _RELOAD: Final = 5
 _PRODUCED: Final = 6
 _SHIPPED: Final = 7
 _LOST: Final = 8
+_PAUSED: Final = 9
+_RESUMED: Final = 10
+_DOCTRINE: Final = 11
 
 #: one event: its columns in EVENT_COLUMNS order, little-endian, no padding (-1: not applicable)
 EVENT_RECORD = np.dtype(
@@ -97,6 +100,20 @@ class Recorder:
     def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         self._put(self._pack(time, _LOST, holder, -1, -1, interceptor, n, -1, route))
 
+    # --- actions of user processes -------------------------------------------------------
+
+    def paused(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
+        """A process paused ``route`` (to ``holder``); ``n`` is 0."""
+        self._put(self._pack(time, _PAUSED, holder, -1, -1, interceptor, n, -1, route))
+
+    def resumed(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
+        """A process resumed ``route``; ``n`` rounds it held back leave now."""
+        self._put(self._pack(time, _RESUMED, holder, -1, -1, interceptor, n, -1, route))
+
+    def doctrine(self, time: float, site: int, shots: int) -> None:
+        """A process set ``site``'s salvo to ``shots`` rounds."""
+        self._put(self._pack(time, _DOCTRINE, site, -1, -1, -1, shots, -1, -1))
+
     def stock(self, time: float, series: int, level: int, ready: int) -> None:
         """Series ``series`` holds ``level`` rounds from ``time`` on, ``ready`` of them on launchers."""
         self._put_level(self._pack_level(time, series, level, ready))
@@ -149,6 +166,15 @@ class NullRecorder(Recorder):
         pass
 
     def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
+        pass
+
+    def paused(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
+        pass
+
+    def resumed(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
+        pass
+
+    def doctrine(self, time: float, site: int, shots: int) -> None:
         pass
 
     def event_log(self) -> EventLog | None:

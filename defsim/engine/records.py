@@ -29,6 +29,10 @@ class EventKind(IntEnum):
     PRODUCED = 6
     SHIPPED = 7
     LOST = 8
+    # actions of user processes (control.py): a route paused or resumed, a site's doctrine changed
+    PAUSED = 9
+    RESUMED = 10
+    DOCTRINE = 11
 
     @property
     def label(self) -> str:

@@ -12,7 +12,7 @@ import gc
 import numpy as np
 
 from ..plan import Plan
-from . import streams
+from . import control, streams
 from .attacks import Arrivals, generate
 from .clock import Clock
 from .recorder import NullRecorder, Recorder
@@ -22,7 +22,14 @@ from .supply import Network, Route, Store
 
 
 class Simulation:
-    def __init__(self, plan: Plan, seed: int = 0, replication: int = 0, record_events: bool = True):
+    def __init__(
+        self,
+        plan: Plan,
+        seed: int = 0,
+        replication: int = 0,
+        record_events: bool = True,
+        processes: list[control.Process] | tuple[control.Process, ...] = (),
+    ):
         self.plan = plan
         self.seed = seed
         self.replication = replication
@@ -47,7 +54,6 @@ class Simulation:
         self.produced: dict[int, int] = {}
         net = plan.network
         self.pipeline: list[dict[int, int]] = [{} for _ in net.holders]
-        self.on_receive: dict[int, list] = {}
         self.series: list[tuple[str, str, str]] = []
         initial: list[int] = []
         initial_ready: list[int] = []
@@ -77,6 +83,7 @@ class Simulation:
         self.initial = np.array(initial, dtype=np.int64)
         self.initial_ready = np.array(initial_ready, dtype=np.int64)
         self.network = Network(self)
+        self.world = control.start(self, processes)  # the user's SimPy processes, if any
 
     def stream(self, purpose: str, name: str) -> np.random.Generator:
         """The random stream of ``purpose`` that belongs to the site or route called ``name``."""
@@ -162,6 +169,12 @@ class Simulation:
         )
 
 
-def simulate(plan: Plan, seed: int = 0, replication: int = 0, record_events: bool = True) -> RunRecord:
-    """Run one replication of a built plan."""
-    return Simulation(plan, seed, replication, record_events).run()
+def simulate(
+    plan: Plan,
+    seed: int = 0,
+    replication: int = 0,
+    record_events: bool = True,
+    processes: list[control.Process] | tuple[control.Process, ...] = (),
+) -> RunRecord:
+    """Run one replication of a built plan, with the user's SimPy ``processes`` (see control.py)."""
+    return Simulation(plan, seed, replication, record_events, processes).run()

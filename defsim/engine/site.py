@@ -59,11 +59,12 @@ class Site:
         self.waiting: list[deque[list[int]]] = [deque() for _ in range(levels)]
         self.n_waiting = 0
         self.slot_of = {it: k for k, it in enumerate(plan.types)}
-        self.shot_hooks: list[list] = [[] for _ in plan.types]
-        # hooks run only when the stock held after a shot is at or below this (a reorder point)
-        self.hook_level: list[float] = [-1.0] * len(plan.types)
+        # policies subscribed to each slot's level (see policies/__init__.py), called only when
+        # the rounds held after a change are at or below the slot's threshold (a reorder point)
+        self.watchers: list[list[Any]] = [[] for _ in plan.types]
+        self.threshold: list[float] = [-1.0] * len(plan.types)
         self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
-        self.demand_hooks: list = []
+        self.demand_hooks: list[Any] = []
         # engagement durations: the site's own stream
         self.hold = duration_buffer(lambda: sim.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
         self.shot_draws = sim.shot_draws
@@ -141,9 +142,9 @@ class Site:
             rec.shot(now, self.index, tid, tt, self.itype[slot], n)
         if stock and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
-        if r + stock <= self.hook_level[slot]:
-            for hook in self.shot_hooks[slot]:
-                hook(n)
+        if r + stock <= self.threshold[slot]:
+            for on_level in self.watchers[slot]:
+                on_level(self, self.itype[slot], r + stock, -n)
         k = self.opportunities - 1 - eng[3]  # this engagement's opportunity: 0 first
         x = self.first_shot[tid] if k == 0 else self.shot_draws.row(k)[tid]
         if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng[2]:
@@ -256,6 +257,10 @@ class Site:
             self._start_reload(slot)
         if self.n_waiting and self.free:
             self._serve()
+        level = self.ready[slot] + self.stock[slot]
+        if level <= self.threshold[slot]:
+            for on_level in self.watchers[slot]:
+                on_level(self, self.itype[slot], level, quantity)
 
     # --- the holder interface the supply network uses -------------------------------------
 
@@ -280,10 +285,15 @@ class Site:
         self.ready[slot] -= n - from_stock
         self._record(slot)
 
-    def add_shot_hook(self, slot: int, hook, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
-        """Call ``hook(n)`` after each shot of ``slot`` that leaves at most ``below`` rounds held."""
-        self.shot_hooks[slot].append(hook)
-        self.hook_level[slot] = max(self.hook_level[slot], below)
+    def subscribe(self, it: int, policy, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
+        """Tell ``policy`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.
+
+        Rounds taken away by the network (cross-levelling) are not published: a site's reorder
+        policies react to what it fires.
+        """
+        slot = self.slot_of[it]
+        self.watchers[slot].append(policy.on_level)
+        self.threshold[slot] = max(self.threshold[slot], below)
 
     def add_demand_hook(self, hook) -> None:  # type: ignore[no-untyped-def]
         self.demand_hooks.append(hook)

@@ -8,25 +8,21 @@ a site's reorder policy all ship through routes, so every round's path is record
 
 from __future__ import annotations
 
-import heapq
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..plan import (
-    OUTSIDE,
-    AllocationPlan,
-    CrossLevelPlan,
-    ProducerPlan,
-    ResupplyPlan,
-    RouteEventPlan,
-    RoutePlan,
-)
+from ..plan import OUTSIDE, RouteEventPlan, RoutePlan
 from .clock import Call
+from .policies import Allocator, Backfill, Backorders, CrossLeveller, Policy, Producer, resupply_policy
 from .site import Site
 from .streams import duration_buffer, uniform_buffer
 
 if TYPE_CHECKING:
     from .simulation import Simulation
+
+#: a subscriber's ``on_level(holder, itype, level, change)``
+LevelCall = Callable[[Any, int, int, int], None]
 
 
 class Store:
@@ -45,7 +41,7 @@ class Store:
         self.levels = {it: initial.get(it, 0) for it in series}
         self.capacity = capacity
         self.series = series
-        self.shots_since: dict[int, int] = {}
+        self.watchers: dict[int, list[LevelCall]] = {}
 
     def level(self, it: int) -> int:
         return self.levels.get(it, 0)
@@ -56,15 +52,29 @@ class Store:
             return math.inf
         return cap - self.levels.get(it, 0) - self.sim.pipeline[self.index].get(it, 0)
 
+    def fired_of(self, it: int) -> int:
+        return 0
+
+    def subscribe(self, it: int, policy: Policy, below: float = math.inf) -> None:
+        """Tell ``policy`` of every change of this holder's level of ``it``."""
+        self.watchers.setdefault(it, []).append(policy.on_level)
+
     def take(self, it: int, n: int) -> None:
         self.levels[it] -= n
         self._record(it)
+        self._publish(it, -n)
 
     def put(self, it: int, n: int) -> None:
         self.levels[it] = self.levels.get(it, 0) + n
         self._record(it)
-        for cb in self.sim.on_receive.get(self.index, ()):
-            cb(it)
+        self._publish(it, n)
+
+    def _publish(self, it: int, change: int) -> None:
+        watchers = self.watchers.get(it)
+        if watchers:
+            level = self.levels[it]
+            for on_level in watchers:
+                on_level(self, it, level, change)
 
     def _record(self, it: int) -> None:
         lev = self.levels[it]
@@ -90,12 +100,12 @@ class Route:
         self.series = transit_series
         self.state = "active" if plan.enabled else "cancelled"
         self.pending = 0  # held back by a pause or an approval date
-        self.in_transit: list[list] = []
-        self.backfills: list[Route] = []
-        self.carry = 0.0
+        self.in_transit: list[list[Any]] = []
+        self.watchers: list[LevelCall] = []  # told of each delivery: the receiver's new level
         self.shipped = self.delivered = self.lost = self.short = 0
         self.owes = False  # base-stock reorders set this: what the sender cannot fill now stays owed
         self.owed = 0
+        self.backorders: Any = None  # the sender's queue of owed orders (policies/backorders.py)
         self._arrive_cb = self._arrive
         self.transit_level = 0
 
@@ -103,7 +113,7 @@ class Route:
         return self.state != "active" or self.sim.clock.now < self.plan.not_before
 
     def ship(self, q: int) -> int:
-        """Send up to q rounds now; return how many left."""
+        """Send up to q rounds now; return how many were sent."""
         if q <= 0:
             return 0
         if self.state == "cancelled":
@@ -112,13 +122,28 @@ class Route:
         if self.blocked():
             self.pending += q
             return 0
+        n = self._send(q)
+        if n < q:
+            if self.owes:
+                self.owed += q - n
+                if self.backorders is not None:
+                    self.backorders.owe(self, q - n)
+            else:
+                self.short += q - n
+        return n
+
+    def serve_owed(self, q: int) -> int:
+        """The sender received stock: send up to q owed rounds; return how many are still owed."""
+        if self.blocked():
+            return q
+        n = self._send(q)
+        self.owed -= n
+        return q - n
+
+    def _send(self, q: int) -> int:
         sim = self.sim
         avail = math.inf if self.src is None else self.src.level(self.it) - self.floor
         n = int(min(q, avail, self.dst.room(self.it)))
-        if self.owes:
-            self.owed += q - max(n, 0)
-        elif n < q:
-            self.short += q - max(n, 0)
         if n <= 0:
             return 0
         if self.src is not None:
@@ -131,7 +156,7 @@ class Route:
         lost = u is not None and (u.pop() if u else u.refill()) < self.loss
         lead = self.lead
         if lead.__class__ is not float:
-            lead = lead.pop() if lead else lead.refill()  # type: ignore[union-attr]
+            lead = lead.pop() if lead else lead.refill()
         shipment = [n, lost, 0.0]
         self.in_transit.append(shipment)
         sim.recorder.shipped(sim.clock.now, self.plan.src, self.it, n, self.index)
@@ -164,22 +189,14 @@ class Route:
         # recorded before the stock changes: a delivery can set off shots
         sim.recorder.delivery(now, self.plan.dst, self.it, n, self.index)
         self.dst.put(self.it, n)
-        for b in self.backfills:
-            b.release(n)
+        if self.watchers:
+            level = self.dst.level(self.it)
+            for on_level in self.watchers:
+                on_level(self.dst, self.it, level, n)
 
-    def release(self, n: int) -> None:
-        """Backfill: the watched route delivered n to our sender; pass on n * fraction."""
-        self.carry += n * self.plan.fraction
-        whole = int(self.carry + 1e-9)
-        self.carry -= whole
-        if whole:
-            self.ship(whole)
-
-    def retry(self, _it: int = -1) -> None:
-        """The sender received stock: ship what is still owed."""
-        if self.owed and not self.blocked():
-            q, self.owed = self.owed, 0
-            self.ship(q)
+    def subscribe(self, policy: Policy) -> None:
+        """Tell ``policy`` of each delivery this route makes."""
+        self.watchers.append(policy.on_level)
 
     def flush(self) -> None:
         if self.pending and not self.blocked():
@@ -202,161 +219,57 @@ class Route:
 
 
 class Network:
-    """Wires producers, scheduled shipments, allocations, cross-levelling and reorder policies."""
+    """Wires scheduled shipments, route events and the supply policies, in plan order."""
 
     def __init__(self, sim: Simulation):
         self.sim = sim
-        plan = sim.plan.network
+        self.clock = sim.clock
+        self.holders = sim.holders
         self.routes = sim.routes
-        for r in self.routes:
-            if r.plan.backfill_of >= 0:
-                self.routes[r.plan.backfill_of].backfills.append(r)
+        self._backorders: dict[tuple[int, int], Backorders] = {}
+        plan = sim.plan.network
+        # the order of wiring is the order of SimPy's ties at equal times: kept as the plan's
+        self.policies: list[Policy] = [Backfill(r) for r in self.routes if r.plan.backfill_of >= 0]
+        for p in self.policies:
+            p.attach(self)
         for r in self.routes:
             for t, q in r.plan.schedule:
                 sim.clock.later(t, self._scheduled, (r, q))
             if r.plan.not_before > 0:
-                sim.clock.later(r.plan.not_before, lambda ev: ev.value.flush(), r)
+                sim.clock.later(r.plan.not_before, self._flush, r)
         for e in plan.events:
             sim.clock.later(e.time, self._route_event, e)
-        for p in plan.producers:
-            self._start_producer(p)
-        for a in plan.allocations:
-            for t in a.times:
-                sim.clock.later(t, self._allocate, a)
-        for c in plan.cross_levels:
-            for t in c.times:
-                sim.clock.later(t, self._cross_level, c)
-        for rp in plan.resupply:
-            self._wire_resupply(rp)
+        timed: list[Policy] = []
+        timed.extend(Producer(p) for p in plan.producers)
+        timed.extend(Allocator(a) for a in plan.allocations)
+        timed.extend(CrossLeveller(c) for c in plan.cross_levels)
+        timed.extend(resupply_policy(rp) for rp in plan.resupply)
+        for p in timed:
+            p.attach(self)
+        self.policies.extend(timed)
 
-    # --- scheduled shipments and events ---------------------------------------------------
+    def backorders(self, holder: int, itype: int) -> Backorders:
+        """The queue of orders ``holder`` could not fill of ``itype`` (one per holder and type)."""
+        key = (holder, itype)
+        queue = self._backorders.get(key)
+        if queue is None:
+            queue = self._backorders[key] = Backorders(self.holders[holder], itype)
+            queue.attach(self)
+        return queue
+
+    def on_demand(self, site: int, hook: Callable[[int], None]) -> None:
+        """Call ``hook(rounds asked for)`` at each threat's arrival at ``site``."""
+        holder = self.holders[site]
+        assert isinstance(holder, Site)
+        holder.add_demand_hook(hook)
 
     def _scheduled(self, ev: Call) -> None:
         route, q = ev.value
         route.ship(q)
 
+    def _flush(self, ev: Call) -> None:
+        ev.value.flush()
+
     def _route_event(self, ev: Call) -> None:
         e: RouteEventPlan = ev.value
         self.routes[e.route].event(e.action, e.by)
-
-    # --- producers ------------------------------------------------------------------------
-
-    def _start_producer(self, p: ProducerPlan) -> None:
-        if not p.times:
-            return
-        state = {"i": 0}
-        holder = self.sim.holders[p.holder]
-        route = self.routes[p.route] if p.route != OUTSIDE else None
-        sim = self.sim
-
-        def make(ev: Call) -> None:
-            i, times = state["i"], p.times
-            t = times[i]
-            n = 0
-            while i < len(times) and times[i] == t:
-                n += 1
-                i += 1
-            state["i"] = i
-            sim.produced[p.holder] = sim.produced.get(p.holder, 0) + n
-            sim.recorder.produced(sim.clock.now, p.holder, p.itype, n)
-            holder.put(p.itype, n)
-            if route is not None:
-                route.ship(n)
-            if i < len(times):
-                sim.clock.later(times[i] - sim.clock.now, make)
-
-        sim.clock.later(p.times[0], make)
-
-    # --- allocation from a stockpile ------------------------------------------------------
-
-    def _allocate(self, ev: Call) -> None:
-        a: AllocationPlan = ev.value
-        sim = self.sim
-        src = sim.holders[a.holder]
-        avail = src.level(a.itype) - a.floor
-        if a.quantity is not None:
-            avail = min(avail, a.quantity)
-        if avail <= 0:
-            return
-        have = [sim.holders[h].level(a.itype) + sim.pipeline[h].get(a.itype, 0) for h in a.recipients]
-        need = [max(a.up_to - x, 0) if a.up_to is not None else math.inf for x in have]
-        give = [0] * len(a.recipients)
-        if a.policy == "priority":
-            for k in range(len(give)):
-                give[k] = int(min(need[k], avail - sum(give)))
-        elif a.policy == "lowest_stock_first":
-            heap = [(have[k], k) for k in range(len(have)) if need[k] > 0]
-            heapq.heapify(heap)
-            left = avail
-            while left > 0 and heap:
-                x, k = heapq.heappop(heap)
-                give[k] += 1
-                left -= 1
-                if give[k] < need[k]:
-                    heapq.heappush(heap, (x + 1, k))
-        else:  # proportional_to_use: shots fired since the last allocation
-            use = []
-            for h in a.recipients:
-                holder = sim.holders[h]
-                fired = holder.fired_of(a.itype) if isinstance(holder, Site) else 0
-                use.append(fired - src.shots_since.get(h, 0))  # type: ignore[union-attr]
-                src.shots_since[h] = fired  # type: ignore[union-attr]
-            total = sum(use)
-            weights = [u / total for u in use] if total > 0 else [1 / len(use)] * len(use)
-            shares = [min(w * avail, need[k]) for k, w in enumerate(weights)]
-            give = [int(s) for s in shares]
-            rest = int(min(avail, sum(min(n, avail) for n in need))) - sum(give)
-            order = sorted(range(len(give)), key=lambda k: -(shares[k] - give[k]))
-            for k in order:
-                if rest <= 0:
-                    break
-                if give[k] < need[k]:
-                    give[k] += 1
-                    rest -= 1
-        for k, n in enumerate(give):
-            if n > 0:
-                self.routes[a.routes[k]].ship(n)
-
-    # --- cross-levelling between sites ----------------------------------------------------
-
-    def _cross_level(self, ev: Call) -> None:
-        c: CrossLevelPlan = ev.value
-        sim = self.sim
-        levels = [(sim.holders[h].level(c.itype), h) for h in c.sites]
-        lo, hi = min(levels), max(levels)
-        if hi[0] - lo[0] > c.threshold:
-            self.routes[c.routes[(hi[1], lo[1])]].ship((hi[0] - lo[0]) // 2)
-
-    # --- a site's own reorder policy ------------------------------------------------------
-
-    def _wire_resupply(self, rp: ResupplyPlan) -> None:
-        sim = self.sim
-        site: Site = sim.holders[rp.site]  # type: ignore[assignment]
-        route = self.routes[rp.route]
-        slot = site.slot_of[rp.itype]
-        listeners = sim.on_receive.setdefault(route.plan.src, []) if route.plan.src != OUTSIDE else []
-        if rp.policy == "base_stock":
-            route.owes = True
-            listeners.append(lambda it: route.retry() if it == rp.itype and route.owed else None)
-            if rp.trigger == "shot":
-                site.add_shot_hook(slot, route.ship)
-            else:
-                site.add_demand_hook(route.ship)
-            return
-        pipe = sim.pipeline[rp.site]
-        hungry = [False]  # the last order was not filled: look again when the sender receives stock
-
-        ready, stock, it = site.ready, site.stock, rp.itype
-
-        def check(_n: int) -> None:
-            position = ready[slot] + stock[slot] + pipe.get(it, 0)
-            if position <= rp.reorder_at:
-                want = rp.level - position
-                hungry[0] = route.ship(want) < want
-            else:
-                hungry[0] = False
-
-        # held + on order can only be at or below s when held is: skip the check otherwise
-        site.add_shot_hook(slot, check, below=rp.reorder_at)
-        listeners.append(lambda it: check(0) if hungry[0] and it == rp.itype else None)
-        sim.clock.later(0.0, lambda ev: check(0), 0)

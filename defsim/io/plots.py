@@ -46,7 +46,7 @@ def _step_xy(t: np.ndarray, level: np.ndarray, end: float) -> tuple[np.ndarray, 
 
 
 def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[float, float]]:
-    spans = []
+    spans: list[tuple[float, float]] = []
     edges = np.append(t, end)
     for k in np.flatnonzero(level <= 0):
         a, b = edges[k], edges[k + 1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import yaml
 
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
-from .files import result_folder
+from .files import result_folder, write_json
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
 
 
@@ -22,7 +21,12 @@ def scenario_yaml(source: ScenarioSource) -> str:
 
 
 def _json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2) + "\n")
+    write_json(path, data)
+
+
+def _inputs(*sources: ScenarioSource) -> list[Path]:
+    """Scenario files a results folder must never replace."""
+    return [Path(s.name) for s in sources if Path(s.name).is_file()]
 
 
 def slug(label: str) -> str:
@@ -34,7 +38,7 @@ def save_run(
     result: RunAnalysis, source: ScenarioSource, folder: str | Path, force: bool, plot: bool
 ) -> Path:
     """summary.json, stock.csv, events.csv, scenario.yaml, stock.png and deliveries.png."""
-    with result_folder(folder, force) as tmp:
+    with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", result.summary)
         write_run_tables(result, tmp)
         (tmp / "scenario.yaml").write_text(scenario_yaml(source))
@@ -50,7 +54,7 @@ def save_ensemble(
     ens: EnsembleAnalysis, source: ScenarioSource, folder: str | Path, force: bool, plot: bool
 ) -> Path:
     """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
-    with result_folder(folder, force) as tmp:
+    with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
         (tmp / "scenario.yaml").write_text(scenario_yaml(source))
@@ -72,20 +76,14 @@ def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None) -> list
     ]
 
 
-def save_comparison(cmp: ComparisonAnalysis, folder: str | Path, force: bool, plot: bool) -> Path:
+def save_comparison(
+    cmp: ComparisonAnalysis, folder: str | Path, force: bool, plot: bool, protect: list[Path] | None = None
+) -> Path:
     """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
-    with result_folder(folder, force) as tmp:
-        rows = write_comparison_table(cmp, tmp / "compare.csv")
-        first = cmp.ensembles[0]
-        _json(
-            tmp / "compare.json",
-            {
-                "variants": [e.label for e in cmp.ensembles],
-                "replications": first.reps,
-                "seed": first.seed,
-                "table": rows,
-            },
-        )
+    with result_folder(folder, force, protect or ()) as tmp:
+        summary = cmp.summary
+        write_comparison_table(summary["table"], tmp / "compare.csv")
+        _json(tmp / "compare.json", summary)
         for k, ens in enumerate(cmp.ensembles):
             sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
             sub.mkdir(parents=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
+from ..analysis import EnsembleAnalysis, RunAnalysis
 from ..analysis.ensemble import PERCENTILES
 from ..analysis.run import EVENT_COLUMNS, STOCK_COLUMNS
 from .files import csv_number, csv_text, write_csv
@@ -76,9 +76,7 @@ def _cell(v: Any) -> str:
     return csv_number(v) if isinstance(v, float) else csv_text(v)
 
 
-def write_comparison_table(cmp: ComparisonAnalysis, path: Path) -> list[dict[str, Any]]:
-    """compare.csv: one row per (variant, figure); returns the rows."""
-    rows = cmp.table()
+def write_comparison_table(rows: list[dict[str, Any]], path: Path) -> None:
+    """compare.csv: one row per (variant, figure), the rows of :meth:`ComparisonAnalysis.table`."""
     head = list(rows[0]) if rows else ["variant", "figure"]
     write_csv(path, head, ((_cell(r[h]) for h in head) for r in rows))
-    return rows

@@ -61,11 +61,12 @@ def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None)
             )
         elif atk.stream is not None:
             s = atk.stream
+            begin = offset(s.begin, start, 0.0)
             out.append(
                 StreamPlan(
                     index=k,
-                    begin=offset(s.begin, start, 0.0),
-                    until=min(offset(s.until, start, end), end),
+                    begin=begin,
+                    until=max(min(offset(s.until, start, end), end), begin),  # from after the end: none
                     rate=s.rate,
                     threats=[tindex[x] for x in s.threats],
                     weights=[float(v) for v in s.threats.values()],

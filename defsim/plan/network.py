@@ -45,6 +45,13 @@ def build_network(
             types[hidx[n]].add(itype[sp.allocate.interceptor])
     for n, pr in sc.producers.items():
         types[hidx[n]] |= {itype[pr.interceptor]} | {itype[t] for t in pr.stock}
+        if pr.to is not None and pr.to not in sc.sites:  # a receiving stockpile holds what it receives
+            types[hidx[pr.to]].add(itype[pr.interceptor])
+    for sp in sc.stockpiles.values():
+        if sp.allocate:
+            for to in sp.allocate.to:
+                if to not in sc.sites:
+                    types[hidx[to]].add(itype[sp.allocate.interceptor])
     for tr in sc.transfers:
         for end_name in (tr.source, tr.to):
             if end_name in hidx:
@@ -232,5 +239,3 @@ def build_network(
         for e in sc.route_events
     ]
     return NetworkPlan(holders, routes, producers, allocations, cross, resupply, events)
-
-

@@ -16,7 +16,7 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
     """One plan per site, in the order of the file."""
     inames = list(sc.interceptors)
     tnames = list(sc.threats)
-    tclass = [t.threat_class for t in sc.threats.values()]
+    tclass: list[str] = [t.threat_class for t in sc.threats.values()]
     # effective kill probability p[i, t] = reliability * pk
     p = np.zeros((len(inames), len(tnames)))
     for i, it in enumerate(sc.interceptors.values()):

@@ -71,5 +71,3 @@ def production_times(
             k += 1
         done += area
     return out
-
-

@@ -14,6 +14,10 @@ class Problem:
     message: str
     line: int | None = None
 
+    def format(self, source: str, prefix: str = "") -> str:
+        at = f"{source}:{self.line}" if self.line else source
+        return f"{prefix}{at}: {self.where()}: {self.message}"
+
     def where(self) -> str:
         return ".".join(str(p) for p in self.path) or "(top level)"
 
@@ -21,15 +25,13 @@ class Problem:
 class ScenarioError(Exception):
     """A scenario that cannot be used, with every problem found."""
 
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(self, source: str, problems: list[Problem], header: str | None = None):
         self.source = source
         self.problems = problems
+        self.header = header or f"error: {source} is not a valid scenario"
         super().__init__(self.format())
 
     def format(self) -> str:
-        lines = [f"error: {self.source} is not a valid scenario"]
-        for p in self.problems:
-            at = f"{self.source}:{p.line}" if p.line else self.source
-            lines.append(f"  {at}: {p.where()}: {p.message}")
+        lines = [self.header]
+        lines.extend(p.format(self.source, "  ") for p in self.problems)
         return "\n".join(lines)
-

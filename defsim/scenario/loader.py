@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KeyPath, Problem, ScenarioError
 from .overrides import apply_override, set_value
-from .references import check_references
+from .references import check_references, schedule_warnings
 from .schema import ScenarioSpec
 from .source import Scenario, ScenarioSource
 from .yaml_lines import line_of, read_yaml
@@ -89,25 +89,51 @@ def _pydantic_problems(exc: ValidationError, lines: dict[KeyPath, int]) -> list[
             msg = msg.removeprefix("Value error, ")  # our own messages already say what was got
         else:
             msg = f"{msg[0].lower()}{msg[1:]} (got {_describe_input(err.get('input'))})"
+            if kind == "less_than_equal" and err.get("ctx", {}).get("le") == 1:
+                msg += "; a probability is between 0 and 1 (70% is 0.7)"
         # a nullable field's branch tag ("function-before[...]") is not a key of the file
         path = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        if lines and path and path[-1] == "default" and path not in lines:
+            path = path[:-1]  # ``pk: 0.7`` stands for ``pk: {default: 0.7}``: name what was written
         problems.append(Problem(path, msg, line_of(lines, path)))
     return problems
 
 
+def _where(
+    problems: list[Problem], lines: dict[KeyPath, int], overridden: dict[KeyPath, str]
+) -> list[Problem]:
+    """Each problem with its file line, or, where an override set the value, the override instead."""
+    out = []
+    for p in problems:
+        setter = next((a for path, a in overridden.items() if p.path[: len(path)] == path), None)
+        if setter is not None:
+            out.append(Problem(p.path, f"{p.message} (set by {setter})", None))
+        else:
+            out.append(Problem(p.path, p.message, p.line or line_of(lines, p.path)))
+    return out
 
 
-def validate_data(data: dict[str, Any], lines: dict[KeyPath, int], source: str) -> Scenario:
+def validate_data(
+    data: dict[str, Any],
+    lines: dict[KeyPath, int],
+    source: str,
+    overridden: dict[KeyPath, str] | None = None,
+) -> Scenario:
+    """Validate data read from ``source``; ``overridden`` maps key paths to the override that set them."""
+    over = overridden or {}
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, _pydantic_problems(exc, lines)) from None
+        raise ScenarioError(source, _where(_pydantic_problems(exc, lines), lines, over)) from None
     problems = check_references(spec)
     if problems:
-        raise ScenarioError(
-            source, [Problem(p.path, p.message, p.line or line_of(lines, p.path)) for p in problems]
-        )
-    return Scenario(spec, ScenarioSource(source, data, lines))
+        raise ScenarioError(source, _where(problems, lines, over))
+    warnings = tuple(_where(schedule_warnings(spec), lines, over))
+    return Scenario(spec, ScenarioSource(source, data, lines), warnings)
+
+
+def _key_path(key: str) -> KeyPath:
+    return tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -115,19 +141,31 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     p = Path(path)
     source = str(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(source, [Problem((), "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, [Problem((), f"cannot read the file: {exc}")]) from None
+        raise ScenarioError(source, [], f"error: {source}: no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(source, [], f"error: {source} is a folder, not a scenario file") from None
+    except OSError as exc:
+        raise ScenarioError(source, [], f"error: cannot read {source}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problem = Problem(
+            (), f"the file is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8", line
+        )
+        raise ScenarioError(source, [problem]) from None
     return loads(text, source, overrides)
 
 
 def loads(text: str, source: str = "<scenario>", overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
     data, lines = read_yaml(text, source)
+    overridden: dict[KeyPath, str] = {}
     for assignment in overrides:
         data = apply_override(data, assignment, source)
-    return validate_data(data, lines, source)
+        overridden[_key_path(assignment.partition("=")[0])] = f"--set {assignment}"
+    return validate_data(data, lines, source, overridden)
 
 
 def from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
@@ -146,7 +184,8 @@ def variants(scenario: Scenario, vary: dict[str, list[Any]]) -> list[tuple[str, 
             d = set_value(d, k, v, src.name)
         label = ", ".join(f"{k}={_show(v)}" for k, v in zip(keys, combo, strict=True))
         try:
-            out.append((label, validate_data(d, src.lines, src.name)))
+            over = {_key_path(k): f"--vary {k}={_show(v)}" for k, v in zip(keys, combo, strict=True)}
+            out.append((label, validate_data(d, src.lines, src.name, over)))
         except ScenarioError as exc:
             raise ScenarioError(
                 src.name, [Problem(p.path, f"{p.message} (in variant {label})", p.line) for p in exc.problems]

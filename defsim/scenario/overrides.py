@@ -6,9 +6,8 @@ import copy
 import difflib
 from typing import Any
 
-import yaml
-
 from .errors import Problem, ScenarioError
+from .yaml_lines import read_value
 
 
 def apply_override(data: dict[str, Any], assignment: str, source: str) -> dict[str, Any]:
@@ -16,11 +15,18 @@ def apply_override(data: dict[str, Any], assignment: str, source: str) -> dict[s
     if "=" not in assignment:
         raise ScenarioError(source, [Problem((), f"--set {assignment!r}: expected path.to.key=value")])
     key, _, raw = assignment.partition("=")
+    return set_value(data, key, parse_value(raw), source)
+
+
+def parse_value(raw: str) -> Any:
+    """An override's value read as YAML, as in a file; what YAML cannot read stays the text itself
+    (the schema then says what was expected, e.g. for ``start=2024-13-01``)."""
+    if not raw.strip():
+        return ""
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
-    return set_value(data, key, value, source)
+        return read_value(raw)
+    except ScenarioError:
+        return raw
 
 
 def set_value(data: dict[str, Any], key: str, value: Any, source: str) -> dict[str, Any]:
@@ -49,6 +55,7 @@ def set_value(data: dict[str, Any], key: str, value: Any, source: str) -> dict[s
         raise ScenarioError(source, [Problem(tuple(parts), f"--set {key}: cannot set a key inside a value")])
     return out
 
+
 def split_values(text: str) -> list[str]:
     """``"0,30/yr,[a, b]"`` -> ``["0", "30/yr", "[a, b]"]``: commas inside brackets stay."""
     out, depth, cur = [], 0, ""
@@ -66,20 +73,11 @@ def split_values(text: str) -> list[str]:
     return [v for v in out if v != ""]
 
 
-def parse_vary(items: list[str] | tuple[str, ...], source: str) -> dict[str, list[str]]:
-    import yaml
-
+def parse_vary(items: list[str] | tuple[str, ...], source: str) -> dict[str, list[Any]]:
     vary: dict[str, list[Any]] = {}
     for item in items:
         key, eq, values = item.partition("=")
         if not eq or not key.strip() or not values.strip():
             raise ScenarioError(source, [Problem((), f"--vary {item!r}: expected path.to.key=v1,v2,...")])
-        parsed = []
-        for v in split_values(values):
-            try:
-                parsed.append(yaml.safe_load(v))
-            except yaml.YAMLError:
-                parsed.append(v)
-        vary[key.strip()] = parsed
+        vary[key.strip()] = [parse_value(v) for v in split_values(values)]
     return vary
-

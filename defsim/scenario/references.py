@@ -9,6 +9,7 @@ from typing import Any
 from . import schema
 from .errors import KeyPath, Problem
 from .schema import ScenarioSpec
+from .units import MAX_DAYS, MAX_YEAR
 
 
 def check_references(sc: ScenarioSpec) -> list[Problem]:
@@ -38,35 +39,48 @@ def check_references(sc: ScenarioSpec) -> list[Problem]:
             for key in it.pk:
                 if key != "default":
                     need(key, threat_or_class, "threat type or class", ("interceptors", name, "pk", key))
+
+    def listed(t: str, site_name: str, path: KeyPath) -> None:
+        """An interceptor type a site's key names: known at all, then in the site's own list."""
+        if t not in ints:
+            need(t, ints, "interceptor type", path)
+        elif t not in sc.sites[site_name].interceptors:
+            out.append(
+                Problem(
+                    path,
+                    f"{t!r} is not in this site's interceptors: add it to sites.{site_name}.interceptors",
+                )
+            )
+
     for name, site in sc.sites.items():
         base: KeyPath = ("sites", name)
         for i, t in enumerate(site.interceptors):
             need(t, ints, "interceptor type", base + ("interceptors", i))
         for t in site.stock:
-            need(
-                t,
-                set(site.interceptors),
-                "interceptor type (not in this site's interceptors)",
-                base + ("stock", t),
-            )
+            listed(t, name, base + ("stock", t))
         for t in site.launchers:
-            need(
-                t,
-                set(site.interceptors),
-                "interceptor type (not in this site's interceptors)",
-                base + ("launchers", t),
-            )
+            listed(t, name, base + ("launchers", t))
         for i, t in enumerate(site.engage or []):
             need(t, threat_or_class, "threat type or class", base + ("engage", i))
         for i, rule in enumerate(site.reserve):
-            need(
-                rule.interceptor,
-                set(site.interceptors),
-                "interceptor type (not in this site's interceptors)",
-                base + ("reserve", i, "interceptor"),
-            )
+            listed(rule.interceptor, name, base + ("reserve", i, "interceptor"))
             for j, t in enumerate(rule.for_threats):
                 need(t, threat_or_class, "threat type or class", base + ("reserve", i, "for", j))
+        for i, rp in enumerate(site.resupply):
+            listed(rp.interceptor, name, base + ("resupply", i, "interceptor"))
+
+    def day(tp: Any) -> float | None:
+        """A time point in days from the start (None when it cannot be told yet)."""
+        if isinstance(tp, dt.datetime):
+            return None if start is None else (tp - start).total_seconds() / 86400.0
+        return None if tp is None else float(tp)
+
+    if start is not None:
+        last = dt.datetime(MAX_YEAR, 12, 31)
+        if start + dt.timedelta(days=min(sc.duration, MAX_DAYS)) > last:
+            out.append(
+                Problem(("duration",), f"the run would end after {last:%Y-%m-%d}, the last date supported")
+            )
 
     def check_targets(targets: dict[str, float] | None, path: KeyPath) -> None:
         if targets is None:
@@ -94,6 +108,9 @@ def check_references(sc: ScenarioSpec) -> list[Problem]:
             s = atk.stream
             when(s.begin, base + ("from",))
             when(s.until, base + ("until",))
+            b, u = day(s.begin), day(s.until)
+            if b is not None and u is not None and u <= b:
+                out.append(Problem(base + ("until",), "a stream's until must come after its from"))
             for t in s.threats:
                 need(t, threats, "threat type", base + ("threats", t))
             if sum(s.threats.values()) <= 0:
@@ -116,6 +133,21 @@ def check_network(sc: ScenarioSpec, need: Any, when: Any) -> list[Problem]:
                 out.append(Problem((group, n), f"the name {n!r} is already used by another holder"))
             if n == "outside":
                 out.append(Problem((group, n), "'outside' is reserved for rounds from outside the scenario"))
+
+    for n, sp in sc.stockpiles.items():
+        held = set(sp.stock) | set(sp.capacity) | ({sp.allocate.interceptor} if sp.allocate else set())
+        held |= {tr.interceptor for tr in sc.transfers if n in (tr.source, tr.to)}
+        held |= {d.interceptor for d in sc.deliveries if d.to == n}
+        held |= {pr.interceptor for pr in sc.producers.values() if pr.to == n}
+        held |= {o.allocate.interceptor for o in sc.stockpiles.values() if o.allocate and n in o.allocate.to}
+        if not held:
+            out.append(
+                Problem(
+                    ("stockpiles", n),
+                    "this stockpile holds no interceptor type: "
+                    "give it stock:, capacity:, or a route to or from it",
+                )
+            )
 
     def fires(holder: str, itype: str, path: KeyPath) -> None:
         if holder in sc.sites and itype in ints and itype not in sc.sites[holder].interceptors:
@@ -180,10 +212,10 @@ def check_network(sc: ScenarioSpec, need: Any, when: Any) -> list[Problem]:
                     )
                 )
         if tr.source in sc.stockpiles:
-            cap = sc.stockpiles[tr.source].capacity.get(tr.interceptor)
-            if cap is not None and tr.floor > cap:
+            limit = sc.stockpiles[tr.source].capacity.get(tr.interceptor)
+            if limit is not None and tr.floor > limit:
                 out.append(
-                    Problem(base + ("floor",), f"floor {tr.floor} is above {tr.source!r}'s capacity {cap}")
+                    Problem(base + ("floor",), f"floor {tr.floor} is above {tr.source!r}'s capacity {limit}")
                 )
     cycle = backfill_cycle(sc)
     if cycle:
@@ -204,14 +236,12 @@ def check_network(sc: ScenarioSpec, need: Any, when: Any) -> list[Problem]:
         need(cl.interceptor, ints, "interceptor type", ("cross_levelling", i, "interceptor"))
     for n, site in sc.sites.items():
         for i, rp in enumerate(site.resupply):
-            base = ("sites", n, "resupply", i)
             need(
-                rp.interceptor,
-                set(site.interceptors),
-                "interceptor type (not in this site's interceptors)",
-                base + ("interceptor",),
+                rp.source,
+                stockpiles | {"outside"},
+                "stockpile (or 'outside')",
+                ("sites", n, "resupply", i, "from"),
             )
-            need(rp.source, stockpiles | {"outside"}, "stockpile (or 'outside')", base + ("from",))
     for i, d in enumerate(sc.deliveries):
         base = ("deliveries", i)
         when(d.at, base + ("at",))
@@ -239,3 +269,41 @@ def backfill_cycle(sc: ScenarioSpec) -> list[str] | None:
             cur = watch.get(cur)
     return None
 
+
+def schedule_warnings(sc: ScenarioSpec) -> list[Problem]:
+    """Things that are valid but never happen because they fall after the end of the run."""
+    start = sc.start_datetime
+    end = sc.duration
+    out: list[Problem] = []
+
+    def after_end(tp: Any, path: KeyPath, what: str) -> None:
+        if tp is None:
+            return
+        t = (tp - start).total_seconds() / 86400.0 if isinstance(tp, dt.datetime) and start else tp
+        if isinstance(t, float | int) and t >= end:
+            out.append(
+                Problem(
+                    path,
+                    f"{what} is at day {t:g}, at or after the end of the run (day {end:g}): it never happens",
+                )
+            )
+
+    for i, atk in enumerate(sc.attacks):
+        base: KeyPath = ("attacks", i, atk.kind)
+        if atk.wave:
+            after_end(atk.wave.at, base + ("at",), "this wave")
+        elif atk.raid:
+            after_end(atk.raid.first, base + ("first",), "the first raid")
+        elif atk.stream:
+            after_end(atk.stream.begin, base + ("from",), "this stream's start")
+    for i, e in enumerate(sc.route_events):
+        after_end(e.at, ("route_events", i, "at"), f"this {e.action}")
+    for i, d in enumerate(sc.deliveries):
+        after_end(d.at, ("deliveries", i, "at"), "this delivery")
+    for i, tr in enumerate(sc.transfers):
+        after_end(tr.at, ("transfers", i, "at"), "this transfer's first shipment")
+        after_end(tr.not_before, ("transfers", i, "not_before"), "this transfer's approval")
+    for n, pr in sc.producers.items():
+        after_end(pr.start, ("producers", n, "start"), "this producer's start")
+        after_end(pr.not_before, ("producers", n, "not_before"), "this producer's approval")
+    return out

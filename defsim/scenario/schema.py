@@ -17,14 +17,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveInt,
     WithJsonSchema,
     model_validator,
 )
 
-from .units import parse_duration, parse_rate, parse_time_of_day, parse_time_point
+from .units import check_date, parse_duration, parse_rate, parse_time_of_day, parse_time_point
+
+#: the most rounds, threats or weight units one number may give: far above any real stockpile,
+#: and well inside the range where the engine's counts and float times stay exact
+MAX_COUNT = 10**12
+#: the largest cost of one round or threat (any currency)
+MAX_COST = 1e15
+
+# Bounded numbers: every count, cost and weight is finite and in a stated range (docs/scenario-reference.md)
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+PositiveInt = Annotated[int, Field(ge=1, le=MAX_COUNT)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0, le=float(MAX_COUNT), allow_inf_nan=False)]
+Cost = Annotated[float, Field(ge=0.0, le=MAX_COST, allow_inf_nan=False)]
 
 THREAT_CLASSES = ("ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft")
 ThreatClass = Literal["ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft"]
@@ -63,6 +72,23 @@ def _to_weights(value: Any) -> Any:
 Weights = Annotated[dict[str, NonNegativeFloat], BeforeValidator(_to_weights)]
 
 
+def _start(value: Any) -> Any:
+    """``start:`` as a date-time: a date, a date-time, or either written as text."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"expected a date such as 2024-01-15 (or 2024-01-15 06:00), got {value!r}"
+            ) from None
+    if isinstance(value, dt.date):
+        return check_date(value)
+    if value is None:
+        return None
+    # pydantic would read a number as seconds since 1970 (with a time zone): not what anyone means
+    raise ValueError(f"expected a date such as 2024-01-15, got {value!r}")
+
+
 class Strict(BaseModel):
     """Base for every block: unknown keys are errors, so a typo never passes silently."""
 
@@ -75,7 +101,7 @@ class Strict(BaseModel):
 class InterceptorType(Strict):
     """A kind of interceptor round."""
 
-    unit_cost: NonNegativeFloat = Field(0.0, description="cost of one round (any currency)")
+    unit_cost: Cost = Field(0.0, description="cost of one round (any currency)")
     pk: Annotated[dict[str, Probability], BeforeValidator(_number_to_default)] = Field(
         description="single-shot kill probability: one number, or a map from threat type or"
         " threat class to probability, with an optional 'default'"
@@ -90,7 +116,7 @@ class ThreatType(Strict):
     """A kind of incoming threat."""
 
     threat_class: ThreatClass = Field(alias="class")
-    unit_cost: NonNegativeFloat = 0.0
+    unit_cost: Cost = 0.0
     time_to_impact: Duration = Field(
         0.0, description="how long the threat can wait for a free fire channel; 0 = engage now or never"
     )
@@ -202,7 +228,7 @@ class Site(Strict):
     engage: list[str] | None = Field(
         None, description="threat types or classes engaged, highest priority first (default: all)"
     )
-    doctrine: Doctrine = Field(default_factory=Doctrine)
+    doctrine: Doctrine = Field(default_factory=Doctrine)  # type: ignore[arg-type]  # pydantic overloads
     reserve: list[ReserveRule] = Field(default_factory=list)
     resupply: list[Resupply] = Field(default_factory=list, description="the site's own reorder policies")
     location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
@@ -497,9 +523,13 @@ class ScenarioSpec(Strict):
     name: str = Field(min_length=1)
     description: str = ""
     provenance: str = Field(min_length=1, description="where the numbers come from")
-    start: dt.datetime | dt.date | None = Field(None, description="calendar date of time 0")
+    start: Annotated[
+        dt.datetime | None,
+        BeforeValidator(_start),
+        WithJsonSchema({"type": "string", "description": "a date (2024-01-15) or date-time"}),
+    ] = Field(None, description="calendar date of time 0")
     duration: Duration = Field(gt=0)
-    seed: NonNegativeInt = 0
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     interceptors: dict[str, InterceptorType] = Field(min_length=1)
     threats: dict[str, ThreatType] = Field(min_length=1)
     sites: dict[str, Site] = Field(min_length=1)
@@ -514,9 +544,7 @@ class ScenarioSpec(Strict):
 
     @property
     def start_datetime(self) -> dt.datetime | None:
-        if self.start is None or isinstance(self.start, dt.datetime):
-            return self.start
-        return dt.datetime(self.start.year, self.start.month, self.start.day)
+        return self.start
 
 
 def json_schema() -> dict[str, Any]:

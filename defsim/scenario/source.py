@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import KeyPath
+from .errors import KeyPath, Problem
 
 if TYPE_CHECKING:  # the source alone (what io needs) does not pull in the schema
     from .schema import ScenarioSpec
@@ -31,6 +31,8 @@ class Scenario:
 
     spec: ScenarioSpec
     source: ScenarioSource
+    #: valid but worth saying: e.g. an event after the end of the run, which never happens
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def name(self) -> str:

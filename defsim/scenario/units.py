@@ -32,11 +32,24 @@ DURATION_UNITS: dict[str, float] = {
     "year": 365.25,
 }
 
+#: the longest duration (days) and the fastest rate (per day) a scenario may give: far beyond any
+#: real campaign, and small enough that every count, time and date stays exact and in range
+MAX_DAYS = 100 * 365.25
+MAX_RATE = 1e6
+#: calendar dates a scenario may use
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _DURATION_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]+)\s*$")
 _RATE_RE = re.compile(rf"^\s*({_NUMBER})\s*/\s*({_NUMBER})?\s*([a-zA-Z]+)\s*$")
 _DURATION_HINT = "a duration such as 30s, 45m, 6h, 3d or 2w (a plain number means days)"
 _RATE_HINT = "a rate such as 20/h, 2/d, 10/month or 500/yr (a plain number means per day)"
+
+
+def show(value: object) -> str:
+    """A value as the user wrote it (dates as dates, not Python reprs), shortened."""
+    text = value.isoformat() if isinstance(value, dt.datetime | dt.date) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _unit(name: str, hint: str, text: str) -> float:
@@ -51,7 +64,7 @@ def _unit(name: str, hint: str, text: str) -> float:
 def parse_duration(value: object) -> float:
     """Return a duration in days; raise ValueError naming what was expected."""
     if isinstance(value, bool):
-        raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
+        raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
     if isinstance(value, int | float):
         days = float(value)
     elif isinstance(value, str):
@@ -62,55 +75,74 @@ def parse_duration(value: object) -> float:
             try:
                 days = float(value)
             except ValueError:
-                raise ValueError(f"expected {_DURATION_HINT}, got {value!r}") from None
+                raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}") from None
     else:
-        raise ValueError(f"expected {_DURATION_HINT}, got {value!r}")
+        raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
     if days < 0 or days != days:
-        raise ValueError(f"a duration cannot be negative, got {value!r}")
+        raise ValueError(f"a duration cannot be negative, got {show(value)}")
+    if days > MAX_DAYS:
+        raise ValueError(f"a duration of at most 100 years is supported, got {show(value)}")
     return days
 
 
 def parse_rate(value: object) -> float:
     """Return a rate per day; raise ValueError naming what was expected."""
     if isinstance(value, bool):
-        raise ValueError(f"expected {_RATE_HINT}, got {value!r}")
+        raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
     if isinstance(value, int | float):
         rate = float(value)
     elif isinstance(value, str):
         m = _RATE_RE.match(value)
         if m:
             per = float(m.group(2)) if m.group(2) else 1.0
+            if per <= 0:
+                raise ValueError(f"a rate needs a period longer than zero, got {show(value)}")
             rate = float(m.group(1)) / (per * _unit(m.group(3), _RATE_HINT, value))
         else:
             try:
                 rate = float(value)
             except ValueError:
-                raise ValueError(f"expected {_RATE_HINT}, got {value!r}") from None
+                raise ValueError(f"expected {_RATE_HINT}, got {show(value)}") from None
     else:
-        raise ValueError(f"expected {_RATE_HINT}, got {value!r}")
+        raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
     if rate < 0 or rate != rate:
-        raise ValueError(f"a rate cannot be negative, got {value!r}")
+        raise ValueError(f"a rate cannot be negative, got {show(value)}")
+    if rate > MAX_RATE:
+        raise ValueError(f"a rate of at most {MAX_RATE:,.0f} per day is supported, got {show(value)}")
     return rate
+
+
+def check_date(value: dt.datetime | dt.date) -> dt.datetime:
+    """A calendar date as a naive date-time within the supported years; raise ValueError."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        raise ValueError(f"give dates without a time zone (the scenario's clock has none), got {show(value)}")
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"dates from {MIN_YEAR} to {MAX_YEAR} are supported, got {show(value)}")
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day)
 
 
 def parse_time_point(value: object) -> float | dt.datetime:
     """A time after the start (days) or a calendar date-time, resolved later against ``start``."""
-    if isinstance(value, dt.datetime):
-        return value
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
+        return check_date(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return parse_duration(value)  # its own message says what is wrong with the number
     if isinstance(value, str):
         text = value.strip()
         if re.match(r"^\d{4}-\d{2}-\d{2}", text):
             try:
-                return dt.datetime.fromisoformat(text.replace("Z", ""))
+                parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError:
-                raise ValueError(f"not a valid date or date-time: {value!r}") from None
+                raise ValueError(f"not a valid date or date-time: {show(value)}") from None
+            return check_date(parsed)
     try:
         return parse_duration(value)
     except ValueError:
         raise ValueError(
-            f"expected a time after the start ({_DURATION_HINT}) or a date such as 2024-01-15, got {value!r}"
+            f"expected a time after the start ({_DURATION_HINT}) or a date such as 2024-01-15, "
+            f"got {show(value)}"
         ) from None
 
 
@@ -125,4 +157,4 @@ def parse_time_of_day(value: object) -> float:
             h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
             if h < 24 and mi < 60 and s < 60:
                 return (h * 3600 + mi * 60 + s) / 86400.0
-    raise ValueError(f'expected a time of day such as "02:00", got {value!r}')
+    raise ValueError(f'expected a time of day such as "02:00", got {show(value)}')

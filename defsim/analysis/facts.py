@@ -1,0 +1,96 @@
+"""One run's facts as the figure readers need them: counts per threat, stock statistics per
+holder and type, deliveries per route and sender, costs.  Each part is computed once, when a
+reader first asks for it (:mod:`defsim.analysis.figures` declares what is read).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from ..engine.records import REASONS
+from ..plan import HolderPlan, Plan
+
+if TYPE_CHECKING:
+    from .run import RunAnalysis
+
+
+def holder_types(plan: Plan, h: HolderPlan) -> list[str]:
+    """A holder's interceptor types, in the order of its stock series."""
+    return [plan.interceptors[i] for i in h.types]
+
+
+class Facts:
+    """What the readers need from one run, each part computed once when first asked for."""
+
+    def __init__(self, run: RunAnalysis):
+        self.run = run
+        self.record = run.record
+        self.plan = run.plan
+        self.holder = {h.name: h for h in self.plan.network.holders}
+        self.routes = {r["name"]: r for r in self.record.routes}
+        self._stock: dict[str, dict[str | None, tuple[int, float | None, float]]] = {}
+
+    @cached_property
+    def threats(self) -> dict[str, dict[str, Any]]:
+        r = self.record
+        out = {}
+        for t, name in enumerate(self.plan.threats):
+            leaked = {reason: int(r.leaked[k, t]) for k, reason in enumerate(REASONS)}
+            total = sum(leaked.values())
+            out[name] = {
+                "arrived": int(r.arrived[t]),
+                "engaged": int(r.engaged[t]),
+                "killed": int(r.killed[t]),
+                "leaked": total,
+                "unresolved_at_end": int(r.arrived[t] - r.killed[t] - total),
+                **leaked,
+            }
+        return out
+
+    def total(self, what: str) -> int:
+        return sum(v[what] for v in self.threats.values())
+
+    def stock(self, holder: str, interceptor: str | None = None) -> tuple[int, float | None, float]:
+        """(final stock, first stockout day or None, days empty) of a holder, or one of its types."""
+        if holder not in self._stock:
+            from .run import step_stats
+
+            st, plan, h = self.run.stock, self.plan, self.holder[holder]
+            entry: dict[str | None, tuple[int, float | None, float]] = {}
+            for name in holder_types(plan, h):
+                t, lev = st.series(holder, name)
+                entry[name] = (int(lev[-1]), *step_stats(t, lev, plan.duration))
+            t, lev = st.holder_total(holder)
+            entry[None] = (int(lev[-1]), *step_stats(t, lev, plan.duration))
+            if h.kind == "producer":  # output ships as it is made: "empty" would say nothing
+                entry = {k: (v[0], None, 0.0) for k, v in entry.items()}
+            self._stock[holder] = entry
+        return self._stock[holder][interceptor]
+
+    @cached_property
+    def received(self) -> dict[str, dict[str, int]]:
+        """Rounds delivered per receiving holder and route, in the order routes are listed."""
+        out: dict[str, dict[str, int]] = {}
+        for route in self.record.routes:
+            if route["delivered"]:
+                rec = out.setdefault(route["to"], {})
+                rec[route["name"]] = rec.get(route["name"], 0) + route["delivered"]
+        return out
+
+    @cached_property
+    def by_source(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for route in self.record.routes:
+            if route["delivered"]:
+                src = out.setdefault(route["source"], {})
+                src[route["interceptor"]] = src.get(route["interceptor"], 0) + route["delivered"]
+        return out
+
+    @cached_property
+    def cost(self) -> tuple[float, float]:
+        r, plan = self.record, self.plan
+        return (
+            float((r.shots.sum(axis=0) * plan.interceptor_cost).sum()),
+            float((r.killed * plan.threat_cost).sum()),
+        )

@@ -1,0 +1,210 @@
+"""The user's extension point: plain SimPy processes that read stock and act during a run.
+
+A process function ``f(env, world)`` returns a generator, as any SimPy process does; the
+engine starts it with ``env.process(f(env, world))`` in the run's own environment (time in
+days from the scenario's start), before the first event.  ``world`` (a :class:`World`) reads
+any holder's stock and acts through the same routes and sites as the scenario, so every
+action lands in the event log and the stock series like any other: a shipment is a route
+``emergency: FROM -> TO`` (kind ``action``) with its ``shipped`` and ``delivery`` rows, a
+pause or resume a ``paused`` / ``resumed`` row, a doctrine change a ``doctrine`` row.
+
+Example (examples/emergency_package.py)::
+
+    def emergency_package(env, world):
+        while True:
+            yield world.below("Front stockpile", "LR-SAM", 20)
+            world.ship("Licensor depot", "Front stockpile", "LR-SAM", 24, lead_time=10)
+            yield env.timeout(90)  # at most one package every 90 days
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from ..plan import OUTSIDE, RoutePlan
+from .policies import Rule
+from .supply import Route
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+    from .supply import Network
+
+#: what ``processes=`` takes: ``f(env, world)`` returning a SimPy process generator
+Process = Callable[[simpy.Environment, "World"], Generator[Any, Any, Any]]
+
+
+class _Below(Rule):
+    """Fires the pending event the first time a subscribed level is below a mark."""
+
+    def __init__(self, mark: int):
+        self.mark = mark
+        self.event: simpy.Event | None = None
+
+    def attach(self, net: Network) -> None:  # subscribed by World.below directly
+        return None
+
+    def on_level(self, holder: Any, itype: int, level: int, change: int) -> None:
+        if self.event is not None and level < self.mark:
+            self.event.succeed(level)
+            self.event = None
+
+
+class World:
+    """What a process may read and do.  Holders, routes and interceptors are named as in the scenario."""
+
+    def __init__(self, sim: Simulation):
+        self._sim = sim
+        plan = sim.plan
+        #: names of sites, stockpiles and producers
+        self.holders: list[str] = plan.holder_names
+        #: names of the sites
+        self.sites: list[str] = plan.site_names
+        #: names of the routes (grows when an action opens one)
+        self.routes: list[str] = [r.plan.name for r in sim.routes]
+        #: names of the interceptor types
+        self.interceptors: list[str] = list(plan.interceptors)
+        self._made: dict[tuple[int, int, int], Route] = {}
+        self._below: dict[tuple[int, int, int], _Below] = {}
+
+    # --- reading ----------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Days since the scenario's start (the same as ``env.now``)."""
+        return float(self._sim.env.now)
+
+    def stock(self, holder: str, interceptor: str) -> int:
+        """Rounds ``holder`` holds of ``interceptor`` (for a site: magazine plus ready rounds)."""
+        h, it = self._holder(holder), self._type(interceptor)
+        return self._sim.holders[h].level(it)
+
+    def on_order(self, holder: str, interceptor: str) -> int:
+        """Rounds of ``interceptor`` on their way to ``holder``."""
+        return self._sim.pipeline[self._holder(holder)].get(self._type(interceptor), 0)
+
+    def below(self, holder: str, interceptor: str, level: int) -> simpy.Event:
+        """An event that fires (value: the stock) as soon as the stock is below ``level``.
+
+        It fires at once when the stock already is.  A stockpile's stock changes when rounds
+        arrive or leave; a site's after each shot and each receipt.
+        """
+        h, it = self._holder(holder), self._type(interceptor)
+        env = self._sim.env
+        event = env.event()
+        stock = self._sim.holders[h].level(it)
+        if stock < level:
+            return event.succeed(stock)
+        key = (h, it, level)
+        watch = self._below.get(key)
+        if watch is None:
+            watch = self._below[key] = _Below(level)
+            self._sim.holders[h].subscribe(it, watch, below=level - 1)
+        if watch.event is None:
+            watch.event = event
+        return watch.event
+
+    # --- acting -----------------------------------------------------------------------------
+
+    def ship(self, src: str, dst: str, interceptor: str, n: int, lead_time: float = 0.0) -> int:
+        """Send ``n`` rounds from ``src`` (a holder, or ``"outside"``) to ``dst``, arriving after
+        ``lead_time`` days; return how many left (``src``'s stock permitting)."""
+        s = OUTSIDE if src == "outside" else self._holder(src)
+        d, it = self._holder(dst), self._type(interceptor)
+        route = self._route(s, d, it)
+        route.lead = float(lead_time)
+        return route.ship(int(n))
+
+    def pause(self, route: str) -> None:
+        """Hold back what ``route`` would ship until it is resumed (scheduled shipments wait)."""
+        r = self._route_named(route)
+        if r.state == "active":
+            r.event("pause", 0.0)
+            self._sim.recorder.paused(self._sim.clock.now, r.plan.dst, r.it, 0, r.index)
+
+    def resume(self, route: str) -> None:
+        """Resume a paused route: what it held back leaves now."""
+        r = self._route_named(route)
+        if r.state == "paused":
+            self._sim.recorder.resumed(self._sim.clock.now, r.plan.dst, r.it, r.pending, r.index)
+            r.event("resume", 0.0)
+
+    def set_doctrine(
+        self,
+        site: str,
+        shots: int | None = None,
+        opportunities: int | None = None,
+    ) -> None:
+        """Change a site's doctrine from now on: rounds per engagement cycle, cycles per threat."""
+        k = self._site(site)
+        s = self._sim.sites[k]
+        if shots is not None:
+            if shots < 1:
+                raise ValueError("shots must be at least 1")
+            s.shots = int(shots)
+        if opportunities is not None:
+            if opportunities < 1:
+                raise ValueError("opportunities must be at least 1")
+            s.opportunities = int(opportunities)
+        self._sim.recorder.doctrine(self._sim.clock.now, self.holders.index(site), s.shots)
+
+    # --- names ------------------------------------------------------------------------------
+
+    def _holder(self, name: str) -> int:
+        try:
+            return self.holders.index(name)
+        except ValueError:
+            raise KeyError(f"no holder {name!r}; holders: {', '.join(self.holders)}") from None
+
+    def _site(self, name: str) -> int:
+        try:
+            return self.sites.index(name)
+        except ValueError:
+            raise KeyError(f"no site {name!r}; sites: {', '.join(self.sites)}") from None
+
+    def _type(self, name: str) -> int:
+        try:
+            return self.interceptors.index(name)
+        except ValueError:
+            raise KeyError(f"no interceptor {name!r}; types: {', '.join(self.interceptors)}") from None
+
+    def _route_named(self, name: str) -> Route:
+        try:
+            return self._sim.routes[self.routes.index(name)]
+        except ValueError:
+            raise KeyError(f"no route {name!r}; routes: {', '.join(self.routes)}") from None
+
+    def _route(self, src: int, dst: int, it: int) -> Route:
+        """The action route from src to dst for one type, opened on first use."""
+        key = (src, dst, it)
+        route = self._made.get(key)
+        if route is not None:
+            return route
+        sim = self._sim
+        src_name = "outside" if src == OUTSIDE else self.holders[src]
+        name = f"emergency: {src_name} -> {self.holders[dst]}"
+        if name in self.routes:
+            name = f"{name} ({self.interceptors[it]})"
+        plan = RoutePlan(len(sim.routes), name, "action", src, dst, it, source=src_name)
+        series = len(sim.series)
+        sim.series.append((name, self.interceptors[it], "transit"))
+        sim.initial = np.append(sim.initial, 0)
+        sim.initial_ready = np.append(sim.initial_ready, 0)
+        route = Route(sim, plan, series)
+        sim.routes.append(route)
+        self.routes.append(name)
+        self._made[key] = route
+        return route
+
+
+def start(sim: Simulation, processes: list[Process] | tuple[Process, ...]) -> World | None:
+    """Start each process in the run's environment, with one shared :class:`World`."""
+    if not processes:
+        return None
+    world = World(sim)
+    for f in processes:
+        sim.env.process(f(sim.env, world))
+    return world

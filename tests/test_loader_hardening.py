@@ -1,0 +1,210 @@
+"""Hostile and careless input: one clear message with the YAML line, exit 2, no traceback, no output.
+
+Each case reproduces one found by a red-team of the loader; the message must say where the
+problem stands and what was expected.  A file that validates must also run (see the last tests).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from click.testing import CliRunner
+
+import defsim
+from defsim.cli import main
+from defsim.scenario import ScenarioError, loads
+from tests.test_bad_input import BASE, _swap
+
+# (id, scenario text, text the message must contain, line it must name or None)
+CASES = [
+    ("impossible month", "start: 2024-13-01\n" + BASE, "cannot read '2024-13-01' as a date", 1),
+    ("impossible day", "start: 2024-02-30\n" + BASE, "day is out of range for month", 1),
+    (
+        "float tag on text",
+        _swap("duration: 10d", "duration: !!float abc"),
+        "cannot read 'abc' as a number",
+        3,
+    ),
+    ("timestamp tag on text", _swap("duration: 10d", "duration: !!timestamp foo"), "as a date", 3),
+    ("bool tag on text", _swap("pk: 0.7", "pk: !!bool maybe"), "as true or false", 6),
+    ("control byte", _swap("name: bad input test", "name: bad\x01"), "does not allow (U+0001)", 1),
+    ("1000 nested brackets", BASE + "x: " + "[" * 1000 + "]" * 1000 + "\n", "nested", None),
+    ("41 nested lists", BASE + "x: " + "[" * 41 + "]" * 41 + "\n", "nested more than 40 levels", 24),
+    ("rate per zero days", _swap("rate: 10/d", "rate: 5/0d"), "period longer than zero", 20),
+    ("timezone", "start: 2024-01-01T00:00:00+02:00\n" + BASE, "without a time zone", 1),
+    (
+        "integer too long",
+        _swap("stock: {I: 50}", "stock: {I: " + "9" * 5000 + "}"),
+        "thousands of digits",
+        15,
+    ),
+    ("set tag", _swap("name: bad input test", "name: !!set {a, b}"), "!!set is not plain data", 1),
+    ("binary tag", _swap("name: bad input test", "name: !!binary aGk="), "!!binary is not plain data", 1),
+    ("tab indent", _swap("    fire_channels: 2", "\tfire_channels: 2"), "indent with spaces, not tabs", 16),
+    ("infinite duration", _swap("duration: 10d", "duration: .inf"), "at most 100 years", 3),
+    ("huge duration", _swap("duration: 10d", "duration: 1e308"), "at most 100 years", 3),
+    ("infinite rate", _swap("rate: 10/d", "rate: .inf"), "at most 1,000,000 per day", 20),
+    ("infinite cost", _swap("pk: 0.7", "pk: 0.7\n    unit_cost: .inf"), "interceptors.I.unit_cost", 7),
+    ("infinite weight", _swap("targets: [S]", "targets: {S: .inf}"), "attacks.1.wave.targets.S", 21),
+    (
+        "triangular high 1e308",
+        _swap("engagement_time: 5m", "engagement_time: {dist: triangular, low: 1m, mode: 2m, high: 1e308}"),
+        "at most 100 years",
+        17,
+    ),
+    ("start as a number", "start: 1.5\n" + BASE, "expected a date such as 2024-01-15, got 1.5", 1),
+    ("start in 9999", "start: 9999-12-30\n" + BASE, "dates from 1900 to 2200", 1),
+    ("run past 2200", "start: 2200-12-30\n" + BASE, "the last date supported", 4),
+    (
+        "stream until before from",
+        _swap("rate: 10/d, threats: T", "rate: 10/d, threats: T, from: 8d, until: 2d"),
+        "until must come after its from",
+        20,
+    ),
+    ("empty stockpile", BASE + "stockpiles:\n  D: {}\n", "holds no interceptor type", 25),
+    (
+        "self-referencing alias",
+        BASE + "x: &a [1, *a]\n",
+        "refers to the mapping or list that contains it",
+        24,
+    ),
+    (
+        "probability as a percentage",
+        _swap("pk: 0.7", "pk: 70"),
+        "interceptors.I.pk: input should be less than or equal to 1 (got 70); a probability is between 0",
+        6,
+    ),
+    ("a date as a duration", _swap("duration: 10d", "duration: 2025-07-01"), "got 2025-07-01", 3),
+    (
+        "typo in the site's interceptor list",
+        _swap("interceptors: [I]", "interceptors: [J]"),
+        "'I' is not in this site's interceptors: add it to sites.S.interceptors",
+        15,
+    ),
+]
+
+
+def _alias_bomb(levels: int) -> str:
+    """Nested aliases, 9 times wider at each level: a few hundred bytes that expand to 9**levels."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for k in range(1, levels + 1):
+        refs = ", ".join([f"*a{k - 1}"] * 9)
+        lines.append(f"a{k}: &a{k} [{refs}]")
+    return BASE + "\n".join(lines) + "\n"
+
+
+CASES.append(("alias bomb, 7 levels", _alias_bomb(7), "expands to more than 200,000 values", None))
+
+
+@pytest.mark.parametrize("text, needle, line", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_hostile_input_gets_one_clear_message(tmp_path, text, needle, line, command):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    out = tmp_path / "results"
+    args = [command, str(path)] + (["--out", str(out)] if command == "run" else [])
+    t0 = time.perf_counter()
+    r = CliRunner().invoke(main, args)
+    elapsed = time.perf_counter() - t0
+    assert r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert "Traceback" not in r.output
+    assert needle in r.output, r.output
+    if line is not None:
+        assert f"scenario.yaml:{line}:" in r.output, r.output
+    assert not out.exists()
+    assert elapsed < 30, elapsed  # a bound against running away, not a speed test
+
+
+def test_the_alias_bomb_is_refused_before_it_is_expanded():
+    # 9**9 values if expanded: refused from the node graph, whose size is linear in the file
+    with pytest.raises(ScenarioError, match="expands to more than"):
+        loads(_alias_bomb(9))
+
+
+def test_merge_keys_are_plain_yaml_and_overrides_win():
+    text = _swap("sites:\n  S:\n", "sites:\n  S: &battery\n")
+    text = text.replace("attacks:\n", "  S2:\n    <<: *battery\n    fire_channels: 3\nattacks:\n", 1)
+    sc = loads(text)
+    assert sc.spec.sites["S2"].fire_channels == 3  # the key written after the merge wins
+    assert sc.spec.sites["S2"].stock == sc.spec.sites["S"].stock  # the rest comes from the anchor
+    assert sc.spec.sites["S"].fire_channels == 2
+
+
+def test_set_is_refused_so_results_cannot_depend_on_hash_order():
+    with pytest.raises(ScenarioError, match="not plain data"):
+        loads(_swap("interceptors: [I]", "interceptors: !!set {I}"))
+
+
+@pytest.mark.parametrize(
+    "assignment, needle",
+    [
+        ("start=2024-13-01", "expected a date such as 2024-01-15"),
+        ("sites.S.fire_chanels=3", "(set by --set sites.S.fire_chanels=3)"),
+        ("duration=.inf", "at most 100 years"),
+        ("duration=[[[[", "(set by --set duration=[[[[)"),
+    ],
+)
+def test_overrides_are_read_like_the_file_and_named_instead_of_a_line(tmp_path, assignment, needle):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(BASE)
+    r = CliRunner().invoke(main, ["validate", str(path), "--set", assignment])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert needle in r.output, r.output
+    problem_lines = [ln for ln in r.output.splitlines() if ln.startswith("  ")]
+    assert problem_lines and all(":" + "scenario.yaml:" not in ln for ln in problem_lines)
+    assert not any(re.search(r"scenario\.yaml:\d+:", ln) for ln in problem_lines), (
+        r.output
+    )  # no unwritten line
+
+
+def test_a_missing_file_is_not_called_an_invalid_scenario(tmp_path):
+    r = CliRunner().invoke(main, ["validate", str(tmp_path / "nope.yaml")])
+    assert r.exit_code == 2
+    assert "no such file" in r.output
+    assert "not a valid scenario" not in r.output
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
+    path = tmp_path / "scenario.yaml"
+    path.write_bytes(BASE.encode().replace(b"name: bad input test", b"name: bad \xff"))
+    r = CliRunner().invoke(main, ["validate", str(path)])
+    assert r.exit_code == 2, r.output
+    assert "not UTF-8" in r.output and "scenario.yaml:1:" in r.output, r.output
+
+
+def test_events_after_the_end_are_warnings_and_the_file_runs(tmp_path):
+    text = _swap("wave: {at: 2d", "wave: {at: 20d")
+    text = text.replace("{at: 3d, to: S", "{at: 12d, to: S")
+    sc = loads(text)
+    messages = [w.message for w in sc.warnings]
+    assert any("this wave is at day 20" in m for m in messages), messages
+    assert any("this delivery is at day 12" in m for m in messages), messages
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "out"), "--no-plot", "-q"])
+    assert r.exit_code == 0, r.output
+    assert "warning: " in r.output and "never happens" in r.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BASE + "stockpiles:\n  D: {}\nproducers:\n  P: {interceptor: I, rate: 1/d, to: D}\n",
+        BASE + "stockpiles:\n  D:\n    stock: {I: 5}\n    allocate: {interceptor: I, to: [E], every: 1d}\n"
+        "  E: {}\n",
+        _swap("rate: 10/d, threats: T", "rate: 10/d, threats: T, from: 15d"),
+    ],
+    ids=[
+        "producer into an empty stockpile",
+        "allocation into an empty stockpile",
+        "stream from after the end",
+    ],
+)
+def test_files_that_validate_also_run(text):
+    sc = loads(text)
+    result = defsim.run(sc)
+    assert result.summary["totals"]["arrived"] >= 0

@@ -1,0 +1,138 @@
+"""Outputs are safe: defsim never replaces what it did not write, OS errors leave nothing behind,
+CSVs are quoted by the stdlib and defuse spreadsheet formulas, JSON is strict."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from defsim.cli import main
+from tests.test_bad_input import BASE, _swap
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    path = tmp_path / "inputs" / "scenario.yaml"
+    path.parent.mkdir()
+    path.write_text(BASE)
+    return path
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["run", *args, "--no-plot", "--quiet"])
+
+
+@pytest.mark.parametrize("where", [".", "..", "inputs"])
+def test_working_folder_parents_and_the_inputs_folder_are_never_targets(tmp_cwd, scenario, where):
+    os.chdir(scenario.parent.parent)
+    r = _run(str(scenario), "--out", where, "--force")
+    assert r.exit_code == 2, r.output
+    assert "refusing to write results" in r.output
+    assert scenario.read_text() == BASE  # the input is still there
+    assert not [p for p in scenario.parent.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_file_in_the_way_is_a_clear_message(tmp_path, scenario):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file")
+    r = _run(str(scenario), "--out", str(blocker))
+    assert r.exit_code == 2, r.output
+    assert ("is not a folder" in r.output or "is a file" in r.output) and "Traceback" not in r.output
+    r = _run(str(scenario), "--out", str(blocker / "sub"))
+    assert r.exit_code != 0 and "Traceback" not in r.output, r.output
+    assert "cannot write results" in r.output or "not a folder" in r.output, r.output
+    assert blocker.read_text() == "a file"
+
+
+def test_a_folder_without_permission_is_a_clear_message(tmp_path, scenario, monkeypatch):
+    # CI runs as root, which may write anywhere: the refusal is the operating system's, so stand in for it
+    import defsim.io.files as files
+
+    def denied(*_a, **_k):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path / "ro"))
+
+    monkeypatch.setattr(files.tempfile, "mkdtemp", denied)
+    r = _run(str(scenario), "--out", str(tmp_path / "ro" / "out"))
+    assert r.exit_code == 1, r.output
+    assert "cannot write results" in r.output and "Permission denied" in r.output, r.output
+
+
+def test_a_name_too_long_is_a_clear_message(tmp_path, scenario):
+    r = _run(str(scenario), "--out", str(tmp_path / ("x" * 300)))
+    assert r.exit_code == 1, r.output
+    assert "cannot write results" in r.output and "Traceback" not in r.output
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_full_disk_leaves_nothing_behind(tmp_path, scenario, monkeypatch):
+    import defsim.io.save as save
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(save, "write_run_tables", full)
+    r = _run(str(scenario), "--out", str(tmp_path / "out"))
+    assert r.exit_code == 1, r.output
+    assert "No space left on device" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+HOSTILE = _swap("  S:\n", "  'Kyiv, north':\n").replace("[S]", "['Kyiv, north']")
+HOSTILE = HOSTILE.replace("  I:\n    pk: 0.7", "  '=HYPERLINK(\"http://x\")':\n    pk: 0.7")
+HOSTILE = HOSTILE.replace("interceptors: [I]", "interceptors: ['=HYPERLINK(\"http://x\")']")
+HOSTILE = HOSTILE.replace("stock: {I: 50}", "stock: {'=HYPERLINK(\"http://x\")': 50}")
+HOSTILE = HOSTILE.replace("interceptor: I,", "interceptor: '=HYPERLINK(\"http://x\")',")
+HOSTILE = HOSTILE.replace("to: S,", "to: 'Kyiv, north',")
+
+
+def test_csv_quotes_every_name_and_defuses_formulas(tmp_path):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(HOSTILE)
+    out = tmp_path / "ens"
+    r = CliRunner().invoke(main, ["run", str(path), "--reps", "3", "--workers", "1", "--out", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    with (out / "reps.csv").open(newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    assert all(len(row) == len(header) for row in rows)  # a comma in a name shifts no column
+    assert any("Kyiv, north" in h for h in header)
+    for name in ("bands.csv", "p_dry.csv"):
+        with (out / name).open(newline="") as f:
+            cells = [c for row in csv.reader(f) for c in row]
+        assert not any(c.startswith(("=", "+", "@")) for c in cells), name
+        assert any(c.startswith("'=HYPERLINK") for c in cells) or name == "p_dry.csv"
+    single = tmp_path / "one"
+    assert (
+        CliRunner().invoke(main, ["run", str(path), "--out", str(single), "-q", "--no-plot"]).exit_code == 0
+    )
+    for name in ("stock.csv", "events.csv"):
+        with (single / name).open(newline="") as f:
+            cells = [c for row in csv.reader(f) for c in row]
+        assert not any(c.startswith(("=", "+", "@")) for c in cells), name
+
+
+def _strict(text: str) -> object:
+    def refuse(token: str) -> None:
+        raise AssertionError(f"not strict JSON: {token}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_is_strict_even_when_a_figure_does_not_exist(tmp_path, scenario):
+    out = tmp_path / "ens"
+    # one replication: every standard error is undefined
+    r = CliRunner().invoke(
+        main, ["run", str(scenario), "--reps", "1", "--workers", "1", "--out", str(out), "-q"]
+    )
+    assert r.exit_code == 0, r.output
+    summary = _strict((out / "summary.json").read_text())
+    assert isinstance(summary, dict)
+    one = tmp_path / "one"
+    assert _run(str(scenario), "--out", str(one)).exit_code == 0
+    _strict((one / "summary.json").read_text())
