@@ -1,6 +1,6 @@
 """Build step: compile the engine's hot modules with mypyc (pure Python stays the reference).
 
-The four modules below carry the event loop and every per-threat step.  Compiled, a run is
+The modules below carry the event loop and every per-threat step.  Compiled, a run is
 about a third faster with bit-identical results (tests/test_compiled.py checks this on every
 CI run).  Set DEFSIM_PURE=1 to install without compiling, e.g. for an editable development
 install, where a compiled module would shadow edits to its .py file.
@@ -20,8 +20,9 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 HOT = [
-    "defsim/engine/events.py",
+    "defsim/engine/clock.py",
     "defsim/engine/site.py",
+    "defsim/engine/recorder.py",
     "defsim/engine/simulation.py",
     "defsim/engine/supply.py",
 ]

@@ -11,7 +11,7 @@ import pytest
 
 from defsim.api import RunResult
 from defsim.engine import simulate
-from defsim.engine.records import KILL, SHOT
+from defsim.engine.records import EventKind, EventLog
 from defsim.plan.compiler import build
 from defsim.scenario import from_dict
 
@@ -55,14 +55,14 @@ def run_data(data: dict[str, Any], seed: int = 1, record_events: bool = True) ->
 def shots_per_threat(result: RunResult) -> np.ndarray:
     ev = result.record.events
     assert ev is not None
-    shots = ev[ev[:, 1] == SHOT]
-    return np.bincount(shots[:, 3].astype(int), weights=shots[:, 6], minlength=result.record.arrivals)
+    shots = ev.of(EventKind.SHOT)
+    return np.bincount(shots.threat_id, weights=shots.n, minlength=result.record.arrivals)
 
 
-def kills(result: RunResult) -> np.ndarray:
+def kills(result: RunResult) -> EventLog:
     ev = result.record.events
     assert ev is not None
-    return ev[ev[:, 1] == KILL]
+    return ev.of(EventKind.KILL)
 
 
 @pytest.fixture

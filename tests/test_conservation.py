@@ -11,9 +11,17 @@ import pytest
 
 import defsim
 from defsim.api import RunResult
-from defsim.engine.records import DELIVERY, LOST, PRODUCED, SHIPPED, SHOT
+from defsim.engine.records import EventKind
 from tests.conftest import ROOT, run_data
 from tests.network_cases import busy_network
+
+SHOT, DELIVERY, PRODUCED, SHIPPED, LOST = (
+    EventKind.SHOT,
+    EventKind.DELIVERY,
+    EventKind.PRODUCED,
+    EventKind.SHIPPED,
+    EventKind.LOST,
+)
 
 
 def expected_flows(result: RunResult, sid: int) -> np.ndarray:
@@ -25,21 +33,23 @@ def expected_flows(result: RunResult, sid: int) -> np.ndarray:
     it = rec.plan.interceptors.index(iname)
     if kind == "transit":
         r = [x["name"] for x in rec.routes].index(holder)
-        mine = ev[(ev[:, 8] == r) & np.isin(ev[:, 1], [SHIPPED, DELIVERY, LOST])]
-        return np.where(mine[:, 1] == SHIPPED, mine[:, 6], -mine[:, 6])
+        mine = ev.select((ev.route == r) & np.isin(ev.kind, [SHIPPED, DELIVERY, LOST]))
+        return np.where(mine.kind == SHIPPED, mine.n, -mine.n)
     h = rec.plan.holder_names.index(holder)
-    mine = ev[(ev[:, 2] == h) & (ev[:, 5] == it) & np.isin(ev[:, 1], [SHOT, SHIPPED, DELIVERY, PRODUCED])]
-    return np.where(np.isin(mine[:, 1], [SHOT, SHIPPED]), -mine[:, 6], mine[:, 6])
+    flows = np.isin(ev.kind, [SHOT, SHIPPED, DELIVERY, PRODUCED])
+    mine = ev.select((ev.holder == h) & (ev.interceptor == it) & flows)
+    return np.where(np.isin(mine.kind, [SHOT, SHIPPED]), -mine.n, mine.n)
 
 
 def check_series(result: RunResult) -> int:
     rec = result.record
     checked = 0
     for sid in range(len(rec.series)):
-        rows = rec.stock[rec.stock[:, 1] == sid]
-        level = np.concatenate([[rec.initial[sid]], rows[:, 2]])
+        mine = rec.stock.series == sid
+        level = np.concatenate([[rec.initial[sid]], rec.stock.level[mine]])
+        ready = rec.stock.ready[mine]
         assert (level >= 0).all(), rec.series[sid]
-        assert (rows[:, 3] >= 0).all() and (rows[:, 3] <= rows[:, 2]).all()
+        assert (ready >= 0).all() and (ready <= level[1:]).all()
         changes = np.diff(level)
         changed = changes != 0  # reloads move rounds onto launchers: level unchanged
         flows = expected_flows(result, sid)
@@ -56,22 +66,22 @@ def check_network_balance(result: RunResult) -> None:
     ev = rec.events
     assert ev is not None
     st = result.stock
-    times = np.unique(ev[:, 0])
+    times = np.unique(ev.time)
     held = np.zeros(len(times))
     for sid in range(len(rec.series)):
         m = st.series_id == sid
         t, lev = st.time[m], st.level[m]
         idx = np.searchsorted(t, times, side="right") - 1
         held += lev[idx]
-    order = np.searchsorted(times, ev[:, 0])
+    order = np.searchsorted(times, ev.time)
 
     def cum(mask: np.ndarray) -> np.ndarray:
-        return np.cumsum(np.bincount(order[mask], weights=ev[mask, 6], minlength=len(times)))
+        return np.cumsum(np.bincount(order[mask], weights=ev.n[mask], minlength=len(times)))
 
-    produced = cum(ev[:, 1] == PRODUCED)
-    outside = cum((ev[:, 1] == SHIPPED) & (ev[:, 2] < 0))
-    fired = cum(ev[:, 1] == SHOT)
-    lost = cum(ev[:, 1] == LOST)
+    produced = cum(ev.kind == PRODUCED)
+    outside = cum((ev.kind == SHIPPED) & (ev.holder < 0))
+    fired = cum(ev.kind == SHOT)
+    lost = cum(ev.kind == LOST)
     initial = rec.initial.sum()
     assert np.array_equal(initial + produced + outside, held + fired + lost)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import defsim
-from defsim.engine.records import DELIVERY, DOCTRINE, PAUSED, RESUMED, SHIPPED, SHOT
+from defsim.engine.records import EVENT_COLUMNS, EventKind
 from tests.conftest import ROOT, one_site
 
 seen: list[tuple[float, float, int]] = []
@@ -40,7 +40,8 @@ def test_a_process_sees_the_engines_time_and_stock():
     assert stocks[0] > stocks[30] and min(stocks) == 0  # it saw the stock fall and run out
     # the poller read only: the run is the run without it
     plain = defsim.run(ROOT / "scenarios" / "textbook.yaml")
-    assert np.array_equal(plain.record.events, result.record.events)
+    a, b = plain.record.events, result.record.events
+    assert all(np.array_equal(getattr(a, c), getattr(b, c)) for c in EVENT_COLUMNS)
 
 
 def load_example():
@@ -58,18 +59,18 @@ def test_the_emergency_package_example_ships_when_and_as_its_rule_says():
     ev = result.record.events
     names = [r["name"] for r in result.record.routes]
     route = names.index("emergency: Licensor depot -> Front stockpile")
-    shipped = ev[(ev[:, 1] == SHIPPED) & (ev[:, 8] == route)]
-    delivered = ev[(ev[:, 1] == DELIVERY) & (ev[:, 8] == route)]
+    shipped = ev.select((ev.kind == EventKind.SHIPPED) & (ev.route == route))
+    delivered = ev.select((ev.kind == EventKind.DELIVERY) & (ev.route == route))
     assert len(shipped) >= 2
-    assert set(shipped[:, 6]) == {ex.PACKAGE}
-    assert np.allclose(delivered[:, 0], shipped[: len(delivered), 0] + ex.LEAD_TIME)
-    assert np.all(np.diff(shipped[:, 0]) >= ex.EVERY)
+    assert set(shipped.n.tolist()) == {ex.PACKAGE}
+    assert np.allclose(delivered.time, shipped.time[: len(delivered)] + ex.LEAD_TIME)
+    assert np.all(np.diff(shipped.time) >= ex.EVERY)
     # the first package leaves the moment the front stock first falls below 20 ...
     times, levels = result.stock.series(ex.FRONT, ex.TYPE)
     first_below = times[np.argmax(levels < ex.BELOW)]
-    assert shipped[0, 0] == first_below
+    assert shipped.time[0] == first_below
     # ... and every package leaves when it is below 20, from a depot that keeps more than 40
-    for t in shipped[:, 0]:
+    for t in shipped.time:
         assert level_at(result, ex.FRONT, ex.TYPE, t) < ex.BELOW
         assert level_at(result, ex.DEPOT, ex.TYPE, t) >= ex.DEPOT_KEEPS
     summary = result.summary["routes"]["emergency: Licensor depot -> Front stockpile"]
@@ -103,16 +104,19 @@ def test_pause_resume_and_doctrine_changes_are_logged_and_take_effect():
     ]
     result = defsim.run(defsim.scenario.from_dict(data), processes=[act])
     ev = result.record.events
-    kinds = {PAUSED: "paused", RESUMED: "resumed", DOCTRINE: "doctrine"}
-    logged = [(e[0], kinds[int(e[1])], int(e[6])) for e in ev if int(e[1]) in kinds]
+    acts = ev.of(EventKind.PAUSED, EventKind.RESUMED, EventKind.DOCTRINE)
+    logged = [
+        (t, EventKind(k).label, n)
+        for t, k, n in zip(acts.time.tolist(), acts.kind.tolist(), acts.n.tolist(), strict=True)
+    ]
     # shipments due at days 3, 4 and 5 (just before the resume at 5.5) wait: 9 rounds leave then
     assert logged == [(2.5, "paused", 0), (3.5, "doctrine", 2), (5.5, "resumed", 9)]
-    ships = ev[ev[:, 1] == SHIPPED]
-    assert ships[:, 0].tolist() == [1.0, 2.0, 5.5, 6.0, 7.0, 8.0, 9.0]
-    assert ships[:, 6].tolist() == [3, 3, 9, 3, 3, 3, 3]
-    shots = ev[ev[:, 1] == SHOT]
-    assert set(shots[shots[:, 0] < 3.5, 6]) == {1.0}
-    assert set(shots[shots[:, 0] > 3.5, 6]) == {2.0}
+    ships = ev.of(EventKind.SHIPPED)
+    assert ships.time.tolist() == [1.0, 2.0, 5.5, 6.0, 7.0, 8.0, 9.0]
+    assert ships.n.tolist() == [3, 3, 9, 3, 3, 3, 3]
+    shots = ev.of(EventKind.SHOT)
+    assert set(shots.n[shots.time < 3.5].tolist()) == {1}
+    assert set(shots.n[shots.time > 3.5].tolist()) == {2}
     rows = [r for r in result.event_rows() if r[2] in ("paused", "resumed", "doctrine")]
     assert [r[3] for r in rows] == ["S", "S", "S"] and rows[0][-1] == "supply"
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from defsim.engine import simulate
-from defsim.engine.records import DELIVERY
+from defsim.engine.records import EventKind
 from defsim.plan.compiler import build
 from defsim.scenario import from_dict
 
@@ -80,7 +80,7 @@ def test_the_oldest_order_is_served_first():
     record = simulate(build(from_dict(data).spec), 1, 0)
     ev = record.events
     names = [r["to"] for r in record.routes]
-    to_sites = [names[int(e[8])] for e in ev[ev[:, 1] == DELIVERY] if names[int(e[8])] != "depot"]
+    to_sites = [names[r] for r in ev.route[ev.kind == EventKind.DELIVERY].tolist() if names[r] != "depot"]
     fired = {s: int(record.shots[k].sum()) for k, s in enumerate(record.plan.site_names)}
     assert fired == {"A": 4, "B": 4}
     # one order per round fired, served in the order the rounds were fired: all of B's, then A's

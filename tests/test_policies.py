@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from defsim.engine.policies import RESUPPLY, Rule, register, resupply_policy
-from defsim.engine.records import SHIPPED, SHOT
+from defsim.engine.records import EventKind
 from defsim.engine.simulation import Simulation
 from defsim.plan.compiler import build
 from defsim.scenario import from_dict
@@ -66,10 +66,10 @@ def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
     plan.network.resupply[0].policy = "batch_of_5"  # what the compiler passes on from the scenario
     record = Simulation(plan, seed=3).run()
     ev = record.events
-    fired = int(ev[ev[:, 1] == SHOT, 6].sum())
-    shipped = ev[ev[:, 1] == SHIPPED]
+    fired = int(ev.n[ev.kind == EventKind.SHOT].sum())
+    shipped = ev.of(EventKind.SHIPPED)
     assert fired > 100
-    assert set(shipped[:, 6].tolist()) == {5.0}
+    assert set(shipped.n.tolist()) == {5}
     assert len(shipped) == fired // 5
     assert record.routes[0]["shipped"] == 5 * (fired // 5)
 
@@ -77,7 +77,7 @@ def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
     plan.network.resupply[0].policy = "base_stock"
     record = Simulation(plan, seed=3).run()
     ev = record.events
-    assert record.routes[0]["shipped"] == int(ev[ev[:, 1] == SHOT, 6].sum())
+    assert record.routes[0]["shipped"] == int(ev.n[ev.kind == EventKind.SHOT].sum())
 
 
 def test_unknown_policy_name_lists_the_registered_ones():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from defsim.analysis import theory
-from defsim.engine.records import ARRIVAL, DELIVERY, LEAK, SHIPPED, SHOT
+from defsim.engine.records import EventKind, LeakReason
 from defsim.plan.timing import production_times
 from tests.conftest import one_site, run_data
 from tests.test_theory import batch_means
@@ -47,12 +47,12 @@ def palm_site(base_stock: int, lead: str, backorders: bool) -> dict:
 def test_palm_fill_rate_with_backorders(base_stock, lead):
     result = run_data(palm_site(base_stock, lead, backorders=True), seed=21)
     ev = result.record.events
-    arr = ev[ev[:, 1] == ARRIVAL]
-    shots = ev[ev[:, 1] == SHOT]
+    arr = ev.of(EventKind.ARRIVAL)
+    shots = ev.of(EventKind.SHOT)
     first_shot = np.full(result.record.arrivals, np.inf)
-    np.minimum.at(first_shot, shots[:, 3].astype(int), shots[:, 0])
-    met_at_once = (np.abs(first_shot[arr[:, 3].astype(int)] - arr[:, 0]) < 1e-9).astype(float)
-    share, se = batch_means(arr[:, 0], met_at_once, 1500.0)
+    np.minimum.at(first_shot, shots.threat_id, shots.time)
+    met_at_once = (np.abs(first_shot[arr.threat_id] - arr.time) < 1e-9).astype(float)
+    share, se = batch_means(arr.time, met_at_once, 1500.0)
     want = theory.base_stock_fill_rate(base_stock, 20.0, 1.0)
     assert abs(share - want) < Z * se, (share, want, se)
 
@@ -63,11 +63,11 @@ def test_palm_fill_rate_with_backorders(base_stock, lead):
 def test_palm_lost_share_with_lost_sales(base_stock, lead):
     result = run_data(palm_site(base_stock, lead, backorders=False), seed=22)
     ev = result.record.events
-    arr = ev[ev[:, 1] == ARRIVAL]
-    lost_ids = ev[(ev[:, 1] == LEAK) & (ev[:, 7] == 0), 3].astype(int)  # no_stock
+    arr = ev.of(EventKind.ARRIVAL)
+    lost_ids = ev.threat_id[(ev.kind == EventKind.LEAK) & (ev.reason == LeakReason.NO_STOCK)]
     lost = np.zeros(result.record.arrivals)
     lost[lost_ids] = 1.0
-    share, se = batch_means(arr[:, 0], lost[arr[:, 3].astype(int)], 1500.0)
+    share, se = batch_means(arr.time, lost[arr.threat_id], 1500.0)
     want = theory.erlang_b(base_stock, 20.0)
     assert abs(share - want) < Z * se, (share, want, se)
 
@@ -139,9 +139,9 @@ def test_backfill_releases_exactly_the_fraction(fraction, per_delivery):
     # each release follows a delivery to B at the same instant and never exceeds what B holds
     ev = result.record.events
     ab, bc = 0, 1
-    deliveries = ev[(ev[:, 1] == DELIVERY) & (ev[:, 8] == ab)]
-    releases = ev[(ev[:, 1] == SHIPPED) & (ev[:, 8] == bc)]
-    assert set(releases[:, 0]).issubset(set(deliveries[:, 0]))
+    deliveries = ev.time[(ev.kind == EventKind.DELIVERY) & (ev.route == ab)]
+    releases = ev.time[(ev.kind == EventKind.SHIPPED) & (ev.route == bc)]
+    assert set(releases).issubset(set(deliveries))
     _, level = result.stock.series("B", "I")
     assert (level >= 0).all()
     assert level[-1] == 2 + delivered - routes["B to C"]["shipped"]
@@ -186,16 +186,16 @@ def test_route_events_pause_resume_cancel_delay_and_approval():
     ]
     result = run_data(data)
     ev = result.record.events
-    shipped = ev[ev[:, 1] == SHIPPED]
+    shipped = ev.of(EventKind.SHIPPED)
     # days 0-2 wait for approval and leave together on day 3; 6-8 wait for the resume at 8.5
-    assert shipped[0, 0] == pytest.approx(3.0)
-    assert shipped[np.isclose(shipped[:, 0], 3.0), 6].sum() == 4
-    assert shipped[np.isclose(shipped[:, 0], 8.5), 6].sum() == 3
-    assert not ((shipped[:, 0] > 5.5) & (shipped[:, 0] < 8.5)).any()
-    assert shipped[:, 0].max() < 12.5  # nothing after the cancel
-    delivered = ev[ev[:, 1] == DELIVERY]
+    assert shipped.time[0] == pytest.approx(3.0)
+    assert shipped.n[np.isclose(shipped.time, 3.0)].sum() == 4
+    assert shipped.n[np.isclose(shipped.time, 8.5)].sum() == 3
+    assert not ((shipped.time > 5.5) & (shipped.time < 8.5)).any()
+    assert shipped.time.max() < 12.5  # nothing after the cancel
+    delivered = ev.of(EventKind.DELIVERY)
     # what was in transit at 9.5 (left at 8.5 and 9) arrives 4 days late
-    assert np.isclose(delivered[:, 0], 8.5 + 2 + 4).any()
+    assert np.isclose(delivered.time, 8.5 + 2 + 4).any()
     r = result.summary["routes"]["r"]
     assert r["shipped"] == r["delivered"] + r["in_transit_at_end"]
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from defsim.analysis import theory
+from defsim.engine.records import EventKind, LeakReason
 from tests.conftest import UNLIMITED, one_site, run_data, shots_per_threat, with_top
 
 Z = 4.0
@@ -163,11 +164,11 @@ def test_erlang_b_saturation(c, a, dist, doctrine):
     data["attacks"] = [{"stream": {"rate": rate, "threats": "T"}}]
     result = run_data(data, seed=5)
     ev = result.record.events
-    arrivals = ev[ev[:, 1] == 0]
-    leaks = ev[(ev[:, 1] == 3) & (ev[:, 7] == 1)]  # saturated
+    arrivals = ev.of(EventKind.ARRIVAL)
+    leaks = ev.select((ev.kind == EventKind.LEAK) & (ev.reason == LeakReason.SATURATED))
     lost = np.zeros(result.record.arrivals)
-    lost[leaks[:, 3].astype(int)] = 1.0
-    share, se = batch_means(arrivals[:, 0], lost, 200.0)
+    lost[leaks.threat_id] = 1.0
+    share, se = batch_means(arrivals.time, lost, 200.0)
     load = a * (theory.shoot_look_shoot(0.8, 1, 2)[1] if doctrine else 1.0)
     want = theory.erlang_b(c, load)
     assert abs(share - want) < Z * se, (share, want, se)

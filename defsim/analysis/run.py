@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import RunRecord
+from ..engine.records import EVENT_COLUMNS as ENGINE_EVENT_COLUMNS
 from ..engine.records import EVENT_KINDS, REASONS
 from . import figures
 
@@ -48,11 +49,11 @@ class StockSeries:
 
     def __init__(self, record: RunRecord):
         n0 = len(record.series)
-        rows = record.stock
-        self.time = np.concatenate([np.zeros(n0), rows[:, 0]])
-        self.series_id = np.concatenate([np.arange(n0), rows[:, 1].astype(np.int64)])
-        self.level = np.concatenate([record.initial, rows[:, 2].astype(np.int64)])
-        self.ready = np.concatenate([record.initial_ready, rows[:, 3].astype(np.int64)])
+        log = record.stock
+        self.time = np.concatenate([np.zeros(n0), log.time])
+        self.series_id = np.concatenate([np.arange(n0), log.series])
+        self.level = np.concatenate([record.initial, log.level])
+        self.ready = np.concatenate([record.initial_ready, log.ready])
         self.keys = record.series
         self.end = record.plan.duration
         # rows of each series in time order: one stable sort instead of a mask per series
@@ -134,19 +135,20 @@ class RunAnalysis:
         holders, threats, ints = plan.holder_names, plan.threats, plan.interceptors
         routes = [r["name"] for r in self.record.routes]
         out = []
-        for t, kind, h, tid, tt, it, n, reason, route in ev.tolist():
+        columns = [getattr(ev, c).tolist() for c in ENGINE_EVENT_COLUMNS]
+        for t, kind, h, tid, tt, it, n, reason, route in zip(*columns, strict=True):
             out.append(
                 (
                     t,
                     self.date(t),
-                    EVENT_KINDS[int(kind)],
-                    holders[int(h)] if h >= 0 else "outside",
-                    int(tid) if tid >= 0 else "",
-                    threats[int(tt)] if tt >= 0 else "",
-                    ints[int(it)] if it >= 0 else "",
-                    int(n),
-                    REASONS[int(reason)] if reason >= 0 else "",
-                    routes[int(route)] if route >= 0 else "",
+                    EVENT_KINDS[kind],
+                    holders[h] if h >= 0 else "outside",
+                    tid if tid >= 0 else "",
+                    threats[tt] if tt >= 0 else "",
+                    ints[it] if it >= 0 else "",
+                    n,
+                    REASONS[reason] if reason >= 0 else "",
+                    routes[route] if route >= 0 else "",
                 )
             )
         return out

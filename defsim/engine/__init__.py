@@ -3,6 +3,7 @@
 It reads plain plan data only, and reads or writes no files.
 """
 
-from .simulation import RunRecord, Simulation, simulate
+from .records import EventKind, EventLog, LeakReason, RunRecord, StockLog
+from .simulation import Simulation, simulate
 
-__all__ = ["RunRecord", "Simulation", "simulate"]
+__all__ = ["EventKind", "EventLog", "LeakReason", "RunRecord", "Simulation", "StockLog", "simulate"]

@@ -27,7 +27,6 @@ import simpy
 
 from ..plan import OUTSIDE, RoutePlan
 from .policies import Rule
-from .records import DOCTRINE, PAUSED, RESUMED
 from .supply import Route
 
 if TYPE_CHECKING:
@@ -124,13 +123,13 @@ class World:
         r = self._route_named(route)
         if r.state == "active":
             r.event("pause", 0.0)
-            self._sim.log_event(PAUSED, r.plan.dst, r.it, 0, r.index)
+            self._sim.recorder.paused(self._sim.clock.now, r.plan.dst, r.it, 0, r.index)
 
     def resume(self, route: str) -> None:
         """Resume a paused route: what it held back leaves now."""
         r = self._route_named(route)
         if r.state == "paused":
-            self._sim.log_event(RESUMED, r.plan.dst, r.it, r.pending, r.index)
+            self._sim.recorder.resumed(self._sim.clock.now, r.plan.dst, r.it, r.pending, r.index)
             r.event("resume", 0.0)
 
     def set_doctrine(
@@ -150,7 +149,7 @@ class World:
             if opportunities < 1:
                 raise ValueError("opportunities must be at least 1")
             s.opportunities = int(opportunities)
-        self._sim.log_event(DOCTRINE, self.holders.index(site), -1, s.shots, -1)
+        self._sim.recorder.doctrine(self._sim.clock.now, self.holders.index(site), s.shots)
 
     # --- names ------------------------------------------------------------------------------
 

@@ -8,48 +8,17 @@ environment runs to the scenario's end, and the raw records are collected into a
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
-from heapq import heappop
-from itertools import chain
-from typing import Any
 
 import numpy as np
-import simpy
 
 from ..plan import Plan
 from . import control, streams
 from .attacks import Arrivals, generate
-from .records import ARRIVAL, REASONS
+from .clock import Clock
+from .recorder import NullRecorder, Recorder
+from .records import REASONS, RunRecord
 from .site import Site
 from .supply import Network, Route, Store
-
-EVENT_FIELDS = 9  # time, kind, holder, threat id, threat type, interceptor, n, reason, route
-
-
-@dataclass
-class RunRecord:
-    """Everything one run recorded, as arrays; derived figures are computed by readers."""
-
-    plan: Plan
-    seed: int
-    replication: int
-    series: list[tuple[str, str, str]]  # (holder, interceptor type, kind) per series id
-    initial: np.ndarray  # level per series at time 0
-    initial_ready: np.ndarray  # ready rounds per series at time 0
-    stock: np.ndarray  # rows (time, series id, level, ready), time-ordered
-    events: np.ndarray | None  # rows of EVENT_FIELDS
-    arrivals: int
-    planned: np.ndarray  # per threat type, before the attacker's stock capped raids
-    arrived: np.ndarray  # per threat type
-    engaged: np.ndarray
-    killed: np.ndarray
-    leaked: np.ndarray  # (reason, threat type)
-    shots: np.ndarray  # (site, interceptor type)
-    raids: list[tuple[float, int, str]]
-    deliveries: list[tuple[float, int, int]]  # (time, route, quantity) of every delivery
-    # per route: name, kind, from, to, interceptor, shipped, delivered, lost, short, ...
-    routes: list[dict[str, Any]]
-    produced: dict[str, int]
 
 
 class Simulation:
@@ -65,25 +34,22 @@ class Simulation:
         self.seed = seed
         self.replication = replication
         root = streams.replication_seed(seed, replication)
-        self.env = simpy.Environment()
-        self.engagement_rng = streams.generator(root, "engagement")
-        self.supply_rng = streams.generator(root, "supply")
-        self.shot_u = streams.uniform_buffer(streams.generator(root, "shots"))
-        self.assess_u = streams.uniform_buffer(streams.generator(root, "assessment"))
-        self._supply_u = streams.uniform_buffer(streams.generator(root, "supply", 1))
+        self.clock = Clock()
+        self.env = self.clock.env  # the SimPy environment: processes run on the same clock
+        self.root = root
         self.arrivals: Arrivals = generate(
             plan, streams.generator(root, "attacks"), streams.generator(root, "targets")
         )
+        # a threat's luck is its own: shot and assessment draws by (opportunity, threat id)
+        self.shot_draws = streams.ThreatDraws(root, "shots", len(self.arrivals))
+        self.assess_draws = streams.ThreatDraws(root, "assessment", len(self.arrivals))
         nt = len(plan.threats)
         self.time_to_impact = plan.time_to_impact.tolist()
         self.arrived = [0] * nt
         self.engaged = [0] * nt
         self.killed = [0] * nt
         self.leaked = [[0] * nt for _ in REASONS]
-        self._stock: list[tuple[float, int, int, int]] = []
-        self.stock_append = self._stock.append
-        self._events: list[tuple[Any, ...]] | None = [] if record_events else None
-        self.log = self._events.append if self._events is not None else None
+        self.recorder: Recorder = Recorder() if record_events else NullRecorder()
         self.delivered: list[tuple[float, int, int]] = []
         self.produced: dict[int, int] = {}
         net = plan.network
@@ -119,14 +85,9 @@ class Simulation:
         self.network = Network(self)
         self.world = control.start(self, processes)  # the user's SimPy processes, if any
 
-    def log_event(self, kind: int, holder: int = -1, itype: int = -1, n: int = 0, route: int = -1) -> None:
-        """Record a supply or control event now (nothing without an event log)."""
-        if self.log is not None:
-            self.log((self.env._now, kind, holder, -1, -1, itype, n, -1, route))
-
-    def supply_u_draw(self) -> float:
-        u = self._supply_u
-        return u.pop() if u else u.refill()
+    def stream(self, purpose: str, name: str) -> np.random.Generator:
+        """The random stream of ``purpose`` that belongs to the site or route called ``name``."""
+        return streams.generator(self.root, purpose, streams.key(name))
 
     # --- the event loop: SimPy's queue merged with the pre-drawn arrival stream ------------
 
@@ -152,54 +113,15 @@ class Simulation:
                 gc.enable()
 
     def _loop(self) -> RunRecord:
-        env = self.env
-        queue = env._queue
-        end = self.plan.duration
         a = self.arrivals
-        times = a.time.tolist()
-        types = a.threat.tolist()
-        where = a.site.tolist()
-        sites, arrived, log = self.sites, self.arrived, self.log
-        n = len(times)
-        i = 0
-        t_next = times[0] if n else end
-        while True:
-            if queue and queue[0][0] <= t_next:
-                if queue[0][0] >= end:
-                    break
-                # what Environment.step() does, without its call and exception set-up per event
-                event: Any
-                env._now, _, _, event = heappop(queue)
-                callbacks: Any = event.callbacks
-                event.callbacks = None
-                for callback in callbacks:
-                    callback(event)
-                if not event._ok and not hasattr(event, "_defused"):
-                    raise event._value
-                continue
-            if t_next >= end:
-                break
-            env._now = t_next  # SimPy keeps the clock here; nothing else is due before t_next
-            while True:
-                tt = types[i]
-                s = where[i]
-                arrived[tt] += 1
-                if log is not None:
-                    log((t_next, ARRIVAL, s, i, tt, -1, 1, -1, -1))
-                sites[s].arrive(i, tt)
-                i += 1
-                if i >= n or times[i] != t_next:
-                    break
-            t_next = times[i] if i < n else end
-        env._now = end
+        handlers = [site.arrive for site in self.sites]
+        self.clock.run(self.plan.duration, a.time.tolist(), a.site.tolist(), a.threat.tolist(), handlers)
         return self.collect()
 
     def collect(self) -> RunRecord:
         plan = self.plan
-        stock = np.fromiter(chain.from_iterable(self._stock), np.float64, 4 * len(self._stock)).reshape(-1, 4)
-        events = None
-        if self._events is not None:
-            events = np.array(self._events, dtype=np.float64).reshape(-1, EVENT_FIELDS)
+        stock = self.recorder.stock_log()
+        events = self.recorder.event_log()
         shots = np.zeros((len(self.sites), len(plan.interceptors)), dtype=np.int64)
         for s in self.sites:
             for slot, itype in enumerate(s.itype):

@@ -9,14 +9,11 @@ channel or loaded launcher) is queued, with one timeout for its deadline.
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappush
-from typing import TYPE_CHECKING, Any
-
-from simpy.events import NORMAL
+from typing import TYPE_CHECKING, Any, Final
 
 from ..plan import SitePlan
-from .events import Call, later
-from .records import KILL, LEAK, MISSED, NO_STOCK, NOT_ENGAGED, RELOAD, SATURATED, SHOT
+from .clock import Call
+from .records import LeakReason
 from .streams import duration_buffer
 
 if TYPE_CHECKING:
@@ -26,13 +23,20 @@ if TYPE_CHECKING:
 # waiting-entry states
 WAITING, SERVED, EXPIRED = 0, 1, 2
 
+# leak reasons as plain ints: the hot path indexes counters with them
+NO_STOCK: Final = int(LeakReason.NO_STOCK)
+SATURATED: Final = int(LeakReason.SATURATED)
+NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
+MISSED: Final = int(LeakReason.MISSED)
+
 
 class Site:
     """State and behaviour of one site during one run."""
 
     def __init__(self, sim: Simulation, plan: SitePlan, series: list[int]):
         self.sim = sim
-        self.env = sim.env
+        self.clock = sim.clock
+        self.later = sim.clock.later
         self.index = plan.index
         self.itype = plan.types
         self.free = plan.fire_channels
@@ -43,6 +47,8 @@ class Site:
         self.reload_time = plan.reload_time
         self.reloading = [False] * len(plan.types)
         self.series = series
+        self.rec = sim.recorder
+        self.detailed = sim.recorder.detailed  # event methods are skipped, not called, when False
         self.rank = plan.rank
         self.choices = plan.choices
         self.shots = plan.shots
@@ -59,7 +65,11 @@ class Site:
         self.threshold: list[float] = [-1.0] * len(plan.types)
         self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
         self.demand_hooks: list[Any] = []
-        self.hold = duration_buffer(sim.engagement_rng, **plan.engagement)  # type: ignore[arg-type]
+        # engagement durations: the site's own stream
+        self.hold = duration_buffer(lambda: sim.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
+        self.shot_draws = sim.shot_draws
+        self.first_shot = sim.shot_draws.row(0)  # draws of every threat's first opportunity
+        self.assess_draws = sim.assess_draws
         self.shots_fired = [0] * len(plan.types)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
@@ -69,6 +79,9 @@ class Site:
     # --- arrivals -------------------------------------------------------------------------
 
     def arrive(self, tid: int, tt: int) -> None:
+        self.sim.arrived[tt] += 1
+        if self.detailed:
+            self.rec.arrival(self.clock.now, self.index, tid, tt)
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
@@ -89,7 +102,7 @@ class Site:
             entry = [tid, tt, WAITING]
             self.waiting[self.rank[tt] or 0].append(entry)
             self.n_waiting += 1
-            later(self.env, tti, self._deadline_cb, entry)
+            self.later(tti, self._deadline_cb, entry)
         else:
             self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
@@ -109,7 +122,7 @@ class Site:
     # --- engagement -----------------------------------------------------------------------
 
     def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list[Any]) -> None:
-        # the hottest function of the simulator: locals and inlined scheduling on purpose
+        # the hottest function of the simulator: locals on purpose
         slot, p, keep = c
         ready = self.ready
         stock = self.stock[slot]
@@ -122,42 +135,42 @@ class Site:
         r -= n
         ready[slot] = r
         self.shots_fired[slot] += n
-        sim = self.sim
-        env = self.env
-        now = env._now
-        sim.stock_append((now, self.series[slot], r + stock, r))
-        if sim.log is not None:
-            sim.log((now, SHOT, self.index, tid, tt, self.itype[slot], n, -1, -1))
+        now = self.clock.now
+        rec = self.rec
+        rec.stock(now, self.series[slot], r + stock, r)
+        if self.detailed:
+            rec.shot(now, self.index, tid, tt, self.itype[slot], n)
         if stock and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
         if r + stock <= self.threshold[slot]:
             for on_level in self.watchers[slot]:
                 on_level(self, self.itype[slot], r + stock, -n)
-        u = sim.shot_u
-        x = u.pop() if u else u.refill()
+        k = self.opportunities - 1 - eng[3]  # this engagement's opportunity: 0 first
+        x = self.first_shot[tid] if k == 0 else self.shot_draws.row(k)[tid]
         if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng[2]:
             eng[2] = True
             eng[4] = True  # killed in this cycle: counted when the cycle ends
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
-        heappush(env._queue, (now + hold, NORMAL, next(env._eid), Call(self._cycle_end_cb, eng)))  # type: ignore[misc]
+        self.later(hold, self._cycle_end_cb, eng)
 
     def _cycle_end(self, ev: Call) -> None:
-        eng = ev._value
+        eng = ev.value
         sim = self.sim
         tid, tt, dead, left, newly = eng
         if newly:
             eng[4] = False
             sim.killed[tt] += 1
-            if sim.log is not None:
-                sim.log((self.env._now, KILL, self.index, tid, tt, -1, 1, -1, -1))
+            if self.detailed:
+                self.rec.kill(self.clock.now, self.index, tid, tt)
         if left > 0:
             # look, then maybe shoot again
+            k = self.opportunities - 1 - left  # the opportunity that just ended
             if dead:
-                again = self.assess_dead > 0 and self._assess() < self.assess_dead
+                again = self.assess_dead > 0 and self.assess_draws.row(k)[tid] < self.assess_dead
             else:
-                again = self.assess_live >= 1 or self._assess() < self.assess_live
+                again = self.assess_live >= 1 or self.assess_draws.row(k)[tid] < self.assess_live
             if again:
                 c = self._pick(tt)
                 if c is not None:
@@ -169,10 +182,6 @@ class Site:
             self._leak(tid, tt, MISSED)
         if self.n_waiting:
             self._serve()
-
-    def _assess(self) -> float:
-        u = self.sim.assess_u
-        return u.pop() if u else u.refill()
 
     # --- waiting threats ------------------------------------------------------------------
 
@@ -203,7 +212,7 @@ class Site:
             self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
 
     def _deadline(self, ev: Call) -> None:
-        entry = ev._value
+        entry = ev.value
         if entry[2] != WAITING:
             return
         entry[2] = EXPIRED
@@ -214,25 +223,24 @@ class Site:
     def _leak(self, tid: int, tt: int, reason: int) -> None:
         sim = self.sim
         sim.leaked[reason][tt] += 1
-        if sim.log is not None:
-            sim.log((self.env._now, LEAK, self.index, tid, tt, -1, 1, reason, -1))
+        if self.detailed:
+            self.rec.leak(self.clock.now, self.index, tid, tt, reason)
 
     # --- reloads and deliveries -----------------------------------------------------------
 
     def _start_reload(self, slot: int) -> None:
         self.reloading[slot] = True
-        later(self.env, self.reload_time[slot], self._reload_cb, slot)
+        self.later(self.reload_time[slot], self._reload_cb, slot)
 
     def _reload_done(self, ev: Call) -> None:
-        slot = ev._value
+        slot = ev.value
         self.reloading[slot] = False
         n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.stock[slot]))
         if n > 0:
             self.ready[slot] += n
             self.stock[slot] -= n
             self._record(slot)
-            if self.sim.log is not None:
-                self.sim.log((self.env._now, RELOAD, self.index, -1, -1, self.itype[slot], n, -1, -1))
+            self.rec.reload(self.clock.now, self.index, self.itype[slot], n)
         if self.stock[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
@@ -291,6 +299,5 @@ class Site:
         self.demand_hooks.append(hook)
 
     def _record(self, slot: int) -> None:
-        self.sim.stock_append(
-            (self.env._now, self.series[slot], self.ready[slot] + self.stock[slot], self.ready[slot])
-        )
+        ready = self.ready[slot]
+        self.rec.stock(self.clock.now, self.series[slot], ready + self.stock[slot], ready)

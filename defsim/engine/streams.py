@@ -2,15 +2,22 @@
 
 Replication ``i`` of an ensemble with seed ``S`` uses ``SeedSequence(S).spawn(N)[i]`` (that is
 ``SeedSequence(S, spawn_key=(i,))``, whatever N is); a single run is replication 0.  Each
-purpose (attack sizes, targeting, engagement times, shot outcomes, ...) gets its own child so
-that changing, say, the supply network never shifts the draws that decide shots: variants of a
-scenario then share random numbers and their differences are not noise.
+purpose (attack sizes, targeting, engagement times, shot outcomes, ...) gets its own child.
+
+Draws belong to the entity they decide (synchronised common random numbers), so that two
+variants of a scenario give the same threat the same luck even after they diverge:
+
+- a threat's shot and kill-assessment draws are indexed by (opportunity, threat id): one
+  array per engagement opportunity, drawn up front (threat ids do not depend on the defence);
+- engagement durations come from one stream per site, lead times and losses from streams per
+  route, each keyed by the site's or route's name (:func:`key`), so adding or disabling a
+  route elsewhere never shifts them.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
-from typing import cast
 
 import numpy as np
 
@@ -21,7 +28,9 @@ PURPOSES = {
     "engagement": 2,
     "shots": 3,
     "assessment": 4,
-    "supply": 5,
+    "supply": 5,  # no longer drawn (a stream shared by all routes); kept so ids never move
+    "route_lead": 6,
+    "route_loss": 7,
 }
 
 BATCH = 4096
@@ -29,6 +38,11 @@ BATCH = 4096
 
 def replication_seed(seed: int, rep: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed, spawn_key=(rep,))
+
+
+def key(name: str) -> int:
+    """A stable integer for a site's or route's name (Python's ``hash`` varies between runs)."""
+    return zlib.crc32(name.encode("utf-8"))
 
 
 def generator(root: np.random.SeedSequence, purpose: str, *sub: int) -> np.random.Generator:
@@ -50,17 +64,49 @@ class BufferList(list):  # type: ignore[type-arg]
 
     def refill(self) -> float:
         self.extend(self._draw(BATCH).tolist())
-        return cast(float, self.pop())
+        x: float = self.pop()
+        return x
 
 
 def uniform_buffer(rng: np.random.Generator) -> BufferList:
     return BufferList(rng.random)
 
 
-def duration_buffer(rng: np.random.Generator, dist: str, **params: float) -> BufferList | float:
-    """A buffer of random durations (days), or a plain float when the duration is fixed."""
+class ThreatDraws:
+    """Uniform draws by (opportunity, threat id): threat ``t``'s draw at its ``k``-th
+    engagement opportunity is ``row(k)[t]``, whatever happened before.
+
+    Row ``k`` comes from its own child stream, drawn whole the first time it is needed, so
+    the draws of a threat depend neither on the event order nor on how many opportunities a
+    doctrine allows.
+    """
+
+    def __init__(self, root: np.random.SeedSequence, purpose: str, threats: int):
+        self._root = root
+        self._purpose = purpose
+        self._threats = threats
+        self.rows: list[list[float]] = []
+
+    def row(self, k: int) -> list[float]:
+        while len(self.rows) <= k:
+            rng = generator(self._root, self._purpose, len(self.rows))
+            self.rows.append(rng.random(self._threats).tolist())
+        return self.rows[k]
+
+
+def duration_buffer(rng: Callable[[], np.random.Generator], dist: str, **params: float) -> BufferList | float:
+    """A buffer of random durations (days), or a plain float when the duration is fixed.
+
+    ``rng`` makes the generator, only when the duration is random.
+    """
     if dist == "fixed":
         return float(params["value"])
+    if dist == "triangular" and params["low"] == params["high"]:
+        return float(params["low"])
+    return _random_durations(rng(), dist, **params)
+
+
+def _random_durations(rng: np.random.Generator, dist: str, **params: float) -> BufferList:
     if dist == "exponential":
         mean = float(params["mean"])
         return BufferList(lambda n: rng.exponential(mean, n))
@@ -69,7 +115,5 @@ def duration_buffer(rng: np.random.Generator, dist: str, **params: float) -> Buf
         return BufferList(lambda n: rng.uniform(lo, hi, n))
     if dist == "triangular":
         lo, mode, hi = float(params["low"]), float(params["mode"]), float(params["high"])
-        if lo == hi:
-            return lo
         return BufferList(lambda n: rng.triangular(lo, mode, hi, n))
     raise ValueError(dist)

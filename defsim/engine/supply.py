@@ -13,11 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..plan import OUTSIDE, RouteEventPlan, RoutePlan
-from .events import Call, later
+from .clock import Call
 from .policies import Allocator, Backfill, Backorders, CrossLeveller, Policy, Producer, resupply_policy
-from .records import DELIVERY, LOST, SHIPPED
 from .site import Site
-from .streams import duration_buffer
+from .streams import duration_buffer, uniform_buffer
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -79,7 +78,7 @@ class Store:
 
     def _record(self, it: int) -> None:
         lev = self.levels[it]
-        self.sim.stock_append((self.sim.env._now, self.series[it], lev, lev))
+        self.sim.recorder.stock(self.sim.clock.now, self.series[it], lev, lev)
 
 
 class Route:
@@ -92,7 +91,10 @@ class Route:
         self.src = None if plan.src == OUTSIDE else sim.holders[plan.src]
         self.dst = sim.holders[plan.dst]
         self.it = plan.itype
-        self.lead: Any = duration_buffer(sim.supply_rng, **plan.lead) if plan.lead else 0.0  # type: ignore[arg-type]
+        # lead times and losses: the route's own streams, keyed by its name
+        lead = plan.lead
+        self.lead: Any = duration_buffer(lambda: sim.stream("route_lead", plan.name), **lead) if lead else 0.0  # type: ignore[arg-type]
+        self.loss_u = uniform_buffer(sim.stream("route_loss", plan.name)) if plan.loss > 0 else None
         self.floor = plan.floor
         self.loss = plan.loss
         self.series = transit_series
@@ -108,7 +110,7 @@ class Route:
         self.transit_level = 0
 
     def blocked(self) -> bool:
-        return self.state != "active" or self.sim.env._now < self.plan.not_before
+        return self.state != "active" or self.sim.clock.now < self.plan.not_before
 
     def ship(self, q: int) -> int:
         """Send up to q rounds now; return how many were sent."""
@@ -150,43 +152,42 @@ class Route:
         pipe = sim.pipeline[self.plan.dst]
         pipe[self.it] = pipe.get(self.it, 0) + n
         self._transit(n)
-        lost = self.loss > 0 and sim.supply_u_draw() < self.loss
+        u = self.loss_u
+        lost = u is not None and (u.pop() if u else u.refill()) < self.loss
         lead = self.lead
         if lead.__class__ is not float:
             lead = lead.pop() if lead else lead.refill()
         shipment = [n, lost, 0.0]
         self.in_transit.append(shipment)
-        if sim.log is not None:
-            sim.log((sim.env._now, SHIPPED, self.plan.src, -1, -1, self.it, n, -1, self.index))
-        later(sim.env, lead, self._arrive_cb, shipment)
+        sim.recorder.shipped(sim.clock.now, self.plan.src, self.it, n, self.index)
+        sim.clock.later(lead, self._arrive_cb, shipment)
         return n
 
     def _transit(self, delta: int) -> None:
         self.transit_level += delta
-        self.sim.stock_append((self.sim.env._now, self.series, self.transit_level, self.transit_level))
+        self.sim.recorder.stock(self.sim.clock.now, self.series, self.transit_level, self.transit_level)
 
     def _arrive(self, ev: Call) -> None:
-        shipment = ev._value
+        shipment = ev.value
         sim = self.sim
         if shipment[2] > 0:  # delayed while in transit
             delay, shipment[2] = shipment[2], 0.0
-            later(sim.env, delay, self._arrive_cb, shipment)
+            sim.clock.later(delay, self._arrive_cb, shipment)
             return
         n, lost = shipment[0], shipment[1]
         self.in_transit.remove(shipment)
         self._transit(-n)
         pipe = sim.pipeline[self.plan.dst]
         pipe[self.it] -= n
-        now = sim.env._now
+        now = sim.clock.now
         if lost:
             self.lost += n
-            if sim.log is not None:
-                sim.log((now, LOST, self.plan.dst, -1, -1, self.it, n, -1, self.index))
+            sim.recorder.lost(now, self.plan.dst, self.it, n, self.index)
             return
         self.delivered += n
         sim.delivered.append((now, self.index, n))
-        if sim.log is not None:  # logged before the stock changes: a delivery can set off shots
-            sim.log((now, DELIVERY, self.plan.dst, -1, -1, self.it, n, -1, self.index))
+        # recorded before the stock changes: a delivery can set off shots
+        sim.recorder.delivery(now, self.plan.dst, self.it, n, self.index)
         self.dst.put(self.it, n)
         if self.watchers:
             level = self.dst.level(self.it)
@@ -222,7 +223,7 @@ class Network:
 
     def __init__(self, sim: Simulation):
         self.sim = sim
-        self.env = sim.env
+        self.clock = sim.clock
         self.holders = sim.holders
         self.routes = sim.routes
         self._backorders: dict[tuple[int, int], Backorders] = {}
@@ -231,14 +232,13 @@ class Network:
         self.policies: list[Policy] = [Backfill(r) for r in self.routes if r.plan.backfill_of >= 0]
         for p in self.policies:
             p.attach(self)
-        env = sim.env
         for r in self.routes:
             for t, q in r.plan.schedule:
-                later(env, t, self._scheduled, (r, q))
+                sim.clock.later(t, self._scheduled, (r, q))
             if r.plan.not_before > 0:
-                later(env, r.plan.not_before, self._flush, r)
+                sim.clock.later(r.plan.not_before, self._flush, r)
         for e in plan.events:
-            later(env, e.time, self._route_event, e)
+            sim.clock.later(e.time, self._route_event, e)
         timed: list[Policy] = []
         timed.extend(Producer(p) for p in plan.producers)
         timed.extend(Allocator(a) for a in plan.allocations)
@@ -264,12 +264,12 @@ class Network:
         holder.add_demand_hook(hook)
 
     def _scheduled(self, ev: Call) -> None:
-        route, q = ev._value
+        route, q = ev.value
         route.ship(q)
 
     def _flush(self, ev: Call) -> None:
-        ev._value.flush()
+        ev.value.flush()
 
     def _route_event(self, ev: Call) -> None:
-        e: RouteEventPlan = ev._value
+        e: RouteEventPlan = ev.value
         self.routes[e.route].event(e.action, e.by)

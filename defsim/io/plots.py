@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..engine.records import ARRIVAL, KILL, LEAK, LOST, PRODUCED
+from ..engine.records import EventKind
 
 if TYPE_CHECKING:
     from ..analysis import RunAnalysis
@@ -85,8 +85,9 @@ def plot_deliveries(result: RunAnalysis, path: str | Path | None = None) -> Figu
     lost: dict[int, list[tuple[float, int]]] = {}
     ev = result.record.events
     if ev is not None:
-        for row in ev[ev[:, 1] == LOST]:
-            lost.setdefault(int(row[8]), []).append((row[0], int(row[6])))
+        gone = ev.of(EventKind.LOST)
+        for t, route, n in zip(gone.time.tolist(), gone.route.tolist(), gone.n.tolist(), strict=True):
+            lost.setdefault(route, []).append((t, n))
     biggest = max([q for v in by_route.values() for _, q in v] + [1])
     for y, k in enumerate(active):
         r = routes[k]
@@ -158,9 +159,9 @@ def plot_run(result: RunAnalysis, path: str | Path | None = None) -> Figure:
         assert events is not None
         days = int(np.ceil(end))
         bins = np.arange(days + 1)
-        kills = np.histogram(events[events[:, 1] == KILL, 0], bins)[0]
-        leaks = np.histogram(events[events[:, 1] == LEAK, 0], bins)[0]
-        arrivals = np.histogram(events[events[:, 1] == ARRIVAL, 0], bins)[0]
+        kills = np.histogram(events.time[events.kind == EventKind.KILL], bins)[0]
+        leaks = np.histogram(events.time[events.kind == EventKind.LEAK], bins)[0]
+        arrivals = np.histogram(events.time[events.kind == EventKind.ARRIVAL], bins)[0]
         x = _x(bins[:-1], start)
         width = 0.9 if start is None else np.timedelta64(int(0.9 * 86400), "s")
         ax.bar(x, kills, width=width, align="edge", color=KILL_COLOR, label="killed")
@@ -199,9 +200,9 @@ def plot_run(result: RunAnalysis, path: str | Path | None = None) -> Figure:
                     label=f"{iname} in transit here",
                 )
         if h.kind == "producer" and events is not None:
-            made = events[(events[:, 1] == PRODUCED) & (events[:, 2] == h.index)]
+            made = events.select((events.kind == EventKind.PRODUCED) & (events.holder == h.index))
             if len(made):
-                xs, ys = _step_xy(np.append(0.0, made[:, 0]), np.append(0, np.cumsum(made[:, 6])), end)
+                xs, ys = _step_xy(np.append(0.0, made.time), np.append(0, np.cumsum(made.n)), end)
                 ax.step(_x(xs, start), ys, where="post", lw=1.2, color="#555", label="produced to date")
         t, total = st.holder_total(h.name)
         for a, b in _zero_spans(t, total, end) if h.kind != "producer" else []:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...plan import AllocationPlan
-from ..events import Call, later
+from ..clock import Call
 from . import Rule
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class Allocator(Rule):
     def attach(self, net: Network) -> None:
         self.net = net
         for t in self.plan.times:
-            later(net.env, t, self._allocate)
+            net.clock.later(t, self._allocate)
 
     def _allocate(self, _ev: Call) -> None:
         a, holders = self.plan, self.net.holders

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan import CrossLevelPlan
-from ..events import Call, later
+from ..clock import Call
 from . import Rule
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ class CrossLeveller(Rule):
     def attach(self, net: Network) -> None:
         self.net = net
         for t in self.plan.times:
-            later(net.env, t, self._level)
+            net.clock.later(t, self._level)
 
     def _level(self, _ev: Call) -> None:
         c, holders = self.plan, self.net.holders

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan import OUTSIDE, ProducerPlan
-from ..events import Call, later
-from ..records import PRODUCED
+from ..clock import Call
 from . import Rule
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ class Producer(Rule):
         self.net = net
         self.holder = net.holders[p.holder]
         self.route = net.routes[p.route] if p.route != OUTSIDE else None
-        later(net.env, p.times[0], self._make)
+        net.clock.later(p.times[0], self._make)
 
     def _make(self, _ev: Call) -> None:
         p, sim = self.plan, self.net.sim
@@ -37,9 +36,9 @@ class Producer(Rule):
             i += 1
         self.i = i
         sim.produced[p.holder] = sim.produced.get(p.holder, 0) + n
-        sim.log_event(PRODUCED, p.holder, p.itype, n)
+        sim.recorder.produced(sim.clock.now, p.holder, p.itype, n)
         self.holder.put(p.itype, n)
         if self.route is not None:
             self.route.ship(n)
         if i < len(times):
-            later(sim.env, times[i] - sim.env._now, self._make)
+            sim.clock.later(times[i] - sim.clock.now, self._make)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan import OUTSIDE, ResupplyPlan
-from ..events import Call, later
+from ..clock import Call
 from . import Holder, Rule, register
 from .backorders import Backorders
 
@@ -34,7 +34,7 @@ class ReorderPoint(Rule):
         self.site.subscribe(rp.itype, self, below=rp.reorder_at)
         if self.route.plan.src != OUTSIDE:
             self.backorders = net.backorders(self.route.plan.src, rp.itype)
-        later(net.env, 0.0, self._start, 0)
+        net.clock.later(0.0, self._start, 0)
 
     def _start(self, _ev: Call) -> None:
         self.check()
