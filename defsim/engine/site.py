@@ -42,7 +42,7 @@ class Site:
         self.free = plan.fire_channels
         self.cap = plan.capacity
         self.ready = [int(min(n, c)) for n, c in zip(plan.initial, plan.capacity, strict=True)]
-        self.stock = [n - r for n, r in zip(plan.initial, self.ready, strict=True)]
+        self.magazine = [n - r for n, r in zip(plan.initial, self.ready, strict=True)]
         self.reload_rounds = plan.reload_rounds
         self.reload_time = plan.reload_time
         self.reloading = [False] * len(plan.types)
@@ -92,7 +92,7 @@ class Site:
             ready = self.ready
             for c in self.choices[tt]:  # _pick, inlined on the hot path
                 r = ready[c[0]]
-                if r > 0 and (c[2] == 0 or r + self.stock[c[0]] > c[2]):
+                if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
                     self.free -= 1
                     self.sim.engaged[tt] += 1
                     self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
@@ -111,13 +111,13 @@ class Site:
         ready = self.ready
         for c in self.choices[tt]:
             r = ready[c[0]]
-            if r > 0 and (c[2] == 0 or r + self.stock[c[0]] > c[2]):
+            if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
                 return c
         return None
 
     def _holds_usable(self, tt: int) -> bool:
         """Whether the site holds any round it may fire at this threat (loaded or not)."""
-        return any(self.ready[slot] + self.stock[slot] > keep for slot, _, keep in self.choices[tt])
+        return any(self.ready[slot] + self.magazine[slot] > keep for slot, _, keep in self.choices[tt])
 
     # --- engagement -----------------------------------------------------------------------
 
@@ -125,11 +125,11 @@ class Site:
         # the hottest function of the simulator: locals on purpose
         slot, p, keep = c
         ready = self.ready
-        stock = self.stock[slot]
+        magazine = self.magazine[slot]
         r = ready[slot]
         n = self.shots
-        if keep and r + stock - keep < n:
-            n = r + stock - keep
+        if keep and r + magazine - keep < n:
+            n = r + magazine - keep
         if n > r:
             n = r  # a partial salvo: the last rounds on the launchers
         r -= n
@@ -137,14 +137,14 @@ class Site:
         self.shots_fired[slot] += n
         now = self.clock.now
         rec = self.rec
-        rec.stock(now, self.series[slot], r + stock, r)
+        rec.stock(now, self.series[slot], r + magazine, r)
         if self.detailed:
             rec.shot(now, self.index, tid, tt, self.itype[slot], n)
-        if stock and r < self.cap[slot] and not self.reloading[slot]:
+        if magazine and r < self.cap[slot] and not self.reloading[slot]:
             self._start_reload(slot)
-        if r + stock <= self.threshold[slot]:
+        if r + magazine <= self.threshold[slot]:
             for on_level in self.watchers[slot]:
-                on_level(self, self.itype[slot], r + stock, -n)
+                on_level(self, self.itype[slot], r + magazine, -n)
         k = self.opportunities - 1 - eng[3]  # this engagement's opportunity: 0 first
         x = self.first_shot[tid] if k == 0 else self.shot_draws.row(k)[tid]
         if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng[2]:
@@ -235,13 +235,13 @@ class Site:
     def _reload_done(self, ev: Call) -> None:
         slot = ev.value
         self.reloading[slot] = False
-        n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.stock[slot]))
+        n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.magazine[slot]))
         if n > 0:
             self.ready[slot] += n
-            self.stock[slot] -= n
+            self.magazine[slot] -= n
             self._record(slot)
             self.rec.reload(self.clock.now, self.index, self.itype[slot], n)
-        if self.stock[slot] and self.ready[slot] < self.cap[slot]:
+        if self.magazine[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
             self._serve()
@@ -251,13 +251,13 @@ class Site:
         if self.cap[slot] == float("inf"):
             self.ready[slot] += quantity
         else:
-            self.stock[slot] += quantity
+            self.magazine[slot] += quantity
         self._record(slot)
-        if not self.reloading[slot] and self.stock[slot] and self.ready[slot] < self.cap[slot]:
+        if not self.reloading[slot] and self.magazine[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
             self._serve()
-        level = self.ready[slot] + self.stock[slot]
+        level = self.ready[slot] + self.magazine[slot]
         if level <= self.threshold[slot]:
             for on_level in self.watchers[slot]:
                 on_level(self, self.itype[slot], level, quantity)
@@ -266,7 +266,7 @@ class Site:
 
     def level(self, it: int) -> int:
         slot = self.slot_of[it]
-        return self.ready[slot] + self.stock[slot]
+        return self.ready[slot] + self.magazine[slot]
 
     def room(self, it: int) -> float:
         return float("inf")
@@ -280,9 +280,9 @@ class Site:
     def take(self, it: int, n: int) -> None:
         """Rounds leave the site (cross-levelling): from the magazine first, then launchers."""
         slot = self.slot_of[it]
-        from_stock = min(n, self.stock[slot])
-        self.stock[slot] -= from_stock
-        self.ready[slot] -= n - from_stock
+        from_magazine = min(n, self.magazine[slot])
+        self.magazine[slot] -= from_magazine
+        self.ready[slot] -= n - from_magazine
         self._record(slot)
 
     def subscribe(self, it: int, policy, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
@@ -300,4 +300,4 @@ class Site:
 
     def _record(self, slot: int) -> None:
         ready = self.ready[slot]
-        self.rec.stock(self.clock.now, self.series[slot], ready + self.stock[slot], ready)
+        self.rec.stock(self.clock.now, self.series[slot], ready + self.magazine[slot], ready)
