@@ -1,0 +1,374 @@
+"""A file that validates, runs: random valid scenarios run within a bounded time and keep the books.
+
+Hypothesis draws scenarios with every part the format has (sites with doctrines, kill
+assessment, reserves, launchers and reorder policies; waves, raids and streams with targets;
+stockpiles with allocation, producers with ramps, shipments, flows, backfill, losses, route
+events, cross-levelling, the attacker's stock) and each must run without an exception, and:
+
+- rounds are conserved per series at every change, and over the whole network at every instant;
+- stock is never negative and never above a stockpile's capacity;
+- every threat has at most one fate (killed, or leaked with one reason), and the counts agree;
+- shots in the summary are the rounds the event log says were fired;
+- the same seed gives the same results.
+
+Examples are derandomised, so CI runs the same ones every time.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from defsim.api import RunResult
+from defsim.engine import simulate
+from defsim.engine.records import EventKind
+from defsim.plan.compiler import build
+from defsim.scenario import from_dict
+from tests.test_conservation import check_network_balance, check_series
+
+EXAMPLES = 150
+TIME_BOUND = 20.0  # seconds per run: a bound against running away, not a speed test
+INTERCEPTORS = ["I", "J"]
+THREATS = {"T1": "ballistic_missile", "T2": "cruise_missile", "T3": "drone"}
+CLASSES = sorted(set(THREATS.values()))
+
+
+def durations(lo: float, hi: float) -> st.SearchStrategy[str]:
+    return st.floats(lo, hi).map(lambda h: f"{h:.3f}h")
+
+
+def time_dist() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        durations(0.05, 2),
+        st.builds(lambda m: {"dist": "exponential", "mean": m}, durations(0.05, 2)),
+        st.builds(
+            lambda a, b: {"dist": "uniform", "low": f"{min(a, b):.3f}h", "high": f"{max(a, b) + 0.01:.3f}h"},
+            st.floats(0.01, 2),
+            st.floats(0.01, 2),
+        ),
+        st.builds(
+            lambda a, b, c: dict(zip(("low", "mode", "high"), sorted((a, b, c)), strict=True)),
+            st.floats(0.01, 2),
+            st.floats(0.01, 2),
+            st.floats(0.01, 2),
+        ).map(lambda d: {"dist": "triangular", **{k: f"{v:.3f}h" for k, v in d.items()}}),
+    )
+
+
+@st.composite
+def site(draw: st.DrawFn, name: str, stockpiles: list[str]) -> dict[str, Any]:
+    types = draw(st.lists(st.sampled_from(INTERCEPTORS), min_size=1, max_size=2, unique=True))
+    s: dict[str, Any] = {
+        "interceptors": types,
+        "stock": {t: draw(st.integers(0, 60)) for t in types},
+        "fire_channels": draw(st.integers(1, 5)),
+        "engagement_time": draw(time_dist()),
+    }
+    mode = draw(st.sampled_from(["salvo", "shoot_look_shoot"]))
+    doctrine: dict[str, Any] = {"mode": mode, "shots": draw(st.integers(1, 3))}
+    if mode == "shoot_look_shoot":
+        doctrine["opportunities"] = draw(st.integers(1, 3))
+        if draw(st.booleans()):
+            doctrine["kill_assessment"] = {
+                "p_live_judged_alive": draw(st.floats(0.5, 1)),
+                "p_dead_judged_alive": draw(st.floats(0, 0.5)),
+            }
+    s["doctrine"] = doctrine
+    if draw(st.booleans()):
+        s["engage"] = draw(
+            st.lists(st.sampled_from([*THREATS, *CLASSES]), min_size=1, max_size=3, unique=True)
+        )
+    if draw(st.booleans()):
+        t = draw(st.sampled_from(types))
+        s["reserve"] = [
+            {"interceptor": t, "keep": draw(st.integers(1, 10)), "for": [draw(st.sampled_from(CLASSES))]}
+        ]
+    for t in types:
+        if draw(st.booleans()):
+            s.setdefault("launchers", {})[t] = {
+                "count": draw(st.integers(1, 3)),
+                "rounds": draw(st.integers(1, 6)),
+                "reload_time": draw(durations(0.1, 6)),
+            }
+    if draw(st.booleans()):
+        t = draw(st.sampled_from(types))
+        source = draw(st.sampled_from(["outside", *stockpiles]))
+        policy = draw(st.sampled_from(["base_stock", "reorder_point"]))
+        level = draw(st.integers(2, 40))
+        rp: dict[str, Any] = {"interceptor": t, "policy": policy, "level": level, "from": source}
+        if policy == "reorder_point":
+            rp["reorder_at"] = draw(st.integers(0, level - 1))
+        if draw(st.booleans()):
+            rp["lead_time"] = draw(time_dist().filter(lambda x: isinstance(x, dict)))
+        s["resupply"] = [rp]
+    return s
+
+
+@st.composite
+def scenario(draw: st.DrawFn) -> dict[str, Any]:
+    n_sites = draw(st.integers(1, 3))
+    sites = [f"S{k}" for k in range(n_sites)]
+    stockpiles = draw(st.lists(st.sampled_from(["D1", "D2"]), max_size=2, unique=True))
+    days = draw(st.integers(5, 40))
+    data: dict[str, Any] = {
+        "name": "property",
+        "provenance": "notional, generated by a test",
+        "start": "2024-01-01",
+        "duration": f"{days}d",
+        "seed": draw(st.integers(0, 2**32)),
+        "interceptors": {
+            i: {
+                "pk": {c: draw(st.floats(0, 1)) for c in draw(st.lists(st.sampled_from(CLASSES), max_size=3))}
+                | {"default": draw(st.floats(0, 1))},
+                "reliability": draw(st.floats(0.5, 1)),
+                "unit_cost": draw(st.floats(0, 5e6)),
+            }
+            for i in INTERCEPTORS
+        },
+        "threats": {
+            t: {"class": c, "time_to_impact": draw(st.sampled_from(["0", "5m", "30m"])), "unit_cost": 1e5}
+            for t, c in THREATS.items()
+        },
+        "sites": {s: draw(site(s, stockpiles)) for s in sites},
+    }
+    targets = st.one_of(
+        st.none(),
+        st.sampled_from(sites),
+        st.dictionaries(st.sampled_from(sites), st.floats(0.1, 5), min_size=1),
+    )
+
+    def with_targets(attack: dict[str, Any]) -> dict[str, Any]:
+        tg = draw(targets)
+        if tg is not None:
+            attack["targets"] = tg
+        return attack
+
+    attacks: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["stream", "raid", "wave"]))
+        if kind == "stream":
+            mix = draw(st.dictionaries(st.sampled_from(list(THREATS)), st.floats(0.1, 3), min_size=1))
+            attacks.append(
+                {"stream": with_targets({"rate": f"{draw(st.floats(1, 60)):.2f}/d", "threats": mix})}
+            )
+        elif kind == "raid":
+            size = {
+                t: draw(st.one_of(st.integers(0, 8), st.builds(lambda m: {"poisson": m}, st.floats(0, 8))))
+                for t in draw(st.lists(st.sampled_from(list(THREATS)), min_size=1, max_size=3, unique=True))
+            }
+            raid: dict[str, Any] = {"every": draw(st.sampled_from(["12h", "1d", "2d"])), "size": size}
+            if draw(st.booleans()):
+                raid["at"] = draw(st.sampled_from(["02:00", "23:30"]))
+                raid["spread"] = "1h"
+            attacks.append({"raid": with_targets(raid)})
+        else:
+            threats = {
+                t: draw(st.integers(1, 20))
+                for t in draw(st.lists(st.sampled_from(list(THREATS)), min_size=1, unique=True))
+            }
+            wave = {"at": f"{draw(st.floats(0, days)):.2f}d", "threats": threats, "spread": "2h"}
+            attacks.append({"wave": with_targets(wave)})
+    data["attacks"] = attacks
+    # the supply network
+    holders = sites + stockpiles
+    if stockpiles:
+        data["stockpiles"] = {}
+        for d in stockpiles:
+            sp: dict[str, Any] = {"stock": {i: draw(st.integers(0, 100)) for i in INTERCEPTORS}}
+            if draw(st.booleans()):
+                sp["capacity"] = {i: sp["stock"][i] + draw(st.integers(0, 200)) for i in INTERCEPTORS}
+                sp["capacity"] = {i: max(c, 1) for i, c in sp["capacity"].items()}
+            if draw(st.booleans()):
+                it = draw(st.sampled_from(INTERCEPTORS))
+                to = [s for s in sites if it in data["sites"][s]["interceptors"]]
+                if to:
+                    sp["allocate"] = {
+                        "to": to,
+                        "interceptor": it,
+                        "policy": draw(
+                            st.sampled_from(["lowest_stock_first", "proportional_to_use", "priority"])
+                        ),
+                        "every": draw(st.sampled_from(["1d", "3d"])),
+                        "floor": draw(st.integers(0, 10)),
+                    }
+                    if draw(st.booleans()):
+                        sp["allocate"]["up_to"] = draw(st.integers(1, 80))
+            data["stockpiles"][d] = sp
+    transfers: list[dict[str, Any]] = []
+    if stockpiles and draw(st.booleans()):
+        data["producers"] = {
+            "P": {
+                "interceptor": "I",
+                "ramp": [
+                    {"at": "0d", "rate": "30/yr"},
+                    {"at": f"{days / 2:.1f}d", "rate": f"{draw(st.integers(30, 2000))}/yr"},
+                ],
+                "interpolate": draw(st.sampled_from(["step", "linear"])),
+                "to": stockpiles[0],
+                "batch": draw(st.integers(1, 4)),
+            }
+        }
+        if len(stockpiles) > 1 and draw(st.booleans()):
+            transfers.append(
+                {
+                    "name": "backfill",
+                    "from": stockpiles[0],
+                    "to": stockpiles[1],
+                    "interceptor": "I",
+                    "backfill": f"P -> {stockpiles[0]}",
+                    "fraction": draw(st.sampled_from([1.0, 0.5])),
+                }
+            )
+    for k in range(draw(st.integers(0, 3))):
+        it = draw(st.sampled_from(INTERCEPTORS))
+        to = draw(st.sampled_from(holders))
+        if to in data["sites"] and it not in data["sites"][to]["interceptors"]:
+            continue
+        src = draw(st.sampled_from(["outside", *[h for h in stockpiles if h != to]]))
+        tr: dict[str, Any] = {"name": f"t{k}", "from": src, "to": to, "interceptor": it}
+        if draw(st.booleans()):
+            tr |= {
+                "quantity": draw(st.integers(1, 20)),
+                "at": f"{draw(st.floats(0, days)):.2f}d",
+                "every": "2d",
+            }
+        else:
+            tr |= {"rate": f"{draw(st.integers(1, 10))}/d", "batch": draw(st.integers(1, 5))}
+        if draw(st.booleans()):
+            tr["lead_time"] = draw(time_dist())
+        if draw(st.booleans()):
+            tr["loss"] = draw(st.floats(0, 0.5))
+        transfers.append(tr)
+    if transfers:
+        data["transfers"] = transfers
+        events = []
+        for tr in transfers:
+            if draw(st.booleans()):
+                action = draw(st.sampled_from(["pause", "resume", "cancel", "delay"]))
+                ev = {"at": f"{draw(st.floats(0, days)):.2f}d", "route": tr["name"], "action": action}
+                if action == "delay":
+                    ev["by"] = "1d"
+                events.append(ev)
+        if events:
+            data["route_events"] = events
+    if n_sites > 1 and draw(st.booleans()):
+        shared = [s for s in sites if "I" in data["sites"][s]["interceptors"]]
+        if len(shared) > 1:
+            data["cross_levelling"] = [{"sites": shared, "interceptor": "I", "every": "2d", "threshold": 3}]
+    if draw(st.booleans()):
+        t = draw(st.sampled_from(list(THREATS)))
+        data["attacker"] = {
+            "stock": {t: draw(st.integers(0, 30))},
+            "production": {t: f"{draw(st.integers(0, 5))}/d"},
+        }
+    return data
+
+
+def check_run(result: RunResult) -> None:
+    rec = result.record
+    assert check_series(result) >= 0
+    check_network_balance(result)
+    ev = rec.events
+    assert ev is not None
+    # stock within [0, capacity] for every stockpile with one
+    for h in result.plan.network.holders:
+        for it, cap in h.capacity.items():
+            _, level = result.stock.series(h.name, result.plan.interceptors[it])
+            assert (level >= 0).all() and (level <= cap).all(), (h.name, it)
+    # one fate per threat, with one reason
+    fates = ev.select(np.isin(ev.kind, [EventKind.KILL, EventKind.LEAK]))
+    ids, counts = np.unique(fates.threat_id, return_counts=True)
+    assert (counts == 1).all(), ids[counts > 1]
+    t = result.summary["totals"]
+    assert t["arrived"] == t["killed"] + t["leaked"] + t["unresolved_at_end"]
+    assert t["leaked"] == sum(t["leaked_by_reason"].values())
+    assert t["killed"] == int((fates.kind == EventKind.KILL).sum())
+    # shots in the summary are the rounds fired in the log
+    shots = ev.select(ev.kind == EventKind.SHOT)
+    assert sum(s["shots"] for s in result.summary["sites"].values()) == int(shots.n.sum())
+
+
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+
+
+@pytest.mark.fuzz
+@SETTINGS
+@given(data=scenario())
+def test_random_valid_scenarios_run_and_keep_the_books(data):
+    sc = from_dict(data)  # the generator makes valid files: a refusal here is a bug in one or the other
+    plan = build(sc.spec)
+    t0 = time.perf_counter()
+    result = RunResult(simulate(plan, sc.seed, 0, True), sc)
+    check_run(result)
+    assert time.perf_counter() - t0 < TIME_BOUND
+    again = RunResult(simulate(plan, sc.seed, 0, True), sc)
+    assert again.summary == result.summary
+    assert np.array_equal(again.record.stock.level, result.record.stock.level)
+
+
+COMPARE = 25  # generated scenarios run by the installed package as well (compiled in CI)
+
+COMPARE_CODE = """
+import json, sys
+import defsim
+from defsim.api import RunResult
+from defsim.engine import simulate
+from defsim.plan.compiler import build
+for path in sys.argv[1:]:
+    sc = defsim.load(path)
+    r = RunResult(simulate(build(sc.spec), sc.seed, 0, True), sc)
+    print(json.dumps(r.summary, sort_keys=True))
+"""
+
+
+@pytest.mark.fuzz
+def test_the_installed_engine_agrees_with_the_source_on_generated_scenarios(tmp_path):
+    """In CI the installed engine is the mypyc-compiled one: it must agree with the pure source."""
+    import json
+    import subprocess
+    import sys
+
+    import yaml
+
+    paths, want = [], []
+    examples: list[dict[str, Any]] = []
+
+    @settings(
+        max_examples=COMPARE,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=scenario())
+    def collect(data: dict[str, Any]) -> None:
+        if len(examples) < COMPARE:
+            examples.append(data)
+
+    collect()
+    for k, data in enumerate(examples):
+        path = tmp_path / f"s{k}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        sc = from_dict(data)
+        paths.append(str(path))
+        want.append(
+            json.dumps(RunResult(simulate(build(sc.spec), sc.seed, 0, True), sc).summary, sort_keys=True)
+        )
+    out = subprocess.run(
+        [sys.executable, "-c", COMPARE_CODE, *paths], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    got = out.stdout.splitlines()
+    assert len(got) == len(want) >= 10
+    for k, (a, b) in enumerate(zip(got, want, strict=True)):
+        assert a == b, f"s{k}.yaml: the installed engine and the source disagree"
