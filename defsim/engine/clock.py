@@ -16,7 +16,7 @@ reason, and tests/test_simpy_contract.py pins the behaviour relied on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from heapq import heappop, heappush
 from typing import Any
 
@@ -47,6 +47,27 @@ class Clock:
     def later(self, delay: float, callback: Callable[[Call], None], value: Any = None) -> None:
         """Call ``callback(call)`` ``delay`` after now; ``call.value`` is ``value``."""
         heappush(self._queue, (self.now + delay, NORMAL, next(self._eid), Call(callback, value)))
+
+    def every(self, times: Iterable[float], callback: Callable[[Call], None], value: Any = None) -> None:
+        """Call ``callback(call)`` at each of ``times`` (absolute, increasing), one at a time.
+
+        Only the next time is on the queue, but all of them keep the place in SimPy's order
+        that they would have had if every one had been scheduled now: the first's insertion
+        number, reserved here, serves them all (at most one of them is ever waiting).
+        """
+        it = iter(times)
+        first = next(it, None)
+        if first is None:
+            return
+        eid = next(self._eid)
+
+        def fire(call: Call) -> None:
+            callback(call)
+            t = next(it, None)
+            if t is not None:
+                heappush(self._queue, (t, NORMAL, eid, Call(fire, value)))
+
+        heappush(self._queue, (first, NORMAL, eid, Call(fire, value)))
 
     def run(
         self,

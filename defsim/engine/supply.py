@@ -233,8 +233,8 @@ class Network:
         for p in self.policies:
             p.attach(self)
         for r in self.routes:
-            for t, q in r.plan.schedule:
-                sim.clock.later(t, self._scheduled, (r, q))
+            if r.plan.schedule is not None:
+                sim.clock.every(r.plan.schedule, self._scheduled, (r, r.plan.quantity))
             if r.plan.not_before > 0:
                 sim.clock.later(r.plan.not_before, self._flush, r)
         for e in plan.events:

@@ -25,16 +25,19 @@ from .model import (
     StreamPlan,
     WavePlan,
 )
+from .schedules import Every, Production
 
 __all__ = [
     "OUTSIDE",
     "AllocationPlan",
     "AttackPlan",
     "CrossLevelPlan",
+    "Every",
     "HolderPlan",
     "NetworkPlan",
     "Plan",
     "ProducerPlan",
+    "Production",
     "RaidPlan",
     "ResupplyPlan",
     "RouteEventPlan",

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .schedules import Every, Production
+
 #: the sender of rounds that come from outside the scenario
 OUTSIDE = -1
 
@@ -59,7 +61,8 @@ class RoutePlan:
     not_before: float = 0.0
     floor: int = 0
     loss: float = 0.0
-    schedule: list[tuple[float, int]] = field(default_factory=list)  # (time, quantity)
+    schedule: Every | None = None  # when a shipment, flow or delivery ships ``quantity``
+    quantity: int = 0
     backfill_of: int = -1
     fraction: float = 1.0
     enabled: bool = True
@@ -70,7 +73,7 @@ class RoutePlan:
 class ProducerPlan:
     holder: int
     itype: int
-    times: list[float]
+    output: Production  # when lots are finished
     route: int  # OUTSIDE when output stays at the producer
     batch: int = 1  # rounds shipped together to ``route``
 
@@ -82,7 +85,7 @@ class AllocationPlan:
     recipients: list[int]
     routes: list[int]
     policy: str
-    times: list[float]
+    times: Every
     quantity: int | None
     up_to: int | None
     floor: int
@@ -92,7 +95,7 @@ class AllocationPlan:
 class CrossLevelPlan:
     sites: list[int]
     itype: int
-    times: list[float]
+    times: Every
     threshold: int
     routes: dict[tuple[int, int], int]
 

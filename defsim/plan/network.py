@@ -23,9 +23,9 @@ from .model import (
     RouteEventPlan,
     RoutePlan,
 )
+from .schedules import Every, Production
 from .timing import lead as _lead
-from .timing import offset, production_times
-from .timing import times as _times
+from .timing import offset
 
 
 def build_network(
@@ -113,12 +113,18 @@ def build_network(
         until = offset(tr.until, start, end)
         if tr.quantity is not None:
             t0 = offset(tr.at, start, 0.0)
-            times = _times(t0, tr.every, until, end) if tr.every else ([t0] if t0 < end else [])
-            r = add(tr.route, kind="shipment", schedule=[(t, tr.quantity) for t in times], **kw)
+            r = add(
+                tr.route,
+                kind="shipment",
+                schedule=Every(t0, tr.every, until, end),
+                quantity=tr.quantity,
+                **kw,
+            )
         elif tr.rate is not None:
             t0 = offset(tr.at, start, 0.0)
-            times = _times(t0 + tr.batch / tr.rate, tr.batch / tr.rate, until, end) if tr.rate > 0 else []
-            r = add(tr.route, kind="flow", schedule=[(t, tr.batch) for t in times], **kw)
+            step = tr.batch / tr.rate if tr.rate > 0 else None
+            flow = Every(t0 + step, step, until, end) if step is not None else None
+            r = add(tr.route, kind="flow", schedule=flow, quantity=tr.batch, **kw)
         else:
             r = add(tr.route, kind="backfill", fraction=tr.fraction, **kw)
             pending_backfill.append((r, tr.backfill or ""))
@@ -126,7 +132,6 @@ def build_network(
     for d in sc.deliveries:
         t0 = offset(d.at, start, 0.0)
         until = offset(d.until, start, end)
-        times = _times(t0, d.every, until, end) if d.every else ([t0] if t0 < end else [])
         add(
             f"{d.source} -> {d.to}",
             kind="delivery",
@@ -134,7 +139,8 @@ def build_network(
             src=OUTSIDE,
             dst=hidx[d.to],
             itype=itype[d.interceptor],
-            schedule=[(t, d.quantity) for t in times],
+            schedule=Every(t0, d.every, until, end),
+            quantity=d.quantity,
         )
     producers: list[ProducerPlan] = []
     for n, pr in sc.producers.items():
@@ -143,11 +149,7 @@ def build_network(
             points = [(offset(p.at, start, 0.0), p.rate) for p in pr.ramp]
         else:
             points = [(b, pr.rate or 0.0)]
-        times = production_times(points, pr.interpolate, b, end, pr.cap)
-        if pr.batch > 1:
-            # a lot is finished when its last round is: one event per lot, not per round
-            lots = times[pr.batch - 1 :: pr.batch]
-            times = [t for t in lots for _ in range(pr.batch)]
+        output = Production(tuple(points), pr.interpolate, b, end, pr.cap, pr.batch)
         route = OUTSIDE
         if pr.to is not None:
             route = add(
@@ -160,7 +162,7 @@ def build_network(
                 not_before=offset(pr.not_before, start, 0.0),
             ).index
             by_name.setdefault(routes[route].name, routes[route])
-        producers.append(ProducerPlan(hidx[n], itype[pr.interceptor], times, route, pr.batch))
+        producers.append(ProducerPlan(hidx[n], itype[pr.interceptor], output, route, pr.batch))
     for r, watched in pending_backfill:
         r.backfill_of = by_name[watched].index
     allocations: list[AllocationPlan] = []
@@ -188,7 +190,7 @@ def build_network(
                 [hidx[to] for to in a.to],
                 rs,
                 a.policy,
-                _times(t0, a.every, end, end),
+                Every(t0, a.every, end, end),
                 a.quantity,
                 a.up_to,
                 a.floor,
@@ -210,7 +212,7 @@ def build_network(
                         itype=it,
                         lead=_lead(cl.lead_time),
                     ).index
-        cross.append(CrossLevelPlan(sidx, it, _times(cl.every, cl.every, end, end), cl.threshold, rmap))
+        cross.append(CrossLevelPlan(sidx, it, Every(cl.every, cl.every, end, end), cl.threshold, rmap))
     resupply: list[ResupplyPlan] = []
     for n, s in sc.sites.items():
         for rp in s.resupply:

@@ -22,7 +22,7 @@ class Limits:
     """Upper bounds per request; ``scaled(k)`` multiplies each by k."""
 
     threats_per_run: float = 2e7  # about a minute and a few GB for one run with its event log
-    rounds_made_per_run: float = 2e7  # producer output and standing flows, listed when the plan is built
+    rounds_made_per_run: float = 2e7  # producer output and standing flows: events the run must process
     grid_values: float = 5e8  # replications x stock series x grid points held by an ensemble (int32)
     replications: float = 1e6  # replications in all, over every variant
     variants: float = 10_000

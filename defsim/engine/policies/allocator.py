@@ -81,8 +81,7 @@ class Allocator(Rule):
 
     def attach(self, net: Network) -> None:
         self.net = net
-        for t in self.plan.times:
-            net.clock.later(t, self._allocate)
+        net.clock.every(self.plan.times, self._allocate)
 
     def _allocate(self, _ev: Call) -> None:
         a, holders = self.plan, self.net.holders

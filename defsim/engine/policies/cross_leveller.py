@@ -19,8 +19,7 @@ class CrossLeveller(Rule):
 
     def attach(self, net: Network) -> None:
         self.net = net
-        for t in self.plan.times:
-            net.clock.later(t, self._level)
+        net.clock.every(self.plan.times, self._level)
 
     def _level(self, _ev: Call) -> None:
         c, holders = self.plan, self.net.holders

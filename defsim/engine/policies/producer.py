@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...plan import OUTSIDE, ProducerPlan
@@ -13,32 +14,34 @@ if TYPE_CHECKING:
 
 
 class Producer(Rule):
+    """Makes lots at the times the plan's rule gives, one lot ahead: no list of every round."""
+
     def __init__(self, plan: ProducerPlan):
         self.plan = plan
-        self.i = 0  # next production time
+        self.lots: Iterator[tuple[float, int]] = iter(())
+        self.n = 0  # rounds in the lot due next
 
     def attach(self, net: Network) -> None:
         p = self.plan
-        if not p.times:
+        self.lots = p.output.lots()
+        first = next(self.lots, None)
+        if first is None:
             return
         self.net = net
         self.holder = net.holders[p.holder]
         self.route = net.routes[p.route] if p.route != OUTSIDE else None
-        net.clock.later(p.times[0], self._make)
+        self.n = first[1]
+        net.clock.later(first[0], self._make)
 
     def _make(self, _ev: Call) -> None:
         p, sim = self.plan, self.net.sim
-        i, times = self.i, p.times
-        t = times[i]
-        n = 0
-        while i < len(times) and times[i] == t:  # rounds due at the same time come as one batch
-            n += 1
-            i += 1
-        self.i = i
+        n = self.n  # rounds due at the same time come as one lot
         sim.produced[p.holder] = sim.produced.get(p.holder, 0) + n
         sim.recorder.produced(sim.clock.now, p.holder, p.itype, n)
         self.holder.put(p.itype, n)
         if self.route is not None:
             self.route.ship(n)
-        if i < len(times):
-            sim.clock.later(times[i] - sim.clock.now, self._make)
+        nxt = next(self.lots, None)
+        if nxt is not None:
+            self.n = nxt[1]
+            sim.clock.later(nxt[0] - sim.clock.now, self._make)
