@@ -1,9 +1,9 @@
 """Sizing work before it starts: how many threats, events, rounds made and grid values a request means.
 
-The estimate reads the validated specification (nothing is built or drawn) and takes expected values: a raid's mean size, a
-stream's rate times its length.  :func:`check` compares it with bounds sized for the machine
-this project is tested on (2 cores, 24 GB) and refuses with a message that says how much was
-asked and how to raise the bounds (``scale``, the CLI's ``--allow-work``).
+The estimate reads the validated specification (nothing is built or drawn) and takes expected
+values: a raid's mean size, a stream's rate times its length.  :func:`check` compares it with
+bounds sized for the machine this project is tested on (2 cores, 24 GB) and refuses with a
+message that says how much was asked and how to raise the bounds (``scale``, the CLI's ``--allow-work``).
 """
 
 from __future__ import annotations
