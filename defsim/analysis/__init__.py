@@ -7,13 +7,14 @@ It runs the engine (ensembles do) but writes no files and draws nothing: that is
 """
 
 from .comparison import ComparisonAnalysis
-from .ensemble import EnsembleAnalysis, Replication, default_workers, execute, make_grid, run_chunk
+from .ensemble import Collected, EnsembleAnalysis, Replication, default_workers, execute, make_grid, run_chunk
 from .figures import REGISTRY
 from .metrics import Figure, Kind, UnknownFigure
 from .run import RunAnalysis, StockSeries
 
 __all__ = [
     "REGISTRY",
+    "Collected",
     "ComparisonAnalysis",
     "EnsembleAnalysis",
     "Figure",

@@ -17,13 +17,14 @@ import numpy as np
 
 from ..plan import Plan
 from . import figures
-from .execution import Replication, Row, default_workers, execute, grid_levels, run_chunk
+from .execution import Collected, Replication, Row, default_workers, execute, grid_levels, run_chunk
 from .metrics import Figure, Kind
 from .run import RunAnalysis
 from .statistics import Z95, figure_stats, interval, time_stats
 
 __all__ = [
     "Z95",
+    "Collected",
     "EnsembleAnalysis",
     "HeadlineRow",
     "Replication",
@@ -68,16 +69,18 @@ class EnsembleAnalysis:
         plan: Plan,
         seed: int,
         grid: np.ndarray,
-        reps: list[Replication],
+        reps: Collected | list[Replication],
         label: str | None = None,
     ):
         self.plan = plan
         self.seed = seed
         self.grid = grid
         self.label = label or plan.name
-        self.columns = sorted({k for r in reps for k in r.row})
-        self.values = np.array([[r.row.get(k, math.nan) for k in self.columns] for r in reps], dtype=float)
-        self.levels = np.stack([r.levels for r in reps]) if reps else np.zeros((0, 0, len(grid)), np.int32)
+        if not isinstance(reps, Collected):
+            collected = Collected()
+            collected.add(reps)
+            reps = collected
+        self.columns, self.values, self.levels = reps.arrays(len(grid))
         self.series = [
             (h.name, plan.interceptors[it], h.kind) for h in plan.network.holders for it in h.types
         ]

@@ -69,6 +69,48 @@ class Replication:
     levels: np.ndarray
 
 
+class Collected:
+    """Replications as they come back, kept as a few arrays per chunk, not an object per
+    replication: an ensemble's memory is its figures and grid values, and nothing else."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, tuple[str, ...], np.ndarray, np.ndarray]] = []
+        self.count = 0
+
+    def add(self, reps: list[Replication]) -> None:
+        if not reps:
+            return
+        columns = tuple(sorted({k for r in reps for k in r.row}))
+        values = np.array([[r.row.get(k, math.nan) for k in columns] for r in reps], dtype=float)
+        index = np.array([r.index for r in reps], dtype=np.int64)
+        self.parts.append((index, columns, values, np.stack([r.levels for r in reps])))
+        self.count += len(reps)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __add__(self, other: Collected) -> Collected:
+        out = Collected()
+        out.parts, out.count = self.parts + other.parts, self.count + other.count
+        return out
+
+    def arrays(self, n_grid: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(columns, values per replication x column, levels per replication x series x grid), by index."""
+        columns = sorted({c for _, cols, _, _ in self.parts for c in cols})
+        if not self.parts:
+            return columns, np.zeros((0, len(columns))), np.zeros((0, 0, n_grid), np.int32)
+        where = {c: j for j, c in enumerate(columns)}
+        index = np.concatenate([p[0] for p in self.parts])
+        order = np.argsort(index, kind="stable")
+        values = np.full((len(index), len(columns)), math.nan)
+        row = 0
+        for idx, cols, vals, _ in self.parts:
+            values[row : row + len(idx), [where[c] for c in cols]] = vals
+            row += len(idx)
+        levels = np.concatenate([p[3] for p in self.parts])
+        return columns, values[order], levels[order]
+
+
 def grid_levels(result: RunAnalysis, grid: np.ndarray) -> np.ndarray:
     """Stock of every holder series (not in-transit) at each grid time: (series, grid) int32."""
     st = result.stock
@@ -122,14 +164,14 @@ def execute(
     progress: Callable[[int], None] | None = None,
     processes: Processes = (),
     scheduler_timeout: float = SCHEDULER_TIMEOUT,
-) -> list[Replication]:
-    """Run the replications ``indices``; results come back in replication order.
+) -> Collected:
+    """Run the replications ``indices``; each chunk is kept as arrays as it comes back.
 
     ``processes`` (user SimPy processes, see engine/control.py) go to the workers by pickling:
     they must be module-level functions.
     """
     parts = chunks(indices, max(workers, 1))
-    done: list[Replication] = []
+    done = Collected()
     parts_iter: Iterator[list[Replication]]
     if scheduler is not None:
         parts_iter = _dask(plan, seed, parts, grid, scheduler, processes, scheduler_timeout)
@@ -138,10 +180,9 @@ def execute(
     else:
         parts_iter = _pool(plan, seed, parts, grid, min(workers, len(parts)), processes)
     for reps in parts_iter:
-        done.extend(reps)
+        done.add(reps)
         if progress is not None:
             progress(len(reps))
-    done.sort(key=lambda r: r.index)
     return done
 
 

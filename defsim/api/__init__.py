@@ -20,7 +20,7 @@ from typing import Any, overload
 import numpy as np
 
 from .. import scenario as _scenario
-from ..analysis import Replication, default_workers, execute, make_grid
+from ..analysis import Collected, default_workers, execute, make_grid
 from ..analysis.execution import SCHEDULER_TIMEOUT, Interrupted, ReplicationFailed, SchedulerUnreachable
 from ..analysis.figures import REGISTRY
 from ..analysis.metrics import Figure, Kind, UnknownFigure
@@ -271,7 +271,7 @@ def _ensemble(
     check(work, reps=reps, grid_points=len(g), variants=variants, limits=limits)
     w = workers_for(workers, allow_work)
 
-    def more(first: int, n: int) -> list[Replication]:
+    def more(first: int, n: int) -> Collected:
         return execute(
             plan,
             seed,
