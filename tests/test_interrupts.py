@@ -190,3 +190,43 @@ def test_workers_are_capped_at_the_cores_unless_asked():
     assert api.workers_for(None) == cores
     assert api.workers_for(1) == 1
     assert api.workers_for(200, allow_work=3) == min(200, 3 * cores)
+
+
+def test_a_64000_variant_sweep_is_refused_before_validating_a_single_one(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    values = ",".join(str(k) for k in range(1, 41))
+    t0 = time.perf_counter()
+    r = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            str(path),
+            "--vary",
+            f"sites.S.fire_channels={values}",
+            "--vary",
+            f"sites.S.stock.I={values}",
+            "--vary",
+            f"deliveries.0.quantity={values}",
+            "--reps",
+            "2",
+        ],
+    )
+    assert r.exit_code == 2, r.output
+    assert "variants in the sweep: about 64,000" in r.output, r.output
+    assert time.perf_counter() - t0 < BOUND
+
+
+def test_sigterm_while_saving_leaves_no_folder_hidden_or_not(tmp_path, monkeypatch):
+    import defsim.io.save as save
+
+    def stopped(*_a, **_k):
+        raise api.Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(save, "write_run_tables", stopped)
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 143, r.output
+    assert "interrupted" in r.output and "wrote nothing" in r.output
+    assert not (tmp_path / "o").exists() and not list(tmp_path.glob(".o*"))

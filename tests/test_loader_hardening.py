@@ -54,6 +54,12 @@ CASES = [
         "at most 100 years",
         17,
     ),
+    (
+        "a stock of 2^53 + 1",
+        _swap("stock: {I: 50}", f"stock: {{I: {2**53 + 1}}}"),
+        "less than or equal to 1000000000000",
+        15,
+    ),
     ("start as a number", "start: 1.5\n" + BASE, "expected a date such as 2024-01-15, got 1.5", 1),
     ("start in 9999", "start: 9999-12-30\n" + BASE, "dates from 1900 to 2200", 1),
     ("run past 2200", "start: 2200-12-30\n" + BASE, "the last date supported", 4),
