@@ -223,6 +223,8 @@ def holder_line(a: HolderAnswer, start: dt.datetime | None) -> str:
                 f"{a.no_stock_leaks_before_all:,} threats leaked for lack of rounds before then "
                 f"({a.no_stock_leaks:,} in all)"
             )
+        elif a.all_types_day is not None and len(a.types) > 1:
+            parts.append(f"{a.no_stock_leaks:,} threats leaked for lack of rounds, all after that")
         else:
             parts.append(f"{a.no_stock_leaks:,} threats leaked for lack of rounds")
     return f"{where}: " + "; ".join(parts) + "."
@@ -251,6 +253,8 @@ class Odds:
     p5: float | None
     p95: float | None
     reps: int
+    #: mean days holding none (of this type), across replications
+    days_empty: float | None = None
 
 
 @dataclass(frozen=True)
@@ -280,9 +284,11 @@ def type_key(name: str, kind: str, interceptor: str, what: str = "first_stockout
     return f"{prefix(name, kind)}.by_interceptor.{interceptor}.{what}"
 
 
-def _odds(interceptor: str | None, values: np.ndarray) -> Odds:
+def _odds(interceptor: str | None, values: np.ndarray, empty: np.ndarray) -> Odds:
     s = time_stats(values)
-    return Odds(interceptor, s["p_happened"], s["median"], s["p5"], s["p95"], int(s["n"]))
+    finite = empty[np.isfinite(empty)]
+    mean = float(finite.mean()) if len(finite) else None
+    return Odds(interceptor, s["p_happened"], s["median"], s["p5"], s["p95"], int(s["n"]), mean)
 
 
 def ensemble_answers(
@@ -298,8 +304,12 @@ def ensemble_answers(
     holders = []
     reps = 0
     for holder, kind, itypes in layout:
-        types = [_odds(t, figure(type_key(holder, kind, t))) for t in itypes]
-        every = _odds(None, figure(f"{prefix(holder, kind)}.first_stockout_day"))
+        types = [
+            _odds(t, figure(type_key(holder, kind, t)), figure(type_key(holder, kind, t, "days_empty")))
+            for t in itypes
+        ]
+        base = prefix(holder, kind)
+        every = _odds(None, figure(f"{base}.first_stockout_day"), figure(f"{base}.days_empty"))
         reps = every.reps
         holders.append(HolderOdds(holder, kind, types, every))
     cost = None
@@ -325,7 +335,10 @@ def odds_text(o: Odds, start: dt.datetime | None) -> str:
     else:
         text += ", median: not by the end"
     late = "not by the end" if o.p95 is None else short_date(o.p95, start)
-    return text + f", 5-95%: {short_date(o.p5, start)} to {late}"
+    text += f", 5-95%: {short_date(o.p5, start)} to {late}"
+    if o.days_empty is not None:
+        text += f"; {o.days_empty:,.0f} days without on average"
+    return text
 
 
 def ensemble_lines(a: EnsembleAnswers) -> list[str]:

@@ -37,7 +37,11 @@ def _header(key: str) -> str:
 def print_answers(lines: list[str], out: Console) -> None:
     width = min(out.width or WIDTH, 100)
     for line in lines:
-        out.print(textwrap.fill(line, width, subsequent_indent="  "), markup=False, highlight=False)
+        out.print(
+            textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False),
+            markup=False,
+            highlight=False,
+        )
     out.print()
 
 
@@ -92,7 +96,7 @@ def print_summary(result: Any) -> None:
     out.print(
         f"interceptors fired: {money(c['interceptor_cost_spent'], currency)}   "
         f"threats killed: {money(c['threat_cost_defeated'], currency)}   "
-        f"cost-exchange ratio: {'-' if ratio is None else f'{ratio:.2f}'}   ({currency})",
+        f"cost-exchange ratio: {'-' if ratio is None else f'{ratio:.2f}'}",
         highlight=False,
     )
 

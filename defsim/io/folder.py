@@ -143,6 +143,8 @@ class EnsembleView:
     series: list[tuple[str, str, str]]
     #: percentiles 5, 25, 50, 75, 95 of each series at each grid time: (5, series, grid)
     bands: np.ndarray
+    #: the share of replications holding none of a series at each grid time: (series, grid)
+    p_empty: np.ndarray
     scenario_yaml: str = ""
     label: str = ""
 
@@ -258,14 +260,17 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
     series: list[tuple[str, str, str]] = []
     times: list[float] = []
     data: dict[tuple[str, str, str], list[list[float]]] = {}
+    empty: dict[tuple[str, str, str], list[float]] = {}
     for r in rows:
         key = (uncsv(r[col["holder"]]), r[col["kind"]], uncsv(r[col["interceptor"]]))
         if key not in data:
             series.append(key)
             data[key] = []
+            empty[key] = []
         if len(series) == 1:
             times.append(float(r[col["time_d"]]))
         data[key].append([float(r[col[q]]) for q in ("p5", "p25", "median", "p75", "p95")])
+        empty[key].append(float(r[col["p_empty"]]) if "p_empty" in col else math.nan)
     bands = (
         np.array([data[k] for k in series], dtype=float).transpose(2, 0, 1) if series else np.zeros((5, 0, 0))
     )
@@ -277,6 +282,7 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
         np.array(times),
         series,
         bands,
+        np.array([empty[k] for k in series], dtype=float).reshape(len(series), len(times)),
         _scenario_text(folder),
         label or str(summary.get("label") or summary["scenario"]),
     )

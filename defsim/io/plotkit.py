@@ -8,6 +8,7 @@ strings go through :func:`lit` so a name with ``$`` is shown as written, never a
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def text_width_days(label: str, ax: Axes, duration: float, fontsize: float = 7) 
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     width_in = fig.get_figwidth() * ax.get_position().width
-    chars_per_inch = 72 / (0.55 * fontsize)
+    chars_per_inch = 72 / (0.62 * fontsize)
     return len(label) / chars_per_inch / max(width_in, 0.1) * duration
 
 
@@ -174,24 +175,30 @@ def title(fig: Figure, text: str, sub: str = "") -> None:
     fig.suptitle(body, fontsize=11, x=0.01, ha="left")
 
 
-def daily_band(t: np.ndarray, level: np.ndarray, duration: float) -> tuple[np.ndarray, ...]:
-    """(day starts, min, max, level at the end of the day) of a step series: a saw-tooth shown
-    as a band keeps its range without drawing every tooth."""
-    days = np.arange(int(np.ceil(duration)) + 1, dtype=float)
-    idx_end = np.searchsorted(t, days[1:], side="right") - 1
+def bin_days(duration: float) -> int:
+    """The width in days of the bins of a band: a day, or more so a long run has ~150 bins."""
+    return max(1, math.ceil(duration / 150))
+
+
+def band(t: np.ndarray, level: np.ndarray, duration: float) -> tuple[np.ndarray, ...]:
+    """(bin starts, min, max, level at the end of the bin) of a step series: a saw-tooth shown as
+    a band keeps its range without drawing every tooth."""
+    width = bin_days(duration)
+    edges = np.arange(0.0, duration + width, width)
+    idx_end = np.searchsorted(t, edges[1:], side="right") - 1
     at_end = level[np.clip(idx_end, 0, None)]
-    idx_start = np.clip(np.searchsorted(t, days[:-1], side="right") - 1, 0, None)
+    idx_start = np.clip(np.searchsorted(t, edges[:-1], side="right") - 1, 0, None)
     lo = level[idx_start].astype(float)
     hi = lo.copy()
-    bins = np.clip(np.floor(t).astype(int), 0, len(days) - 2)
+    bins = np.clip(np.floor(t / width).astype(int), 0, len(edges) - 2)
     np.minimum.at(lo, bins, level)
     np.maximum.at(hi, bins, level)
-    return days[:-1], lo, hi, at_end
+    return edges[:-1], lo, hi, at_end
 
 
 def busy(t: np.ndarray, duration: float) -> bool:
-    """A series that changes more than a few times a day on average reads better as a band."""
-    return len(t) > 4 * max(duration, 1)
+    """A series that changes more often than its bins read better as a band."""
+    return len(t) > 3 * duration / bin_days(duration)
 
 
 def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:

@@ -25,9 +25,10 @@ from .plotkit import (
     EMPTY,
     KILL,
     LEAK,
+    band,
+    bin_days,
     busy,
     color,
-    daily_band,
     draw_markers,
     lit,
     outside_legend,
@@ -72,7 +73,7 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
     types = _type_order(view, holders)
     ncol = len(types)
     strip_h = strip_height(view.markers)
-    fig = Figure(figsize=(4.4 * ncol + 2.2, 1.3 + strip_h + 1.75 * len(holders)), layout="constrained")
+    fig = Figure(figsize=(6.2 * ncol, 1.3 + strip_h + 1.75 * len(holders)), layout="constrained")
     grid = fig.add_gridspec(len(holders) + 1, ncol, height_ratios=[strip_h, *([1.75] * len(holders))])
     strip = fig.add_subplot(grid[0, :])
     axes = []
@@ -87,7 +88,8 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
             t, lev = view.series[(holder, itype)]
             x_end = x_of([end], start)[0]
             if busy(t, end):
-                days, lo, hi, at_end = daily_band(t, lev, end)
+                days, lo, hi, at_end = band(t, lev, end)
+                per = "day" if bin_days(end) == 1 else f"{bin_days(end)} days"
                 ax.fill_between(
                     x_of(days, start),
                     lo,
@@ -96,9 +98,16 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
                     color=color(k),
                     alpha=0.3,
                     lw=0,
-                    label="daily min to max",
+                    label=f"min to max per {per}",
                 )
-                ax.step(x_of(days, start), at_end, where="post", color=color(k), lw=1.2, label="end of day")
+                ax.step(
+                    x_of(days, start),
+                    at_end,
+                    where="post",
+                    color=color(k),
+                    lw=1.2,
+                    label=f"at the end of each {per}",
+                )
             else:
                 ax.step(
                     np.append(x_of(t, start), x_end),
@@ -155,8 +164,7 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
             ax.set_ylabel("rounds")
             ax.grid(alpha=0.25)
             time_axis(ax, start, end, label=r == len(holders) - 1)
-            if c == ncol - 1 or itype == view.types(holder)[-1]:
-                outside_legend(ax)
+            outside_legend(ax)
     draw_markers(strip, view.markers, start, end, lines_on=[a for a in axes if a.get_visible()])
     time_axis(strip, start, end, label=False)
     strip.tick_params(labelbottom=False)
@@ -174,13 +182,14 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
     strip_h = strip_height(view.markers)
     fig = Figure(figsize=(10, 1.5 + strip_h + 2.6), layout="constrained")
     strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[strip_h, 2.6])
-    bins = np.arange(int(np.ceil(end)) + 1)
+    step = 7 if end > 180 else 1  # weeks on a long run: daily bars would be hairlines
+    bins = np.arange(0, int(np.ceil(end)) + step, step)
     t, kind, reason = ev["time_d"], ev["event"], ev["reason"]
     kills = np.histogram(t[kind == "kill"], bins)[0]
     no_stock = np.histogram(t[(kind == "leak") & (reason == "no_stock")], bins)[0]
     other = np.histogram(t[(kind == "leak") & (reason != "no_stock")], bins)[0]
     x = x_of(bins[:-1], start)
-    width = 1.0 if start is None else np.timedelta64(86400, "s")
+    width = float(step) if start is None else np.timedelta64(86400 * step, "s")
     ax.bar(x, kills, width=width, align="edge", color=KILL, label="killed", lw=0)
     ax.bar(
         x,
@@ -204,7 +213,7 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
         label="leaked: other reasons",
         lw=0,
     )
-    ax.set_ylabel("threats per day")
+    ax.set_ylabel("threats per day" if step == 1 else "threats per week")
     ax.grid(axis="y", alpha=0.25)
     outside_legend(ax)
     tot = view.summary["totals"]

@@ -19,9 +19,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..analysis.answers import prefix, short_date, type_key
-from ..analysis.statistics import Z95, paired_difference
+from ..analysis.statistics import Z95, paired_difference, time_stats
 from .folder import ComparisonView, EnsembleView
-from .plotkit import color, lit, outside_legend, save, style, time_axis, title, x_of
+from .plotkit import bin_days, color, lit, outside_legend, save, style, time_axis, title, x_of
 
 
 def _panels(ens: EnsembleView) -> tuple[list[tuple[str, str]], list[str]]:
@@ -34,17 +34,35 @@ def _where(holder: str, kind: str) -> str:
     return holder if kind == "site" else f"{holder} ({kind})"
 
 
-def _grid(fig: Figure, rows: int, cols: int) -> np.ndarray:
-    return fig.subplots(rows, cols, sharex=True, squeeze=False)
+def _grid(fig: Figure, rows: int, cols: int, share: bool = True) -> np.ndarray:
+    return fig.subplots(rows, cols, sharex=share, squeeze=False)
+
+
+def _binned(ens: EnsembleView, s: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """A series' bands on bins of a few days for a long run (outer bands: the widest in the bin,
+    the median: its mean), so a daily saw-tooth does not fill the panel; "" when not binned."""
+    width = bin_days(ens.duration)
+    grid, b = ens.grid, ens.bands[:, s, :]
+    if width == 1 or len(grid) < 2:
+        return grid, b, ""
+    k = np.floor(grid / width).astype(int)
+    n = int(k.max()) + 1
+    out = np.zeros((5, n))
+    for q, how in enumerate((np.minimum, np.minimum, None, np.maximum, np.maximum)):
+        if how is None:
+            out[q] = np.bincount(k, b[q], n) / np.maximum(np.bincount(k, None, n), 1)
+        else:
+            out[q] = b[q][np.searchsorted(k, np.arange(n))]
+            how.at(out[q], k, b[q])
+    return np.arange(n) * float(width), out, f"{width}-day"
 
 
 def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     """Median stock with 50% and 90% bands, one panel per (holder, type)."""
     start, end = ens.start, ens.duration
     holders, types = _panels(ens)
-    fig = Figure(figsize=(4.4 * len(types) + 2.0, 1.4 + 1.8 * len(holders)), layout="constrained")
+    fig = Figure(figsize=(6.2 * len(types), 1.4 + 1.8 * len(holders)), layout="constrained")
     axes = _grid(fig, len(holders), len(types))
-    x = x_of(ens.grid, start)
     for r, (holder, kind) in enumerate(holders):
         for c, itype in enumerate(types):
             ax = axes[r, c]
@@ -53,23 +71,29 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
                 continue
             s = ens.series.index((holder, kind, itype))
             col = color(types.index(itype))
-            b = ens.bands[:, s, :]
-            ax.fill_between(x, b[0], b[4], color=col, alpha=0.15, lw=0, label="5-95% of runs")
-            ax.fill_between(x, b[1], b[3], color=col, alpha=0.35, lw=0, label="25-75% of runs")
-            ax.plot(x, b[2], color=col, lw=1.6, ls=style(types.index(itype)), label="median")
-            dry = ens.figure(type_key(holder, kind, itype))
-            p = float(np.isfinite(dry).mean()) if len(dry) else 0.0
-            med = np.nanmedian(np.where(np.isfinite(dry), dry, np.inf)) if len(dry) else math.inf
-            state = f"ran out in {100 * p:.0f}% of runs" + (
-                f", median {short_date(float(med), start)}" if math.isfinite(med) else ""
+            xs, b, per = _binned(ens, s)
+            xb = x_of(xs, start)
+            ax.fill_between(xb, b[0], b[4], color=col, alpha=0.15, lw=0, step="post", label="5-95% of runs")
+            ax.fill_between(xb, b[1], b[3], color=col, alpha=0.35, lw=0, step="post", label="25-75% of runs")
+            ax.step(
+                xb,
+                b[2],
+                where="post",
+                color=col,
+                lw=1.6,
+                ls=style(types.index(itype)),
+                label="median" + (f" ({per} mean)" if per else ""),
+            )
+            odds = time_stats(ens.figure(type_key(holder, kind, itype)))
+            state = f"ran out in {100 * odds['p_happened']:.0f}% of runs" + (
+                f", median {short_date(odds['median'], start)}" if odds["median"] is not None else ""
             )
             ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} — {state}", fontsize=8.5, loc="left")
             ax.set_ylim(bottom=0)
             ax.set_ylabel("rounds")
             ax.grid(alpha=0.25)
             time_axis(ax, start, end, label=r == len(holders) - 1)
-            if c == len(types) - 1 or itype == [i for h, k, i in ens.series if h == holder][-1]:
-                outside_legend(ax)
+            outside_legend(ax)
     title(fig, f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
     save(fig, path)
     return fig
@@ -82,7 +106,7 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     cols = min(2, len(holders))
     rows = math.ceil(len(holders) / cols)
     fig = Figure(figsize=(4.6 * cols + 2.2, 1.4 + 2.3 * rows), layout="constrained")
-    axes = _grid(fig, rows, cols).ravel()
+    axes = _grid(fig, rows, cols, share=False).ravel()
     x = x_of(ens.grid, start)
     for ax, (holder, kind) in zip(axes, holders, strict=False):
         mine = [i for h, k, i in ens.series if h == holder]
@@ -174,15 +198,16 @@ def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> F
     return fig
 
 
-def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None) -> Figure:
-    """P(each type ran out by day d) for every variant, one panel per (holder, type)."""
+def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empty: bool = False) -> Figure:
+    """P(each type ran out by day d) for every variant, one panel per (holder, type); ``empty``:
+    the share of runs holding none of it on day d (which resupply can end)."""
     first = cmp.variants[0]
     start, end = first.start, first.duration
     keys = [(h, k, i) for h, k, i in first.series if k != "producer"]
     cols = min(2, len(keys))
     rows = math.ceil(len(keys) / cols)
     fig = Figure(figsize=(4.6 * cols + 2.6, 1.6 + 2.0 * rows), layout="constrained")
-    axes = _grid(fig, rows, cols).ravel()
+    axes = _grid(fig, rows, cols, share=False).ravel()
     for ax, (holder, kind, itype) in zip(axes, keys, strict=False):
         for k, ens in enumerate(cmp.variants):
             ax.step(
@@ -282,6 +307,7 @@ def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Fi
 COMPARISON_FIGURES = (
     ("stock_compare", plot_compare_stock),
     ("p_dry_compare", plot_compare_p_dry),
+    ("p_empty_compare", lambda cmp, path=None: plot_compare_p_dry(cmp, path, empty=True)),
     ("diff_compare", plot_compare_diff),
 )
 
