@@ -202,14 +202,13 @@ def busy(t: np.ndarray, duration: float) -> bool:
 
 
 def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:
-    if path is not None:
-        fig.savefig(path, dpi=dpi, metadata=_metadata(Path(path).suffix))
+    """Write a figure (format from the suffix) so the same results give the same bytes: no
+    creation dates, and SVG ids from a fixed salt instead of random ones."""
+    if path is None:
+        return
+    import matplotlib
 
-
-def _metadata(suffix: str) -> dict[str, Any] | None:
-    # no creation dates: the same results give the same files
-    if suffix == ".svg":
-        return {"Date": None}
-    if suffix == ".pdf":
-        return {"CreationDate": None}
-    return None
+    suffix = Path(path).suffix.lower()
+    meta = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}, ".png": {"Software": None}}.get(suffix)
+    with matplotlib.rc_context({"svg.hashsalt": "defsim"}):
+        fig.savefig(path, dpi=dpi, metadata=meta)

@@ -302,14 +302,6 @@ def plot_run_folder(view: RunView, folder: Path, fmt: str = "png", dpi: int = 11
         path = folder / f"{name}.{fmt}"
         fig = draw(None)
         if fig is not None:
-            fig.savefig(path, dpi=dpi, **_meta(fmt))
+            save(fig, path, dpi)
             out.append(path)
     return out
-
-
-def _meta(fmt: str) -> dict:
-    if fmt == "svg":
-        return {"metadata": {"Date": None}}
-    if fmt == "pdf":
-        return {"metadata": {"CreationDate": None}}
-    return {}

@@ -38,6 +38,17 @@ def _grid(fig: Figure, rows: int, cols: int, share: bool = True) -> np.ndarray:
     return fig.subplots(rows, cols, sharex=share, squeeze=False)
 
 
+def _bin_mean(grid: np.ndarray, y: np.ndarray, duration: float) -> tuple[np.ndarray, np.ndarray, str]:
+    """A curve's mean over bins of a few days on a long run ("" when not binned)."""
+    width = bin_days(duration)
+    if width == 1 or len(grid) < 2:
+        return grid, y, ""
+    k = np.floor(grid / width).astype(int)
+    n = int(k.max()) + 1
+    mean = np.bincount(k, np.nan_to_num(y), n) / np.maximum(np.bincount(k, None, n), 1)
+    return np.arange(n) * float(width), mean, f" ({width}-day mean)"
+
+
 def _binned(ens: EnsembleView, s: int) -> tuple[np.ndarray, np.ndarray, str]:
     """A series' bands on bins of a few days for a long run (outer bands: the widest in the bin,
     the median: its mean), so a daily saw-tooth does not fill the panel; "" when not binned."""
@@ -152,7 +163,7 @@ def plot_ensemble_folder(ens: EnsembleView, folder: Path, fmt: str = "png", dpi:
     out = []
     for name, draw in (("fan", plot_fan), ("p_dry", plot_p_dry)):
         path = folder / f"{name}.{fmt}"
-        draw(ens).savefig(path, dpi=dpi, **_meta(fmt))
+        save(draw(ens), path, dpi)
         out.append(path)
     return out
 
@@ -183,10 +194,11 @@ def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> F
                 if key not in ens.series:
                     continue
                 s = ens.series.index(key)
-                ax.plot(x_of(ens.grid, start), ens.bands[2, s], label=lit(ens.label), **_variant_style(k))
+                gx, med, per = _bin_mean(ens.grid, ens.bands[2, s], end)
+                ax.step(x_of(gx, start), med, where="post", label=lit(ens.label), **_variant_style(k))
             ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)}", fontsize=8.5, loc="left")
             ax.set_ylim(bottom=0)
-            ax.set_ylabel("median rounds")
+            ax.set_ylabel("median rounds" + (f"\n{per.strip(' ()')}" if per else ""))
             ax.grid(alpha=0.25)
             time_axis(ax, start, end, label=r == len(holders) - 1)
     handles, labels = axes[0, 0].get_legend_handles_labels()
@@ -210,14 +222,17 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
     axes = _grid(fig, rows, cols, share=False).ravel()
     for ax, (holder, kind, itype) in zip(axes, keys, strict=False):
         for k, ens in enumerate(cmp.variants):
-            ax.step(
-                x_of(ens.grid, start),
-                ens.p_dry(type_key(holder, kind, itype)),
-                where="post",
-                label=lit(ens.label),
-                **_variant_style(k),
-            )
-        ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} ran out", fontsize=8.5, loc="left")
+            key = (holder, kind, itype)
+            if not empty:
+                curve = ens.p_dry(type_key(holder, kind, itype))
+            elif key in ens.series:
+                curve = ens.p_empty[ens.series.index(key)]
+            else:
+                curve = np.full(len(ens.grid), np.nan)
+            gx, curve, per = _bin_mean(ens.grid, curve, end) if empty else (ens.grid, curve, "")
+            ax.step(x_of(gx, start), curve, where="post", label=lit(ens.label), **_variant_style(k))
+        what = "none held that day" + per if empty else "ran out by then"
+        ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} {what}", fontsize=8.5, loc="left")
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
@@ -228,7 +243,13 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
     fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False, title="variant")
     title(
         fig,
-        f"{first.name}: how likely has each type run out by each day, per variant?",
+        f"{first.name}: "
+        + (
+            "on each day, how often is each type gone?"
+            if empty
+            else "how likely has each type run out by each day?"
+        )
+        + " (per variant)",
         f"{first.reps} replications per variant, same seeds",
     )
     save(fig, path)
@@ -282,7 +303,7 @@ def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Fi
                 ax.annotate(
                     f"{d[0]:+,.1f}",
                     (d[0], y),
-                    xytext=(0, 5),
+                    xytext=(0, 7),
                     textcoords="offset points",
                     fontsize=7,
                     ha="center",
@@ -321,7 +342,7 @@ def comparison_figures(
             continue
         fig = draw(cmp)
         if folder is not None:
-            fig.savefig(folder / f"{name}.{fmt}", dpi=dpi, **_meta(fmt))
+            save(fig, folder / f"{name}.{fmt}", dpi)
         figs.append(fig)
     return figs
 
@@ -329,11 +350,3 @@ def comparison_figures(
 def plot_comparison_folder(cmp: ComparisonView, folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
     comparison_figures(cmp, folder, fmt, dpi)
     return [folder / f"{n}.{fmt}" for n, _ in COMPARISON_FIGURES if (folder / f"{n}.{fmt}").exists()]
-
-
-def _meta(fmt: str) -> dict:
-    if fmt == "svg":
-        return {"metadata": {"Date": None}}
-    if fmt == "pdf":
-        return {"metadata": {"CreationDate": None}}
-    return {}
