@@ -197,8 +197,9 @@ def band(t: np.ndarray, level: np.ndarray, duration: float) -> tuple[np.ndarray,
 
 
 def busy(t: np.ndarray, duration: float) -> bool:
-    """A series that changes more often than its bins read better as a band."""
-    return len(t) > 3 * duration / bin_days(duration)
+    """A long run's series that changes more often than its bins reads better as a band (a short
+    run's exact steps are readable as they are)."""
+    return bin_days(duration) > 1 and len(t) > 3 * duration / bin_days(duration)
 
 
 def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,11 @@ code { font-size: .9em; }
 
 def e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def plain(meaning: str) -> str:
+    """A figure's meaning without the registry's notes on nulls (a reader sees 'never')."""
+    return re.sub(r"\s*\(null[^)]*\)", "", meaning)
 
 
 def _png(fig: Any, dpi: int = 100) -> str:
@@ -160,7 +166,7 @@ def _ensemble_table(v: EnsembleView, plan_of: PlanOf) -> str:
         if fig.kind is Kind.DAY:
             rows.append(
                 [
-                    e(fig.meaning),
+                    e(plain(fig.meaning)),
                     f"ran out in {percent(st['p_happened'])} of runs",
                     e(show(fig.kind, st["median"], v.start)),
                     e(f"{show(fig.kind, st['p5'], v.start)} to {show(fig.kind, st['p95'], v.start)}"),
@@ -170,7 +176,7 @@ def _ensemble_table(v: EnsembleView, plan_of: PlanOf) -> str:
             ci = st.get("ci95") or [None, None]
             rows.append(
                 [
-                    e(fig.meaning),
+                    e(plain(fig.meaning)),
                     e(show(fig.kind, st["mean"], v.start, v.currency))
                     + f' <span class="meta">[{e(show(fig.kind, ci[0], v.start, v.currency))}, '
                     f"{e(show(fig.kind, ci[1], v.start, v.currency))}]</span>",
@@ -199,7 +205,7 @@ def _comparison_table(c: ComparisonView, plan_of: PlanOf) -> str:
         base = key.removesuffix(".p_happened").removesuffix(".median")
         fig = kinds.get(base)
         kind = fig.kind if fig is not None else Kind.RATIO
-        name = fig.meaning if fig is not None else key
+        name = plain(fig.meaning) if fig is not None else key
         if key.endswith(".p_happened"):
             name += " (share of runs)"
         cells = [e(name)]

@@ -52,6 +52,7 @@ def save_run(
         write_run_tables(result, tmp)
         write_markers(tmp / "markers.csv", run_markers(result))
         (tmp / "scenario.yaml").write_text(scenario_yaml(source))
+        write_answers(tmp)
         if plot:
             draw_folder(tmp, fmt)
         if report:
@@ -74,11 +75,27 @@ def save_ensemble(
         _json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
         (tmp / "scenario.yaml").write_text(scenario_yaml(source))
+        write_answers(tmp)
         if plot:
             draw_folder(tmp, fmt)
         if report:
             write_report(tmp, tmp / "report.html", command, ens.plan)
     return Path(folder)
+
+
+def write_answers(folder: Path) -> None:
+    """answers.txt: the answers in words, one per line (what the CLI prints first)."""
+    from ..analysis.answers import ensemble_lines, run_lines
+    from .folder import EnsembleView, RunView, read
+
+    view = read(folder)
+    if isinstance(view, EnsembleView):
+        lines = ensemble_lines(view.answers)
+    elif isinstance(view, RunView):
+        lines = run_lines(view.answers)
+    else:
+        return
+    (folder / "answers.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def draw_folder(folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
