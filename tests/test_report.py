@@ -90,3 +90,23 @@ def test_user_strings_are_escaped(raids_report: Path, tmp_path: Path) -> None:
     )
     page = render(view)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; $4M ... $20k $^$" in page
+
+
+def test_sweep_and_ensemble_reports_show_variants_and_paired_differences(tmp_path: Path) -> None:
+    textbook = str(ROOT / "scenarios" / "textbook.yaml")
+    out = tmp_path / "sweep"
+    args = ["sweep", textbook, "--vary", "sites.Battery.fire_channels=1,3", "--reps", "4", "--workers", "1"]
+    r = CliRunner().invoke(main, [*args, "--out", str(out), "-q", "--no-plot", "--report"])
+    assert r.exit_code == 0, r.output
+    page = (out / "report.html").read_text()
+    for label in ("sites.Battery.fire_channels=1", "sites.Battery.fire_channels=3"):
+        assert page.count(label) >= 3  # the answers, the table's columns, the differences
+    assert "paired by replication" in page and "Δ" in page and "days without interceptor" in page
+    assert "defsim sweep" in page and "--reps 4" in page  # the command that reproduces it
+    ens = tmp_path / "ens"
+    r = CliRunner().invoke(main, ["run", textbook, "--reps", "4", "--workers", "1", "--out", str(ens), "-q",
+                                  "--no-plot", "--report"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    page = (ens / "report.html").read_text()
+    assert "interceptor rounds ran out in" in page and "5-95%" in page and "null:" not in page
+    assert page.count("data:image/png;base64,") == 2  # the fan chart and P(dry)

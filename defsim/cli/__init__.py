@@ -53,7 +53,16 @@ def _default_out(scenario_path: str, suffix: str = "") -> Path:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group, keeping the arguments it was given (for the command that reproduces
+    a result, written into its report)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["defsim.argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, prog_name="defsim", message=f"%(prog)s %(version)s (engine: {engine_kind()})"
 )
@@ -170,7 +179,9 @@ class Progress:
 def _command() -> str:
     import shlex
 
-    return shlex.join(["defsim", *sys.argv[1:]])
+    ctx = click.get_current_context(silent=True)
+    argv = ctx.find_root().meta.get("defsim.argv") if ctx is not None else None
+    return shlex.join(["defsim", *(argv if argv is not None else sys.argv[1:])])
 
 
 def _save(

@@ -167,7 +167,7 @@ def _ensemble_table(v: EnsembleView, plan_of: PlanOf) -> str:
             rows.append(
                 [
                     e(plain(fig.meaning)),
-                    f"ran out in {percent(st['p_happened'])} of runs",
+                    f"in {percent(st['p_happened'])} of runs",
                     e(show(fig.kind, st["median"], v.start)),
                     e(f"{show(fig.kind, st['p5'], v.start)} to {show(fig.kind, st['p95'], v.start)}"),
                 ]
