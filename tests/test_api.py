@@ -89,7 +89,7 @@ def test_sweeps_and_comparisons_share_one_shape(tmp_path):
         assert isinstance(frame, pd.DataFrame) and set(frame["variant"]) == set(labels)
         assert list(frame.columns[:2]) == ["variant", "figure"]
         figs = result.plot()
-        assert len(figs) == 2
+        assert len(figs) == 4  # stock, P(ran dry), P(none that day), the paired differences
         out = result.save(tmp_path / labels[0], plot=False)
         assert (out / "compare.csv").exists() and (out / "compare.json").exists()
     # without labels: key=value for a sweep, the path given for a comparison

@@ -46,9 +46,12 @@ __all__ = [
     "UnknownFigure",
     "WorkTooBig",
     "compare",
+    "compare_results",
     "ensemble",
     "figures",
     "load",
+    "plot",
+    "report",
     "run",
     "sweep",
 ]
@@ -431,3 +434,57 @@ def compare(
     }
     seed = scs[0].seed if seed is None else seed
     return _compare(scs, names, reps, seed, figures, progress, kwargs)
+
+
+# --- results folders: redraw, report, compare what was already run ---------------------------
+
+
+def plan_of_yaml(text: str) -> Plan | None:
+    """The plan of a results folder's scenario.yaml (None if it is missing or no longer valid)."""
+    if not text:
+        return None
+    try:
+        return build(_scenario.loads(text, "scenario.yaml").spec)
+    except (_scenario.ScenarioError, ValueError):
+        return None
+
+
+def _plan_required(text: str) -> Plan:
+    plan = plan_of_yaml(text)
+    if plan is None:
+        raise ValueError("a results folder's scenario.yaml no longer validates: its figures cannot be named")
+    return plan
+
+
+def plot(folder: str | Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
+    """Redraw every figure of a results folder from its files (nothing is run); the files written."""
+    from ..io.save import draw_folder
+
+    return draw_folder(Path(folder), fmt, dpi)
+
+
+def report(folder: str | Path, output: str | Path | None = None, command: str = "") -> Path:
+    """One self-contained HTML page of a results folder (default: ``folder/report.html``)."""
+    from ..io.report import write_report
+
+    return write_report(folder, output, command, plan_of_yaml)
+
+
+def compare_results(
+    folders: Sequence[str | Path],
+    out: str | Path,
+    labels: Sequence[str] | None = None,
+    figures: Sequence[str] = (),
+    force: bool = False,
+    plot: bool = True,
+    fmt: str = "png",
+    report: bool = False,
+    command: str = "",
+) -> Any:
+    """Compare ensembles already run (results folders), paired by replication: they must share
+    the seed and the number of replications (else :class:`defsim.io.compare.CannotCompare`)."""
+    from ..io.compare import compare_folders
+
+    return compare_folders(
+        folders, out, labels, force, plot, fmt, report, command, figures, plan_of=_plan_required
+    )

@@ -12,6 +12,11 @@ from ..plan import Plan
 from ..scenario import Scenario
 
 
+def currency_yaml(scenario: Scenario) -> str:
+    """Enough of the scenario for the answers to know its currency."""
+    return f"currency: {scenario.spec.currency}\n"
+
+
 class RunResult(RunAnalysis):
     """One run of a scenario: ``summary``, ``stock`` series, the event log, ``plot()``, ``save()``."""
 
@@ -27,14 +32,33 @@ class RunResult(RunAnalysis):
         )
 
     def plot(self, path: str | Path | None = None) -> Any:
-        """Stock-depletion curves; saved to ``path`` if given; returns the matplotlib Figure."""
-        from ..io.plots import plot_run
+        """Each site's stock per interceptor type; saved to ``path`` if given; the matplotlib Figure."""
+        from ..io.folder import run_view
+        from ..io.plots import plot_stock
 
-        return plot_run(self, path)
+        view = run_view(self)
+        return plot_stock(view, view.holders("site"), "how many rounds does each site hold, per type?", path)
 
-    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
-        """Write summary.json, stock.csv, events.csv, scenario.yaml and the plots atomically."""
-        return save_run(self, self.scenario.source, folder, force, plot)
+    @property
+    def answers(self) -> list[str]:
+        """The answers in words: when each site ran out of each type; what it cost."""
+        from ..analysis.answers import run_lines
+        from ..io.folder import run_view
+
+        return run_lines(run_view(self, currency_yaml(self.scenario)).answers)
+
+    def save(
+        self,
+        folder: str | Path,
+        force: bool = False,
+        plot: bool = True,
+        fmt: str = "png",
+        report: bool = False,
+        command: str = "",
+    ) -> Path:
+        """Write summary.json, stock.csv, events.csv, scenario.yaml and the plots atomically;
+        ``report``: also report.html."""
+        return save_run(self, self.scenario.source, folder, force, plot, fmt, report, command)
 
 
 class EnsembleResult(EnsembleAnalysis):
@@ -53,15 +77,39 @@ class EnsembleResult(EnsembleAnalysis):
         interval = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""
         return f"{head}, leaked share {stats['mean']:.3g}{interval}>"
 
+    def _view(self) -> Any:
+        import tempfile
+
+        from ..io.folder import read_ensemble
+
+        with tempfile.TemporaryDirectory() as tmp:
+            self.save(Path(tmp) / "e", plot=False)
+            return read_ensemble(Path(tmp) / "e")
+
     def plot(self, path: str | Path | None = None) -> Any:
-        """Fan chart of every holder's stock; saved to ``path`` if given."""
+        """Fan chart of every holder's stock per type; saved to ``path`` if given."""
         from ..io.plots_ensemble import plot_fan
 
-        return plot_fan(self, path)
+        return plot_fan(self._view(), path)
 
-    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
+    @property
+    def answers(self) -> list[str]:
+        """The answers in words: per site and type, P(ran dry) and when (median, 5-95%)."""
+        from ..analysis.answers import ensemble_lines
+
+        return ensemble_lines(self._view().answers)
+
+    def save(
+        self,
+        folder: str | Path,
+        force: bool = False,
+        plot: bool = True,
+        fmt: str = "png",
+        report: bool = False,
+        command: str = "",
+    ) -> Path:
         """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
-        return save_ensemble(self, self.scenario.source, folder, force, plot)
+        return save_ensemble(self, self.scenario.source, folder, force, plot, fmt, report, command)
 
 
 class ComparisonResult(ComparisonAnalysis):
@@ -79,9 +127,18 @@ class ComparisonResult(ComparisonAnalysis):
         """Overlaid median stock and P(ran dry) of every variant."""
         return plot_comparison(self, Path(folder) if folder is not None else None)
 
-    def save(self, folder: str | Path, force: bool = False, plot: bool = True) -> Path:
-        """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
+    def save(
+        self,
+        folder: str | Path,
+        force: bool = False,
+        plot: bool = True,
+        fmt: str = "png",
+        report: bool = False,
+        command: str = "",
+    ) -> Path:
+        """compare.csv, compare.json, the plots, and each variant's ensemble files."""
         inputs = [
             Path(e.scenario.source.name) for e in self.ensembles if Path(e.scenario.source.name).is_file()
         ]
-        return save_comparison(self, folder, force, plot, inputs)
+        sources = [e.scenario.source for e in self.ensembles]
+        return save_comparison(self, folder, force, plot, inputs, fmt, report, command, sources)

@@ -24,6 +24,7 @@ from ..io.files import OutputRefused, check_target
 from ..scenario import ScenarioError, json_schema, parse_vary
 from .tables import plain, print_comparison, print_ensemble, print_summary
 
+FORMATS = ("png", "svg", "pdf")
 SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."
 
 
@@ -68,6 +69,10 @@ class DefsimGroup(click.Group):
     """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
     ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
     replication that fails names itself and how to rerun it; an internal error says it is one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["defsim.argv"] = list(args)  # the command that reproduces a result, for its report
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         def terminate(signum: int, _frame: Any) -> None:
@@ -127,7 +132,16 @@ def ensemble_options(f: Any) -> Any:
     f = click.option(
         "--quiet", "-q", is_flag=True, help="No progress and no table: print only the results folder."
     )(f)
-    f = click.option("--no-plot", is_flag=True, help="Skip the PNG plots.")(f)
+    f = click.option("--no-plot", is_flag=True, help="Skip the plots.")(f)
+    f = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="png",
+        show_default=True,
+        help="The plots' file format.",
+    )(f)
+    f = click.option("--report", is_flag=True, help="Also write report.html: one self-contained page.")(f)
     f = click.option("--force", is_flag=True, help="Replace --out if it already exists.")(f)
     f = click.option(
         "--out",
@@ -232,9 +246,19 @@ class Progress:
             self._bar.stop()
 
 
-def _save(result: Any, target: Path, force: bool, no_plot: bool) -> None:
+def _command() -> str:
+    import shlex
+
+    ctx = click.get_current_context(silent=True)
+    argv = ctx.find_root().meta.get("defsim.argv") if ctx is not None else None
+    return shlex.join(["defsim", *(argv if argv is not None else sys.argv[1:])])
+
+
+def _save(
+    result: Any, target: Path, force: bool, no_plot: bool, fmt: str = "png", report: bool = False
+) -> None:
     try:
-        result.save(target, force=force, plot=not no_plot)
+        result.save(target, force=force, plot=not no_plot, fmt=fmt, report=report, command=_command())
     except OutputRefused as exc:
         raise UserError(f"error: {exc}") from None
     except OutputError as exc:  # the disk, not the scenario: exit 1
@@ -298,6 +322,8 @@ def run(
     out: str | None,
     force: bool,
     no_plot: bool,
+    fmt: str,
+    report: bool,
     quiet: bool,
 ) -> None:
     """Run SCENARIO once, or --reps times, and write a results folder.
@@ -319,7 +345,7 @@ def run(
     if reps is None:
         with _api_errors(scenario):
             result = api.run(sc, seed=seed, allow_work=allow_work, replication=replication)
-        _save(result, target, force, no_plot)
+        _save(result, target, force, no_plot, fmt, report)
         if quiet:
             click.echo(str(target))
             return
@@ -340,7 +366,7 @@ def run(
             allow_work=allow_work,
             scheduler_timeout=scheduler_timeout,
         )
-    _save(ens, target, force, no_plot)
+    _save(ens, target, force, no_plot, fmt, report)
     if quiet:
         click.echo(str(target))
         return
@@ -404,9 +430,12 @@ def sweep(
 
 
 @main.command()
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path())
 @click.option(
-    "--reps", type=click.IntRange(min=1), default=100, show_default=True, help="Replications per scenario."
+    "--reps",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Replications per scenario (default 100, or those of the results folders given).",
 )
 @click.option(
     "--figure",
@@ -420,23 +449,151 @@ def sweep(
 )
 @ensemble_options
 def compare(
-    scenarios: tuple[str, ...], reps: int, overrides: tuple[str, ...], figures: tuple[str, ...], **opts: Any
+    scenarios: tuple[str, ...],
+    reps: int | None,
+    overrides: tuple[str, ...],
+    figures: tuple[str, ...],
+    **opts: Any,
 ) -> None:
-    """Run ensembles of two or more SCENARIOS with the same seeds and compare them.
+    """Compare two or more SCENARIOS (scenario files or ensemble results folders), same seeds.
 
     \b
-    Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png and variants/.
-    Example:
+    Scenario files are run as ensembles.  Results folders (of `defsim run --reps`) are compared
+    as they are, paired by replication, when they share the seed and the number of
+    replications (scenario files given with them are run with that seed and number).
+    Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png, diff_compare.png
+    and variants/.
+    Examples:
       defsim compare scenarios/textbook.yaml my_variant.yaml --reps 200
+      defsim compare results/base results/more-stock
     """
+    if any(Path(s).is_dir() for s in scenarios):
+        _compare_folders(scenarios, reps, overrides, figures, **opts)
+        return
     loaded = [_load(s, overrides) for s in scenarios]
     _check_out(opts["out"], opts["force"], scenarios)
     _what_if(
-        lambda **kw: api.compare(loaded, reps, figures=figures, labels=list(scenarios), **kw),
+        lambda **kw: api.compare(loaded, reps or 100, figures=figures, labels=list(scenarios), **kw),
         _default_out(scenarios[0], "compare"),
         scenario=scenarios[0],
         **opts,
     )
+
+
+def _compare_folders(
+    given: tuple[str, ...],
+    reps: int | None,
+    overrides: tuple[str, ...],
+    figures: tuple[str, ...],
+    **opts: Any,
+) -> None:
+    """Compare results folders (running any scenario files given with them to match)."""
+    import tempfile
+
+    from ..io.compare import CannotCompare, load_ensembles
+
+    folders = [s for s in given if Path(s).is_dir()]
+    try:
+        first = load_ensembles(folders[:1])[0]
+    except CannotCompare as exc:
+        raise UserError(f"error: cannot compare: {exc}") from None
+    if reps is not None and reps != first.reps:
+        raise UserError(
+            f"error: cannot compare: {folders[0]} has {first.reps} replications, not --reps {reps}"
+        )
+    seed = opts["seed"] if opts["seed"] is not None else first.seed
+    target = Path(opts["out"]) if opts["out"] else _default_out(Path(folders[0]).name, "compare")
+    _check_out(str(target), opts["force"], ())
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for k, s in enumerate(given):
+            if Path(s).is_dir():
+                paths.append(s)
+                continue
+            sc = _load(s, overrides)
+            with _api_errors(s), Progress(sc.name, opts["quiet"]) as progress:
+                ens = api.ensemble(
+                    sc,
+                    first.reps,
+                    seed,
+                    workers=opts["workers"],
+                    grid=opts["grid"],
+                    scheduler=opts["scheduler"],
+                    progress=progress,
+                )
+            path = Path(tmp) / f"{k:02d}"
+            ens.save(path, plot=False)
+            paths.append(str(path))
+        try:
+            result = api.compare_results(
+                paths,
+                target,
+                labels=list(given),
+                figures=figures,
+                force=opts["force"],
+                plot=not opts["no_plot"],
+                fmt=opts["fmt"],
+                report=opts["report"],
+                command=_command(),
+            )
+        except (CannotCompare, ValueError) as exc:
+            raise UserError(f"error: cannot compare: {exc}") from None
+        except (OutputRefused, OutputError) as exc:
+            raise UserError(f"error: {exc}") from None
+    if opts["quiet"]:
+        click.echo(str(target))
+        return
+    print_comparison(result)
+    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="png", show_default=True)
+@click.option("--dpi", type=click.IntRange(min=20, max=600), default=110, show_default=True)
+def plot(results: str, fmt: str, dpi: int) -> None:
+    """Redraw every figure of a RESULTS folder from its files, without running again.
+
+    \b
+    Works on a single run, an ensemble, a sweep or a comparison.
+    Example:
+      defsim plot results/backfill --format svg
+    """
+    from ..io.folder import NotAResultsFolder
+
+    try:
+        written = api.plot(results, fmt, dpi)
+    except NotAResultsFolder as exc:
+        raise UserError(f"error: {exc}") from None
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The HTML file (default: RESULTS/report.html).",
+)
+def report(results: str, output: str | None) -> None:
+    """Write one self-contained HTML page of a RESULTS folder: answers, tables, plots, scenario.
+
+    \b
+    Example:
+      defsim report results/nightly_raids -o raids.html
+    """
+    from ..io.folder import NotAResultsFolder
+
+    try:
+        path = api.report(results, output)
+    except NotAResultsFolder as exc:
+        raise UserError(f"error: {exc}") from None
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(str(path))
 
 
 @contextlib.contextmanager
@@ -468,6 +625,8 @@ def _what_if(
     out: str | None,
     force: bool,
     no_plot: bool,
+    fmt: str,
+    report: bool,
     quiet: bool,
 ) -> None:
     """Run a sweep or a comparison through the API, save it and print its table."""
@@ -482,7 +641,7 @@ def _what_if(
             scheduler_timeout=scheduler_timeout,
         )
     target = Path(out) if out else default_out
-    _save(result, target, force, no_plot)
+    _save(result, target, force, no_plot, fmt, report)
     if quiet:
         click.echo(str(target))
         return

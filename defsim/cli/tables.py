@@ -1,140 +1,204 @@
-"""Tables the CLI prints: a run's summary, an ensemble's figures, a comparison (rich)."""
+"""What the CLI prints: the answers in words first, then tables that fit 80 columns (rich).
+
+Values are shown by their kind (:func:`defsim.analysis.answers.show`): counts as counts, money
+as money in the scenario's currency, days that may never come as dates.  Wide tables are split
+rather than cut; long names wrap.
+"""
 
 from __future__ import annotations
 
 import sys
+import textwrap
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from ..analysis.answers import money, show
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
 
-#: what the run table shows: figure keys under ``threats.<threat>.`` / ``totals.``, ``sites.<site>.``
-THREAT_COLUMNS = ("arrived", "engaged", "killed", "leaked", *(f"leaked_by_reason.{r}" for r in REASONS))
-SITE_COLUMNS = ("shots", "final_stock", "first_stockout_day", "days_empty")
-COST_FIGURES = (
-    ("cost.interceptor_cost_spent", "interceptors spent"),
-    ("cost.threat_cost_defeated", "threats defeated"),
-    ("cost.cost_exchange_ratio", "cost-exchange ratio"),
-)
+#: what the run tables show: figure keys under ``threats.<threat>.`` / ``totals.``, ``sites.<site>.``
+THREAT_COLUMNS = ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")
+REASON_COLUMNS = tuple(f"leaked_by_reason.{r}" for r in REASONS)
+TYPE_COLUMNS = ("shots", "final_stock", "first_stockout_day", "days_empty")
+WIDTH = 80
+
+
+def console() -> Console:
+    # markup off: names are printed literally ("[/]" in a name is text, not a closing tag)
+    return Console(
+        width=None if sys.stdout.isatty() else WIDTH, soft_wrap=False, markup=False, highlight=False
+    )
 
 
 def plain(value: object) -> str:
     """A user's string as it may reach a terminal: no control characters (escape sequences could
-    recolour or rewrite the screen); the consoles below print it literally (markup off)."""
+    recolour or rewrite the screen)."""
     return "".join(ch if ch.isprintable() else "?" for ch in str(value))
 
 
-def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 120, markup=False, highlight=False)
+def _bold(text: str) -> Text:
+    return Text(plain(text), style="bold")
 
 
 def _header(key: str) -> str:
     return key.rsplit(".", 1)[-1].replace("_", " ")
 
 
+def print_answers(lines: list[str], out: Console) -> None:
+    width = min(out.width or WIDTH, 100)
+    for line in lines:
+        out.print(
+            textwrap.fill(plain(line), width, subsequent_indent="  ", break_on_hyphens=False),
+            markup=False,
+            highlight=False,
+        )
+    out.print()
+
+
+def _table(title: str, first: str) -> Table:
+    t = Table(title=plain(title), title_justify="left")
+    t.add_column(first, justify="left", overflow="fold", max_width=24)
+    return t
+
+
 def print_summary(result: Any) -> None:
-    """A run's figures, read by key and shown by kind (see :mod:`defsim.analysis.figures`)."""
+    """A run: the answers in words, then threats, leaks by reason, each site's types, the cost."""
     s = result.summary
     values = row(result)
     known = REGISTRY.catalogue(result.plan)
+    start = result.plan.start
+    currency = result.scenario.spec.currency if hasattr(result, "scenario") else "USD"
 
     def cell(key: str) -> str:
         fig = known[key]
         v = values.get(key)
-        if fig.kind is Kind.DAY and v is not None and v == v and result.plan.start is not None:
-            return result.date(v)
-        return fig.kind.show(v)
+        return show(fig.kind, None if v is None or v != v else v, start, currency)
 
-    console = _console()
-    t = Table(
-        title=plain(f"{s['scenario']} (seed {s['seed']}, {s['duration_days']:g} days)"), title_justify="left"
-    )
-    t.add_column("threat", justify="left", no_wrap=True)
-    for col in THREAT_COLUMNS:
-        t.add_column(_header(col), justify="right", no_wrap=True, min_width=len(_header(col)))
-    for name in result.plan.threats:
-        t.add_row(plain(name), *(cell(f"threats.{name}.{c}") for c in THREAT_COLUMNS))
-    t.add_row("all", *(cell(f"totals.{c}") for c in THREAT_COLUMNS), style="bold")
-    console.print(t)
-    t = Table(title="sites", title_justify="left")
-    t.add_column("site", justify="left", no_wrap=True)
-    for col in SITE_COLUMNS:
-        t.add_column(_header(col), justify="right", no_wrap=True, min_width=len(_header(col)))
+    out = console()
+    out.print(_bold(s["scenario"]) + f" (seed {s['seed']}, {s['duration_days']:g} days)")
+    print_answers(result.answers, out)
+    for title, cols in (("threats", THREAT_COLUMNS), ("threats leaked, by reason", REASON_COLUMNS)):
+        t = _table(title, "threat")
+        for col in cols:
+            t.add_column(_header(col), justify="right", overflow="fold")
+        for name in result.plan.threats:
+            t.add_row(plain(name), *(cell(f"threats.{name}.{c}") for c in cols))
+        t.add_row("all", *(cell(f"totals.{c}") for c in cols), style="bold")
+        out.print(t)
+    t = _table("sites, per interceptor type", "site: type")
+    for col in TYPE_COLUMNS:
+        t.add_column(
+            _header(col).replace("first stockout day", "first out"), justify="right", overflow="fold"
+        )
     for name in result.plan.site_names:
-        t.add_row(plain(name), *(cell(f"sites.{name}.{c}") for c in SITE_COLUMNS))
-    console.print(t)
-    console.print("   ".join(f"{label}: {cell(key)}" for key, label in COST_FIGURES))
+        types = list(s["sites"][name]["by_interceptor"])
+        for itype in types:
+            t.add_row(
+                plain(f"{name}: {itype}"),
+                *(cell(f"sites.{name}.by_interceptor.{itype}.{c}") for c in TYPE_COLUMNS),
+            )
+        if len(types) > 1:
+            t.add_row(
+                plain(f"{name}: no rounds of any type"), *(cell(f"sites.{name}.{c}") for c in TYPE_COLUMNS)
+            )
+    out.print(t)
+    c = s["cost"]
+    ratio = c["cost_exchange_ratio"]
+    out.print(
+        f"interceptors fired: {money(c['interceptor_cost_spent'], currency)}   "
+        f"threats killed: {money(c['threat_cost_defeated'], currency)}   "
+        f"cost-exchange ratio: {'-' if ratio is None else f'{ratio:.2f}'}",
+        highlight=False,
+    )
 
 
-def _fmt(v: float | None, digits: int = 4) -> str:
-    return "-" if v is None else f"{v:.{digits}g}"
+def _stats_cells(fig: Any, stats: dict[str, Any], start: Any, currency: str) -> list[str]:
+    def v(x: float | None) -> str:
+        return show(fig.kind, x, start, currency)
+
+    ci = stats.get("ci95") or [None, None]
+    return [
+        v(stats["mean"]),
+        f"{v(ci[0])} .. {v(ci[1])}",
+        v(stats["median"]),
+        f"{v(stats['p5'])} .. {v(stats['p95'])}",
+    ]
 
 
 def print_ensemble(ens: Any) -> None:
-    console = _console()
-    t = Table(
-        title=plain(f"{ens.plan.name}: {ens.reps} replications (seed {ens.seed})"), title_justify="left"
-    )
-    t.add_column("figure", overflow="fold")  # the figure's name wraps; numbers never do
+    """An ensemble: the answers (per site and type), then the headline figures."""
+    out = console()
+    start = ens.plan.start
+    currency = ens.scenario.spec.currency if hasattr(ens, "scenario") else "USD"
+    out.print(_bold(ens.plan.name) + f": {ens.reps} replications (seed {ens.seed})")
+    print_answers(ens.answers if hasattr(ens, "answers") else [], out)
+    t = Table(title="headline figures", title_justify="left")
+    t.add_column("figure", overflow="fold", max_width=26)
     for col in ("mean", "95% interval", "median", "5th .. 95th pct"):
-        t.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+        t.add_column(col, justify="right", overflow="fold")
     for line in ens.headline():
-        stats = line.stats
-        ci = stats.get("ci95") or [None, None]
-        if "mean" not in stats:  # the median of a day that may never come
-            t.add_row(
-                plain(line.key), "", "", "never" if stats["median"] is None else _fmt(stats["median"]), ""
-            )
-        elif "p5" not in stats:  # the share of replications in which it came
-            t.add_row(
-                plain(line.key), _fmt(stats["mean"], 3), f"{_fmt(ci[0], 3)} .. {_fmt(ci[1], 3)}", "", ""
-            )
-        else:
+        stats, fig = line.stats, line.figure
+        if line.key.endswith(".median"):  # the median of a day that may never come
+            t.add_row(plain(line.key), "", "", show(Kind.DAY, stats["median"], start), "")
+        elif line.key.endswith(".p_happened"):  # the share of replications in which it came
+            ci = stats.get("ci95") or [None, None]
             t.add_row(
                 plain(line.key),
-                _fmt(stats["mean"]),
-                f"{_fmt(ci[0])} .. {_fmt(ci[1])}",
-                _fmt(stats["median"]),
-                f"{_fmt(stats['p5'])} .. {_fmt(stats['p95'])}",
+                show(Kind.SHARE, stats["mean"]),
+                f"{show(Kind.SHARE, ci[0])} .. {show(Kind.SHARE, ci[1])}",
+                "",
+                "",
             )
-    console.print(t)
+        else:
+            t.add_row(plain(line.key), *_stats_cells(fig, stats, start, currency))
+    out.print(t)
 
 
 def print_comparison(result: Any) -> None:
-    console = Console(width=None if sys.stdout.isatty() else 160, markup=False, highlight=False)
+    """A sweep or comparison: each variant's answers, then the figures side by side (split into
+    tables of at most three variants, so 80 columns hold them)."""
+    out = console()
     rows = result.table()
     figures = list(dict.fromkeys(r["figure"] for r in rows))
     variants = [e.label for e in result.ensembles]
     first = result.ensembles[0]
-    t = Table(
-        title=plain(f"{first.plan.name}: {first.reps} replications per variant, same seeds ")
-        + "(mean [95% interval]; Δ: difference from the first, paired by replication; stockout: median day)",
-        title_justify="left",
-    )
-    t.add_column("figure", overflow="fold")
-    for v in variants:
-        t.add_column(plain(v), justify="right", overflow="fold")
-    for f in figures:
-        cells = []
-        for v in variants:
-            r = next((x for x in rows if x["figure"] == f and x["variant"] == v), None)
-            if r is None:
-                cells.append("-")
-            elif r["mean"] is None:
-                cells.append("never" if r["median"] is None else _fmt(r["median"]))
-            elif r["ci95_low"] is None:
-                cells.append(_fmt(r["mean"]))
-            else:
-                cell = f"{_fmt(r['mean'])} [{_fmt(r['ci95_low'])}, {_fmt(r['ci95_high'])}]"
-                if r["diff_vs_first"] is not None:
-                    cell += (
-                        f"\nΔ {_fmt(r['diff_vs_first'])} [{_fmt(r['diff_ci95_low'])}, "
-                        f"{_fmt(r['diff_ci95_high'])}]"
-                    )
-                cells.append(cell)
-        t.add_row(plain(f), *cells)
-    console.print(t)
+    start = first.plan.start
+    out.print(_bold(first.plan.name) + f": {first.reps} replications per variant, same seeds")
+    for ens in result.ensembles:
+        if hasattr(ens, "answers"):
+            print_answers([f"[{ens.label}] {line}" for line in ens.answers], out)
+    known = REGISTRY.catalogue(first.plan)
+    for k0 in range(0, len(variants), 3):
+        chunk = variants[k0 : k0 + 3]
+        t = Table(
+            title="mean [95% interval]; Δ: minus the first variant, paired by replication",
+            title_justify="left",
+        )
+        t.add_column("figure", overflow="fold", max_width=22)
+        for v in chunk:
+            t.add_column(plain(v), justify="right", overflow="fold")
+        for f in figures:
+            base = f.removesuffix(".p_happened").removesuffix(".median")
+            kind = known[base].kind if base in known else Kind.RATIO
+            cells = []
+            for v in chunk:
+                r = next((x for x in rows if x["figure"] == f and x["variant"] == v), None)
+                if r is None:
+                    cells.append("-")
+                elif f.endswith(".median"):
+                    cells.append(show(Kind.DAY, r["median"], start))
+                elif f.endswith(".p_happened"):
+                    cells.append(show(Kind.SHARE, r["mean"]))
+                else:
+                    cell = show(kind, r["mean"], start)
+                    if r["ci95_low"] is not None:
+                        cell += f"\n[{show(kind, r['ci95_low'])}, {show(kind, r['ci95_high'])}]"
+                    if r["diff_vs_first"] is not None:
+                        cell += f"\nΔ {r['diff_vs_first']:+,.4g}"
+                    cells.append(cell)
+            t.add_row(plain(f), *cells)
+        out.print(t)

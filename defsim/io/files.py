@@ -157,3 +157,15 @@ def _finite(value: Any) -> Any:
 def write_json(path: Path, data: Any) -> None:
     """Strict JSON (RFC 8259): a non-finite number is written as null."""
     path.write_text(json.dumps(_finite(data), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write one file atomically: a reader sees the old file or the whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(_os_message(path, exc)) from None

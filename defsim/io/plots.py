@@ -1,48 +1,43 @@
-"""Plots that read results (never the engine): stock-depletion curves of one run.
+"""Plots of one run, each answering one question, drawn from the results folder's files.
 
-Uses matplotlib's object API (``Figure``), so no GUI backend is needed or changed.
+* ``stock.png``: how many rounds does each site hold, per interceptor type, and when was it
+  out?  One panel per (site, type), so a busy short-range saw-tooth (drawn as a daily min-max
+  band) never hides the long-range line; deliveries of that type marked along the top.
+* ``supply.png``: the same for stockpiles and producers (when the scenario has any).
+* ``threats.png``: what arrived each day, what was killed, and what leaked for lack of rounds.
+* ``deliveries.png``: what each route delivered, when, and how much.
+
+A timeline strip above the time plots marks raids and decisions (:mod:`defsim.io.markers`).
+Uses matplotlib's object API (``Figure``): no GUI backend is needed or changed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
 
-from ..engine.records import EventKind
-
-if TYPE_CHECKING:
-    from ..analysis import RunAnalysis
-
-LEAK_COLOR = "#c0392b"
-KILL_COLOR = "#2e86c1"
-EMPTY_COLOR = "#f5b7b1"
-
-
-def _x(times: np.ndarray | list[float], start: dt.datetime | None) -> Any:
-    t = np.asarray(times, dtype=float)
-    if start is None:
-        return t
-    return np.datetime64(start, "s") + (t * 86400).astype("timedelta64[s]")
-
-
-def time_axis(fig: Figure, start: dt.datetime | None) -> None:
-    """Concise calendar ticks on every axis of a figure when the scenario has a start date."""
-    if start is None:
-        return
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-
-    for ax in fig.axes:
-        locator = AutoDateLocator(maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-
-
-def _step_xy(t: np.ndarray, level: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
-    return np.append(t, end), np.append(level, level[-1] if len(level) else 0)
+from ..analysis.answers import short_date
+from .folder import RunView
+from .plotkit import (
+    EMPTY,
+    KILL,
+    LEAK,
+    band,
+    bin_days,
+    busy,
+    color,
+    draw_markers,
+    lit,
+    outside_legend,
+    save,
+    strip_height,
+    time_axis,
+    title,
+    x_of,
+)
 
 
 def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[float, float]]:
@@ -57,197 +52,256 @@ def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[floa
     return spans
 
 
-def sum_steps(series: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """The sum of step functions (each level holds from its time on)."""
-    if not series:
-        return np.zeros(0), np.zeros(0)
-    t = np.unique(np.concatenate([s[0] for s in series]))
-    total = np.zeros(len(t))
-    for ts, lev in series:
-        idx = np.searchsorted(ts, t, side="right") - 1
-        total += np.where(idx >= 0, lev[np.clip(idx, 0, None)], 0)
-    return t, total
+def _type_order(view: RunView, holders: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for h in holders for i in view.types(h)))
 
 
-def plot_deliveries(result: RunAnalysis, path: str | Path | None = None) -> Figure | None:
-    """A timeline of deliveries (and losses) per route; None when nothing moved."""
-    plan = result.plan
-    start = plan.start
-    routes = result.record.routes
-    active = [k for k, r in enumerate(routes) if r["shipped"]]
-    if not active:
+def _entry(view: RunView, holder: str) -> dict:
+    s = view.summary
+    return s["sites"].get(holder) or s["stockpiles_and_producers"].get(holder) or {}
+
+
+def _deliveries(view: RunView, holder: str, itype: str) -> tuple[np.ndarray, np.ndarray]:
+    rows = view.of("delivery", holder)
+    rows = rows[view.events["interceptor"][rows] == itype]
+    return view.events["time_d"][rows], view.events["n"][rows]
+
+
+def plot_stock(view: RunView, holders: list[str], question: str, path: str | Path | None = None) -> Figure:
+    """One panel per (holder, type): stock, its empty spans and the deliveries of that type."""
+    start, end = view.start, view.duration
+    types = _type_order(view, holders)
+    ncol = len(types)
+    strip_h = strip_height(view.markers)
+    fig = Figure(figsize=(6.2 * ncol, 1.3 + strip_h + 1.75 * len(holders)), layout="constrained")
+    grid = fig.add_gridspec(len(holders) + 1, ncol, height_ratios=[strip_h, *([1.75] * len(holders))])
+    strip = fig.add_subplot(grid[0, :])
+    axes = []
+    for r, holder in enumerate(holders):
+        for c, itype in enumerate(types):
+            ax = fig.add_subplot(grid[r + 1, c], sharex=strip)
+            axes.append(ax)
+            if itype not in view.types(holder):
+                ax.set_visible(False)
+                continue
+            k = types.index(itype)
+            t, lev = view.series[(holder, itype)]
+            x_end = x_of([end], start)[0]
+            if busy(t, end):
+                days, lo, hi, at_end = band(t, lev, end)
+                per = "day" if bin_days(end) == 1 else f"{bin_days(end)} days"
+                ax.fill_between(
+                    x_of(days, start),
+                    lo,
+                    hi,
+                    step="post",
+                    color=color(k),
+                    alpha=0.3,
+                    lw=0,
+                    label=f"min to max per {per}",
+                )
+                ax.step(
+                    x_of(days, start),
+                    at_end,
+                    where="post",
+                    color=color(k),
+                    lw=1.2,
+                    label=f"at the end of each {per}",
+                )
+            else:
+                ax.step(
+                    np.append(x_of(t, start), x_end),
+                    np.append(lev, lev[-1]),
+                    where="post",
+                    color=color(k),
+                    lw=1.6,
+                    label="rounds held",
+                )
+            spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
+            for j, (a, b) in enumerate(spans):
+                ax.axvspan(
+                    x_of([a], start)[0],
+                    x_of([b], start)[0],
+                    color=EMPTY,
+                    alpha=0.18,
+                    lw=0,
+                    label="none left" if j == 0 else None,
+                )
+            dt_, dq = _deliveries(view, holder, itype)
+            if len(dt_):
+                top = blended_transform_factory(ax.transData, ax.transAxes)
+                ax.plot(
+                    x_of(dt_, start),
+                    np.full(len(dt_), 1.0),
+                    "v",
+                    color="#009E73",
+                    ms=4 if len(dt_) < 60 else 2.5,
+                    transform=top,
+                    clip_on=False,
+                    zorder=5,
+                    label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds "
+                    f"({int(dq.min())}-{int(dq.max())} each)"
+                    if dq.min() != dq.max()
+                    else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
+                )
+            info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
+            first = info.get("first_stockout_day")
+            kind = view.kinds[holder]
+            head = holder if kind == "site" else f"{holder} ({kind})"
+            if kind == "producer":
+                state = "stock waiting to ship"
+            elif first is None:
+                state = "never ran out"
+            else:
+                state = f"out from {short_date(first, start)}, {info.get('days_empty', 0):.0f} days empty"
+            ax.set_title(
+                f"{lit(head)}: {lit(itype)} — {state}",
+                fontsize=8.5,
+                loc="left",
+                color=LEAK if first is not None and kind != "producer" else "black",
+            )
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("rounds")
+            ax.grid(alpha=0.25)
+            time_axis(ax, start, end, label=r == len(holders) - 1)
+            outside_legend(ax)
+    draw_markers(strip, view.markers, start, end, lines_on=[a for a in axes if a.get_visible()])
+    time_axis(strip, start, end, label=False)
+    strip.tick_params(labelbottom=False)
+    title(fig, f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
+    save(fig, path)
+    return fig
+
+
+def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None:
+    """Threats per day: killed, leaked for lack of rounds, leaked otherwise."""
+    ev = view.events
+    if not len(ev["time_d"]):
         return None
-    fig = Figure(figsize=(10, 1.4 + 0.45 * len(active)), layout="constrained")
+    start, end = view.start, view.duration
+    strip_h = strip_height(view.markers)
+    fig = Figure(figsize=(10, 1.5 + strip_h + 2.6), layout="constrained")
+    strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[strip_h, 2.6])
+    step = 7 if end > 180 else 1  # weeks on a long run: daily bars would be hairlines
+    bins = np.arange(0, int(np.ceil(end)) + step, step)
+    t, kind, reason = ev["time_d"], ev["event"], ev["reason"]
+    kills = np.histogram(t[kind == "kill"], bins)[0]
+    no_stock = np.histogram(t[(kind == "leak") & (reason == "no_stock")], bins)[0]
+    other = np.histogram(t[(kind == "leak") & (reason != "no_stock")], bins)[0]
+    x = x_of(bins[:-1], start)
+    width = float(step) if start is None else np.timedelta64(86400 * step, "s")
+    ax.bar(x, kills, width=width, align="edge", color=KILL, label="killed", lw=0)
+    ax.bar(
+        x,
+        no_stock,
+        width=width,
+        align="edge",
+        bottom=kills,
+        color=LEAK,
+        label="leaked: no rounds left",
+        lw=0,
+        hatch="////",
+        edgecolor="white",
+    )
+    ax.bar(
+        x,
+        other,
+        width=width,
+        align="edge",
+        bottom=kills + no_stock,
+        color="#E69F00",
+        label="leaked: other reasons",
+        lw=0,
+    )
+    ax.set_ylabel("threats per day" if step == 1 else "threats per week")
+    ax.grid(axis="y", alpha=0.25)
+    outside_legend(ax)
+    tot = view.summary["totals"]
+    ax.set_title(
+        f"{tot['arrived']:,} arrived, {tot['killed']:,} killed, {tot['leaked']:,} leaked "
+        f"({tot['leaked_by_reason'].get('no_stock', 0):,} for lack of rounds)",
+        fontsize=9,
+        loc="left",
+    )
+    time_axis(ax, start, end)
+    draw_markers(strip, view.markers, start, end, lines_on=[ax])
+    strip.tick_params(labelbottom=False)
+    title(fig, f"{view.name}: what got through, and why?", f"seed {view.seed}")
+    save(fig, path)
+    return fig
+
+
+def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | None:
+    """A timeline of deliveries (and losses) per route; None when nothing moved."""
+    start, end = view.start, view.duration
+    routes = [(name, r) for name, r in view.summary.get("routes", {}).items() if r.get("shipped")]
+    if not routes:
+        return None
+    types = list(dict.fromkeys(i for _, i in view.series))
+    fig = Figure(figsize=(10, 1.6 + 0.42 * len(routes)), layout="constrained")
     ax = fig.subplots()
-    by_route: dict[int, list[tuple[float, int]]] = {}
-    for t, k, q in result.record.deliveries:
-        by_route.setdefault(k, []).append((t, q))
-    lost: dict[int, list[tuple[float, int]]] = {}
-    ev = result.record.events
-    if ev is not None:
-        gone = ev.of(EventKind.LOST)
-        for t, route, n in zip(gone.time.tolist(), gone.route.tolist(), gone.n.tolist(), strict=True):
-            lost.setdefault(route, []).append((t, n))
-    biggest = max([q for v in by_route.values() for _, q in v] + [1])
-    for y, k in enumerate(active):
-        r = routes[k]
-        color = f"C{plan.interceptors.index(r['interceptor'])}"
-        pts = by_route.get(k, [])
-        if pts:
+    ev = view.events
+    dl = view.of("delivery")
+    lost = view.of("lost")
+    biggest = max([int(ev["n"][dl].max()) if len(dl) else 1, 1])
+    for y, (name, r) in enumerate(routes):
+        rows = dl[ev["route"][dl] == name]
+        k = types.index(r["interceptor"]) if r["interceptor"] in types else y
+        if len(rows):
             ax.scatter(
-                _x([p[0] for p in pts], start),
-                [y] * len(pts),
-                s=[12 + 120 * p[1] / biggest for p in pts],
-                color=color,
+                x_of(ev["time_d"][rows], start),
+                [y] * len(rows),
+                s=10 + 110 * ev["n"][rows] / biggest,
+                color=color(k),
                 alpha=0.8,
                 lw=0,
             )
-        if lost.get(k):
-            ax.scatter(
-                _x([p[0] for p in lost[k]], start), [y] * len(lost[k]), marker="x", color=LEAK_COLOR, s=40
-            )
-    ax.set_yticks(range(len(active)))
+        lrows = lost[ev["route"][lost] == name]
+        if len(lrows):
+            ax.scatter(x_of(ev["time_d"][lrows], start), [y] * len(lrows), marker="x", color=LEAK, s=40)
+    ax.set_yticks(range(len(routes)))
     ax.set_yticklabels(
         [
-            f"{routes[k]['name']} ({routes[k]['interceptor']}): {routes[k]['delivered']}"
-            + (f", lost {routes[k]['lost']}" if routes[k]["lost"] else "")
-            for k in active
+            lit(
+                f"{n} ({r['interceptor']}): {r['delivered']:,} delivered"
+                + (f", {r['lost']:,} lost" if r["lost"] else "")
+            )
+            for n, r in routes
         ],
         fontsize=8,
     )
-    ax.invert_yaxis()
-    ax.set_xlim(_x([0.0], start)[0], _x([plan.duration], start)[0])
-    ax.set_xlabel("date" if start is not None else "day")
-    ax.set_title(
-        f"{result.plan.name} — deliveries by route (dot size: rounds; x: lost in transit)",
-        fontsize=10,
-        loc="left",
-    )
-    ax.grid(axis="x", alpha=0.3)
-    time_axis(fig, start)
-    if path is not None:
-        fig.savefig(path, dpi=110)
+    ax.set_ylim(len(routes) - 0.5, -0.5)
+    ax.grid(axis="x", alpha=0.25)
+    for k, itype in enumerate(types):
+        ax.scatter([], [], color=color(k), label=lit(itype))
+    ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
+    outside_legend(ax, title="dot size: rounds", title_fontsize=7)
+    time_axis(ax, start, end)
+    title(fig, f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
+    save(fig, path)
     return fig
 
 
-def big_raids(raids: list[tuple[float, int, str]], most: int = 6) -> list[tuple[float, int, str]]:
-    """The raids worth marking: the largest few, and only those well above the typical size."""
-    if not raids:
-        return []
-    sizes = np.array([r[1] for r in raids])
-    threshold = max(np.median(sizes) * 2, 1) if len(raids) > 3 else 0
-    big = [r for r in raids if r[1] >= threshold]
-    return sorted(sorted(big, key=lambda r: -r[1])[:most])
-
-
-def plot_run(result: RunAnalysis, path: str | Path | None = None) -> Figure:
-    plan = result.plan
-    start, end = plan.start, plan.duration
-    st = result.stock
-    summary = result.summary
-    holders = plan.network.holders
-    events = result.record.events
-    has_top = events is not None and len(events) > 0
-    n = len(holders) + (1 if has_top else 0)
-    fig = Figure(figsize=(10, 1.2 + 2.0 * n), layout="constrained")
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
-    fig.suptitle(f"{result.plan.name} — interceptor stock (seed {result.seed})", fontsize=12)
-    marks = big_raids(result.record.raids)
-
-    if has_top:
-        ax = axes[0]
-        assert events is not None
-        days = int(np.ceil(end))
-        bins = np.arange(days + 1)
-        kills = np.histogram(events.time[events.kind == EventKind.KILL], bins)[0]
-        leaks = np.histogram(events.time[events.kind == EventKind.LEAK], bins)[0]
-        arrivals = np.histogram(events.time[events.kind == EventKind.ARRIVAL], bins)[0]
-        x = _x(bins[:-1], start)
-        width = 0.9 if start is None else np.timedelta64(int(0.9 * 86400), "s")
-        ax.bar(x, kills, width=width, align="edge", color=KILL_COLOR, label="killed")
-        ax.bar(x, leaks, width=width, align="edge", bottom=kills, color=LEAK_COLOR, label="leaked")
-        ax.set_ylabel("threats / day")
-        ax.set_title(
-            f"{int(arrivals.sum())} threats arrived, {int(kills.sum())} killed, {int(leaks.sum())} leaked",
-            fontsize=9,
-            loc="left",
-        )
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
-
-    routes = result.record.routes
-    for k, h in enumerate(holders):
-        ax = axes[k + (1 if has_top else 0)]
-        for iname in st.types(h.name):
-            itype = plan.interceptors.index(iname)
-            t, lev = st.series(h.name, iname)
-            xs, ys = _step_xy(t, lev, end)
-            ax.step(_x(xs, start), ys, where="post", lw=1.6, label=iname, color=f"C{itype}")
-            inbound = [
-                st.series(r["name"], iname)
-                for r in routes
-                if r["to"] == h.name and r["interceptor"] == iname and r["shipped"]
-            ]
-            tt, pipe = sum_steps(inbound)
-            if len(pipe) and pipe.max() > 0:
-                xs, ys = _step_xy(tt, pipe, end)
-                ax.step(
-                    _x(xs, start),
-                    ys,
-                    where="post",
-                    lw=1.0,
-                    ls="--",
-                    color=f"C{itype}",
-                    label=f"{iname} in transit here",
-                )
-        if h.kind == "producer" and events is not None:
-            made = events.select((events.kind == EventKind.PRODUCED) & (events.holder == h.index))
-            if len(made):
-                xs, ys = _step_xy(np.append(0.0, made.time), np.append(0, np.cumsum(made.n)), end)
-                ax.step(_x(xs, start), ys, where="post", lw=1.2, color="#555", label="produced to date")
-        t, total = st.holder_total(h.name)
-        for a, b in _zero_spans(t, total, end) if h.kind != "producer" else []:
-            ax.axvspan(_x([a], start)[0], _x([b], start)[0], color=EMPTY_COLOR, alpha=0.7, lw=0)
-        entry = summary["sites"].get(h.name) or summary["stockpiles_and_producers"].get(h.name)
-        first = entry["first_stockout_day"]
-        title = h.name if h.kind == "site" else f"{h.name} ({h.kind})"
-        if first is not None and h.kind != "producer":
-            when = result.date(first) or f"day {first:.1f}"
-            title += f" — empty from {when}" + (" (shaded: no rounds)" if k == 0 else "")
-        bad = first is not None and h.kind != "producer"
-        ax.set_title(title, fontsize=9, loc="left", color=LEAK_COLOR if bad else "black")
-        dtimes = [d[0] for d in result.record.deliveries if routes[d[1]]["to"] == h.name]
-        if dtimes:
-            ymax = max(1, ax.get_ylim()[1])
-            ax.plot(
-                _x(dtimes, start),
-                np.full(len(dtimes), 0.02 * ymax),
-                "^",
-                color="#27ae60",
-                ms=5 if len(dtimes) < 60 else 3,
-                label="delivery",
-                clip_on=False,
-                zorder=5,
-            )
-        ax.set_ylabel("rounds")
-        ax.set_ylim(bottom=0)
-        ax.legend(loc="upper right", fontsize=7, frameon=False, ncol=3)
-
-    for t0, size, label in marks:
-        for ax in axes:
-            ax.axvline(_x([t0], start)[0], color="#7f8c8d", ls="--", lw=0.8)
-        axes[0].annotate(
-            f"{label}: {size}",
-            (_x([t0], start)[0], 1.0),
-            xycoords=("data", "axes fraction"),
-            fontsize=7,
-            rotation=90,
-            va="top",
-            ha="right",
-            color="#555",
-        )
-    axes[-1].set_xlabel("date" if start is not None else "day")
-    axes[-1].set_xlim(_x([0.0], start)[0], _x([end], start)[0])
-    time_axis(fig, start)
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
+def plot_run_folder(view: RunView, folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
+    """Every figure of one run into ``folder``; the paths written."""
+    out = []
+    sites = view.holders("site")
+    others = [h for h in view.kinds if view.kinds[h] in ("stockpile", "producer")]
+    jobs = [
+        ("stock", lambda p: plot_stock(view, sites, "how many rounds does each site hold, per type?", p)),
+        (
+            "supply",
+            lambda p: (
+                plot_stock(view, others, "what do the stockpiles and producers hold?", p) if others else None
+            ),
+        ),
+        ("threats", lambda p: plot_threats(view, p)),
+        ("deliveries", lambda p: plot_deliveries(view, p)),
+    ]
+    for name, draw in jobs:
+        path = folder / f"{name}.{fmt}"
+        fig = draw(None)
+        if fig is not None:
+            save(fig, path, dpi)
+            out.append(path)
+    return out

@@ -12,6 +12,7 @@ from .._version import __version__
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
 from .files import result_folder, write_json
+from .markers import run_markers, write_markers
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
 
 
@@ -76,49 +77,112 @@ def slug(label: str) -> str:
 
 
 def save_run(
-    result: RunAnalysis, source: ScenarioSource, folder: str | Path, force: bool, plot: bool
+    result: RunAnalysis,
+    source: ScenarioSource,
+    folder: str | Path,
+    force: bool,
+    plot: bool,
+    fmt: str = "png",
+    report: bool = False,
+    command: str = "",
 ) -> Path:
-    """summary.json, stock.csv, events.csv, scenario.yaml, stock.png and deliveries.png."""
+    """summary.json, stock.csv, events.csv, markers.csv, scenario.yaml and the plots (drawn from
+    those files, as ``defsim plot`` redraws them)."""
     with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", result.summary)
         write_run_tables(result, tmp)
-        (tmp / "scenario.yaml").write_text(scenario_yaml(source, result.seed, result.record.replication))
+        write_markers(tmp / "markers.csv", run_markers(result))
+        replication = result.record.replication
+        (tmp / "scenario.yaml").write_text(scenario_yaml(source, result.seed, replication))
+        write_answers(tmp)
         if plot:
-            from .plots import plot_deliveries, plot_run
-
-            plot_run(result, tmp / "stock.png")
-            plot_deliveries(result, tmp / "deliveries.png")
+            draw_folder(tmp, fmt)
+        if report:
+            write_report(tmp, tmp / "report.html", command, result.plan)
     return Path(folder)
 
 
 def save_ensemble(
-    ens: EnsembleAnalysis, source: ScenarioSource, folder: str | Path, force: bool, plot: bool
+    ens: EnsembleAnalysis,
+    source: ScenarioSource,
+    folder: str | Path,
+    force: bool,
+    plot: bool,
+    fmt: str = "png",
+    report: bool = False,
+    command: str = "",
 ) -> Path:
     """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
     with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
         (tmp / "scenario.yaml").write_text(scenario_yaml(source, ens.seed))
+        write_answers(tmp)
         if plot:
-            from .plots_ensemble import plot_fan, plot_p_dry
-
-            plot_fan(ens, tmp / "fan.png")
-            plot_p_dry([ens], tmp / "p_dry.png")
+            draw_folder(tmp, fmt)
+        if report:
+            write_report(tmp, tmp / "report.html", command, ens.plan)
     return Path(folder)
 
 
-def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None) -> list[Any]:
-    """stock_compare.png and p_dry_compare.png (into ``folder`` if given); the figures."""
-    from .plots_ensemble import plot_compare_stock, plot_p_dry
+def write_answers(folder: Path) -> None:
+    """answers.txt: the answers in words, one per line (what the CLI prints first)."""
+    from ..analysis.answers import ensemble_lines, run_lines
+    from .folder import EnsembleView, RunView, read
 
-    return [
-        plot_compare_stock(cmp.ensembles, folder / "stock_compare.png" if folder else None),
-        plot_p_dry(cmp.ensembles, folder / "p_dry_compare.png" if folder else None),
-    ]
+    view = read(folder)
+    if isinstance(view, EnsembleView):
+        lines = ensemble_lines(view.answers)
+    elif isinstance(view, RunView):
+        lines = run_lines(view.answers)
+    else:
+        return
+    (folder / "answers.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def draw_folder(folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
+    """Every figure of a results folder, drawn from its files (what ``defsim plot`` does)."""
+    from .folder import ComparisonView, EnsembleView, read
+    from .plots import plot_run_folder
+    from .plots_ensemble import plot_comparison_folder, plot_ensemble_folder
+
+    view = read(folder)
+    if isinstance(view, ComparisonView):
+        return plot_comparison_folder(view, folder, fmt, dpi)
+    if isinstance(view, EnsembleView):
+        return plot_ensemble_folder(view, folder, fmt, dpi)
+    return plot_run_folder(view, folder, fmt, dpi)
+
+
+def write_report(folder: Path, path: Path, command: str = "", plan: Any = None) -> Path:
+    from .report import write_report as write
+
+    return write(folder, path, command, lambda text: plan)
+
+
+def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None) -> list[Any]:
+    """The comparison's figures (into ``folder`` if given, else a temporary one); the figures."""
+    import tempfile
+
+    from .folder import read_comparison
+    from .plots_ensemble import comparison_figures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        save_comparison(cmp, Path(tmp) / "c", force=False, plot=False)
+        view = read_comparison(Path(tmp) / "c")
+        return comparison_figures(view, folder)
 
 
 def save_comparison(
-    cmp: ComparisonAnalysis, folder: str | Path, force: bool, plot: bool, protect: list[Path] | None = None
+    cmp: ComparisonAnalysis,
+    folder: str | Path,
+    force: bool,
+    plot: bool,
+    protect: list[Path] | None = None,
+    fmt: str = "png",
+    report: bool = False,
+    command: str = "",
+    sources: list[ScenarioSource] | None = None,
 ) -> Path:
     """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
     with result_folder(folder, force, protect or ()) as tmp:
@@ -130,6 +194,12 @@ def save_comparison(
             sub.mkdir(parents=True)
             _json(sub / "summary.json", ens.summary)
             write_ensemble_tables(ens, sub)
+            if sources and k < len(sources):
+                (sub / "scenario.yaml").write_text(scenario_yaml(sources[k], ens.seed))
+        if sources:
+            (tmp / "scenario.yaml").write_text(scenario_yaml(sources[0], cmp.ensembles[0].seed))
         if plot:
-            plot_comparison(cmp, tmp)
+            draw_folder(tmp, fmt)
+        if report:
+            write_report(tmp, tmp / "report.html", command, cmp.ensembles[0].plan)
     return Path(folder)

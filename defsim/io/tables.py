@@ -42,10 +42,11 @@ def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
     )
     bands = ens.bands()
     mean = ens.levels.mean(axis=0)
+    empty = (ens.levels <= 0).mean(axis=0) if ens.reps else mean
     grid = ens.grid.tolist()
     write_csv(
         folder / "bands.csv",
-        [*when_head, "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95", "mean"],
+        [*when_head, "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95", "mean", "p_empty"],
         (
             [
                 *when(t),
@@ -54,6 +55,7 @@ def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
                 csv_text(itype),
                 *(f"{bands[q, s, g]:g}" for q in range(len(PERCENTILES))),
                 f"{mean[s, g]:.4f}",
+                f"{empty[s, g]:.4f}",
             ]
             for s, (holder, itype, kind) in enumerate(ens.series)
             for g, t in enumerate(grid)

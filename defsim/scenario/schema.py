@@ -530,6 +530,9 @@ class ScenarioSpec(Strict):
     ] = Field(None, description="calendar date of time 0")
     duration: Duration = Field(gt=0)
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
+    currency: str = Field(
+        "USD", pattern=r"^[A-Za-z]{3}$", description="the currency of every unit_cost (ISO code, e.g. USD)"
+    )
     interceptors: dict[str, InterceptorType] = Field(min_length=1)
     threats: dict[str, ThreatType] = Field(min_length=1)
     sites: dict[str, Site] = Field(min_length=1)

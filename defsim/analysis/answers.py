@@ -1,0 +1,357 @@
+"""Answers in words: when each site's interceptor types ran out, per type, and what it cost.
+
+The reader's first question is "when does the battery run dry?", and the honest answer is per
+interceptor type: a site may be out of short-range rounds weeks before its last long-range round
+goes, and threats leak for lack of rounds all that time.  This module turns a run's summary (or
+an ensemble's replications) into structured answers; :func:`run_lines` and
+:func:`ensemble_lines` say them in plain words.  "No rounds of any type" stays its own answer,
+named as such.  Everything here reads figures by their registry keys, so it works the same on
+results in memory and on a results folder read back from disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .metrics import Kind
+from .statistics import time_stats
+
+#: (holder, kind, interceptor types) of each site and stockpile, in output order
+Layout = Sequence[tuple[str, str, Sequence[str]]]
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+def when(day: float | None, start: dt.datetime | None, year: bool = True) -> str:
+    """A day after the start as '12 Jan 2024 (day 11)', or 'day 11.2' without a calendar."""
+    if day is None or not math.isfinite(day):
+        return "never"
+    if start is None:
+        return f"day {day:.1f}"
+    date = start + dt.timedelta(days=float(day))
+    text = f"{date.day} {date:%b}" + (f" {date:%Y}" if year else "")
+    return f"{text} (day {math.floor(day)})"
+
+
+def short_date(day: float | None, start: dt.datetime | None) -> str:
+    """A day as '12 Jan 2024', or 'day 11.2' without a calendar ('never' for None)."""
+    if day is None or not math.isfinite(day):
+        return "never"
+    if start is None:
+        return f"day {day:.1f}"
+    date = start + dt.timedelta(days=float(day))
+    return f"{date.day} {date:%b %Y}"
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    """An amount as money: $6.1bn, $806m, $4.0k, $950 (other currencies: '6.1bn CHF')."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(value) >= size:
+            scaled = value / size
+            amount = f"{scaled:.0f}{suffix}" if abs(scaled) >= 100 else f"{scaled:.1f}{suffix}"
+            break
+    else:
+        amount = f"{value:.0f}"
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def count(value: float | None) -> str:
+    """A count as a count: 11,290 (never 1.129e+04); a mean keeps one decimal."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def percent(p: float) -> str:
+    return f"{100 * p:.0f}%"
+
+
+def show(kind: Kind, value: float | None, start: dt.datetime | None = None, currency: str = "USD") -> str:
+    """A value as a reader wants it: counts as counts, money as money, days as dates."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "never" if kind is Kind.DAY else "-"
+    if kind is Kind.COUNT:
+        return count(value)
+    if kind is Kind.MONEY:
+        return money(value, currency)
+    if kind is Kind.DAY:
+        return short_date(value, start)
+    if kind is Kind.DURATION:
+        return f"{value:,.1f} days"
+    if kind is Kind.SHARE:
+        return f"{100 * value:.1f}%"
+    return f"{value:.2f}"
+
+
+# --- one run ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeAnswer:
+    """One interceptor type at one holder in one run."""
+
+    interceptor: str
+    first_stockout_day: float | None
+    days_empty: float
+    final_stock: int
+
+
+@dataclass(frozen=True)
+class HolderAnswer:
+    """When a site (or stockpile) ran out of each type, of every type, and what leaked meanwhile."""
+
+    holder: str
+    kind: str
+    types: list[TypeAnswer]
+    #: no rounds of any type ("no rounds at all"), named as such
+    all_types_day: float | None
+    #: threats that leaked at this site for lack of rounds (no_stock), in all and before all_types_day
+    no_stock_leaks: int | None = None
+    no_stock_leaks_before_all: int | None = None
+
+
+@dataclass(frozen=True)
+class Cost:
+    spent: float
+    defeated: float
+    ratio: float | None
+    currency: str
+
+    def line(self) -> str:
+        ratio = "-" if self.ratio is None else f"{self.ratio:.2f}"
+        return (
+            f"Interceptors fired cost {money(self.spent, self.currency)}; the threats they killed cost "
+            f"{money(self.defeated, self.currency)} (cost-exchange ratio {ratio}; {self.currency})."
+        )
+
+
+@dataclass(frozen=True)
+class RunAnswers:
+    scenario: str
+    start: dt.datetime | None
+    holders: list[HolderAnswer]
+    cost: Cost
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def _entry(summary: Mapping[str, Any], name: str, kind: str) -> Mapping[str, Any]:
+    return summary["sites" if kind == "site" else "stockpiles_and_producers"][name]
+
+
+def layout_of(summary: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """(holder, kind, types) of every site and stockpile of a run's summary (producers left out)."""
+    out = [(name, "site", list(e["by_interceptor"])) for name, e in summary["sites"].items()]
+    for name, e in summary["stockpiles_and_producers"].items():
+        if e["kind"] != "producer":
+            out.append((name, e["kind"], list(e["by_interceptor"])))
+    return out
+
+
+def start_of(summary: Mapping[str, Any]) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(summary["start"]) if summary.get("start") else None
+
+
+def run_answers(
+    summary: Mapping[str, Any],
+    no_stock_times: Mapping[str, Sequence[float]] | None = None,
+    currency: str = "USD",
+) -> RunAnswers:
+    """The answers of one run from its summary (``summary.json``) and, if known, the times at
+    which threats leaked for lack of rounds at each site (from the event log)."""
+    holders = []
+    for name, kind, itypes in layout_of(summary):
+        entry = _entry(summary, name, kind)
+        types = [
+            TypeAnswer(
+                t,
+                entry["by_interceptor"][t]["first_stockout_day"],
+                float(entry["by_interceptor"][t]["days_empty"]),
+                int(entry["by_interceptor"][t]["final_stock"]),
+            )
+            for t in itypes
+        ]
+        all_day = entry["first_stockout_day"]
+        leaks = before = None
+        if no_stock_times is not None and kind == "site":
+            times = np.asarray(no_stock_times.get(name, ()), dtype=float)
+            leaks = len(times)
+            before = int((times < all_day).sum()) if all_day is not None else leaks
+        holders.append(HolderAnswer(name, kind, types, all_day, leaks, before))
+    c = summary["cost"]
+    cost = Cost(c["interceptor_cost_spent"], c["threat_cost_defeated"], c["cost_exchange_ratio"], currency)
+    totals = {k: int(v) for k, v in summary["totals"].items() if isinstance(v, int | float)}
+    return RunAnswers(summary["scenario"], start_of(summary), holders, cost, totals)
+
+
+def holder_line(a: HolderAnswer, start: dt.datetime | None) -> str:
+    """'Battery: short_range rounds ran out on 12 Jan 2024 (day 11); long_range on 20 Feb (day
+    50); no rounds of any type from 22 Feb (day 52); 291 threats leaked for lack of rounds before then.'"""
+    where = a.holder if a.kind == "site" else f"{a.holder} ({a.kind})"
+    ran = sorted(
+        (t for t in a.types if t.first_stockout_day is not None), key=lambda t: t.first_stockout_day or 0.0
+    )
+    kept = [t for t in a.types if t.first_stockout_day is None]
+    parts = []
+    year = None
+    for k, t in enumerate(ran):
+        d = t.first_stockout_day
+        assert d is not None
+        this_year = (start + dt.timedelta(days=d)).year if start else None
+        text = when(d, start, year=this_year != year)
+        year = this_year
+        parts.append(f"{t.interceptor} rounds ran out on {text}" if k == 0 else f"{t.interceptor} on {text}")
+    for t in kept:
+        parts.append(f"{t.interceptor} rounds never ran out ({t.final_stock} left at the end)")
+    if a.all_types_day is not None and len(a.types) > 1:
+        this_year = (start + dt.timedelta(days=a.all_types_day)).year if start else None
+        parts.append(f"no rounds of any type from {when(a.all_types_day, start, year=this_year != year)}")
+    if a.no_stock_leaks:
+        if a.all_types_day is not None and len(a.types) > 1 and a.no_stock_leaks_before_all:
+            parts.append(
+                f"{a.no_stock_leaks_before_all:,} threats leaked for lack of rounds before then "
+                f"({a.no_stock_leaks:,} in all)"
+            )
+        elif a.all_types_day is not None and len(a.types) > 1:
+            parts.append(f"{a.no_stock_leaks:,} threats leaked for lack of rounds, all after that")
+        else:
+            parts.append(f"{a.no_stock_leaks:,} threats leaked for lack of rounds")
+    return f"{where}: " + "; ".join(parts) + "."
+
+
+def run_lines(a: RunAnswers) -> list[str]:
+    """The answers of one run in words: one line per site (and per stockpile that ran dry), the cost."""
+    lines = [
+        holder_line(h, a.start)
+        for h in a.holders
+        if h.kind == "site" or any(t.first_stockout_day is not None for t in h.types)
+    ]
+    return [*lines, a.cost.line()]
+
+
+# --- ensembles ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Odds:
+    """When one type (or, with interceptor None, every type) first ran out across replications."""
+
+    interceptor: str | None
+    p_dry: float
+    median: float | None
+    p5: float | None
+    p95: float | None
+    reps: int
+    #: mean days holding none (of this type), across replications
+    days_empty: float | None = None
+
+
+@dataclass(frozen=True)
+class HolderOdds:
+    holder: str
+    kind: str
+    types: list[Odds]
+    all_types: Odds
+
+
+@dataclass(frozen=True)
+class EnsembleAnswers:
+    scenario: str
+    start: dt.datetime | None
+    duration: float
+    reps: int
+    holders: list[HolderOdds]
+    cost: Cost | None = None
+
+
+def prefix(name: str, kind: str) -> str:
+    return f"{'sites' if kind == 'site' else 'stockpiles_and_producers'}.{name}"
+
+
+def type_key(name: str, kind: str, interceptor: str, what: str = "first_stockout_day") -> str:
+    """The registry key of one type's figure at one holder."""
+    return f"{prefix(name, kind)}.by_interceptor.{interceptor}.{what}"
+
+
+def _odds(interceptor: str | None, values: np.ndarray, empty: np.ndarray) -> Odds:
+    s = time_stats(values)
+    finite = empty[np.isfinite(empty)]
+    mean = float(finite.mean()) if len(finite) else None
+    return Odds(interceptor, s["p_happened"], s["median"], s["p5"], s["p95"], int(s["n"]), mean)
+
+
+def ensemble_answers(
+    name: str,
+    start: dt.datetime | None,
+    duration: float,
+    layout: Layout,
+    figure: Callable[[str], np.ndarray],
+    currency: str = "USD",
+) -> EnsembleAnswers:
+    """Per holder and type: P(ran dry by the end), median and 5-95% range of the first stockout.
+    ``figure(key)`` gives one figure across replications (NaN: never)."""
+    holders = []
+    reps = 0
+    for holder, kind, itypes in layout:
+        types = [
+            _odds(t, figure(type_key(holder, kind, t)), figure(type_key(holder, kind, t, "days_empty")))
+            for t in itypes
+        ]
+        base = prefix(holder, kind)
+        every = _odds(None, figure(f"{base}.first_stockout_day"), figure(f"{base}.days_empty"))
+        reps = every.reps
+        holders.append(HolderOdds(holder, kind, types, every))
+    cost = None
+    spent, defeated = figure("cost.interceptor_cost_spent"), figure("cost.threat_cost_defeated")
+    if len(spent):
+        med_ratio = spent.mean() / defeated.mean() if defeated.mean() > 0 else None
+        cost = Cost(float(np.nanmean(spent)), float(np.nanmean(defeated)), med_ratio, currency)
+    return EnsembleAnswers(name, start, duration, reps, holders, cost)
+
+
+def odds_text(o: Odds, start: dt.datetime | None) -> str:
+    """'ran dry in 87% of runs; median 3 Mar 2025 (day 427), 5-95%: 1 Feb 2025 to never'."""
+    if o.interceptor is None:
+        if o.p_dry == 0:
+            return "never without rounds of every type"
+        text = f"no rounds of any type at some point in {percent(o.p_dry)} of runs"
+    elif o.p_dry == 0:
+        return f"{o.interceptor} rounds never ran out in {o.reps} runs"
+    else:
+        text = f"{o.interceptor} rounds ran out in {percent(o.p_dry)} of runs"
+    if o.median is not None:
+        text += f", median {when(o.median, start)}"
+    else:
+        text += ", median: not by the end"
+    late = "not by the end" if o.p95 is None else short_date(o.p95, start)
+    text += f", 5-95%: {short_date(o.p5, start)} to {late}"
+    if o.days_empty is not None:
+        text += f"; {o.days_empty:,.0f} days without on average"
+    return text
+
+
+def ensemble_lines(a: EnsembleAnswers) -> list[str]:
+    """One line per holder that ever ran dry (every site), per type, then the mean cost."""
+    lines = []
+    for h in a.holders:
+        if h.kind != "site" and h.all_types.p_dry == 0 and all(o.p_dry == 0 for o in h.types):
+            continue
+        where = h.holder if h.kind == "site" else f"{h.holder} ({h.kind})"
+        parts = [odds_text(o, a.start) for o in h.types]
+        if len(h.types) > 1:
+            parts.append(odds_text(h.all_types, a.start))
+        lines.append(f"{where}: " + "; ".join(parts) + ".")
+    if a.cost is not None:
+        lines.append("On average: " + a.cost.line()[0].lower() + a.cost.line()[1:])
+    return lines

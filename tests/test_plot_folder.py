@@ -1,0 +1,103 @@
+"""defsim plot redraws a results folder from its files; defsim compare compares folders (paired)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from defsim.cli import main
+from defsim.io.plotkit import label_rows, lit
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTBOOK = str(ROOT / "scenarios" / "textbook.yaml")
+
+
+def invoke(*args: str) -> str:
+    r = CliRunner().invoke(main, list(args))
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_plot_redraws_a_run_as_svg_without_running(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    invoke("run", str(ROOT / "scenarios" / "nightly_raids.yaml"), "--out", str(out), "-q", "--no-plot")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    written = invoke("plot", str(out), "--format", "svg").split()
+    assert {Path(p).name for p in written} == {"stock.svg", "threats.svg", "deliveries.svg"}
+    svg = (out / "stock.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    # nothing else changed: the files it was drawn from are as they were
+    assert {p: (out / p).read_bytes() for p in before} == before
+    again = (out / "stock.svg").read_bytes()
+    invoke("plot", str(out), "--format", "svg")
+    assert (out / "stock.svg").read_bytes() == again  # no dates in the file: the same bytes
+
+
+def test_plot_refuses_what_is_not_a_results_folder(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["plot", str(tmp_path)])
+    assert r.exit_code == 2 and "not a defsim results folder" in r.output
+
+
+def test_compare_results_folders_paired_or_says_why_not(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    invoke("run", TEXTBOOK, "--reps", "6", "--out", str(a), "-q", "--no-plot", "--workers", "1")
+    invoke("run", TEXTBOOK, "--reps", "6", "--set", "sites.Battery.fire_channels=1", "--out", str(b), "-q",
+           "--no-plot", "--workers", "1")  # fmt: skip
+    invoke("run", TEXTBOOK, "--reps", "5", "--out", str(c), "-q", "--no-plot", "--workers", "1")
+    out = tmp_path / "cmp"
+    invoke("compare", str(a), str(b), "--out", str(out), "-q", "--format", "svg")
+    table = json.loads((out / "compare.json").read_text())
+    assert table["replications"] == 6 and table["variants"] == [str(a), str(b)]
+    diffs = [r for r in table["table"] if r["variant"] == str(b) and r["diff_vs_first"] is not None]
+    assert diffs, "paired differences against the first folder"
+    assert (out / "diff_compare.svg").exists() and len(list((out / "variants").iterdir())) == 2
+    # the same scenario compared with itself: every paired difference is exactly 0
+    same = tmp_path / "same"
+    invoke("compare", str(a), str(a), "--out", str(same), "-q", "--no-plot")
+    rows = json.loads((same / "compare.json").read_text())["table"]
+    assert all(r["diff_vs_first"] in (None, 0.0) for r in rows)
+    r = CliRunner().invoke(main, ["compare", str(a), str(c), "--out", str(tmp_path / "no"), "-q"])
+    assert r.exit_code == 2 and "6 replications" in r.output and "5" in r.output and "--reps 6" in r.output
+    r = CliRunner().invoke(
+        main, ["compare", str(a), str(b), "--seed", "99", "--out", str(tmp_path / "n2"), "-q"]
+    )
+    assert r.exit_code == 0  # --seed only applies to scenario files run alongside
+    r = CliRunner().invoke(
+        main, ["compare", str(a), TEXTBOOK, "--out", str(tmp_path / "mixed"), "-q", "--no-plot"]
+    )
+    assert r.exit_code == 0, r.output  # the scenario file is run with the folder's seed and replications
+    mixed = json.loads((tmp_path / "mixed" / "compare.json").read_text())
+    assert mixed["replications"] == 6
+    assert all(r["diff_vs_first"] in (None, 0.0) for r in mixed["table"])
+
+
+def test_user_strings_are_literal_in_plots() -> None:
+    assert lit("$4M ... $20k") == r"\$4M ... \$20k" and lit("$^$") == r"\$^\$"
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.suptitle(lit("$^$ and $4M ... $20k"))
+    fig.savefig(__import__("io").BytesIO(), format="png")  # mathtext would fail on "$^$"
+
+
+def test_labels_are_placed_in_rows_that_never_overlap() -> None:
+    times = [0.0, 1.0, 2.0, 10.0, 10.5]
+    widths = [3.0, 3.0, 3.0, 1.0, 1.0]
+    rows = label_rows(times, widths, gap=0.1)
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for t, w, r in zip(times, widths, rows, strict=True):
+        for a, b in spans.get(r, []):
+            assert t >= b or t + w <= a
+        spans.setdefault(r, []).append((t, t + w))
+    assert rows[0] == 0 and rows[3] == 0  # a label goes back to the first row once there is room
+
+
+@pytest.mark.parametrize("scenario", ["textbook", "multi_site"])
+def test_every_shipped_scenario_plots(tmp_path: Path, scenario: str) -> None:
+    out = tmp_path / scenario
+    invoke("run", str(ROOT / "scenarios" / f"{scenario}.yaml"), "--out", str(out), "-q")
+    assert (out / "stock.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "threats.png").exists()
