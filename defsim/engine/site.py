@@ -56,8 +56,12 @@ class Site:
         self.assess_live = plan.assess_live
         self.assess_dead = plan.assess_dead
         levels = max((r for r in plan.rank if r is not None), default=0) + 1
-        self.waiting: list[deque[list[int]]] = [deque() for _ in range(levels)]
+        # waiting threats per (priority level, threat type), each deque oldest first: whether a
+        # waiting threat can be served depends on its type only, so serving looks at the front
+        # of each type's deque once instead of rescanning the whole queue (linear in threats)
+        self.waiting: list[dict[int, deque[list[int]]]] = [{} for _ in range(levels)]
         self.n_waiting = 0
+        self.n_queued = 0  # arrival order of waiting threats: entry[3]
         self.slot_of = {it: k for k, it in enumerate(plan.types)}
         # policies subscribed to each slot's level (see policies/__init__.py), called only when
         # the rounds held after a change are at or below the slot's threshold (a reorder point)
@@ -99,8 +103,13 @@ class Site:
                     return
         tti = self.sim.time_to_impact[tt]
         if tti > 0:
-            entry = [tid, tt, WAITING]
-            self.waiting[self.rank[tt] or 0].append(entry)
+            entry = [tid, tt, WAITING, self.n_queued]
+            self.n_queued += 1
+            level = self.waiting[self.rank[tt] or 0]
+            dq = level.get(tt)
+            if dq is None:
+                dq = level[tt] = deque()
+            dq.append(entry)
             self.n_waiting += 1
             self.later(tti, self._deadline_cb, entry)
         else:
@@ -186,25 +195,30 @@ class Site:
     # --- waiting threats ------------------------------------------------------------------
 
     def _serve(self) -> None:
-        """Give free channels to waiting threats, highest priority first, then oldest."""
+        """Give free channels to waiting threats, highest priority first, then oldest.
+
+        Within a level the oldest waiting threat whose type the site can engage now is served:
+        the fronts of the level's per-type deques are compared by arrival order.
+        """
         while self.free and self.n_waiting:
-            for dq in self.waiting:
-                while dq and dq[0][2] != WAITING:
-                    dq.popleft()
-                chosen = None
-                for entry in dq:
-                    if entry[2] == WAITING:
-                        c = self._pick(entry[1])
+            chosen = None
+            for level in self.waiting:
+                best = None
+                for tt, dq in level.items():
+                    while dq and dq[0][2] != WAITING:
+                        dq.popleft()
+                    if dq and (best is None or dq[0][3] < best[0][3]):
+                        c = self._pick(tt)
                         if c is not None:
-                            chosen = (entry, c)
-                            break
-                if chosen is not None:
+                            best = (dq[0], c, dq)
+                if best is not None:
+                    chosen = best
                     break
-            else:
+            if chosen is None:
                 return  # nobody waiting can be served now
-            entry, c = chosen
+            entry, c, dq = chosen
             entry[2] = SERVED
-            dq.remove(entry)
+            dq.popleft()
             self.n_waiting -= 1
             self.free -= 1
             tid, tt = entry[0], entry[1]
