@@ -54,11 +54,12 @@ def print_summary(result: Any) -> None:
         title=plain(f"{s['scenario']} (seed {s['seed']}, {s['duration_days']:g} days)"), title_justify="left"
     )
     t.add_column("threat", justify="left", no_wrap=True)
-    for col in THREAT_COLUMNS:
+    columns = [c for c in THREAT_COLUMNS if f"totals.{c}" in known]  # rationed: with rationing rules
+    for col in columns:
         t.add_column(_header(col), justify="right", no_wrap=True, min_width=len(_header(col)))
     for name in result.plan.threats:
-        t.add_row(plain(name), *(cell(f"threats.{name}.{c}") for c in THREAT_COLUMNS))
-    t.add_row("all", *(cell(f"totals.{c}") for c in THREAT_COLUMNS), style="bold")
+        t.add_row(plain(name), *(cell(f"threats.{name}.{c}") for c in columns))
+    t.add_row("all", *(cell(f"totals.{c}") for c in columns), style="bold")
     console.print(t)
     t = Table(title="sites", title_justify="left")
     t.add_column("site", justify="left", no_wrap=True)
@@ -67,7 +68,47 @@ def print_summary(result: Any) -> None:
     for name in result.plan.site_names:
         t.add_row(plain(name), *(cell(f"sites.{name}.{c}") for c in SITE_COLUMNS))
     console.print(t)
+    if result.plan.assets:
+        print_layers(result, console, cell)
     console.print("   ".join(f"{label}: {cell(key)}" for key, label in COST_FIGURES))
+
+
+def print_layers(result: Any, console: Console, cell: Any) -> None:
+    """Per asset: each layer's sites, threats met, killed and passed on (by reason), then damage."""
+    plan = result.plan
+    reasons = [r for r in REASONS if f"totals.leaked_by_reason.{r}" in REGISTRY.catalogue(plan)]
+    t = Table(title="layers (1: the upper tier)", title_justify="left")
+    for col in ("asset", "layer", "sites", "met", "killed", "passed", *reasons):
+        t.add_column(col.replace("_", " "), justify="left" if col in ("asset", "sites") else "right")
+    for a in plan.assets:
+        for n in a.layer_numbers:
+            k = f"assets.{a.name}.layers.{n}"
+            sites = ", ".join(plan.sites[i].name for i in a.layers[a.layer_numbers.index(n)])
+            t.add_row(
+                plain(a.name),
+                str(n),
+                plain(sites),
+                cell(f"{k}.met"),
+                cell(f"{k}.killed"),
+                cell(f"{k}.passed"),
+                *(cell(f"{k}.passed_by_reason.{r}") for r in reasons),
+            )
+    console.print(t)
+    t = Table(title="damage (value units)", title_justify="left")
+    for col in ("asset", "value", "leaked", *plan.threats, "damage", "value protected"):
+        t.add_column(plain(col), justify="left" if col == "asset" else "right")
+    for a in plan.assets:
+        k = f"assets.{a.name}"
+        t.add_row(
+            plain(a.name),
+            f"{a.value:,.6g}",
+            cell(f"{k}.leaked"),
+            *(cell(f"{k}.damage_by_threat.{th}") for th in plan.threats),
+            cell(f"{k}.damage"),
+            cell(f"{k}.value_protected"),
+            style=None,
+        )
+    console.print(t)
 
 
 def _fmt(v: float | None, digits: int = 4) -> str:

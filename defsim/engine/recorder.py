@@ -30,6 +30,7 @@ _LOST: Final = 8
 _PAUSED: Final = 9
 _RESUMED: Final = 10
 _DOCTRINE: Final = 11
+_PASSED: Final = 12
 
 #: one event: its columns in EVENT_COLUMNS order, little-endian, no padding (-1: not applicable)
 EVENT_RECORD = np.dtype(
@@ -82,6 +83,10 @@ class Recorder:
 
     def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
         self._put(self._pack(time, _LEAK, site, threat_id, threat, -1, 1, reason, -1))
+
+    def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
+        """A threat survived ``site``'s layer for ``reason`` and goes on to the next layer."""
+        self._put(self._pack(time, _PASSED, site, threat_id, threat, -1, 1, reason, -1))
 
     # --- rounds ---------------------------------------------------------------------------
 
@@ -151,6 +156,9 @@ class NullRecorder(Recorder):
         pass
 
     def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
+        pass
+
+    def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
         pass
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:

@@ -28,6 +28,7 @@ NO_STOCK: Final = int(LeakReason.NO_STOCK)
 SATURATED: Final = int(LeakReason.SATURATED)
 NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
 MISSED: Final = int(LeakReason.MISSED)
+RATIONED: Final = int(LeakReason.RATIONED)
 
 
 class Site:
@@ -51,6 +52,18 @@ class Site:
         self.detailed = sim.recorder.detailed  # event methods are skipped, not called, when False
         self.rank = plan.rank
         self.choices = plan.choices
+        self.window = plan.window  # per threat type: how long it may wait here
+        # layered defence: a threat aimed at an asset goes on to the next layer instead of leaking
+        self.layered = plan.layered
+        self.passing = sim.passing
+        # rationing: per slot, the rules (most severe first); choices are narrowed as stock falls
+        self.rationing = bool(plan.rationing)
+        self.base_choices = plan.choices
+        self.rules: list[list[Any]] = [
+            [r for r in plan.rationing if r.slot == k] for k in range(len(plan.types))
+        ]
+        self.active: list[tuple[Any, ...]] = [() for _ in plan.types]
+        self.ration_shots = [0] * len(plan.types)
         self.shots = plan.shots
         self.opportunities = plan.opportunities
         self.assess_live = plan.assess_live
@@ -71,14 +84,18 @@ class Site:
         self.demand_hooks: list[Any] = []
         # engagement durations: the site's own stream
         self.hold = duration_buffer(lambda: sim.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
-        self.shot_draws = sim.shot_draws
-        self.first_shot = sim.shot_draws.row(0)  # draws of every threat's first opportunity
-        self.assess_draws = sim.assess_draws
+        # a threat's luck is its own in each layer: draws by (threat, layer, opportunity)
+        self.shot_draws = sim.layer_draws("shots", plan.layer)
+        self.first_shot = self.shot_draws.row(0)  # draws of every threat's first opportunity
+        self.assess_draws = sim.layer_draws("assessment", plan.layer)
         self.shots_fired = [0] * len(plan.types)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
         self._deadline_cb = self._deadline
         self._reload_cb = self._reload_done
+        for slot in range(len(plan.types)):  # a site may start below a rationing rule
+            if self.rules[slot]:
+                self._ration(slot)
 
     # --- arrivals -------------------------------------------------------------------------
 
@@ -88,6 +105,9 @@ class Site:
             self.rec.arrival(self.clock.now, self.index, tid, tt)
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
+            return
+        if self.rationing and not self.choices[tt]:
+            self._leak(tid, tt, RATIONED)
             return
         if self.demand_hooks:
             for hook in self.demand_hooks:
@@ -101,7 +121,40 @@ class Site:
                     self.sim.engaged[tt] += 1
                     self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
                     return
-        tti = self.sim.time_to_impact[tt]
+        tti = self.window[tt]
+        if tti > 0:
+            entry = [tid, tt, WAITING, self.n_queued]
+            self.n_queued += 1
+            level = self.waiting[self.rank[tt] or 0]
+            dq = level.get(tt)
+            if dq is None:
+                dq = level[tt] = deque()
+            dq.append(entry)
+            self.n_waiting += 1
+            self.later(tti, self._deadline_cb, entry)
+        else:
+            self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
+
+    def enter(self, tid: int, tt: int) -> None:
+        """A threat aimed at an asset meets this site's layer (the asset counted its arrival)."""
+        if not self.engaged_types[tt]:
+            self._leak(tid, tt, NOT_ENGAGED)
+            return
+        if self.rationing and not self.choices[tt]:
+            self._leak(tid, tt, RATIONED)
+            return
+        if self.demand_hooks:
+            for hook in self.demand_hooks:
+                hook(self.shots)
+        if self.free:
+            c = self._pick(tt)
+            if c is not None:
+                self.free -= 1
+                self.passing[tid][2] = True  # engaged in this layer
+                self.sim.engaged[tt] += 1
+                self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                return
+        tti = self.window[tt]
         if tti > 0:
             entry = [tid, tt, WAITING, self.n_queued]
             self.n_queued += 1
@@ -137,6 +190,8 @@ class Site:
         stock = self.stock[slot]
         r = ready[slot]
         n = self.shots
+        if self.rationing and self.ration_shots[slot] and self.ration_shots[slot] < n:
+            n = self.ration_shots[slot]
         if keep and r + stock - keep < n:
             n = r + stock - keep
         if n > r:
@@ -147,6 +202,8 @@ class Site:
         now = self.clock.now
         rec = self.rec
         rec.stock(now, self.series[slot], r + stock, r)
+        if self.rationing:
+            self._ration(slot)
         if self.detailed:
             rec.shot(now, self.index, tid, tt, self.itype[slot], n)
         if stock and r < self.cap[slot] and not self.reloading[slot]:
@@ -173,6 +230,10 @@ class Site:
             sim.killed[tt] += 1
             if self.detailed:
                 self.rec.kill(self.clock.now, self.index, tid, tt)
+            if self.layered:
+                route = self.passing.pop(tid, None)
+                if route is not None:
+                    route[0].killed(route, tt)
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
@@ -223,6 +284,8 @@ class Site:
             self.free -= 1
             tid, tt = entry[0], entry[1]
             self.sim.engaged[tt] += 1
+            if self.layered and tid in self.passing:
+                self.passing[tid][2] = True
             self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
 
     def _deadline(self, ev: Call) -> None:
@@ -232,13 +295,41 @@ class Site:
         entry[2] = EXPIRED
         self.n_waiting -= 1
         tt = entry[1]
+        if self.rationing and not self.choices[tt]:
+            self._leak(entry[0], tt, RATIONED)
+            return
         self._leak(entry[0], tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
     def _leak(self, tid: int, tt: int, reason: int) -> None:
+        if self.layered:
+            route = self.passing.get(tid)
+            if route is not None:
+                route[0].passed(route, tid, tt, reason, self.index)
+                return
         sim = self.sim
         sim.leaked[reason][tt] += 1
         if self.detailed:
             self.rec.leak(self.clock.now, self.index, tid, tt, reason)
+
+    # --- rationing ------------------------------------------------------------------------
+
+    def _ration(self, slot: int) -> None:
+        """The rules in force for ``slot`` after its stock changed: every rule whose ``below`` is
+        above the rounds held holds at once (the fewest shots, only types every one allows)."""
+        held = self.ready[slot] + self.stock[slot]
+        n_on = 0
+        for r in self.rules[slot]:  # sorted by below: the rules in force are the last ones
+            if held >= r.below:
+                n_on += 1
+        active = tuple(self.rules[slot][n_on:])
+        if active == self.active[slot]:
+            return
+        self.active[slot] = active
+        self.ration_shots[slot] = min((r.shots for r in active if r.shots), default=0)
+        self.choices = [
+            [c for c in opts if all(r.allowed[t] for r in self.active[c[0]])]
+            for t, opts in enumerate(self.base_choices)
+        ]
 
     # --- reloads and deliveries -----------------------------------------------------------
 
@@ -267,6 +358,8 @@ class Site:
         else:
             self.stock[slot] += quantity
         self._record(slot)
+        if self.rationing:
+            self._ration(slot)
         if not self.reloading[slot] and self.stock[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
@@ -298,6 +391,8 @@ class Site:
         self.stock[slot] -= from_stock
         self.ready[slot] -= n - from_stock
         self._record(slot)
+        if self.rationing:
+            self._ration(slot)
 
     def subscribe(self, it: int, policy, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
         """Tell ``policy`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.

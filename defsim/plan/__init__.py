@@ -10,6 +10,7 @@ from __future__ import annotations
 from .model import (
     OUTSIDE,
     AllocationPlan,
+    AssetPlan,
     AttackPlan,
     CrossLevelPlan,
     HolderPlan,
@@ -17,6 +18,7 @@ from .model import (
     Plan,
     ProducerPlan,
     RaidPlan,
+    RationPlan,
     ResupplyPlan,
     RouteEventPlan,
     RoutePlan,
@@ -29,6 +31,7 @@ from .model import (
 __all__ = [
     "OUTSIDE",
     "AllocationPlan",
+    "AssetPlan",
     "AttackPlan",
     "CrossLevelPlan",
     "HolderPlan",
@@ -36,6 +39,7 @@ __all__ = [
     "Plan",
     "ProducerPlan",
     "RaidPlan",
+    "RationPlan",
     "ResupplyPlan",
     "RouteEventPlan",
     "RoutePlan",
