@@ -49,6 +49,22 @@ class Facts:
         return out
 
     @cached_property
+    def decisions(self) -> list[dict[str, Any]]:
+        """The plan's route events and approval dates, as the summary lists them."""
+        from .figures import decisions
+
+        out = []
+        for day, route, action, by, drop in decisions(self.plan):
+            entry: dict[str, Any] = {"day": round(day, 6), "date": self.run.date(day), "route": route}
+            entry["action"] = action
+            if action == "delay":
+                entry["by_days"] = round(by, 6)
+            if action == "pause":
+                entry["waiting"] = "drop" if drop else "keep"
+            out.append(entry)
+        return out
+
+    @cached_property
     def assets(self) -> dict[str, dict[str, Any]]:
         """Per asset: damage (all, by threat type), value protected, leakers; per layer counts."""
         lr, plan = self.record.layers, self.plan

@@ -69,6 +69,15 @@ def reasons(plan: Plan) -> Sequence[str]:
     return tuple(r for r in REASONS if r != "rationed")
 
 
+def decisions(plan: Plan) -> list[tuple[float, str, str, float, bool]]:
+    """(day, route, action, delay days, drops what waits) of every route event and approval
+    date of a plan, in time order (approvals first among equals: the order the engine takes)."""
+    routes = plan.network.routes
+    out = [(r.not_before, r.name, "approve", 0.0, False) for r in routes if r.not_before > 0]
+    out += [(e.time, routes[e.route].name, e.action, e.by, e.drop) for e in plan.network.events]
+    return sorted(out, key=lambda d: d[0])
+
+
 def _layer_numbers(plan: Plan, p: Params) -> list[str]:
     a = next(a for a in plan.assets if a.name == p["asset"])
     return [str(n) for n in a.layer_numbers]
@@ -347,6 +356,12 @@ ENTRIES: list[Entry] = [
         for k, m in ROUTE_COUNTS
     ),
     _field("routes.{route}.state_at_end", "active, paused or cancelled at the end", _route("state_at_end")),
+    Field(
+        key="decisions.{all}",
+        meaning="political decisions in time order: route events and approval dates (only with any)",
+        read=lambda f, p: f.decisions,
+        domains={"all": lambda plan, f, p: ["log"] if decisions(plan) else []},
+    ),
     Group(key="deliveries_by_source", meaning="rounds delivered, by sender", read=_empty),
     Metric(
         key="deliveries_by_source.{source}.{interceptor}",

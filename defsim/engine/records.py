@@ -35,6 +35,10 @@ class EventKind(IntEnum):
     DOCTRINE = 11
     # layered defence: a threat survived one layer of an asset's defence and goes on to the next
     PASSED = 12
+    # political decisions on routes (route_events:, approval dates): n is the rounds concerned
+    CANCELLED = 13
+    DELAYED = 14
+    APPROVED = 15
 
     @property
     def label(self) -> str:

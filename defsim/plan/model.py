@@ -143,6 +143,7 @@ class RouteEventPlan:
     route: int
     action: str
     by: float
+    drop: bool = False  # pause: what waits to leave is dropped (not shipped) instead of kept
 
 
 @dataclass

@@ -67,7 +67,9 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
                 for tn, tc in zip(tnames, tclass, strict=True)
             ]
             rations.append(
-                RationPlan(st.interceptors.index(ration.interceptor), ration.below, ration.shots or 0, allowed)
+                RationPlan(
+                    st.interceptors.index(ration.interceptor), ration.below, ration.shots or 0, allowed
+                )
             )
         tti = [t.time_to_impact for t in sc.threats.values()]
         et = st.engagement_time

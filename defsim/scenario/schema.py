@@ -506,11 +506,17 @@ class RouteEvent(Strict):
     route: str
     action: Literal["pause", "resume", "cancel", "delay"]
     by: Duration | None = Field(None, description="delay: how much later shipments in transit arrive")
+    waiting: Literal["keep", "drop"] | None = Field(
+        None,
+        description="pause: keep what waits to leave until the resume (default), or drop it (not shipped)",
+    )
 
     @model_validator(mode="after")
     def _by(self) -> RouteEvent:
         if (self.action == "delay") != (self.by is not None):
             raise ValueError("'by' goes with action: delay, and only with it")
+        if self.waiting is not None and self.action != "pause":
+            raise ValueError("'waiting' goes with action: pause, and only with it")
         return self
 
 
