@@ -297,3 +297,70 @@ def test_allocation_proportional_to_recent_use():
     share = got["depot -> S"] / 100
     fired_share = shots["S"] / (shots["S"] + shots["S2"])
     assert abs(share - fired_share) < 0.05, (share, fired_share)
+
+
+def test_political_decisions_are_visible_in_events_and_summary():
+    """Every route event and approval date is an event row and an entry of the summary."""
+    data = one_site(stock={"I": 0})
+    data["attacks"] = []
+    data["start"] = "2024-01-01"
+    data["transfers"] = [
+        {
+            "name": "r",
+            "from": "outside",
+            "to": "S",
+            "interceptor": "I",
+            "at": "0d",
+            "every": "1d",
+            "quantity": 1,
+            "lead_time": "2d",
+            "not_before": "3d",
+        },
+    ]
+    data["route_events"] = [
+        {"at": "5.5d", "route": "r", "action": "pause"},
+        {"at": "8.5d", "route": "r", "action": "resume"},
+        {"at": "9.5d", "route": "r", "action": "delay", "by": "4d"},
+        {"at": "12.5d", "route": "r", "action": "cancel"},
+    ]
+    result = run_data(data)
+    ev = result.record.events
+    kinds = [EventKind.APPROVED, EventKind.PAUSED, EventKind.RESUMED, EventKind.DELAYED, EventKind.CANCELLED]
+    got = ev.of(*kinds)
+    assert got.kind.tolist() == [int(k) for k in kinds]
+    assert got.time.tolist() == pytest.approx([3.0, 5.5, 8.5, 9.5, 12.5])
+    assert got.n.tolist()[:3] == [3, 0, 3]  # approval: 3 waiting leave; resume: 3 held back leave
+    rows = [
+        r for r in result.event_rows() if r[2] in ("approved", "paused", "resumed", "delayed", "cancelled")
+    ]
+    assert [r[2] for r in rows] == ["approved", "paused", "resumed", "delayed", "cancelled"]
+    assert all(r[-1] == "r" for r in rows)
+    log = result.summary["decisions"]["log"]
+    assert [d["action"] for d in log] == ["approve", "pause", "resume", "delay", "cancel"]
+    assert log[0]["date"] == "2024-01-04 00:00" and log[3]["by_days"] == 4.0 and log[1]["waiting"] == "keep"
+
+
+@pytest.mark.parametrize("waiting, shipped_at_resume", [("keep", 3), ("drop", 0)])
+def test_a_pause_keeps_or_drops_what_waits(waiting, shipped_at_resume):
+    data = one_site(stock={"I": 0})
+    data["attacks"] = []
+    data["transfers"] = [
+        {
+            "name": "r",
+            "from": "outside",
+            "to": "S",
+            "interceptor": "I",
+            "at": "0d",
+            "every": "1d",
+            "quantity": 1,
+        },
+    ]
+    data["route_events"] = [
+        {"at": "5.5d", "route": "r", "action": "pause", "waiting": waiting},
+        {"at": "8.5d", "route": "r", "action": "resume"},
+    ]
+    result = run_data(data)
+    shipped = result.record.events.of(EventKind.SHIPPED)
+    assert shipped.n[np.isclose(shipped.time, 8.5)].sum() == shipped_at_resume
+    r = result.summary["routes"]["r"]
+    assert r["not_shipped"] == (3 if waiting == "drop" else 0)

@@ -48,6 +48,62 @@ class Facts:
             }
         return out
 
+    @cached_property
+    def decisions(self) -> list[dict[str, Any]]:
+        """The plan's route events and approval dates, as the summary lists them."""
+        from .figures import decisions
+
+        out = []
+        for day, route, action, by, drop in decisions(self.plan):
+            entry: dict[str, Any] = {"day": round(day, 6), "date": self.run.date(day), "route": route}
+            entry["action"] = action
+            if action == "delay":
+                entry["by_days"] = round(by, 6)
+            if action == "pause":
+                entry["waiting"] = "drop" if drop else "keep"
+            out.append(entry)
+        return out
+
+    @cached_property
+    def assets(self) -> dict[str, dict[str, Any]]:
+        """Per asset: damage (all, by threat type), value protected, leakers; per layer counts."""
+        lr, plan = self.record.layers, self.plan
+        out: dict[str, dict[str, Any]] = {}
+        if lr is None:
+            return out
+        for a in plan.assets:
+            dmg = lr.damage[a.index]
+            layers = {}
+            for k, n in enumerate(a.layer_numbers):
+                passed = lr.passed[a.index, k]
+                layers[str(n)] = {
+                    "sites": [plan.sites[i].name for i in a.layers[k]],
+                    "met": int(lr.entered[a.index, k].sum()),
+                    "killed": int(lr.killed[a.index, k].sum()),
+                    "passed": int(passed.sum()),
+                    "by_reason": {r: int(passed[j].sum()) for j, r in enumerate(REASONS)},
+                }
+            last = lr.passed[a.index, len(a.layers) - 1].sum() if a.layers else 0
+            out[a.name] = {
+                "damage": round(float(dmg.sum()), 6),
+                "value_protected": round(max(a.value - float(dmg.sum()), 0.0), 6),
+                "by_threat": {t: round(float(dmg[j]), 6) for j, t in enumerate(plan.threats)},
+                "leaked": int(last),
+                "layers": layers,
+            }
+        return out
+
+    def asset(self, name: str) -> dict[str, Any]:
+        return self.assets[name]
+
+    def layer(self, asset: str, layer: str) -> dict[str, Any]:
+        out: dict[str, Any] = self.assets[asset]["layers"][layer]
+        return out
+
+    @property
+    def damage_total(self) -> float:
+        return round(float(sum(a["damage"] for a in self.assets.values())), 6)
+
     def total(self, what: str) -> int:
         return sum(v[what] for v in self.threats.values())
 

@@ -62,9 +62,32 @@ def _attacked(plan: Plan, f: Facts | None, p: Params) -> list[str]:
     return [plan.threats[t] for t in sorted(plan.attacker)]
 
 
+def reasons(plan: Plan) -> Sequence[str]:
+    """The leak reasons a plan reports: ``rationed`` only where a site has rationing rules."""
+    if any(s.rationing for s in plan.sites):
+        return REASONS
+    return tuple(r for r in REASONS if r != "rationed")
+
+
+def decisions(plan: Plan) -> list[tuple[float, str, str, float, bool]]:
+    """(day, route, action, delay days, drops what waits) of every route event and approval
+    date of a plan, in time order (approvals first among equals: the order the engine takes)."""
+    routes = plan.network.routes
+    out = [(r.not_before, r.name, "approve", 0.0, False) for r in routes if r.not_before > 0]
+    out += [(e.time, routes[e.route].name, e.action, e.by, e.drop) for e in plan.network.events]
+    return sorted(out, key=lambda d: d[0])
+
+
+def _layer_numbers(plan: Plan, p: Params) -> list[str]:
+    a = next(a for a in plan.assets if a.name == p["asset"])
+    return [str(n) for n in a.layer_numbers]
+
+
 DOMAINS: dict[str, Domain] = {
     "threat": lambda plan, f, p: plan.threats,
-    "reason": lambda plan, f, p: REASONS,
+    "reason": lambda plan, f, p: reasons(plan),
+    "asset": lambda plan, f, p: [a.name for a in plan.assets],
+    "layer": lambda plan, f, p: _layer_numbers(plan, p),
     "site": lambda plan, f, p: plan.site_names,
     "holder": lambda plan, f, p: [h.name for h in plan.network.holders if h.kind != "site"],
     "producer": lambda plan, f, p: [h.name for h in plan.network.holders if h.kind == "producer"],
@@ -190,6 +213,10 @@ def _leaked_share(f: Facts, p: Params) -> float | None:
 def _ratio(f: Facts, p: Params) -> float | None:
     spent, defeated = f.cost
     return spent / defeated if defeated > 0 else None
+
+
+def _layer_count(what: str) -> Any:
+    return lambda f, p: f.layer(p["asset"], p["layer"])[what]
 
 
 def _several_threats(plan: Plan, p: Params) -> bool:
@@ -329,6 +356,12 @@ ENTRIES: list[Entry] = [
         for k, m in ROUTE_COUNTS
     ),
     _field("routes.{route}.state_at_end", "active, paused or cancelled at the end", _route("state_at_end")),
+    Field(
+        key="decisions.{all}",
+        meaning="political decisions in time order: route events and approval dates (only with any)",
+        read=lambda f, p: f.decisions,
+        domains={"all": lambda plan, f, p: ["log"] if decisions(plan) else []},
+    ),
     Group(key="deliveries_by_source", meaning="rounds delivered, by sender", read=_empty),
     Metric(
         key="deliveries_by_source.{source}.{interceptor}",
@@ -366,6 +399,82 @@ ENTRIES: list[Entry] = [
         meaning="planned {threat} threats the attacker had no stock to launch",
         read=lambda f, p: _attacker(f, p)[0] - _attacker(f, p)[1],
         domains={"threat": _attacked},
+    ),
+    Group(
+        key="assets",
+        meaning="with assets: per defended asset",
+        read=lambda f, p: {} if f.plan.assets else ABSENT,
+    ),
+    Metric(
+        key="assets.{asset}.damage",
+        kind=M,
+        unit="value units",
+        meaning="damage leakers dealt to {asset} (threat damage, or share of its value)",
+        read=lambda f, p: f.asset(p["asset"])["damage"],
+        headline=True,
+    ),
+    Metric(
+        key="assets.{asset}.value_protected",
+        kind=M,
+        unit="value units",
+        meaning="{asset}'s value less the damage (0 at least)",
+        read=lambda f, p: f.asset(p["asset"])["value_protected"],
+    ),
+    Metric(
+        key="assets.{asset}.damage_by_threat.{threat}",
+        kind=M,
+        unit="value units",
+        meaning="damage {threat} leakers dealt to {asset}",
+        read=lambda f, p: f.asset(p["asset"])["by_threat"][p["threat"]],
+    ),
+    Metric(
+        key="assets.{asset}.leaked",
+        kind=C,
+        unit="threats",
+        meaning="threats aimed at {asset} that got through every layer",
+        read=lambda f, p: f.asset(p["asset"])["leaked"],
+    ),
+    _field(
+        "assets.{asset}.layers.{layer}.sites",
+        "the sites of the layer (1: the upper tier)",
+        lambda f, p: f.layer(p["asset"], p["layer"])["sites"],
+    ),
+    *(
+        Metric(
+            key=f"assets.{{asset}}.layers.{{layer}}.{k}",
+            kind=C,
+            unit="threats",
+            meaning=m,
+            read=_layer_count(k),
+        )
+        for k, m in (
+            ("met", "threats aimed at {asset} that met layer {layer}"),
+            ("killed", "threats layer {layer} of {asset} killed"),
+            ("passed", "threats that survived layer {layer} of {asset} (went on, or leaked after the last)"),
+        )
+    ),
+    Metric(
+        key="assets.{asset}.layers.{layer}.passed_by_reason.{reason}",
+        kind=C,
+        unit="threats",
+        meaning="threats that survived layer {layer} of {asset} for reason {reason}",
+        read=lambda f, p: f.layer(p["asset"], p["layer"])["by_reason"][p["reason"]],
+    ),
+    Metric(
+        key="damage.{all}",
+        kind=M,
+        unit="value units",
+        meaning="damage to every asset (with assets: only)",
+        read=lambda f, p: f.damage_total,
+        domains={"all": lambda plan, f, p: ["total"] if plan.assets else []},
+    ),
+    Metric(
+        key="damage.by_threat.{threat}",
+        kind=M,
+        unit="value units",
+        meaning="damage {threat} leakers dealt to every asset (with assets: only)",
+        read=lambda f, p: round(sum(a["by_threat"][p["threat"]] for a in f.assets.values()), 6),
+        domains={"threat": lambda plan, f, p: plan.threats if plan.assets else []},
     ),
     Metric(
         key="cost.interceptor_cost_spent",

@@ -81,7 +81,8 @@ def print_summary(result: Any) -> None:
     out = console()
     out.print(_bold(s["scenario"]) + f" (seed {s['seed']}, {s['duration_days']:g} days)")
     print_answers(result.answers, out)
-    for title, cols in (("threats", THREAT_COLUMNS), ("threats leaked, by reason", REASON_COLUMNS)):
+    reasons = tuple(c for c in REASON_COLUMNS if f"totals.{c}" in known)  # rationed: with rationing rules
+    for title, cols in (("threats", THREAT_COLUMNS), ("threats leaked, by reason", reasons)):
         t = _table(title, "threat")
         for col in cols:
             t.add_column(_header(col), justify="right", overflow="fold")
@@ -106,6 +107,8 @@ def print_summary(result: Any) -> None:
                 plain(f"{name}: no rounds of any type"), *(cell(f"sites.{name}.{c}") for c in TYPE_COLUMNS)
             )
     out.print(t)
+    if result.plan.assets:
+        print_layers(result, out, cell)
     c = s["cost"]
     ratio = c["cost_exchange_ratio"]
     out.print(
@@ -127,6 +130,48 @@ def _stats_cells(fig: Any, stats: dict[str, Any], start: Any, currency: str) -> 
         v(stats["median"]),
         f"{v(stats['p5'])} .. {v(stats['p95'])}",
     ]
+
+
+def print_layers(result: Any, console: Console, cell: Any) -> None:
+    """Per asset: each layer's sites, threats met, killed and passed on (by reason), then damage."""
+    plan = result.plan
+    reasons = [r for r in REASONS if f"totals.leaked_by_reason.{r}" in REGISTRY.catalogue(plan)]
+    t = Table(title="layers (1: the upper tier)", title_justify="left")
+    for col in ("asset", "layer", "sites", "met", "killed", "passed", *reasons):
+        t.add_column(col.replace("_", " "), justify="left" if col in ("asset", "sites") else "right")
+    for a in plan.assets:
+        for n in a.layer_numbers:
+            k = f"assets.{a.name}.layers.{n}"
+            sites = ", ".join(plan.sites[i].name for i in a.layers[a.layer_numbers.index(n)])
+            t.add_row(
+                plain(a.name),
+                str(n),
+                plain(sites),
+                cell(f"{k}.met"),
+                cell(f"{k}.killed"),
+                cell(f"{k}.passed"),
+                *(cell(f"{k}.passed_by_reason.{r}") for r in reasons),
+            )
+    console.print(t)
+    t = Table(title="damage (value units)", title_justify="left")
+    for col in ("asset", "value", "leaked", *plan.threats, "damage", "value protected"):
+        t.add_column(plain(col), justify="left" if col == "asset" else "right")
+    for a in plan.assets:
+        k = f"assets.{a.name}"
+        t.add_row(
+            plain(a.name),
+            f"{a.value:,.6g}",
+            cell(f"{k}.leaked"),
+            *(cell(f"{k}.damage_by_threat.{th}") for th in plan.threats),
+            cell(f"{k}.damage"),
+            cell(f"{k}.value_protected"),
+            style=None,
+        )
+    console.print(t)
+
+
+def _fmt(v: float | None, digits: int = 4) -> str:
+    return "-" if v is None else f"{v:.{digits}g}"
 
 
 def print_ensemble(ens: Any) -> None:

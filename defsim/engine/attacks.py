@@ -31,7 +31,7 @@ def _targets(weights: list[float] | None, n_sites: int, n: int, rng: np.random.G
     w = np.ones(n_sites) if weights is None else np.array(weights, dtype=float)
     if np.count_nonzero(w) == 1:
         return np.full(n, int(np.flatnonzero(w)[0]), dtype=np.int32)
-    return rng.choice(n_sites, size=n, p=w / w.sum()).astype(np.int32)
+    return rng.choice(len(w), size=n, p=w / w.sum()).astype(np.int32)
 
 
 def _size(spec: SizePlan, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -122,15 +122,13 @@ class World:
         """Hold back what ``route`` would ship until it is resumed (scheduled shipments wait)."""
         r = self._route_named(route)
         if r.state == "active":
-            r.event("pause", 0.0)
-            self._sim.recorder.paused(self._sim.clock.now, r.plan.dst, r.it, 0, r.index)
+            r.event("pause", 0.0)  # records the paused row
 
     def resume(self, route: str) -> None:
         """Resume a paused route: what it held back leaves now."""
         r = self._route_named(route)
         if r.state == "paused":
-            self._sim.recorder.resumed(self._sim.clock.now, r.plan.dst, r.it, r.pending, r.index)
-            r.event("resume", 0.0)
+            r.event("resume", 0.0)  # records the resumed row (rounds held back that leave)
 
     def set_doctrine(
         self,

@@ -30,6 +30,10 @@ _LOST: Final = 8
 _PAUSED: Final = 9
 _RESUMED: Final = 10
 _DOCTRINE: Final = 11
+_PASSED: Final = 12
+_CANCELLED: Final = 13
+_DELAYED: Final = 14
+_APPROVED: Final = 15
 
 #: one event: its columns in EVENT_COLUMNS order, little-endian, no padding (-1: not applicable)
 EVENT_RECORD = np.dtype(
@@ -83,6 +87,10 @@ class Recorder:
     def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
         self._put(self._pack(time, _LEAK, site, threat_id, threat, -1, 1, reason, -1))
 
+    def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
+        """A threat survived ``site``'s layer for ``reason`` and goes on to the next layer."""
+        self._put(self._pack(time, _PASSED, site, threat_id, threat, -1, 1, reason, -1))
+
     # --- rounds ---------------------------------------------------------------------------
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
@@ -113,6 +121,13 @@ class Recorder:
     def doctrine(self, time: float, site: int, shots: int) -> None:
         """A process set ``site``'s salvo to ``shots`` rounds."""
         self._put(self._pack(time, _DOCTRINE, site, -1, -1, -1, shots, -1, -1))
+
+    def route_decision(
+        self, kind: int, time: float, holder: int, interceptor: int, n: int, route: int
+    ) -> None:
+        """A route was cancelled (``n`` rounds dropped), delayed (``n`` rounds in transit) or
+        approved (``n`` rounds held back leave now)."""
+        self._put(self._pack(time, kind, holder, -1, -1, interceptor, n, -1, route))
 
     def stock(self, time: float, series: int, level: int, ready: int) -> None:
         """Series ``series`` holds ``level`` rounds from ``time`` on, ``ready`` of them on launchers."""
@@ -151,6 +166,14 @@ class NullRecorder(Recorder):
         pass
 
     def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
+        pass
+
+    def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
+        pass
+
+    def route_decision(
+        self, kind: int, time: float, holder: int, interceptor: int, n: int, route: int
+    ) -> None:
         pass
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:

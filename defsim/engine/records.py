@@ -33,6 +33,12 @@ class EventKind(IntEnum):
     PAUSED = 9
     RESUMED = 10
     DOCTRINE = 11
+    # layered defence: a threat survived one layer of an asset's defence and goes on to the next
+    PASSED = 12
+    # political decisions on routes (route_events:, approval dates): n is the rounds concerned
+    CANCELLED = 13
+    DELAYED = 14
+    APPROVED = 15
 
     @property
     def label(self) -> str:
@@ -46,6 +52,8 @@ class LeakReason(IntEnum):
     SATURATED = 1
     NOT_ENGAGED = 2
     MISSED = 3
+    # let through by a rationing rule of the site's doctrine
+    RATIONED = 4
 
     @property
     def label(self) -> str:
@@ -131,3 +139,17 @@ class RunRecord:
     deliveries: list[tuple[float, int, int]]  # (time, route, quantity) of every delivery
     routes: list[dict[str, Any]]  # per route: name, kind, from, to, interceptor, shipped, delivered, ...
     produced: dict[str, int]
+    #: layered defence of assets (None when the plan has no assets): see engine/layers.py
+    layers: LayerRecord | None = None
+
+
+@dataclass
+class LayerRecord:
+    """What the assets' layers saw: counts per (asset, layer, threat type) and damage."""
+
+    target: np.ndarray  # per threat id: the site or asset (n_sites + asset index) it was aimed at
+    entered: np.ndarray  # (asset, layer, threat type): threats that met the layer
+    killed: np.ndarray  # (asset, layer, threat type)
+    passed: np.ndarray  # (asset, layer, reason, threat type): survived the layer
+    damage: np.ndarray  # (asset, threat type): damage dealt by leakers, in the asset's value units
+    leaks: list[tuple[float, int, float]]  # (time, asset, damage) of every leak through all layers

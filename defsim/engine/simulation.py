@@ -8,6 +8,7 @@ environment runs to the scenario's end, and the raw records are collected into a
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 import numpy as np
 
@@ -15,8 +16,9 @@ from ..plan import Plan
 from . import control, streams
 from .attacks import Arrivals, generate
 from .clock import Clock
+from .layers import Asset
 from .recorder import NullRecorder, Recorder
-from .records import REASONS, RunRecord
+from .records import REASONS, LayerRecord, RunRecord
 from .site import Site
 from .supply import Network, Route, Store
 
@@ -43,6 +45,7 @@ class Simulation:
         # a threat's luck is its own: shot and assessment draws by (opportunity, threat id)
         self.shot_draws = streams.ThreatDraws(root, "shots", len(self.arrivals))
         self.assess_draws = streams.ThreatDraws(root, "assessment", len(self.arrivals))
+        self._layer_draws: dict[tuple[str, int], streams.ThreatDraws] = {}
         nt = len(plan.threats)
         self.time_to_impact = plan.time_to_impact.tolist()
         self.arrived = [0] * nt
@@ -50,6 +53,7 @@ class Simulation:
         self.killed = [0] * nt
         self.leaked = [[0] * nt for _ in REASONS]
         self.recorder: Recorder = Recorder() if record_events else NullRecorder()
+        self.passing: dict[int, list[Any]] = {}  # threats inside an asset's layers: see layers.py
         self.delivered: list[tuple[float, int, int]] = []
         self.produced: dict[int, int] = {}
         net = plan.network
@@ -82,8 +86,20 @@ class Simulation:
             initial_ready.append(0)
         self.initial = np.array(initial, dtype=np.int64)
         self.initial_ready = np.array(initial_ready, dtype=np.int64)
+        self.assets = [Asset(self, a, nt) for a in plan.assets]
         self.network = Network(self)
         self.world = control.start(self, processes)  # the user's SimPy processes, if any
+
+    def layer_draws(self, purpose: str, layer: int) -> streams.ThreatDraws:
+        """The shot or assessment draws of layer ``layer`` (layer 1: those of a single layer)."""
+        if layer == 1:
+            return self.shot_draws if purpose == "shots" else self.assess_draws
+        key = (purpose, layer)
+        if key not in self._layer_draws:
+            self._layer_draws[key] = streams.ThreatDraws(
+                self.root, f"layer_{purpose}", len(self.arrivals), layer
+            )
+        return self._layer_draws[key]
 
     def stream(self, purpose: str, name: str) -> np.random.Generator:
         """The random stream of ``purpose`` that belongs to the site or route called ``name``."""
@@ -114,7 +130,7 @@ class Simulation:
 
     def _loop(self) -> RunRecord:
         a = self.arrivals
-        handlers = [site.arrive for site in self.sites]
+        handlers = [site.arrive for site in self.sites] + [asset.arrive for asset in self.assets]
         self.clock.run(self.plan.duration, a.time.tolist(), a.site.tolist(), a.threat.tolist(), handlers)
         return self.collect()
 
@@ -166,6 +182,27 @@ class Simulation:
             deliveries=self.delivered,
             routes=routes,
             produced={names[h]: n for h, n in self.produced.items()},
+            layers=self._layer_record() if self.assets else None,
+        )
+
+    def _layer_record(self) -> LayerRecord:
+        depth = max((len(a.layers) for a in self.assets), default=0)
+        nt, na = len(self.plan.threats), len(self.assets)
+
+        def stack(what: str, shape: tuple[int, ...]) -> np.ndarray:
+            out = np.zeros((na, depth, *shape), dtype=np.int64)
+            for a in self.assets:
+                x = getattr(a, what)
+                out[a.index, : len(x)] = x
+            return out
+
+        return LayerRecord(
+            target=self.arrivals.site.copy(),
+            entered=stack("entered", (nt,)),
+            killed=stack("killed_in", (nt,)),
+            passed=stack("passed_in", (len(REASONS), nt)),
+            damage=np.array([a.damage for a in self.assets]),
+            leaks=sorted(leak for a in self.assets for leak in a.leaks),
         )
 
 

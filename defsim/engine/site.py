@@ -28,6 +28,7 @@ NO_STOCK: Final = int(LeakReason.NO_STOCK)
 SATURATED: Final = int(LeakReason.SATURATED)
 NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
 MISSED: Final = int(LeakReason.MISSED)
+RATIONED: Final = int(LeakReason.RATIONED)
 
 
 class Site:
@@ -51,13 +52,29 @@ class Site:
         self.detailed = sim.recorder.detailed  # event methods are skipped, not called, when False
         self.rank = plan.rank
         self.choices = plan.choices
+        self.window = plan.window  # per threat type: how long it may wait here
+        # layered defence: a threat aimed at an asset goes on to the next layer instead of leaking
+        self.layered = plan.layered
+        self.passing = sim.passing
+        # rationing: per slot, the rules (most severe first); choices are narrowed as stock falls
+        self.rationing = bool(plan.rationing)
+        self.base_choices = plan.choices
+        self.rules: list[list[Any]] = [
+            [r for r in plan.rationing if r.slot == k] for k in range(len(plan.types))
+        ]
+        self.active: list[tuple[Any, ...]] = [() for _ in plan.types]
+        self.ration_shots = [0] * len(plan.types)
         self.shots = plan.shots
         self.opportunities = plan.opportunities
         self.assess_live = plan.assess_live
         self.assess_dead = plan.assess_dead
         levels = max((r for r in plan.rank if r is not None), default=0) + 1
-        self.waiting: list[deque[list[int]]] = [deque() for _ in range(levels)]
+        # waiting threats per (priority level, threat type), each deque oldest first: whether a
+        # waiting threat can be served depends on its type only, so serving looks at the front
+        # of each type's deque once instead of rescanning the whole queue (linear in threats)
+        self.waiting: list[dict[int, deque[list[int]]]] = [{} for _ in range(levels)]
         self.n_waiting = 0
+        self.n_queued = 0  # arrival order of waiting threats: entry[3]
         self.slot_of = {it: k for k, it in enumerate(plan.types)}
         # policies subscribed to each slot's level (see policies/__init__.py), called only when
         # the rounds held after a change are at or below the slot's threshold (a reorder point)
@@ -67,14 +84,18 @@ class Site:
         self.demand_hooks: list[Any] = []
         # engagement durations: the site's own stream
         self.hold = duration_buffer(lambda: sim.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
-        self.shot_draws = sim.shot_draws
-        self.first_shot = sim.shot_draws.row(0)  # draws of every threat's first opportunity
-        self.assess_draws = sim.assess_draws
+        # a threat's luck is its own in each layer: draws by (threat, layer, opportunity)
+        self.shot_draws = sim.layer_draws("shots", plan.layer)
+        self.first_shot = self.shot_draws.row(0)  # draws of every threat's first opportunity
+        self.assess_draws = sim.layer_draws("assessment", plan.layer)
         self.shots_fired = [0] * len(plan.types)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
         self._deadline_cb = self._deadline
         self._reload_cb = self._reload_done
+        for slot in range(len(plan.types)):  # a site may start below a rationing rule
+            if self.rules[slot]:
+                self._ration(slot)
 
     # --- arrivals -------------------------------------------------------------------------
 
@@ -84,6 +105,9 @@ class Site:
             self.rec.arrival(self.clock.now, self.index, tid, tt)
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
+            return
+        if self.rationing and not self.choices[tt]:
+            self._leak(tid, tt, RATIONED)
             return
         if self.demand_hooks:
             for hook in self.demand_hooks:
@@ -97,10 +121,48 @@ class Site:
                     self.sim.engaged[tt] += 1
                     self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
                     return
-        tti = self.sim.time_to_impact[tt]
+        tti = self.window[tt]
         if tti > 0:
-            entry = [tid, tt, WAITING]
-            self.waiting[self.rank[tt] or 0].append(entry)
+            entry = [tid, tt, WAITING, self.n_queued]
+            self.n_queued += 1
+            level = self.waiting[self.rank[tt] or 0]
+            dq = level.get(tt)
+            if dq is None:
+                dq = level[tt] = deque()
+            dq.append(entry)
+            self.n_waiting += 1
+            self.later(tti, self._deadline_cb, entry)
+        else:
+            self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
+
+    def enter(self, tid: int, tt: int) -> None:
+        """A threat aimed at an asset meets this site's layer (the asset counted its arrival)."""
+        if not self.engaged_types[tt]:
+            self._leak(tid, tt, NOT_ENGAGED)
+            return
+        if self.rationing and not self.choices[tt]:
+            self._leak(tid, tt, RATIONED)
+            return
+        if self.demand_hooks:
+            for hook in self.demand_hooks:
+                hook(self.shots)
+        if self.free:
+            c = self._pick(tt)
+            if c is not None:
+                self.free -= 1
+                self.passing[tid][2] = True  # engaged in this layer
+                self.sim.engaged[tt] += 1
+                self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                return
+        tti = self.window[tt]
+        if tti > 0:
+            entry = [tid, tt, WAITING, self.n_queued]
+            self.n_queued += 1
+            level = self.waiting[self.rank[tt] or 0]
+            dq = level.get(tt)
+            if dq is None:
+                dq = level[tt] = deque()
+            dq.append(entry)
             self.n_waiting += 1
             self.later(tti, self._deadline_cb, entry)
         else:
@@ -128,6 +190,8 @@ class Site:
         magazine = self.magazine[slot]
         r = ready[slot]
         n = self.shots
+        if self.rationing and self.ration_shots[slot] and self.ration_shots[slot] < n:
+            n = self.ration_shots[slot]
         if keep and r + magazine - keep < n:
             n = r + magazine - keep
         if n > r:
@@ -138,6 +202,8 @@ class Site:
         now = self.clock.now
         rec = self.rec
         rec.stock(now, self.series[slot], r + magazine, r)
+        if self.rationing:
+            self._ration(slot)
         if self.detailed:
             rec.shot(now, self.index, tid, tt, self.itype[slot], n)
         if magazine and r < self.cap[slot] and not self.reloading[slot]:
@@ -164,6 +230,10 @@ class Site:
             sim.killed[tt] += 1
             if self.detailed:
                 self.rec.kill(self.clock.now, self.index, tid, tt)
+            if self.layered:
+                route = self.passing.pop(tid, None)
+                if route is not None:
+                    route[0].killed(route, tt)
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
@@ -186,29 +256,36 @@ class Site:
     # --- waiting threats ------------------------------------------------------------------
 
     def _serve(self) -> None:
-        """Give free channels to waiting threats, highest priority first, then oldest."""
+        """Give free channels to waiting threats, highest priority first, then oldest.
+
+        Within a level the oldest waiting threat whose type the site can engage now is served:
+        the fronts of the level's per-type deques are compared by arrival order.
+        """
         while self.free and self.n_waiting:
-            for dq in self.waiting:
-                while dq and dq[0][2] != WAITING:
-                    dq.popleft()
-                chosen = None
-                for entry in dq:
-                    if entry[2] == WAITING:
-                        c = self._pick(entry[1])
+            chosen = None
+            for level in self.waiting:
+                best = None
+                for tt, dq in level.items():
+                    while dq and dq[0][2] != WAITING:
+                        dq.popleft()
+                    if dq and (best is None or dq[0][3] < best[0][3]):
+                        c = self._pick(tt)
                         if c is not None:
-                            chosen = (entry, c)
-                            break
-                if chosen is not None:
+                            best = (dq[0], c, dq)
+                if best is not None:
+                    chosen = best
                     break
-            else:
+            if chosen is None:
                 return  # nobody waiting can be served now
-            entry, c = chosen
+            entry, c, dq = chosen
             entry[2] = SERVED
-            dq.remove(entry)
+            dq.popleft()
             self.n_waiting -= 1
             self.free -= 1
             tid, tt = entry[0], entry[1]
             self.sim.engaged[tt] += 1
+            if self.layered and tid in self.passing:
+                self.passing[tid][2] = True
             self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
 
     def _deadline(self, ev: Call) -> None:
@@ -218,13 +295,41 @@ class Site:
         entry[2] = EXPIRED
         self.n_waiting -= 1
         tt = entry[1]
+        if self.rationing and not self.choices[tt]:
+            self._leak(entry[0], tt, RATIONED)
+            return
         self._leak(entry[0], tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
     def _leak(self, tid: int, tt: int, reason: int) -> None:
+        if self.layered:
+            route = self.passing.get(tid)
+            if route is not None:
+                route[0].passed(route, tid, tt, reason, self.index)
+                return
         sim = self.sim
         sim.leaked[reason][tt] += 1
         if self.detailed:
             self.rec.leak(self.clock.now, self.index, tid, tt, reason)
+
+    # --- rationing ------------------------------------------------------------------------
+
+    def _ration(self, slot: int) -> None:
+        """The rules in force for ``slot`` after its stock changed: every rule whose ``below`` is
+        above the rounds held holds at once (the fewest shots, only types every one allows)."""
+        held = self.ready[slot] + self.magazine[slot]
+        n_on = 0
+        for r in self.rules[slot]:  # sorted by below: the rules in force are the last ones
+            if held >= r.below:
+                n_on += 1
+        active = tuple(self.rules[slot][n_on:])
+        if active == self.active[slot]:
+            return
+        self.active[slot] = active
+        self.ration_shots[slot] = min((r.shots for r in active if r.shots), default=0)
+        self.choices = [
+            [c for c in opts if all(r.allowed[t] for r in self.active[c[0]])]
+            for t, opts in enumerate(self.base_choices)
+        ]
 
     # --- reloads and deliveries -----------------------------------------------------------
 
@@ -253,6 +358,8 @@ class Site:
         else:
             self.magazine[slot] += quantity
         self._record(slot)
+        if self.rationing:
+            self._ration(slot)
         if not self.reloading[slot] and self.magazine[slot] and self.ready[slot] < self.cap[slot]:
             self._start_reload(slot)
         if self.n_waiting and self.free:
@@ -284,6 +391,8 @@ class Site:
         self.magazine[slot] -= from_magazine
         self.ready[slot] -= n - from_magazine
         self._record(slot)
+        if self.rationing:
+            self._ration(slot)
 
     def subscribe(self, it: int, policy, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
         """Tell ``policy`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.

@@ -31,6 +31,8 @@ PURPOSES = {
     "supply": 5,  # no longer drawn (a stream shared by all routes); kept so ids never move
     "route_lead": 6,
     "route_loss": 7,
+    "layer_shots": 8,  # by (layer, opportunity): layers after the first
+    "layer_assessment": 9,
 }
 
 BATCH = 4096
@@ -81,15 +83,16 @@ class ThreatDraws:
     doctrine allows.
     """
 
-    def __init__(self, root: np.random.SeedSequence, purpose: str, threats: int):
+    def __init__(self, root: np.random.SeedSequence, purpose: str, threats: int, *sub: int):
         self._root = root
         self._purpose = purpose
         self._threats = threats
+        self._sub = sub  # e.g. the layer of a layered defence
         self.rows: list[list[float]] = []
 
     def row(self, k: int) -> list[float]:
         while len(self.rows) <= k:
-            rng = generator(self._root, self._purpose, len(self.rows))
+            rng = generator(self._root, self._purpose, *self._sub, len(self.rows))
             self.rows.append(rng.random(self._threats).tolist())
         return self.rows[k]
 

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 from ..plan import OUTSIDE, RouteEventPlan, RoutePlan
 from .clock import Call
 from .policies import Allocator, Backfill, Backorders, CrossLeveller, Policy, Producer, resupply_policy
+from .records import EventKind
 from .site import Site
 from .streams import duration_buffer, uniform_buffer
+
+CANCELLED, DELAYED, APPROVED = int(EventKind.CANCELLED), int(EventKind.DELAYED), int(EventKind.APPROVED)
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -100,6 +103,7 @@ class Route:
         self.series = transit_series
         self.state = "active" if plan.enabled else "cancelled"
         self.pending = 0  # held back by a pause or an approval date
+        self.dropping = False  # paused with waiting: drop
         self.in_transit: list[list[Any]] = []
         self.watchers: list[LevelCall] = []  # told of each delivery: the receiver's new level
         self.shipped = self.delivered = self.lost = self.short = 0
@@ -120,7 +124,10 @@ class Route:
             self.short += q
             return 0
         if self.blocked():
-            self.pending += q
+            if self.dropping:  # paused with waiting: drop: nothing waits to leave
+                self.short += q
+            else:
+                self.pending += q
             return 0
         n = self._send(q)
         if n < q:
@@ -203,19 +210,36 @@ class Route:
             q, self.pending = self.pending, 0
             self.ship(q)
 
-    def event(self, action: str, by: float) -> None:
-        if action == "pause" and self.state == "active":
-            self.state = "paused"
-        elif action == "resume" and self.state == "paused":
-            self.state = "active"
-            self.flush()
+    def event(self, action: str, by: float, drop: bool = False) -> None:
+        """A route event of the scenario, recorded in the event log whether or not it changes
+        anything (a pause of a paused route is still a decision someone took)."""
+        rec, now, dst = self.sim.recorder, self.sim.clock.now, self.plan.dst
+        if action == "pause":
+            if self.state == "active":
+                self.state = "paused"
+                self.dropping = drop
+            dropped = 0
+            if drop:
+                dropped, self.pending = self.pending, 0
+                self.short += dropped
+            rec.paused(now, dst, self.it, dropped, self.index)
+        elif action == "resume":
+            held = self.pending
+            if self.state == "paused":
+                self.state = "active"
+                self.dropping = False
+                self.flush()
+            rec.resumed(now, dst, self.it, held, self.index)
         elif action == "cancel":
             self.state = "cancelled"
+            dropped = self.pending
             self.short += self.pending
             self.pending = 0
+            rec.route_decision(CANCELLED, now, dst, self.it, dropped, self.index)
         elif action == "delay":
             for shipment in self.in_transit:
                 shipment[2] += by
+            rec.route_decision(DELAYED, now, dst, self.it, self.transit_level, self.index)
 
 
 class Network:
@@ -268,8 +292,11 @@ class Network:
         route.ship(q)
 
     def _flush(self, ev: Call) -> None:
-        ev.value.flush()
+        route = ev.value
+        rec = self.sim.recorder
+        rec.route_decision(APPROVED, self.clock.now, route.plan.dst, route.it, route.pending, route.index)
+        route.flush()
 
     def _route_event(self, ev: Call) -> None:
         e: RouteEventPlan = ev.value
-        self.routes[e.route].event(e.action, e.by)
+        self.routes[e.route].event(e.action, e.by, e.drop)

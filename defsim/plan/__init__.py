@@ -10,6 +10,7 @@ from __future__ import annotations
 from .model import (
     OUTSIDE,
     AllocationPlan,
+    AssetPlan,
     AttackPlan,
     CrossLevelPlan,
     HolderPlan,
@@ -17,6 +18,7 @@ from .model import (
     Plan,
     ProducerPlan,
     RaidPlan,
+    RationPlan,
     ResupplyPlan,
     RouteEventPlan,
     RoutePlan,
@@ -30,6 +32,7 @@ from .schedules import Every, Production
 __all__ = [
     "OUTSIDE",
     "AllocationPlan",
+    "AssetPlan",
     "AttackPlan",
     "CrossLevelPlan",
     "Every",
@@ -39,6 +42,7 @@ __all__ = [
     "ProducerPlan",
     "Production",
     "RaidPlan",
+    "RationPlan",
     "ResupplyPlan",
     "RouteEventPlan",
     "RoutePlan",

@@ -9,8 +9,13 @@ from .model import AttackPlan, RaidPlan, SizePlan, StreamPlan, WavePlan
 from .timing import offset
 
 
-def _weights(targets: dict[str, float] | None, sites: list[str]) -> list[float] | None:
-    return None if targets is None else [float(targets.get(s, 0.0)) for s in sites]
+def _weights(targets: dict[str, float] | None, sites: list[str], assets: list[str]) -> list[float] | None:
+    """Weights over the sites, then the assets (when there are any): by default every asset alike."""
+    if not assets:
+        return None if targets is None else [float(targets.get(s, 0.0)) for s in sites]
+    if targets is None:
+        return [0.0] * len(sites) + [1.0] * len(assets)
+    return [float(targets.get(s, 0.0)) for s in (*sites, *assets)]
 
 
 def _size(threat: int, spec: RaidSize) -> SizePlan:
@@ -29,6 +34,7 @@ def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None)
     if start is not None:
         start_frac = (start.hour * 3600 + start.minute * 60 + start.second) / 86400.0
     out: list[AttackPlan] = []
+    assets = list(sc.assets)
     for k, atk in enumerate(sc.attacks):
         if atk.wave is not None:
             w = atk.wave
@@ -38,7 +44,7 @@ def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None)
                     at=offset(w.at, start, 0.0),
                     counts=[(tindex[name], n) for name, n in w.threats.items()],
                     spread=w.spread,
-                    targets=_weights(w.targets, sites),
+                    targets=_weights(w.targets, sites, assets),
                     label=w.label or f"wave {k + 1}",
                 )
             )
@@ -55,8 +61,8 @@ def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None)
                     every=r.every,
                     sizes=[_size(tindex[name], spec) for name, spec in r.size.items()],
                     spread=r.spread,
-                    targets=_weights(r.targets, sites),
-                    label=f"raid {k + 1}",
+                    targets=_weights(r.targets, sites, assets),
+                    label=r.label or f"raid {k + 1}",
                 )
             )
         elif atk.stream is not None:
@@ -70,7 +76,8 @@ def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None)
                     rate=s.rate,
                     threats=[tindex[x] for x in s.threats],
                     weights=[float(v) for v in s.threats.values()],
-                    targets=_weights(s.targets, sites),
+                    targets=_weights(s.targets, sites, assets),
+                    label=s.label or f"stream {k + 1}",
                 )
             )
     return out

@@ -8,7 +8,7 @@ from ..scenario.schema import ScenarioSpec
 from .attacks import attacker_caps, build_attacks
 from .model import Plan
 from .network import build_network
-from .sites import build_sites
+from .sites import build_assets, build_sites
 
 
 def build(spec: ScenarioSpec) -> Plan:
@@ -31,4 +31,5 @@ def build(spec: ScenarioSpec) -> Plan:
         network=build_network(spec, inames, tnames, start),
         attacks=build_attacks(spec, [s.name for s in sites], start),
         attacker=attacker_caps(spec, tnames),
+        assets=build_assets(spec),
     )

@@ -37,6 +37,35 @@ class SitePlan:
     rank: list[int | None]  # per threat type: engage priority (0 = highest), None = not engaged
     # per threat type: usable (local type slot, effective p, rounds kept in reserve from it)
     choices: list[list[tuple[int, float, int]]]
+    #: per threat type: how long it can wait here (the layer's engagement window), days
+    window: list[float] = field(default_factory=list)
+    rationing: list[RationPlan] = field(default_factory=list)
+    layered: bool = False  # covers an asset: a threat that survives it goes on to the next layer
+    layer: int = 1  # its layer number: its shot and assessment draws are the layer's own
+
+
+@dataclass
+class RationPlan:
+    """While the site holds fewer than ``below`` rounds of slot ``slot``: at most ``shots`` rounds
+    per cycle (0: the doctrine's) and only the threat types ``allowed`` (per type) from that slot."""
+
+    slot: int
+    below: int
+    shots: int
+    allowed: list[bool]
+
+
+@dataclass
+class AssetPlan:
+    """A defended asset: its layers (site indices, upper tier first) and what leakers do to it."""
+
+    name: str
+    index: int
+    value: float
+    share: str  # first_able, least_loaded, most_rounds
+    layers: list[list[int]]
+    layer_numbers: list[int]  # the scenario's layer: numbers, per entry of ``layers``
+    damage: list[float]  # per threat type: damage of one leaker (value units)
 
 
 @dataclass
@@ -117,6 +146,7 @@ class RouteEventPlan:
     route: int
     action: str
     by: float
+    drop: bool = False  # pause: what waits to leave is dropped (not shipped) instead of kept
 
 
 @dataclass
@@ -174,6 +204,7 @@ class StreamPlan:
     threats: list[int]
     weights: list[float]
     targets: list[float] | None
+    label: str = ""
 
 
 AttackPlan = WavePlan | RaidPlan | StreamPlan
@@ -195,6 +226,8 @@ class Plan:
     attacks: list[AttackPlan] = field(default_factory=list)
     #: per threat type index: (attacker's stock at start, production per day) where limited
     attacker: dict[int, tuple[int, float]] = field(default_factory=dict)
+    #: defended assets; attack targets index sites, then these (n_sites + asset index)
+    assets: list[AssetPlan] = field(default_factory=list)
 
     @property
     def site_names(self) -> list[str]:

@@ -237,7 +237,9 @@ def build_network(
                 )
             )
     events = [
-        RouteEventPlan(offset(e.at, start, 0.0), by_name[e.route].index, e.action, e.by or 0.0)
+        RouteEventPlan(
+            offset(e.at, start, 0.0), by_name[e.route].index, e.action, e.by or 0.0, e.waiting == "drop"
+        )
         for e in sc.route_events
     ]
     return NetworkPlan(holders, routes, producers, allocations, cross, resupply, events)

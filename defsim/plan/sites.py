@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario.schema import ScenarioSpec
-from .model import SitePlan
+from .model import AssetPlan, RationPlan, SitePlan
 
 
 def _matches(entry: str, threat: str, threat_class: str) -> bool:
@@ -60,6 +60,18 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
                         keep = max(keep, rule.keep)
                 opts.append((slot, float(p[i, t]), keep))
             choices.append(opts)
+        rations = []
+        for ration in sorted(st.rationing, key=lambda r: r.below):  # the most severe (lowest) first
+            allowed = [
+                ration.engage is None or any(_matches(e, tn, tc) for e in ration.engage)
+                for tn, tc in zip(tnames, tclass, strict=True)
+            ]
+            rations.append(
+                RationPlan(
+                    st.interceptors.index(ration.interceptor), ration.below, ration.shots or 0, allowed
+                )
+            )
+        tti = [t.time_to_impact for t in sc.threats.values()]
         et = st.engagement_time
         engagement = {k: v for k, v in et.model_dump().items() if v is not None}
         ka = st.doctrine.kill_assessment
@@ -81,6 +93,25 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
                 assess_dead=ka.p_dead_judged_alive if ka else 0.0,
                 rank=rank,
                 choices=choices,
+                window=tti if st.window is None else [st.window] * len(tnames),
+                rationing=rations,
+                layered=bool(st.covers),
+                layer=st.layer,
             )
         )
     return sites
+
+
+def build_assets(sc: ScenarioSpec) -> list[AssetPlan]:
+    """One plan per asset, its layers in increasing ``layer:`` (sites in the order of the file)."""
+    snames = list(sc.sites)
+    out = []
+    for a_idx, (name, asset) in enumerate(sc.assets.items()):
+        numbers = sorted({st.layer for st in sc.sites.values() if name in st.covers})
+        layers = [
+            [snames.index(s) for s, st in sc.sites.items() if name in st.covers and st.layer == n]
+            for n in numbers
+        ]
+        damage = [t.damage + t.damage_share * asset.value for t in sc.threats.values()]
+        out.append(AssetPlan(name, a_idx, asset.value, asset.share, layers, numbers, damage))
+    return out

@@ -52,6 +52,7 @@ def check_references(sc: ScenarioSpec) -> list[Problem]:
                 )
             )
 
+    bad_covers = False
     for name, site in sc.sites.items():
         base: KeyPath = ("sites", name)
         for i, t in enumerate(site.interceptors):
@@ -68,6 +69,47 @@ def check_references(sc: ScenarioSpec) -> list[Problem]:
                 need(t, threat_or_class, "threat type or class", base + ("reserve", i, "for", j))
         for i, rp in enumerate(site.resupply):
             listed(rp.interceptor, name, base + ("resupply", i, "interceptor"))
+        seen_rules: dict[tuple[str, int], int] = {}
+        for i, rr in enumerate(site.rationing):
+            listed(rr.interceptor, name, base + ("rationing", i, "interceptor"))
+            for j, t in enumerate(rr.engage or []):
+                need(t, threat_or_class, "threat type or class", base + ("rationing", i, "engage", j))
+            rkey = (rr.interceptor, rr.below)
+            if rkey in seen_rules:
+                out.append(
+                    Problem(
+                        base + ("rationing", i, "below"),
+                        f"overlaps rationing rule {seen_rules[rkey] + 1}: both hold below {rr.below} "
+                        f"{rr.interceptor!r} rounds; give each rule its own 'below'",
+                    )
+                )
+            seen_rules.setdefault(rkey, i)
+        for i, a in enumerate(site.covers):
+            if a not in sc.assets:
+                bad_covers = True
+            need(a, set(sc.assets), "asset", base + ("covers", i))
+        if "layer" in site.model_fields_set and not site.covers:
+            out.append(
+                Problem(base + ("layer",), "a layer of no asset: list the assets it defends in 'covers:'")
+            )
+    for name in sc.assets if not bad_covers else ():  # layers of a misspelt asset: one message
+        if name in sites:
+            out.append(
+                Problem(("assets", name), f"{name!r} is a site's name too: give the asset its own name")
+            )
+        numbers = sorted({st.layer for st in sc.sites.values() if name in st.covers})
+        if not numbers:
+            out.append(
+                Problem(("assets", name), f"no site covers asset {name!r}: add it to a site's 'covers:'")
+            )
+        for n in range(1, numbers[-1] if numbers else 1):
+            if n not in numbers:
+                out.append(
+                    Problem(
+                        ("assets", name),
+                        f"layer {n} of asset {name!r} has no site (layers {', '.join(map(str, numbers))})",
+                    )
+                )
 
     def day(tp: Any) -> float | None:
         """A time point in days from the start (None when it cannot be told yet)."""
@@ -86,12 +128,20 @@ def check_references(sc: ScenarioSpec) -> list[Problem]:
         if targets is None:
             return
         for n in targets:
-            need(n, sites, "site", path + (n,))
+            need(n, sites | set(sc.assets), "site or asset" if sc.assets else "site", path + (n,))
         if sum(targets.values()) <= 0:
             out.append(Problem(path, "target weights must not all be zero"))
 
+    labels: dict[str, int] = {}
     for i, atk in enumerate(sc.attacks):
         base = ("attacks", i, atk.kind)
+        label = getattr(atk.wave or atk.raid or atk.stream, "label", "")
+        if label:
+            if label in labels:
+                out.append(
+                    Problem(base + ("label",), f"label {label!r} is used by attack {labels[label] + 1} too")
+                )
+            labels.setdefault(label, i)
         if atk.wave:
             when(atk.wave.at, base + ("at",))
             for t in atk.wave.threats:

@@ -120,6 +120,12 @@ class ThreatType(Strict):
     time_to_impact: Duration = Field(
         0.0, description="how long the threat can wait for a free fire channel; 0 = engage now or never"
     )
+    damage: NonNegativeFloat = Field(
+        0.0, description="damage (value units) one leaker deals to the asset it reaches through every layer"
+    )
+    damage_share: Probability = Field(
+        0.0, description="damage as a share of the asset's value, added to 'damage'"
+    )
     description: str = ""
 
 
@@ -211,6 +217,23 @@ class ReserveRule(Strict):
     for_threats: list[str] = Field(alias="for", min_length=1, description="threat types or threat classes")
 
 
+class RationRule(Strict):
+    """Doctrine while the site holds fewer than ``below`` rounds of ``interceptor``."""
+
+    interceptor: str
+    below: PositiveInt = Field(description="the rule holds while the site holds fewer rounds than this")
+    shots: PositiveInt | None = Field(None, description="rounds per engagement cycle at most")
+    engage: list[str] | None = Field(
+        None, description="threat types or classes still engaged with this type (others: rationed)"
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> RationRule:
+        if self.shots is None and self.engage is None:
+            raise ValueError("a rationing rule needs shots:, engage: or both")
+        return self
+
+
 class Site(Strict):
     """A defended site (a battery): fire channels, launchers, stock and doctrine."""
 
@@ -232,6 +255,23 @@ class Site(Strict):
     reserve: list[ReserveRule] = Field(default_factory=list)
     resupply: list[Resupply] = Field(default_factory=list, description="the site's own reorder policies")
     location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
+    covers: list[str] = Field(default_factory=list, description="assets this site defends (as a layer)")
+    layer: PositiveInt = Field(1, description="its layer in the defence of 'covers': 1 = the upper tier")
+    window: Duration | None = Field(
+        None, description="engagement window: how long a threat is in reach (default: its time_to_impact)"
+    )
+    rationing: list[RationRule] = Field(default_factory=list, description="doctrine as stock falls")
+    description: str = ""
+
+
+class Asset(Strict):
+    """A defended asset: what leakers damage."""
+
+    value: Cost = Field(0.0, description="its value (money or points)")
+    location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
+    share: Literal["first_able", "least_loaded", "most_rounds"] = Field(
+        "first_able", description="how several sites of one layer share the threats"
+    )
     description: str = ""
 
 
@@ -278,7 +318,7 @@ class Wave(Strict):
     at: TimePoint
     threats: dict[str, NonNegativeInt] = Field(min_length=1)
     targets: Weights | None = Field(
-        None, description="a site, a list of sites, or sites with weights (default: all sites)"
+        None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
     )
     spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
     label: str = ""
@@ -293,9 +333,10 @@ class Raid(Strict):
     until: TimePoint | None = None
     size: dict[str, RaidSize] = Field(min_length=1)
     targets: Weights | None = Field(
-        None, description="a site, a list of sites, or sites with weights (default: all sites)"
+        None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
     )
     spread: Duration = 0.0
+    label: str = ""
 
 
 class Stream(Strict):
@@ -306,8 +347,9 @@ class Stream(Strict):
     begin: TimePoint | None = Field(None, alias="from")
     until: TimePoint | None = None
     targets: Weights | None = Field(
-        None, description="a site, a list of sites, or sites with weights (default: all sites)"
+        None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
     )
+    label: str = ""
 
 
 class Attack(Strict):
@@ -464,11 +506,17 @@ class RouteEvent(Strict):
     route: str
     action: Literal["pause", "resume", "cancel", "delay"]
     by: Duration | None = Field(None, description="delay: how much later shipments in transit arrive")
+    waiting: Literal["keep", "drop"] | None = Field(
+        None,
+        description="pause: keep what waits to leave until the resume (default), or drop it (not shipped)",
+    )
 
     @model_validator(mode="after")
     def _by(self) -> RouteEvent:
         if (self.action == "delay") != (self.by is not None):
             raise ValueError("'by' goes with action: delay, and only with it")
+        if self.waiting is not None and self.action != "pause":
+            raise ValueError("'waiting' goes with action: pause, and only with it")
         return self
 
 
@@ -536,6 +584,9 @@ class ScenarioSpec(Strict):
     interceptors: dict[str, InterceptorType] = Field(min_length=1)
     threats: dict[str, ThreatType] = Field(min_length=1)
     sites: dict[str, Site] = Field(min_length=1)
+    assets: dict[str, Asset] = Field(
+        default_factory=dict, description="defended assets (targets); a site named as a target is its own"
+    )
     attacks: list[Attack] = Field(default_factory=list)
     deliveries: list[Delivery] = Field(default_factory=list)
     stockpiles: dict[str, Stockpile] = Field(default_factory=dict)
