@@ -121,6 +121,10 @@ class Site:
                     self.sim.engaged[tt] += 1
                     self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
                     return
+        self._wait_or_leak(tid, tt)
+
+    def _wait_or_leak(self, tid: int, tt: int) -> None:
+        """No channel or round now: wait in the queue for the threat's window, or leak at once."""
         tti = self.window[tt]
         if tti > 0:
             entry = [tid, tt, WAITING, self.n_queued]
@@ -154,19 +158,7 @@ class Site:
                 self.sim.engaged[tt] += 1
                 self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
                 return
-        tti = self.window[tt]
-        if tti > 0:
-            entry = [tid, tt, WAITING, self.n_queued]
-            self.n_queued += 1
-            level = self.waiting[self.rank[tt] or 0]
-            dq = level.get(tt)
-            if dq is None:
-                dq = level[tt] = deque()
-            dq.append(entry)
-            self.n_waiting += 1
-            self.later(tti, self._deadline_cb, entry)
-        else:
-            self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
+        self._wait_or_leak(tid, tt)
 
     def _pick(self, tt: int) -> tuple[int, float, int] | None:
         """The preferred usable interceptor with a ready round, honouring reserves."""
