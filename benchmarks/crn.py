@@ -80,7 +80,7 @@ def measure(path: Path, overrides: list[str], seeds: range, all_events: bool = F
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("scenario", nargs="?", default=str(ROOT / "scenarios" / "textbook.yaml"))
+    ap.add_argument("scenario", nargs="?", default=str(ROOT / "defsim" / "scenarios" / "textbook.yaml"))
     ap.add_argument("--set", dest="overrides", action="append", default=None)
     ap.add_argument("--seeds", type=int, default=30, help="seeds 1..N")
     ap.add_argument("--all-events", action="store_true", help="diverge at any event")

@@ -1,7 +1,7 @@
 """defsim: a discrete-event simulator of air-defence interceptor stockpiles under attack.
 
     >>> import defsim
-    >>> scenario = defsim.load("scenarios/textbook.yaml")
+    >>> scenario = defsim.load("textbook")
     >>> result = defsim.run(scenario, seed=1)
     >>> result.summary["totals"]["killed"]
     >>> ens = defsim.ensemble(scenario, reps=100)   # or defsim.run(scenario, reps=100)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import defsim
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "backfill.yaml"
+SCENARIO = Path(__file__).resolve().parent.parent / "defsim" / "scenarios" / "backfill.yaml"
 FRONT, DEPOT, TYPE = "Front stockpile", "Licensor depot", "LR-SAM"
 BELOW, PACKAGE, LEAD_TIME, EVERY, DEPOT_KEEPS = 20, 24, 10.0, 90.0, 40
 

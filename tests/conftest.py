@@ -16,6 +16,7 @@ from defsim.plan.compiler import build
 from defsim.scenario import from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "defsim" / "scenarios"  # the shipped scenarios (package data)
 UNLIMITED = 10**9
 
 

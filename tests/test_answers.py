@@ -19,14 +19,13 @@ from defsim.cli import main
 from defsim.io.folder import read
 
 ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "defsim" / "scenarios"
 
 
 @pytest.fixture(scope="module")
 def raids(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("answers") / "raids"
-    r = CliRunner().invoke(
-        main, ["run", str(ROOT / "scenarios" / "nightly_raids.yaml"), "--out", str(out), "-q"]
-    )
+    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "nightly_raids.yaml"), "--out", str(out), "-q"])
     assert r.exit_code == 0, r.output
     return out
 
@@ -85,7 +84,7 @@ def test_cli_opens_with_the_answers_and_fits_80_columns(raids: Path) -> None:
         main,
         [
             "run",
-            str(ROOT / "scenarios" / "nightly_raids.yaml"),
+            str(SCENARIOS / "nightly_raids.yaml"),
             "--no-plot",
             "--out",
             str(raids.parent / "again"),
@@ -115,14 +114,14 @@ def test_money_counts_and_dates_read_as_such() -> None:
 
 
 def test_currency_comes_from_the_scenario(tmp_path: Path) -> None:
-    text = (ROOT / "scenarios" / "textbook.yaml").read_text() + "\ncurrency: EUR\n"
+    text = (SCENARIOS / "textbook.yaml").read_text() + "\ncurrency: EUR\n"
     sc = defsim.scenario.loads(text)
     assert sc.spec.currency == "EUR"
     assert "€" in defsim.run(sc).answers[-1]
 
 
 def test_ensemble_answers_per_type_from_reps(tmp_path: Path) -> None:
-    ens = defsim.ensemble(ROOT / "scenarios" / "nightly_raids.yaml", 12, workers=1)
+    ens = defsim.ensemble(SCENARIOS / "nightly_raids.yaml", 12, workers=1)
     ens.save(tmp_path / "e", plot=False)
     with (tmp_path / "e" / "reps.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))

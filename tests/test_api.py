@@ -12,10 +12,10 @@ import defsim
 import defsim.analysis.ensemble as ensemble_module
 from defsim.cli import main
 from defsim.io.figures_doc import current
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 
-TEXTBOOK = ROOT / "scenarios" / "textbook.yaml"
-NIGHTLY = ROOT / "scenarios" / "nightly_raids.yaml"
+TEXTBOOK = SCENARIOS / "textbook.yaml"
+NIGHTLY = SCENARIOS / "nightly_raids.yaml"
 SHOTS = {"sites.Battery.doctrine.shots": [1, 2]}
 TYPO = "sites.Battery.days_emty"
 
@@ -218,6 +218,6 @@ def test_outputs_doc_lists_the_registrys_figures():
     ``python -m defsim.io.figures_doc docs/outputs.md`` when this fails."""
     text = (ROOT / "docs" / "outputs.md").read_text()
     assert current(text) == text
-    for f in defsim.figures(defsim.load(ROOT / "scenarios" / "backfill.yaml")):
+    for f in defsim.figures(defsim.load(SCENARIOS / "backfill.yaml")):
         pattern = f.metric.key.replace("{", "<").replace("}", ">")
         assert f"| `{pattern}` | {f.kind.value} | {f.unit} |" in text

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import defsim
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 
 PROBE = "import defsim, defsim.engine.site as s; print(defsim.__file__); print(s.__file__)"
 
@@ -73,7 +73,7 @@ def test_engine_kind_of_the_source_tree():
 
 @pytest.mark.parametrize("scenario", ["multi_site.yaml", "backfill.yaml"])
 def test_installed_package_gives_byte_identical_results(tmp_path, scenario):
-    path = ROOT / "scenarios" / scenario
+    path = SCENARIOS / scenario
     subprocess.run(
         [
             sys.executable,

@@ -12,7 +12,7 @@ import pytest
 import defsim
 from defsim.api import RunResult
 from defsim.engine.records import EventKind
-from tests.conftest import ROOT, run_data
+from tests.conftest import SCENARIOS, run_data
 from tests.network_cases import busy_network
 
 SHOT, DELIVERY, PRODUCED, SHIPPED, LOST = (
@@ -86,7 +86,7 @@ def check_network_balance(result: RunResult) -> None:
     assert np.array_equal(initial + produced + outside, held + fired + lost)
 
 
-SHIPPED_SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SHIPPED_SCENARIOS = sorted((SCENARIOS).glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", SHIPPED_SCENARIOS, ids=lambda p: p.stem)
@@ -107,7 +107,7 @@ def test_busy_network_conserves_rounds():
 
 
 def test_every_threat_is_accounted_for():
-    result = defsim.run(defsim.load(ROOT / "scenarios" / "multi_site.yaml"), seed=4)
+    result = defsim.run(defsim.load(SCENARIOS / "multi_site.yaml"), seed=4)
     for name, t in result.summary["threats"].items():
         assert t["arrived"] == t["killed"] + t["leaked"] + t["unresolved_at_end"], name
         assert t["leaked"] == sum(t["leaked_by_reason"].values())

@@ -10,7 +10,7 @@ import pytest
 
 import defsim
 from defsim.engine.records import EVENT_COLUMNS, EventKind
-from tests.conftest import ROOT, one_site
+from tests.conftest import ROOT, SCENARIOS, one_site
 
 seen: list[tuple[float, float, int]] = []
 
@@ -30,7 +30,7 @@ def poller(env, world):
 
 def test_a_process_sees_the_engines_time_and_stock():
     seen.clear()
-    result = defsim.run(ROOT / "scenarios" / "textbook.yaml", processes=[poller])
+    result = defsim.run(SCENARIOS / "textbook.yaml", processes=[poller])
     assert len(seen) == 80  # 0.137, 0.637, ... up to the end at 40 days
     times = np.array([s[0] for s in seen])
     assert np.allclose(times, 0.137 + 0.5 * np.arange(80))
@@ -39,7 +39,7 @@ def test_a_process_sees_the_engines_time_and_stock():
     assert stocks == [level_at(result, "Battery", "interceptor", t) for t in times]
     assert stocks[0] > stocks[30] and min(stocks) == 0  # it saw the stock fall and run out
     # the poller read only: the run is the run without it
-    plain = defsim.run(ROOT / "scenarios" / "textbook.yaml")
+    plain = defsim.run(SCENARIOS / "textbook.yaml")
     a, b = plain.record.events, result.record.events
     assert all(np.array_equal(getattr(a, c), getattr(b, c)) for c in EVENT_COLUMNS)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import SCENARIOS
 
 FILES = ["summary.json", "stock.csv", "events.csv", "scenario.yaml", "stock.png"]
 
@@ -16,7 +16,7 @@ def _run(tmp_path, out, seed):
         "-m",
         "defsim",
         "run",
-        str(ROOT / "scenarios" / "nightly_raids.yaml"),
+        str(SCENARIOS / "nightly_raids.yaml"),
         "--seed",
         str(seed),
         "--out",

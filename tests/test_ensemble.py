@@ -16,9 +16,9 @@ from defsim.cli import main
 from defsim.engine import simulate
 from defsim.plan.compiler import build
 from defsim.scenario import from_dict
-from tests.conftest import ROOT, one_site, with_top
+from tests.conftest import SCENARIOS, one_site, with_top
 
-NIGHTLY = ROOT / "scenarios" / "nightly_raids.yaml"
+NIGHTLY = SCENARIOS / "nightly_raids.yaml"
 
 
 def _files(folder):
@@ -130,7 +130,7 @@ def test_precision_target_adds_replications(tmp_path):
         main,
         [
             "run",
-            str(ROOT / "scenarios" / "textbook.yaml"),
+            str(SCENARIOS / "textbook.yaml"),
             "--reps",
             "10",
             "--precision",
@@ -156,7 +156,7 @@ def test_to_frame():
 
 
 def test_sweep_and_compare(tmp_path):
-    textbook = ROOT / "scenarios" / "textbook.yaml"
+    textbook = SCENARIOS / "textbook.yaml"
     out = tmp_path / "sweep"
     r = CliRunner().invoke(
         main,
@@ -218,7 +218,7 @@ def test_bad_vary_and_set_are_clear_errors(tmp_path, args, needle):
         main,
         [
             "sweep",
-            str(ROOT / "scenarios" / "textbook.yaml"),
+            str(SCENARIOS / "textbook.yaml"),
             "--reps",
             "2",
             "--out",
@@ -233,7 +233,7 @@ def test_bad_vary_and_set_are_clear_errors(tmp_path, args, needle):
 
 
 def test_bad_set_on_ensemble_run_and_metric(tmp_path):
-    textbook = str(ROOT / "scenarios" / "textbook.yaml")
+    textbook = str(SCENARIOS / "textbook.yaml")
     r = CliRunner().invoke(
         main, ["run", textbook, "--reps", "2", "--set", "sites.Battery.stock.interceptor=-1"]
     )

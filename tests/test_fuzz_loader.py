@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from defsim.plan.compiler import build
 from defsim.scenario import ScenarioError, load
-from tests.conftest import ROOT
+from tests.conftest import SCENARIOS
 
-SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+SHIPPED = sorted((SCENARIOS).glob("*.yaml"))
 EXAMPLES_PER_SCENARIO = 550  # x 4 shipped scenarios: more than 2,000 in all
 TIME_BOUND = 10.0  # seconds per example: a bound against running away, not a speed test
 

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 import defsim
 from defsim import api
 from defsim.cli import main
-from tests.conftest import ROOT, one_site
+from tests.conftest import SCENARIOS, one_site
 from tests.test_bad_input import BASE
 
-TEXTBOOK = ROOT / "scenarios" / "textbook.yaml"
+TEXTBOOK = SCENARIOS / "textbook.yaml"
 BOUND = 15.0  # seconds: a bound against hanging (the note gives the time measured), not a speed test
 
 

@@ -12,9 +12,8 @@ from defsim.analysis.figures import REGISTRY, row
 from defsim.analysis.metrics import Kind, Metric, UnknownFigure
 from defsim.analysis.statistics import figure_stats
 from defsim.plan.compiler import build
-from tests.conftest import ROOT
 
-SCENARIOS = ["textbook", "nightly_raids", "multi_site", "backfill"]
+SHIPPED = ["textbook", "nightly_raids", "multi_site", "backfill"]
 
 
 def _leaves(d: dict, prefix: str = "") -> dict:
@@ -27,9 +26,9 @@ def _leaves(d: dict, prefix: str = "") -> dict:
     return out
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("name", SHIPPED)
 def test_every_figure_of_a_run_is_declared_and_within_its_bounds(name):
-    result = defsim.run(ROOT / "scenarios" / f"{name}.yaml")
+    result = defsim.run(name)  # shipped scenarios load by name
     figures = REGISTRY.catalogue(result.plan)
     values = row(result)
     assert values and set(values) <= set(figures)
@@ -66,7 +65,7 @@ def test_kinds_have_the_bounds_of_what_they_measure():
 
 
 def test_concrete_keys_follow_the_plan():
-    plan = build(defsim.load(ROOT / "scenarios" / "backfill.yaml").spec)
+    plan = build(defsim.load("backfill").spec)
     figures = REGISTRY.catalogue(plan)
     assert figures["sites.Capital.by_interceptor.LR-SAM.days_empty"].kind is Kind.DURATION
     assert figures["stockpiles_and_producers.Licensee.produced"].unit == "rounds"
@@ -77,7 +76,7 @@ def test_concrete_keys_follow_the_plan():
 
 
 def test_unknown_keys_are_refused_with_the_closest_ones():
-    plan = build(defsim.load(ROOT / "scenarios" / "textbook.yaml").spec)
+    plan = build(defsim.load("textbook").spec)
     with pytest.raises(UnknownFigure) as err:
         REGISTRY.lookup(plan, "sites.Batery.days_empty")
     assert err.value.suggestions[0] == "sites.Battery.days_empty"
@@ -107,7 +106,7 @@ def test_a_shares_interval_never_leaves_zero_one():
 
 
 def test_every_ensemble_interval_lies_within_its_figures_bounds():
-    ens = defsim.run(ROOT / "scenarios" / "multi_site.yaml", reps=20, workers=1)
+    ens = defsim.run("multi_site", reps=20, workers=1)
     s = ens.summary
     clipped = 0
     for key, stats in s["figures"].items():
@@ -125,7 +124,7 @@ def test_every_ensemble_interval_lies_within_its_figures_bounds():
 
 
 def test_comparison_rows_are_keys_and_shares_stay_within_zero_one():
-    sc = defsim.load(ROOT / "scenarios" / "textbook.yaml")
+    sc = defsim.load("textbook")
     cmp = defsim.sweep(sc, {"sites.Battery.doctrine.shots": [1, 2]}, reps=6, workers=1)
     rows = cmp.table()
     keys = {r["figure"] for r in rows}
@@ -152,7 +151,7 @@ def test_a_new_figure_is_one_declaration():
         read=lambda f, p: f.total("killed") / max(1, int(f.record.shots.sum())),
     )
     registry = Registry([*ENTRIES, extra], DOMAINS)
-    result = defsim.run(ROOT / "scenarios" / "textbook.yaml")
+    result = defsim.run("textbook")
     want = result.summary["totals"]["killed"] / result.summary["sites"]["Battery"]["shots"]
     facts = Facts(result)
     assert registry.summary(facts)["sites"]["Battery"]["killed_per_shot"] == pytest.approx(want)
@@ -166,7 +165,7 @@ def test_a_new_figure_is_one_declaration():
 
 
 def test_an_ensembles_figures_are_looked_up_by_key():
-    ens = defsim.ensemble(ROOT / "scenarios" / "textbook.yaml", reps=3, workers=1)
+    ens = defsim.ensemble("textbook", reps=3, workers=1)
     assert len(ens.figure("totals.killed")) == 3
     with pytest.raises(UnknownFigure, match=r"did you mean 'totals\.killed'"):
         ens.figure("totals.kiled")

@@ -12,7 +12,8 @@ from defsim.cli import main
 from defsim.io.plotkit import label_rows, lit
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXTBOOK = str(ROOT / "scenarios" / "textbook.yaml")
+SCENARIOS = ROOT / "defsim" / "scenarios"
+TEXTBOOK = str(SCENARIOS / "textbook.yaml")
 
 
 def invoke(*args: str) -> str:
@@ -23,7 +24,7 @@ def invoke(*args: str) -> str:
 
 def test_plot_redraws_a_run_as_svg_without_running(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    invoke("run", str(ROOT / "scenarios" / "nightly_raids.yaml"), "--out", str(out), "-q", "--no-plot")
+    invoke("run", str(SCENARIOS / "nightly_raids.yaml"), "--out", str(out), "-q", "--no-plot")
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     written = invoke("plot", str(out), "--format", "svg").split()
     assert {Path(p).name for p in written} == {"stock.svg", "threats.svg", "deliveries.svg"}
@@ -98,6 +99,6 @@ def test_labels_are_placed_in_rows_that_never_overlap() -> None:
 @pytest.mark.parametrize("scenario", ["textbook", "multi_site"])
 def test_every_shipped_scenario_plots(tmp_path: Path, scenario: str) -> None:
     out = tmp_path / scenario
-    invoke("run", str(ROOT / "scenarios" / f"{scenario}.yaml"), "--out", str(out), "-q")
+    invoke("run", str(SCENARIOS / f"{scenario}.yaml"), "--out", str(out), "-q")
     assert (out / "stock.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "threats.png").exists()

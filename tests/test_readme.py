@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 
-INSTALL_AND_RUN = (
-    "python3 -m venv .venv && . .venv/bin/activate && pip install . && "
-    "defsim run scenarios/nightly_raids.yaml"
-)
+INSTALL_AND_RUN = "python3 -m venv .venv && . .venv/bin/activate && pip install . && defsim run nightly_raids"
 TEST = 'python3 -m venv .venv && . .venv/bin/activate && pip install ".[test]" && pytest'
 
 
@@ -23,4 +20,4 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_scenario_exists():
-    assert (ROOT / "scenarios" / "nightly_raids.yaml").exists()
+    assert (SCENARIOS / "nightly_raids.yaml").exists()

@@ -16,6 +16,7 @@ from defsim.cli import main
 from defsim.io.report import render
 
 ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "defsim" / "scenarios"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -45,7 +46,7 @@ def browse(page: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str
 @pytest.fixture(scope="module")
 def raids_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "raids"
-    scenario = ROOT / "scenarios" / "nightly_raids.yaml"
+    scenario = SCENARIOS / "nightly_raids.yaml"
     r = CliRunner().invoke(main, ["run", str(scenario), "--out", str(out), "-q", "--no-plot"])
     assert r.exit_code == 0, r.output
     page = out.parent / "raids.html"
@@ -106,7 +107,7 @@ def test_user_strings_are_escaped(raids_report: Path, tmp_path: Path) -> None:
 
 
 def test_sweep_and_ensemble_reports_show_variants_and_paired_differences(tmp_path: Path) -> None:
-    textbook = str(ROOT / "scenarios" / "textbook.yaml")
+    textbook = str(SCENARIOS / "textbook.yaml")
     out = tmp_path / "sweep"
     args = ["sweep", textbook, "--vary", "sites.Battery.fire_channels=1,3", "--reps", "4", "--workers", "1"]
     r = CliRunner().invoke(main, [*args, "--out", str(out), "-q", "--no-plot", "--report"])

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from defsim.cli import main
-from tests.conftest import ROOT
+from tests.conftest import SCENARIOS
 
 FILES = ("summary.json", "stock.csv", "events.csv")
 
@@ -19,7 +19,7 @@ def _run(*args: str) -> None:
 @pytest.mark.parametrize("name", ["textbook", "nightly_raids", "multi_site", "backfill"])
 @pytest.mark.parametrize("extra", [(), ("--set", "duration=40d")], ids=["as written", "with an override"])
 def test_running_the_saved_scenario_reproduces_the_run(tmp_path, name, extra):
-    source = ROOT / "scenarios" / f"{name}.yaml"
+    source = SCENARIOS / f"{name}.yaml"
     _run(str(source), "--seed", "11", *extra, "--out", str(tmp_path / "first"))
     _run(str(tmp_path / "first" / "scenario.yaml"), "--out", str(tmp_path / "again"))
     for f in FILES:
@@ -34,7 +34,7 @@ def test_running_the_saved_scenario_reproduces_the_run(tmp_path, name, extra):
 
 
 def test_an_ensemble_records_its_seed(tmp_path):
-    source = ROOT / "scenarios" / "textbook.yaml"
+    source = SCENARIOS / "textbook.yaml"
     r = CliRunner().invoke(
         main,
         [

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 import defsim
 from defsim.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 
-SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted((ROOT / "benchmarks").glob("*.yaml"))
+SHIPPED = sorted((SCENARIOS).glob("*.yaml")) + sorted((ROOT / "benchmarks").glob("*.yaml"))
 
 
 def test_there_are_shipped_scenarios():
@@ -47,9 +47,7 @@ def test_backfill_what_if_from_readme(tmp_path):
     runs = {}
     for label, extra in (("with", []), ("cut", ["--set", "transfers.0.enabled=false"])):
         out = tmp_path / label
-        r = CliRunner().invoke(
-            main, ["run", str(ROOT / "scenarios" / "backfill.yaml"), "--out", str(out), *extra]
-        )
+        r = CliRunner().invoke(main, ["run", str(SCENARIOS / "backfill.yaml"), "--out", str(out), *extra])
         assert r.exit_code == 0, r.output
         assert (out / "deliveries.png").exists()
         runs[label] = json.loads((out / "summary.json").read_text())

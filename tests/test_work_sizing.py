@@ -7,13 +7,13 @@ import pytest
 import defsim
 from defsim.plan.size import DEFAULT_LIMITS, WorkTooBig, check, estimate
 from defsim.scenario import from_dict, loads
-from tests.conftest import ROOT, one_site, with_top
+from tests.conftest import SCENARIOS, one_site, with_top
 from tests.test_bad_input import BASE
 
 
 @pytest.mark.parametrize("name", ["textbook", "nightly_raids", "multi_site", "backfill"])
 def test_the_estimate_is_the_expected_number_of_threats(name):
-    sc = defsim.load(ROOT / "scenarios" / f"{name}.yaml")
+    sc = defsim.load(SCENARIOS / f"{name}.yaml")
     work = estimate(sc.spec)
     result = defsim.run(sc, record_events=False)
     arrived = result.summary["totals"]["arrived"]
@@ -58,5 +58,5 @@ def test_ensembles_and_sweeps_are_sized(kwargs, needle):
 
 def test_ordinary_requests_pass():
     for name in ("textbook", "nightly_raids", "multi_site", "backfill"):
-        sc = defsim.load(ROOT / "scenarios" / f"{name}.yaml")
+        sc = defsim.load(SCENARIOS / f"{name}.yaml")
         check(estimate(sc.spec), reps=1000, grid_points=1000, variants=4)

@@ -121,8 +121,8 @@ def main() -> None:
 
     \b
     Start with:
-      defsim run scenarios/textbook.yaml
-      defsim run scenarios/backfill.yaml --reps 200
+      defsim run textbook
+      defsim run backfill --reps 200
       defsim validate my_scenario.yaml
     """
 
@@ -332,10 +332,10 @@ def run(
     One run writes summary.json, stock.csv, events.csv, scenario.yaml, stock.png, deliveries.png.
     An ensemble writes summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png.
     Examples:
-      defsim run scenarios/nightly_raids.yaml --seed 7 --out results/raids
-      defsim run scenarios/textbook.yaml --set sites.Battery.fire_channels=2
-      defsim run scenarios/backfill.yaml --reps 200 --workers 2
-      defsim run scenarios/textbook.yaml --reps 100 --precision 0.005
+      defsim run nightly_raids --seed 7 --out results/raids
+      defsim run textbook --set sites.Battery.fire_channels=2
+      defsim run backfill --reps 200 --workers 2
+      defsim run textbook --reps 100 --precision 0.005
     """
     sc = _load(scenario, overrides)
     _check_out(out, force, (scenario,))
@@ -414,8 +414,8 @@ def sweep(
     Every variant uses the same replication seeds, so differences are not noise.
     Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png and variants/.
     Examples:
-      defsim sweep scenarios/backfill.yaml --vary transfers.0.enabled=true,false --reps 200
-      defsim sweep scenarios/textbook.yaml --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
+      defsim sweep backfill --vary transfers.0.enabled=true,false --reps 200
+      defsim sweep textbook --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
     """
     sc = _load(scenario, overrides)
     _check_out(opts["out"], opts["force"], (scenario,))
@@ -464,7 +464,7 @@ def compare(
     Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png, diff_compare.png
     and variants/.
     Examples:
-      defsim compare scenarios/textbook.yaml my_variant.yaml --reps 200
+      defsim compare textbook my_variant.yaml --reps 200
       defsim compare results/base results/more-stock
     """
     if any(Path(s).is_dir() for s in scenarios):
@@ -657,7 +657,7 @@ def validate(scenario: str, overrides: tuple[str, ...]) -> None:
 
     \b
     Example:
-      defsim validate scenarios/textbook.yaml
+      defsim validate textbook
     """
     sc = _load(scenario, overrides)
     click.echo(
@@ -676,7 +676,7 @@ def figures(scenario: str, overrides: tuple[str, ...]) -> None:
     The keys are the columns of an ensemble's reps.csv, what --figure (sweep, compare) and
     --metric (run --precision) accept.  Nothing is run.
     Example:
-      defsim figures scenarios/textbook.yaml | grep days_empty
+      defsim figures textbook | grep days_empty
     """
     found = api.figures(_load(scenario, overrides))
     width = max(len(f.key) for f in found)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import shipped
 from .errors import KeyPath, Problem, ScenarioError
 from .overrides import apply_override, set_value
 from .references import check_references, schedule_warnings
@@ -139,13 +140,17 @@ def _key_path(key: str) -> KeyPath:
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read, override (``path.to.key=value``) and validate a scenario file."""
-    p = Path(path)
-    source = str(path)
+    """Read, override (``path.to.key=value``) and validate a scenario file or shipped scenario.
+
+    ``path`` is a file, or the name of a shipped scenario (``"textbook"``) when no such file exists.
+    """
+    p = shipped.find(path) or Path(path)
+    source = str(p)
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(source, [], f"error: {source}: no such file") from None
+        hint = shipped.suggestion(path)
+        raise ScenarioError(source, [], f"error: {source}: no such file{hint}") from None
     except IsADirectoryError:
         raise ScenarioError(source, [], f"error: {source} is a folder, not a scenario file") from None
     except OSError as exc:

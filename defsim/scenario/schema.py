@@ -570,6 +570,7 @@ class ScenarioSpec(Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
+    question: str = Field("", description="the question the scenario answers (defsim list shows it)")
     provenance: str = Field(min_length=1, description="where the numbers come from")
     start: Annotated[
         dt.datetime | None,
