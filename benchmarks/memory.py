@@ -34,7 +34,8 @@ if {save}:
         e.save(pathlib.Path(tmp) / "out", plot=False)
 self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({{"reps": e.reps, "seconds": wall, "peak_rss_mb_main": self, "peak_rss_mb_largest_child": child}}))
+print(json.dumps({{"reps": e.reps, "seconds": wall, "peak_rss_mb_main": self,
+                   "peak_rss_mb_largest_child": child}}))
 """
 
 
