@@ -29,7 +29,8 @@ from ..engine.control import Process
 from ..plan import Plan
 from ..plan.compiler import build
 from ..plan.size import DEFAULT_LIMITS, WorkTooBig, check, estimate
-from ..scenario import Scenario, variants
+from ..scenario import Scenario, shipped, variants
+from ..scenario import templates as templates_
 from ..scenario.units import parse_duration
 from .results import ComparisonResult, EnsembleResult, RunResult
 
@@ -53,7 +54,9 @@ __all__ = [
     "plot",
     "report",
     "run",
+    "scenarios",
     "sweep",
+    "templates",
 ]
 
 Progress = Callable[[int], None]
@@ -66,6 +69,16 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     Raises :class:`defsim.ScenarioError` with the YAML line of every problem.
     """
     return _scenario.load(path, overrides)
+
+
+def scenarios() -> list[shipped.Shipped]:
+    """The shipped scenarios (``defsim list``): name, file, title and question, by name."""
+    return shipped.catalogue()
+
+
+def templates() -> list[templates_.Template]:
+    """The starting scenarios ``defsim new`` writes (``defsim list --templates``), by name."""
+    return templates_.catalogue()
 
 
 def _scenario_of(scenario: ScenarioLike) -> Scenario:

@@ -22,6 +22,7 @@ from .._version import __version__
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import ScenarioError, json_schema, parse_vary
+from .kit import COMMANDS as KIT_COMMANDS
 from .tables import plain, print_comparison, print_ensemble, print_summary
 
 FORMATS = ("png", "svg", "pdf")
@@ -121,8 +122,10 @@ def main() -> None:
 
     \b
     Start with:
+      defsim list
       defsim run textbook
       defsim run backfill --reps 200
+      defsim new my_scenario.yaml --template raids
       defsim validate my_scenario.yaml
     """
 
@@ -697,6 +700,9 @@ def schema() -> None:
     """
     click.echo(json.dumps(json_schema(), indent=2))
 
+
+for _command_ in KIT_COMMANDS:  # defsim list, show, new (defsim/cli/kit.py)
+    main.add_command(_command_)
 
 if __name__ == "__main__":
     main(sys.argv[1:])
