@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
@@ -21,21 +20,13 @@ from .. import api
 from ..io import OutputError
 from ..io.files import atomic_write_text
 from ..scenario.templates import DEFAULT, UnknownTemplate, find
+from .group import UserError, main
 from .tables import plain
 
 LIST_FORMATS = ("table", "plain", "json")
 
 
-class KitError(click.ClickException):
-    """A problem with the user's input: message on stderr, exit status 2, no traceback."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo(plain(self.message), err=True)
-
-
-@click.command("list")
+@main.command("list")
 @click.option("--templates", "show_templates", is_flag=True, help="List the templates of defsim new instead.")
 @click.option(
     "--format",
@@ -77,7 +68,7 @@ def list_shipped(show_templates: bool, fmt: str) -> None:
     console.print(f"use: {how}")
 
 
-@click.command()
+@main.command()
 @click.argument("name")
 def show(name: str) -> None:
     """Print the YAML of the shipped scenario NAME, to read or to copy and edit.
@@ -92,11 +83,11 @@ def show(name: str) -> None:
         close = difflib.get_close_matches(stem, list(found), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         shipped = ", ".join(found)
-        raise KitError(f"error: no shipped scenario '{name}'{hint} (shipped: {shipped}; defsim list)")
+        raise UserError(f"error: no shipped scenario '{name}'{hint} (shipped: {shipped}; defsim list)")
     click.echo(found[stem].path.read_text(encoding="utf-8"), nl=False)
 
 
-@click.command()
+@main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--template",
@@ -119,21 +110,17 @@ def new(file: str, template: str, force: bool) -> None:
     try:
         chosen = find(template)
     except UnknownTemplate as exc:
-        raise KitError(f"error: {exc}") from None
+        raise UserError(f"error: {exc}") from None
     target = Path(file)
     if target.is_dir():
-        raise KitError(f"error: {file} is a folder; give a file name such as {file}/my_scenario.yaml")
+        raise UserError(f"error: {file} is a folder; give a file name such as {file}/my_scenario.yaml")
     if target.exists() and not force:
-        raise KitError(f"error: {file} already exists; choose another name or pass --force to replace it")
+        raise UserError(f"error: {file} already exists; choose another name or pass --force to replace it")
     try:
         atomic_write_text(target, chosen.text())
     except OutputError as exc:
-        raise KitError(f"error: {exc}") from None
+        raise UserError(f"error: {exc}") from None
     where = target.parent / "defsim.schema.json"
     click.echo(f"wrote {plain(file)} from the template '{chosen.name}' ({plain(chosen.title)})")
     click.echo(f"  next: defsim validate {plain(file)} && defsim run {plain(file)}")
     click.echo(f"  completion and inline errors in your editor: defsim schema > {plain(where)}")
-
-
-#: registered on the ``defsim`` group by :mod:`defsim.cli`
-COMMANDS = (list_shipped, show, new)
