@@ -1,5 +1,6 @@
 """``deliveries.png``: what each route delivered, when and how much (a dot per delivery, its size
-the rounds), and what was lost in transit.
+the rounds), and what was lost in transit; political decisions (route openings on approval,
+pauses, resumptions, cancellations, delays) on a labelled strip above, with lines through.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from .folder import RunView
+from .markers import DECISION
 from .plotkit import (
     LEAK,
     color,
+    draw_markers,
     lit,
     outside_legend,
     save,
+    strip_height,
     time_axis,
     title,
     x_of,
@@ -28,8 +32,14 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
     if not routes:
         return None
     types = list(dict.fromkeys(i for _, i in view.series))
-    fig = Figure(figsize=(10, 1.6 + 0.42 * len(routes)), layout="constrained")
-    ax = fig.subplots()
+    decisions = [m for m in view.markers if m.kind == DECISION]
+    if decisions:
+        strip_h = strip_height(decisions)
+        fig = Figure(figsize=(10, 1.6 + strip_h + 0.42 * len(routes)), layout="constrained")
+        strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[strip_h, 0.42 * len(routes)])
+    else:
+        fig = Figure(figsize=(10, 1.6 + 0.42 * len(routes)), layout="constrained")
+        ax = fig.subplots()
     ev = view.events
     dl = view.of("delivery")
     lost = view.of("lost")
@@ -67,6 +77,9 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
     ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
     outside_legend(ax, title="dot size: rounds", title_fontsize=7)
     time_axis(ax, start, end)
+    if decisions:
+        draw_markers(strip, decisions, start, end, lines_on=[ax])
+        strip.tick_params(labelbottom=False)
     title(fig, f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
     save(fig, path)
     return fig

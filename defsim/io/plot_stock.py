@@ -1,7 +1,9 @@
 """``stock.png`` and ``supply.png``: how many rounds does each holder hold, per interceptor type,
 and when was it out?  One panel per (holder, type), so a busy short-range saw-tooth (drawn as
 a min-max band over bins) never hides the long-range line; spans with none left shaded;
-deliveries of that type marked along the top; a timeline strip above marks raids and decisions.
+deliveries of that type marked along the top; rounds shipped to the holder and not yet
+delivered (in transit, on routes with lead times) as a dotted line; a timeline strip above marks
+raids and decisions.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..analysis.answers import short_date
 from .folder import RunView
 from .plotkit import (
     EMPTY,
+    GREY,
     LEAK,
     band,
     bin_days,
@@ -42,6 +45,42 @@ def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[floa
         elif b > a:
             spans.append((a, b))
     return spans
+
+
+def in_transit(view: RunView, holder: str, itype: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(times, rounds) shipped to ``holder`` of ``itype`` and not yet delivered or lost, from
+    events.csv (None when nothing is ever in transit to it: no routes, or no lead times)."""
+    names = [
+        n
+        for n, r in view.summary.get("routes", {}).items()
+        if r.get("to") == holder and r.get("interceptor") == itype
+    ]
+    if not names:
+        return None
+    ev = view.events
+    on_route = np.isin(ev["route"], names)
+    sign = np.where(ev["event"] == "shipped", 1, 0) - np.isin(ev["event"], ["delivery", "lost"])
+    rows = np.flatnonzero(on_route & (sign != 0))
+    if not len(rows):
+        return None
+    order = rows[np.argsort(ev["time_d"][rows], kind="stable")]
+    t = ev["time_d"][order]
+    level = np.cumsum(sign[order] * ev["n"][order])
+    last = np.append(t[1:] != t[:-1], True)  # the level after everything at one time
+    t, level = t[last], level[last]
+    if level.max() <= 0:
+        return None
+    return np.insert(t, 0, 0.0), np.insert(level, 0, 0)
+
+
+def _bin_mean(t: np.ndarray, level: np.ndarray, end: float, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bin starts, time-weighted mean) of a step series over bins of ``width`` days."""
+    edges = np.minimum(np.arange(0.0, end + width, width), end)
+    area = np.concatenate([[0.0], np.cumsum(level[:-1] * np.diff(t))])  # integral up to each step
+    k = np.clip(np.searchsorted(t, edges, side="right") - 1, 0, None)
+    at = area[k] + level[k] * (edges - t[k])
+    span = np.maximum(np.diff(edges), 1e-12)
+    return edges[:-1], np.diff(at) / span
 
 
 def _type_order(view: RunView, holders: list[str]) -> list[str]:
@@ -109,6 +148,20 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
                     lw=1.6,
                     label="rounds held",
                 )
+            moving = in_transit(view, holder, itype)
+            if moving is not None:
+                mt, ml = moving
+                width = bin_days(end)
+                if width > 1:  # a long run: reorders in transit come and go within a bin
+                    days, mean = _bin_mean(mt, ml, end, width)
+                    xs, ys, what = x_of(days, start), mean, f"in transit to here (mean per {width} days)"
+                else:
+                    xs, ys, what = (
+                        np.append(x_of(mt, start), x_end),
+                        np.append(ml, ml[-1]),
+                        "in transit to here",
+                    )
+                ax.step(xs, ys, where="post", color=GREY, ls=":", lw=1.4, label=what)
             spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
             for j, (a, b) in enumerate(spans):
                 ax.axvspan(
