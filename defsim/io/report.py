@@ -43,7 +43,14 @@ code { font-size: .9em; }
 @page { margin: 14mm; }  /* fits A4 (210 x 297 mm) and Letter (216 x 279 mm) */
 @media print {
   body { font-size: 10.5pt; max-width: none; margin: 0; padding: 0; }
-  h2 { break-after: avoid; } figure, table, li { break-inside: avoid; }
+  /* a heading stays with what follows; a figure, a short table, an answer never split */
+  h1, h2 { break-after: avoid; } figure, li, tr { break-inside: avoid; }
+  table { break-inside: auto; } thead { display: table-header-group; }  /* long tables repeat heads */
+  /* a tall figure (many routes or sites) is scaled to fit one page of A4 or Letter */
+  figure img { max-height: 225mm; width: auto; max-width: 100%; border: 0; }
+  figcaption { break-before: avoid; }
+  /* greyscale printers: rules and captions dark enough to see, no tinted backgrounds */
+  :root { --soft: #333; --line: #888; } pre { background: none; border: 1px solid var(--line); }
   details > pre { white-space: pre-wrap; } details { display: block; }
   a { color: inherit; text-decoration: none; }
 }
