@@ -135,3 +135,38 @@ def test_ensemble_answers_per_type_from_reps(tmp_path: Path) -> None:
             assert odds.median == pytest.approx(np.sort(days)[math.ceil(len(days) / 2) - 1])
     text = " ".join(ens.answers)
     assert "short_range rounds ran out in" in text and "5-95%:" in text and "Jan 2024" in text
+
+
+def test_summary_json_carries_the_answers_as_data(raids: Path) -> None:
+    """summary.json's answers: the lines are answers.txt's, the facts agree with stock.csv."""
+    first, every = first_zero_per_type(raids)
+    summary = json.loads((raids / "summary.json").read_text())
+    answers = summary["answers"]
+    assert answers["kind"] == "run"
+    assert answers["lines"] == (raids / "answers.txt").read_text(encoding="utf-8").splitlines()
+    battery = next(h for h in answers["holders"] if h["holder"] == "Battery")
+    assert battery["sentence"] == answers["lines"][0]
+    start = dt.datetime.fromisoformat(summary["start"])
+    for t in battery["types"]:
+        expected = first[("Battery", t["interceptor"])]
+        assert t["first_stockout_day"] == pytest.approx(expected, abs=1e-6)
+        assert t["first_stockout_date"] == (start + dt.timedelta(days=expected)).date().isoformat()
+    assert battery["all_types_day"] == pytest.approx(every["Battery"], abs=1e-6)
+    assert answers["cost"]["currency"] == "USD" and answers["cost"]["sentence"] == answers["lines"][-1]
+
+
+def test_ensemble_summary_json_carries_the_answers(tmp_path: Path) -> None:
+    ens = defsim.ensemble(SCENARIOS / "nightly_raids.yaml", 8, workers=1)
+    ens.save(tmp_path / "e", plot=False)
+    summary = json.loads((tmp_path / "e" / "summary.json").read_text())
+    answers = summary["answers"]
+    assert answers["kind"] == "ensemble" and answers["replications"] == 8
+    assert answers["lines"] == ens.answers
+    with (tmp_path / "e" / "reps.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    battery = next(h for h in answers["holders"] if h["holder"] == "Battery")
+    for odds in battery["types"]:
+        key = f"sites.Battery.by_interceptor.{odds['interceptor']}.first_stockout_day"
+        happened = [bool(r[key]) for r in rows]
+        assert odds["p_dry"] == pytest.approx(sum(happened) / len(rows))
+        assert odds["sentence"] in answers["lines"][0]

@@ -102,3 +102,49 @@ def test_every_shipped_scenario_plots(tmp_path: Path, scenario: str) -> None:
     invoke("run", str(SCENARIOS / f"{scenario}.yaml"), "--out", str(out), "-q")
     assert (out / "stock.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "threats.png").exists()
+
+
+def test_in_transit_lines_end_where_the_summary_says(tmp_path: Path) -> None:
+    """The in-transit series read from events.csv ends at each route's in_transit_at_end, and
+    never goes below zero (a delivery is never counted before its shipment)."""
+    from defsim.io.folder import read
+    from defsim.io.plot_stock import in_transit
+
+    invoke("run", "backfill", "--out", str(tmp_path / "b"), "--no-plot", "-q")
+    view = read(tmp_path / "b")
+    seen = 0
+    for holder in view.kinds:
+        for itype in view.types(holder):
+            routes = [
+                r for r in view.summary["routes"].values() if r["to"] == holder and r["interceptor"] == itype
+            ]
+            moving = in_transit(view, holder, itype)
+            if moving is None:
+                continue
+            seen += 1
+            assert moving[1].min() >= 0
+            assert moving[1][-1] == sum(r["in_transit_at_end"] for r in routes)
+    assert seen >= 5
+
+
+def test_damage_over_time_adds_up_to_the_summary(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import yaml
+    from test_layers import SALVO1, layered
+
+    from defsim.io.folder import read
+    from defsim.io.plot_threats import damage_over_time
+
+    spec = layered([(0.7, SALVO1), (0.6, SALVO1)], raids=50)
+    (tmp_path / "l.yaml").write_text(yaml.safe_dump(spec))
+    invoke("run", str(tmp_path / "l.yaml"), "--out", str(tmp_path / "l"), "-q")
+    view = read(tmp_path / "l")
+    t, dealt = damage_over_time(view)  # type: ignore[misc]
+    assert dealt[-1] == pytest.approx(view.summary["damage"]["total"]) and dealt[-1] > 0
+    assert (t[1:] >= t[:-1]).all() and (dealt[1:] >= dealt[:-1]).all()
+    assert (tmp_path / "l" / "threats.png").is_file()
+    # a scenario without damage draws no damage panel
+    invoke("run", "textbook", "--out", str(tmp_path / "t"), "--no-plot", "-q")
+    assert damage_over_time(read(tmp_path / "t")) is None

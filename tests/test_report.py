@@ -124,3 +124,34 @@ def test_sweep_and_ensemble_reports_show_variants_and_paired_differences(tmp_pat
     page = (ens / "report.html").read_text()
     assert "interceptor rounds ran out in" in page and "5-95%" in page and "null:" not in page
     assert page.count("data:image/png;base64,") == 2  # the fan chart and P(dry)
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) in points of every page of a PDF as Chromium writes it (page objects are
+    not compressed there): read from the file itself, no PDF library needed."""
+    import re as _re
+
+    pages = _re.findall(rb"/Type\s*/Page\b(?!s)", pdf)
+    boxes = [tuple(float(v) for v in m.split()) for m in _re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)]
+    assert len(boxes) >= len(pages) > 0
+    return [(b[2] - b[0], b[3] - b[1]) for b in boxes[: len(pages)]]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("paper", "size"), [("A4", (595.28, 841.89)), ("letter", (612.0, 792.0))])
+def test_the_report_prints_on_a4_and_letter(
+    raids_report: Path, tmp_path: Path, paper: str, size: tuple[float, float]
+) -> None:
+    """Printed to PDF by Chromium, the page is the paper asked for, and the report takes a sane
+    number of pages (the print stylesheet keeps figures whole and scaled to the page)."""
+    page = tmp_path / f"{paper}.html"
+    text = raids_report.read_text(encoding="utf-8")
+    assert "</head>" in text
+    page.write_text(text.replace("</head>", f"<style>@page {{ size: {paper}; }}</style></head>", 1))
+    pdf = tmp_path / f"{paper}.pdf"
+    browse(page, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    pages = pdf_pages(pdf.read_bytes())
+    for w, h in pages:
+        assert w == pytest.approx(size[0], abs=1.5) and h == pytest.approx(size[1], abs=1.5)
+    # nightly_raids: title, answers and tables on about two pages, four figures, the scenario
+    assert 3 <= len(pages) <= 12, len(pages)

@@ -366,3 +366,94 @@ def ensemble_lines(a: EnsembleAnswers) -> list[str]:
     if a.cost is not None:
         lines.append("On average: " + a.cost.line()[0].lower() + a.cost.line()[1:])
     return lines
+
+
+# --- as data (summary.json's "answers") -----------------------------------------------------
+
+
+def _num(x: float | None) -> float | None:
+    """A number for strict JSON: None for never, NaN or infinity."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _iso(day: float | None, start: dt.datetime | None) -> str | None:
+    """A day after the start as an ISO date ('2024-01-12'), None without a calendar or for never."""
+    if start is None or _num(day) is None:
+        return None
+    assert day is not None
+    return (start + dt.timedelta(days=float(day))).date().isoformat()
+
+
+def _cost_data(c: Cost | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "interceptor_cost_spent": _num(c.spent),
+        "threat_cost_defeated": _num(c.defeated),
+        "cost_exchange_ratio": _num(c.ratio),
+        "currency": c.currency,
+        "sentence": c.line(),
+    }
+
+
+def run_answers_data(a: RunAnswers) -> dict[str, Any]:
+    """A run's answers as summary.json's ``answers``: the structured facts, each holder's sentence,
+    and ``lines`` (what the CLI prints first and answers.txt holds): one source for all three."""
+    holders = []
+    for h in a.holders:
+        holders.append(
+            {
+                "holder": h.holder,
+                "kind": h.kind,
+                "sentence": holder_line(h, a.start),
+                "all_types_day": _num(h.all_types_day),
+                "all_types_date": _iso(h.all_types_day, a.start),
+                "no_stock_leaks": h.no_stock_leaks,
+                "no_stock_leaks_before_all": h.no_stock_leaks_before_all,
+                "types": [
+                    {
+                        "interceptor": t.interceptor,
+                        "first_stockout_day": _num(t.first_stockout_day),
+                        "first_stockout_date": _iso(t.first_stockout_day, a.start),
+                        "days_empty": _num(t.days_empty),
+                        "final_stock": t.final_stock,
+                    }
+                    for t in h.types
+                ],
+            }
+        )
+    return {"kind": "run", "lines": run_lines(a), "holders": holders, "cost": _cost_data(a.cost)}
+
+
+def _odds_data(o: Odds, start: dt.datetime | None) -> dict[str, Any]:
+    return {
+        "interceptor": o.interceptor,
+        "p_dry": _num(o.p_dry),
+        "median_day": _num(o.median),
+        "median_date": _iso(o.median, start),
+        "p5_day": _num(o.p5),
+        "p95_day": _num(o.p95),
+        "replications": o.reps,
+        "mean_days_empty": _num(o.days_empty),
+        "sentence": odds_text(o, start),
+    }
+
+
+def ensemble_answers_data(a: EnsembleAnswers) -> dict[str, Any]:
+    """An ensemble's answers as summary.json's ``answers`` (structured, with the sentences)."""
+    holders = [
+        {
+            "holder": h.holder,
+            "kind": h.kind,
+            "types": [_odds_data(o, a.start) for o in h.types],
+            "all_types": _odds_data(h.all_types, a.start),
+        }
+        for h in a.holders
+    ]
+    return {
+        "kind": "ensemble",
+        "replications": a.reps,
+        "lines": ensemble_lines(a),
+        "holders": holders,
+        "cost": _cost_data(a.cost),
+    }

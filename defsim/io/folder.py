@@ -367,3 +367,14 @@ def run_view(result: Any, scenario_yaml: str = "") -> RunView:
         events[name] = np.array([r[k] for r in rows], dtype=object)
     summary = json.loads(json.dumps(result.summary, default=str))
     return RunView(Path("."), summary, series, kinds, events, run_markers(result), scenario_yaml)
+
+
+def answer_lines(view: RunView | EnsembleView) -> list[str]:
+    """The answers in words as summary.json holds them (computed again only for a folder written
+    before summary.json carried them)."""
+    from ..analysis.answers import ensemble_lines, run_lines
+
+    saved = view.summary.get("answers")
+    if isinstance(saved, dict) and isinstance(saved.get("lines"), list):
+        return [str(x) for x in saved["lines"]]
+    return run_lines(view.answers) if isinstance(view, RunView) else ensemble_lines(view.answers)

@@ -121,21 +121,32 @@ def draw_markers(
         )
         return
     ms = sorted(markers, key=lambda m: m.time)
+    fig = strip.get_figure(root=True)
+    if isinstance(fig, Figure):  # lay the figure out first: label widths depend on the axis width
+        fig.draw_without_rendering()
     widths = [text_width_days(lit(m.label), strip, duration) for m in ms]
-    rows = label_rows([m.time for m in ms], widths, gap=0.004 * duration)
+    # a label that would run past the end of the axis (into the legend) goes left of its symbol
+    left = [m.time + w > duration for m, w in zip(ms, widths, strict=True)]
+    starts = [m.time - w if flip else m.time for m, w, flip in zip(ms, widths, left, strict=True)]
+    order = sorted(range(len(ms)), key=lambda k: starts[k])
+    placed = label_rows([starts[k] for k in order], [widths[k] for k in order], gap=0.004 * duration)
+    rows = [0] * len(ms)
+    for k, r in zip(order, placed, strict=True):
+        rows[k] = r
     n = max(rows) + 1
     strip.set_ylim(-0.6, n - 0.4)
-    for m, r in zip(ms, rows, strict=True):
+    for m, r, flip in zip(ms, rows, left, strict=True):
         symbol, col, ls = MARKER_STYLE.get(m.kind, ("o", GREY, ":"))
         x = x_of([m.time], start)[0]
         strip.plot([x], [r], symbol, color=col, ms=5, clip_on=False)
         strip.annotate(
             lit(m.label),
             (x, r),
-            xytext=(5, 0),
+            xytext=(-5 if flip else 5, 0),
             textcoords="offset points",
             fontsize=7,
             va="center",
+            ha="right" if flip else "left",
             color=col,
         )
         for ax in lines_on:

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..analysis.answers import count, ensemble_lines, money, percent, run_lines, short_date, show
+from ..analysis.answers import count, money, percent, short_date, show
 from ..analysis.metrics import Kind
 from .files import atomic_write_text
-from .folder import ComparisonView, EnsembleView, RunView, View, read
+from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
 
 CSS = """
 :root { --ink: #1a1a1a; --soft: #555; --line: #d0d0d0; --warn: #a33a00; }
@@ -43,7 +43,14 @@ code { font-size: .9em; }
 @page { margin: 14mm; }  /* fits A4 (210 x 297 mm) and Letter (216 x 279 mm) */
 @media print {
   body { font-size: 10.5pt; max-width: none; margin: 0; padding: 0; }
-  h2 { break-after: avoid; } figure, table, li { break-inside: avoid; }
+  /* a heading stays with what follows; a figure, a short table, an answer never split */
+  h1, h2 { break-after: avoid; } figure, li, tr { break-inside: avoid; }
+  table { break-inside: auto; } thead { display: table-header-group; }  /* long tables repeat heads */
+  /* a tall figure (many routes or sites) is scaled to fit one page of A4 or Letter */
+  figure img { max-height: 225mm; width: auto; max-width: 100%; border: 0; }
+  figcaption { break-before: avoid; }
+  /* greyscale printers: rules and captions dark enough to see, no tinted backgrounds */
+  :root { --soft: #333; --line: #888; } pre { background: none; border: 1px solid var(--line); }
   details > pre { white-space: pre-wrap; } details { display: block; }
   a { color: inherit; text-decoration: none; }
 }
@@ -281,7 +288,7 @@ def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
         parts.append(f'<p class="prov"><b>Provenance:</b> {e(meta["provenance"])}</p>')
     if isinstance(view, RunView):
         kind = f"one run, seed {view.seed}, {view.duration:g} days"
-        lines = run_lines(view.answers)
+        lines = answer_lines(view)
         table = _run_table(view)
         sites = view.holders("site")
         others = [h for h, k in view.kinds.items() if k in ("stockpile", "producer")]
@@ -301,7 +308,7 @@ def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
         ]
     elif isinstance(view, EnsembleView):
         kind = f"an ensemble of {view.reps} replications, seed {view.seed}"
-        lines = ensemble_lines(view.answers)
+        lines = answer_lines(view)
         table = _ensemble_table(view, plan_of)
         plots = [
             _figure(plot_fan(view), "Stock per site and type: median, 25-75% and 5-95% of runs."),
@@ -312,7 +319,7 @@ def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
         kind = f"{len(view.variants)} variants, {first.reps} replications each, seed {first.seed}, same seeds"
         lines = []
         for v in view.variants:
-            lines += [f"[{v.label}] {line}" for line in ensemble_lines(v.answers)]
+            lines += [f"[{v.label}] {line}" for line in answer_lines(v)]
         table = _comparison_table(view, plan_of)
         plots = [
             _figure(

@@ -126,18 +126,21 @@ def save_ensemble(
 
 
 def write_answers(folder: Path) -> None:
-    """answers.txt: the answers in words, one per line (what the CLI prints first)."""
-    from ..analysis.answers import ensemble_lines, run_lines
+    """The answers of a run or ensemble folder, declared in :mod:`defsim.analysis.answers`: as
+    data under summary.json's ``answers`` (the structured facts and their sentences) and, one per
+    line, in answers.txt (what the CLI prints first).  Both come from one call, so they agree."""
+    from ..analysis.answers import ensemble_answers_data, run_answers_data
     from .folder import EnsembleView, RunView, read
 
     view = read(folder)
     if isinstance(view, EnsembleView):
-        lines = ensemble_lines(view.answers)
+        data = ensemble_answers_data(view.answers)
     elif isinstance(view, RunView):
-        lines = run_lines(view.answers)
+        data = run_answers_data(view.answers)
     else:
         return
-    (folder / "answers.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _json(folder / "summary.json", {**view.summary, "answers": data})
+    (folder / "answers.txt").write_text("\n".join(data["lines"]) + "\n", encoding="utf-8")
 
 
 def draw_folder(folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
@@ -196,6 +199,7 @@ def save_comparison(
             write_ensemble_tables(ens, sub)
             if sources and k < len(sources):
                 (sub / "scenario.yaml").write_text(scenario_yaml(sources[k], ens.seed))
+            write_answers(sub)
         if sources:
             (tmp / "scenario.yaml").write_text(scenario_yaml(sources[0], cmp.ensembles[0].seed))
         if plot:

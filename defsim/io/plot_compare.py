@@ -1,0 +1,177 @@
+"""Plots of a sweep or comparison, every variant visible and the difference itself.
+
+* ``stock_compare.png``: median stock per variant, each its own colour and line style (the first
+  drawn widest, so a later variant on top never hides it).
+* ``p_dry_compare.png`` / ``p_empty_compare.png``: P(type ran out by day d), and the share of
+  runs holding none of a type on each day, per variant.
+* ``diff_compare.png``: each variant minus the first, paired by replication, with 95% intervals,
+  for days without each type at each site and threats leaked.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..analysis.answers import type_key
+from ..analysis.statistics import Z95, paired_difference
+from .folder import ComparisonView
+from .plot_fan import _bin_mean, _grid, _panels, _where
+from .plotkit import color, lit, outside_legend, save, style, time_axis, title, x_of
+
+
+def _variant_style(k: int) -> dict:
+    # the first variant widest and underneath: a later one drawn on top never hides it
+    return {"color": color(k), "ls": style(k), "lw": max(3.0 - 0.7 * k, 1.1), "zorder": 3 + k}
+
+
+def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> Figure:
+    """Median stock of every variant, per (holder, type)."""
+    first = cmp.variants[0]
+    start, end = first.start, first.duration
+    holders, types = _panels(first)
+    fig = Figure(figsize=(4.4 * len(types) + 2.6, 1.6 + 1.8 * len(holders)), layout="constrained")
+    axes = _grid(fig, len(holders), len(types))
+    for r, (holder, kind) in enumerate(holders):
+        for c, itype in enumerate(types):
+            ax = axes[r, c]
+            key = (holder, kind, itype)
+            if key not in first.series:
+                ax.set_visible(False)
+                continue
+            for k, ens in enumerate(cmp.variants):
+                if key not in ens.series:
+                    continue
+                s = ens.series.index(key)
+                gx, med, per = _bin_mean(ens.grid, ens.bands[2, s], end)
+                ax.step(x_of(gx, start), med, where="post", label=lit(ens.label), **_variant_style(k))
+            ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)}", fontsize=8.5, loc="left")
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("median rounds" + (f"\n{per.strip(' ()')}" if per else ""))
+            ax.grid(alpha=0.25)
+            time_axis(ax, start, end, label=r == len(holders) - 1)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False, title="variant")
+    title(
+        fig, f"{first.name}: median stock per variant", f"{first.reps} replications per variant, same seeds"
+    )
+    save(fig, path)
+    return fig
+
+
+def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empty: bool = False) -> Figure:
+    """P(each type ran out by day d) for every variant, one panel per (holder, type); ``empty``:
+    the share of runs holding none of it on day d (which resupply can end)."""
+    first = cmp.variants[0]
+    start, end = first.start, first.duration
+    keys = [(h, k, i) for h, k, i in first.series if k != "producer"]
+    cols = min(2, len(keys))
+    rows = math.ceil(len(keys) / cols)
+    fig = Figure(figsize=(4.6 * cols + 2.6, 1.6 + 2.0 * rows), layout="constrained")
+    axes = _grid(fig, rows, cols, share=False).ravel()
+    for ax, (holder, kind, itype) in zip(axes, keys, strict=False):
+        for k, ens in enumerate(cmp.variants):
+            key = (holder, kind, itype)
+            if not empty:
+                curve = ens.p_dry(type_key(holder, kind, itype))
+            elif key in ens.series:
+                curve = ens.p_empty[ens.series.index(key)]
+            else:
+                curve = np.full(len(ens.grid), np.nan)
+            gx, curve, per = _bin_mean(ens.grid, curve, end) if empty else (ens.grid, curve, "")
+            ax.step(x_of(gx, start), curve, where="post", label=lit(ens.label), **_variant_style(k))
+        what = "none held that day" + per if empty else "ran out by then"
+        ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} {what}", fontsize=8.5, loc="left")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("share of runs")
+        ax.grid(alpha=0.25)
+        time_axis(ax, start, end)
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False, title="variant")
+    title(
+        fig,
+        f"{first.name}: "
+        + (
+            "on each day, how often is each type gone?"
+            if empty
+            else "how likely has each type run out by each day?"
+        )
+        + " (per variant)",
+        f"{first.reps} replications per variant, same seeds",
+    )
+    save(fig, path)
+    return fig
+
+
+def differences(cmp: ComparisonView) -> list[tuple[str, str, list[tuple[float, float] | None]]]:
+    """(figure key, label, per later variant: (mean, 95% half-width) of it minus the first, paired)."""
+    first = cmp.variants[0]
+    keys = [("totals.leaked", "threats leaked (all sites)")]
+    for holder, kind, itype in first.series:
+        if kind == "site":
+            keys.append((type_key(holder, kind, itype, "days_empty"), f"{holder}: days without {itype}"))
+    out = []
+    for key, label in keys:
+        diffs: list[tuple[float, float] | None] = []
+        for ens in cmp.variants[1:]:
+            d = paired_difference(first.figure(key), ens.figure(key)) if ens.reps == first.reps else None
+            diffs.append(None if d is None else (d[0], Z95 * d[1]))
+        out.append((key, label, diffs))
+    return out
+
+
+def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Figure:
+    """Each later variant minus the first, paired by replication, with 95% intervals."""
+    first = cmp.variants[0]
+    rows = differences(cmp)
+    groups = [
+        ("threats leaked", [r for r in rows if r[0] == "totals.leaked"]),
+        ("days without each type (sites)", [r for r in rows if r[0] != "totals.leaked"]),
+    ]
+    fig = Figure(figsize=(10, 1.8 + 0.32 * len(rows) * max(1, len(cmp.variants) - 1)), layout="constrained")
+    axes = fig.subplots(2, 1, height_ratios=[max(len(g[1]), 1) for g in groups], squeeze=False)[:, 0]
+    nv = len(cmp.variants) - 1
+    for ax, (what, group) in zip(axes, groups, strict=True):
+        for j, (_, _label, diffs) in enumerate(group):
+            for k, d in enumerate(diffs):
+                y = j + (k - (nv - 1) / 2) * 0.25
+                if d is None:
+                    continue
+                ax.errorbar(
+                    d[0],
+                    y,
+                    xerr=d[1],
+                    fmt="os^D"[k % 4],
+                    color=color(k + 1),
+                    capsize=3,
+                    ms=5,
+                    label=lit(cmp.variants[k + 1].label) if j == 0 else None,
+                )
+                ax.annotate(
+                    f"{d[0]:+,.1f}",
+                    (d[0], y),
+                    xytext=(0, 7),
+                    textcoords="offset points",
+                    fontsize=7,
+                    ha="center",
+                    color=color(k + 1),
+                )
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_yticks(range(len(group)))
+        ax.set_yticklabels([lit(g[1]) for g in group], fontsize=8)
+        ax.set_ylim(len(group) - 0.5, -0.5)
+        ax.set_xlabel(f"{what}: variant minus {lit(first.label)} (mean, 95% interval)")
+        ax.grid(axis="x", alpha=0.25)
+        outside_legend(ax, title="variant", title_fontsize=7)
+    title(
+        fig,
+        f"{first.name}: how does each variant differ from {first.label}?",
+        f"paired by replication ({first.reps} per variant, same seeds)",
+    )
+    save(fig, path)
+    return fig

@@ -1,0 +1,102 @@
+"""``fan.png``: how much stock, with what spread?  Median, 50% and 90% bands per (holder, type)
+across an ensemble's replications (on a long run over bins of a few days, so a daily saw-tooth
+does not fill the panel).  Also the panel helpers the other ensemble plots share.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..analysis.answers import short_date, type_key
+from ..analysis.statistics import time_stats
+from .folder import EnsembleView
+from .plotkit import bin_days, color, lit, outside_legend, save, style, time_axis, title, x_of
+
+
+def _panels(ens: EnsembleView) -> tuple[list[tuple[str, str]], list[str]]:
+    holders = list(dict.fromkeys((h, k) for h, k, _ in ens.series if k != "producer"))
+    types = list(dict.fromkeys(i for h, k, i in ens.series if k != "producer"))
+    return holders, types
+
+
+def _where(holder: str, kind: str) -> str:
+    return holder if kind == "site" else f"{holder} ({kind})"
+
+
+def _grid(fig: Figure, rows: int, cols: int, share: bool = True) -> np.ndarray:
+    return fig.subplots(rows, cols, sharex=share, squeeze=False)
+
+
+def _bin_mean(grid: np.ndarray, y: np.ndarray, duration: float) -> tuple[np.ndarray, np.ndarray, str]:
+    """A curve's mean over bins of a few days on a long run ("" when not binned)."""
+    width = bin_days(duration)
+    if width == 1 or len(grid) < 2:
+        return grid, y, ""
+    k = np.floor(grid / width).astype(int)
+    n = int(k.max()) + 1
+    mean = np.bincount(k, np.nan_to_num(y), n) / np.maximum(np.bincount(k, None, n), 1)
+    return np.arange(n) * float(width), mean, f" ({width}-day mean)"
+
+
+def _binned(ens: EnsembleView, s: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """A series' bands on bins of a few days for a long run (outer bands: the widest in the bin,
+    the median: its mean), so a daily saw-tooth does not fill the panel; "" when not binned."""
+    width = bin_days(ens.duration)
+    grid, b = ens.grid, ens.bands[:, s, :]
+    if width == 1 or len(grid) < 2:
+        return grid, b, ""
+    k = np.floor(grid / width).astype(int)
+    n = int(k.max()) + 1
+    out = np.zeros((5, n))
+    for q, how in enumerate((np.minimum, np.minimum, None, np.maximum, np.maximum)):
+        if how is None:
+            out[q] = np.bincount(k, b[q], n) / np.maximum(np.bincount(k, None, n), 1)
+        else:
+            out[q] = b[q][np.searchsorted(k, np.arange(n))]
+            how.at(out[q], k, b[q])
+    return np.arange(n) * float(width), out, f"{width}-day"
+
+
+def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
+    """Median stock with 50% and 90% bands, one panel per (holder, type)."""
+    start, end = ens.start, ens.duration
+    holders, types = _panels(ens)
+    fig = Figure(figsize=(6.2 * len(types), 1.4 + 1.8 * len(holders)), layout="constrained")
+    axes = _grid(fig, len(holders), len(types))
+    for r, (holder, kind) in enumerate(holders):
+        for c, itype in enumerate(types):
+            ax = axes[r, c]
+            if (holder, kind, itype) not in ens.series:
+                ax.set_visible(False)
+                continue
+            s = ens.series.index((holder, kind, itype))
+            col = color(types.index(itype))
+            xs, b, per = _binned(ens, s)
+            xb = x_of(xs, start)
+            ax.fill_between(xb, b[0], b[4], color=col, alpha=0.15, lw=0, step="post", label="5-95% of runs")
+            ax.fill_between(xb, b[1], b[3], color=col, alpha=0.35, lw=0, step="post", label="25-75% of runs")
+            ax.step(
+                xb,
+                b[2],
+                where="post",
+                color=col,
+                lw=1.6,
+                ls=style(types.index(itype)),
+                label="median" + (f" ({per} mean)" if per else ""),
+            )
+            odds = time_stats(ens.figure(type_key(holder, kind, itype)))
+            state = f"ran out in {100 * odds['p_happened']:.0f}% of runs" + (
+                f", median {short_date(odds['median'], start)}" if odds["median"] is not None else ""
+            )
+            ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} — {state}", fontsize=8.5, loc="left")
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("rounds")
+            ax.grid(alpha=0.25)
+            time_axis(ax, start, end, label=r == len(holders) - 1)
+            outside_legend(ax)
+    title(fig, f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
+    save(fig, path)
+    return fig

@@ -1,0 +1,64 @@
+"""``p_dry.png``: how likely is each interceptor type to have run out by day d?  One line per
+type, and one for "no rounds of any type", per holder, across an ensemble's replications.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from ..analysis.answers import prefix, type_key
+from .folder import EnsembleView
+from .plot_fan import _grid, _panels, _where
+from .plotkit import color, lit, outside_legend, save, style, time_axis, title, x_of
+
+
+def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
+    """P(each type has run out by day d), per holder; and P(no rounds of any type)."""
+    start, end = ens.start, ens.duration
+    holders, types = _panels(ens)
+    cols = min(2, len(holders))
+    rows = math.ceil(len(holders) / cols)
+    fig = Figure(figsize=(4.6 * cols + 2.2, 1.4 + 2.3 * rows), layout="constrained")
+    axes = _grid(fig, rows, cols, share=False).ravel()
+    x = x_of(ens.grid, start)
+    for ax, (holder, kind) in zip(axes, holders, strict=False):
+        mine = [i for h, k, i in ens.series if h == holder]
+        for itype in mine:
+            k = types.index(itype)
+            ax.step(
+                x,
+                ens.p_dry(type_key(holder, kind, itype)),
+                where="post",
+                color=color(k),
+                ls=style(k),
+                lw=1.8,
+                label=f"{lit(itype)} ran out",
+            )
+        if len(mine) > 1:
+            ax.step(
+                x,
+                ens.p_dry(f"{prefix(holder, kind)}.first_stockout_day"),
+                where="post",
+                color="black",
+                ls=(0, (1, 1)),
+                lw=1.2,
+                label="no rounds of any type",
+            )
+        ax.set_title(lit(_where(holder, kind)), fontsize=9, loc="left")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("share of runs")
+        ax.grid(alpha=0.25)
+        time_axis(ax, start, end)
+        outside_legend(ax)
+    for ax in axes[len(holders) :]:
+        ax.set_visible(False)
+    title(
+        fig,
+        f"{ens.name}: how likely has each type run out by each day?",
+        f"{ens.reps} replications, seed {ens.seed}",
+    )
+    save(fig, path)
+    return fig

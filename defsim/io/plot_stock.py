@@ -1,0 +1,218 @@
+"""``stock.png`` and ``supply.png``: how many rounds does each holder hold, per interceptor type,
+and when was it out?  One panel per (holder, type), so a busy short-range saw-tooth (drawn as
+a min-max band over bins) never hides the long-range line; spans with none left shaded;
+deliveries of that type marked along the top; rounds shipped to the holder and not yet
+delivered (in transit, on routes with lead times) as a dotted line; a timeline strip above marks
+raids and decisions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
+
+from ..analysis.answers import short_date
+from .folder import RunView
+from .plotkit import (
+    EMPTY,
+    GREY,
+    LEAK,
+    band,
+    bin_days,
+    busy,
+    color,
+    draw_markers,
+    lit,
+    outside_legend,
+    save,
+    strip_height,
+    time_axis,
+    title,
+    x_of,
+)
+
+
+def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[float, float]]:
+    spans: list[tuple[float, float]] = []
+    edges = np.append(t, end)
+    for k in np.flatnonzero(level <= 0):
+        a, b = edges[k], edges[k + 1]
+        if spans and abs(spans[-1][1] - a) < 1e-12:
+            spans[-1] = (spans[-1][0], b)
+        elif b > a:
+            spans.append((a, b))
+    return spans
+
+
+def in_transit(view: RunView, holder: str, itype: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(times, rounds) shipped to ``holder`` of ``itype`` and not yet delivered or lost, from
+    events.csv (None when nothing is ever in transit to it: no routes, or no lead times)."""
+    names = [
+        n
+        for n, r in view.summary.get("routes", {}).items()
+        if r.get("to") == holder and r.get("interceptor") == itype
+    ]
+    if not names:
+        return None
+    ev = view.events
+    on_route = np.isin(ev["route"], names)
+    sign = np.where(ev["event"] == "shipped", 1, 0) - np.isin(ev["event"], ["delivery", "lost"])
+    rows = np.flatnonzero(on_route & (sign != 0))
+    if not len(rows):
+        return None
+    order = rows[np.argsort(ev["time_d"][rows], kind="stable")]
+    t = ev["time_d"][order]
+    level = np.cumsum(sign[order] * ev["n"][order])
+    last = np.append(t[1:] != t[:-1], True)  # the level after everything at one time
+    t, level = t[last], level[last]
+    if level.max() <= 0:
+        return None
+    return np.insert(t, 0, 0.0), np.insert(level, 0, 0)
+
+
+def _bin_mean(t: np.ndarray, level: np.ndarray, end: float, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bin starts, time-weighted mean) of a step series over bins of ``width`` days."""
+    edges = np.minimum(np.arange(0.0, end + width, width), end)
+    area = np.concatenate([[0.0], np.cumsum(level[:-1] * np.diff(t))])  # integral up to each step
+    k = np.clip(np.searchsorted(t, edges, side="right") - 1, 0, None)
+    at = area[k] + level[k] * (edges - t[k])
+    span = np.maximum(np.diff(edges), 1e-12)
+    return edges[:-1], np.diff(at) / span
+
+
+def _type_order(view: RunView, holders: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for h in holders for i in view.types(h)))
+
+
+def _entry(view: RunView, holder: str) -> dict:
+    s = view.summary
+    return s["sites"].get(holder) or s["stockpiles_and_producers"].get(holder) or {}
+
+
+def _deliveries(view: RunView, holder: str, itype: str) -> tuple[np.ndarray, np.ndarray]:
+    rows = view.of("delivery", holder)
+    rows = rows[view.events["interceptor"][rows] == itype]
+    return view.events["time_d"][rows], view.events["n"][rows]
+
+
+def plot_stock(view: RunView, holders: list[str], question: str, path: str | Path | None = None) -> Figure:
+    """One panel per (holder, type): stock, its empty spans and the deliveries of that type."""
+    start, end = view.start, view.duration
+    types = _type_order(view, holders)
+    ncol = len(types)
+    strip_h = strip_height(view.markers)
+    fig = Figure(figsize=(6.2 * ncol, 1.3 + strip_h + 1.75 * len(holders)), layout="constrained")
+    grid = fig.add_gridspec(len(holders) + 1, ncol, height_ratios=[strip_h, *([1.75] * len(holders))])
+    strip = fig.add_subplot(grid[0, :])
+    axes = []
+    for r, holder in enumerate(holders):
+        for c, itype in enumerate(types):
+            ax = fig.add_subplot(grid[r + 1, c], sharex=strip)
+            axes.append(ax)
+            if itype not in view.types(holder):
+                ax.set_visible(False)
+                continue
+            k = types.index(itype)
+            t, lev = view.series[(holder, itype)]
+            x_end = x_of([end], start)[0]
+            if busy(t, end):
+                days, lo, hi, at_end = band(t, lev, end)
+                per = "day" if bin_days(end) == 1 else f"{bin_days(end)} days"
+                ax.fill_between(
+                    x_of(days, start),
+                    lo,
+                    hi,
+                    step="post",
+                    color=color(k),
+                    alpha=0.3,
+                    lw=0,
+                    label=f"min to max per {per}",
+                )
+                ax.step(
+                    x_of(days, start),
+                    at_end,
+                    where="post",
+                    color=color(k),
+                    lw=1.2,
+                    label=f"at the end of each {per}",
+                )
+            else:
+                ax.step(
+                    np.append(x_of(t, start), x_end),
+                    np.append(lev, lev[-1]),
+                    where="post",
+                    color=color(k),
+                    lw=1.6,
+                    label="rounds held",
+                )
+            moving = in_transit(view, holder, itype)
+            if moving is not None:
+                mt, ml = moving
+                width = bin_days(end)
+                if width > 1:  # a long run: reorders in transit come and go within a bin
+                    days, mean = _bin_mean(mt, ml, end, width)
+                    xs, ys, what = x_of(days, start), mean, f"in transit to here (mean per {width} days)"
+                else:
+                    xs, ys, what = (
+                        np.append(x_of(mt, start), x_end),
+                        np.append(ml, ml[-1]),
+                        "in transit to here",
+                    )
+                ax.step(xs, ys, where="post", color=GREY, ls=":", lw=1.4, label=what)
+            spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
+            for j, (a, b) in enumerate(spans):
+                ax.axvspan(
+                    x_of([a], start)[0],
+                    x_of([b], start)[0],
+                    color=EMPTY,
+                    alpha=0.18,
+                    lw=0,
+                    label="none left" if j == 0 else None,
+                )
+            dt_, dq = _deliveries(view, holder, itype)
+            if len(dt_):
+                top = blended_transform_factory(ax.transData, ax.transAxes)
+                ax.plot(
+                    x_of(dt_, start),
+                    np.full(len(dt_), 1.0),
+                    "v",
+                    color="#009E73",
+                    ms=4 if len(dt_) < 60 else 2.5,
+                    transform=top,
+                    clip_on=False,
+                    zorder=5,
+                    label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds "
+                    f"({int(dq.min())}-{int(dq.max())} each)"
+                    if dq.min() != dq.max()
+                    else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
+                )
+            info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
+            first = info.get("first_stockout_day")
+            kind = view.kinds[holder]
+            head = holder if kind == "site" else f"{holder} ({kind})"
+            if kind == "producer":
+                state = "stock waiting to ship"
+            elif first is None:
+                state = "never ran out"
+            else:
+                state = f"out from {short_date(first, start)}, {info.get('days_empty', 0):.0f} days empty"
+            ax.set_title(
+                f"{lit(head)}: {lit(itype)} — {state}",
+                fontsize=8.5,
+                loc="left",
+                color=LEAK if first is not None and kind != "producer" else "black",
+            )
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("rounds")
+            ax.grid(alpha=0.25)
+            time_axis(ax, start, end, label=r == len(holders) - 1)
+            outside_legend(ax)
+    draw_markers(strip, view.markers, start, end, lines_on=[a for a in axes if a.get_visible()])
+    time_axis(strip, start, end, label=False)
+    strip.tick_params(labelbottom=False)
+    title(fig, f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
+    save(fig, path)
+    return fig
