@@ -20,11 +20,13 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
 
+from defsim.analysis import theory
 from defsim.cli.cli_doc import cli_markdown
 from defsim.scenario import load
 from defsim.scenario.schema_doc import reference_markdown
@@ -32,9 +34,9 @@ from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "exercises" not in p.relative_to(DOCS).parts)
-BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
+BLOCK = re.compile(r"^ *```(\w+)\n(.*?)^ *```", re.S | re.M)
 # `$` lines shown for the reader to type that the test cannot or need not run
-SKIPPED = ("pip ", "python3 -m venv", "python -m venv", ". .venv", ".venv\\", "py -m venv", "python ")
+SKIPPED = ("pip ", "python3 -m venv", "py -m venv", ". defsim-env/", "defsim-env\\")
 DEFSIM = str(Path(sys.executable).with_name("defsim"))
 
 
@@ -71,7 +73,7 @@ def test_site_builds_in_strict_mode(tmp_path):
 
 
 def _commands(block: str) -> list[str]:
-    lines, out, current = block.splitlines(), [], ""
+    lines, out, current = [line.strip() for line in block.splitlines()], [], ""
     for line in lines:
         if current:
             current += " " + line.strip()
@@ -95,7 +97,8 @@ def _env() -> dict[str, str]:
 def _run_page(page: Path, folder: Path) -> int:
     """Run every example of one page in ``folder``; return how many ran."""
     ran = 0
-    for lang, body in BLOCK.findall(page.read_text()):
+    for lang, indented in BLOCK.findall(page.read_text()):
+        body = textwrap.dedent(indented)
         where = f"{page.relative_to(ROOT)}: ```{lang} block starting {body.splitlines()[0]!r}"
         if lang == "yaml":
             first = body.splitlines()[0]
@@ -135,4 +138,45 @@ def test_the_example_test_finds_examples():
     text = (DOCS / "tutorial.md").read_text()
     blocks = BLOCK.findall(text)
     assert any(lang == "console" and "$ defsim run textbook" in body for lang, body in blocks)
-    assert _commands("$ defsim run a \\\n    --seed 2\noutput\n$ defsim b") == ["defsim run a --seed 2", "defsim b"]
+    assert _commands("$ defsim run a \\\n    --seed 2\noutput\n$ defsim b") == [
+        "defsim run a --seed 2",
+        "defsim b",
+    ]
+
+
+def _table(text: str, heading: str) -> list[list[str]]:
+    """The rows of the first Markdown table after ``heading``, as cells."""
+    after = text.split(heading, 1)[1]
+    rows = [line for line in after.split("\n\n| ", 1)[1].split("\n\n", 1)[0].splitlines()]
+    return [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows[2:]]
+
+
+def test_background_tables_are_what_the_theory_module_gives():
+    """docs/background.md's tables are the formulas the tests check the simulator against."""
+    text = (DOCS / "background.md").read_text()
+    doctrine = _table(text, "### 1. Shot doctrine")
+    assert len(doctrine) >= 6
+    for name, p, kill, rounds in doctrine:
+        m = re.fullmatch(
+            r"(salvo of (\d+)|SLS (\d+) shots?, (\d+) looks)(, a = ([\d.]+), b = ([\d.]+))?", name
+        )
+        assert m, name
+        if m.group(2):
+            expected = theory.salvo(float(p), int(m.group(2)))
+        else:
+            ab = (float(m.group(6)), float(m.group(7))) if m.group(5) else (1.0, 0.0)
+            expected = theory.shoot_look_shoot(float(p), int(m.group(3)), int(m.group(4)), *ab)
+        assert (float(kill), float(rounds)) == pytest.approx(expected, abs=5e-5), name
+    erlang = _table(text, "### 2. Fire-channel saturation")
+    loads = [1, 2, 4, 6, 8]
+    for c, *shares in erlang:
+        for a, share in zip(loads, shares, strict=True):
+            assert float(share) == pytest.approx(theory.erlang_b(int(c), a), abs=5e-5)
+    for stock, use, resupply, lead, days in _table(text, "### 3. Time to empty"):
+        assert float(days) == pytest.approx(
+            theory.time_to_empty(float(stock), float(use), float(resupply), float(lead)), abs=5e-3
+        )
+    for s, fill, backorders, lost in _table(text, "### 4. Base-stock resupply"):
+        assert float(fill) == pytest.approx(theory.base_stock_fill_rate(int(s), 12, 1.0), abs=5e-5)
+        assert float(backorders) == pytest.approx(theory.base_stock_backorders(int(s), 12, 1.0), abs=5e-5)
+        assert float(lost) == pytest.approx(theory.erlang_b(int(s), 12.0), abs=5e-5)
