@@ -7,8 +7,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import overload
 
-import numpy as np
-
 from .. import scenario as _scenario
 from ..analysis import Collected, default_workers, execute, make_grid
 from ..analysis.execution import SCHEDULER_TIMEOUT
@@ -242,23 +240,26 @@ def _ensemble(
     check(work, reps=reps, grid_points=len(g), variants=variants, limits=limits)
     w = workers_for(workers, allow_work)
 
+    done = Collected(g)  # statistics folded in as replications come: memory flat in reps
+
     def more(first: int, n: int) -> Collected:
         return execute(
             plan,
             seed,
-            list(range(first, first + n)),
+            range(first, first + n),
             g,
             w,
             scheduler,
             progress,
             tuple(processes),
             scheduler_timeout,
+            into=done,
         )
 
-    done = more(0, reps)
+    more(0, reps)
     result = EnsembleResult(sc, plan, seed, g, done, label)
     if precision is not None:
-        if not np.isfinite(result.figure(metric)).any():
+        if result.finite_count(metric) == 0:
             raise PrecisionUnreachable(
                 f"{metric} has no value in any of {len(done)} replications (e.g. a stockout that never "
                 "happens), so no number of replications gives it a precision; choose another --metric"
@@ -272,7 +273,7 @@ def _ensemble(
                 )
             check(work, reps=len(done) + reps, grid_points=len(g), variants=variants, limits=limits)
             _start(progress, len(done) + reps)
-            done = done + more(len(done), reps)
+            more(len(done), reps)
             result = EnsembleResult(sc, plan, seed, g, done, label)
     return result
 
