@@ -55,7 +55,7 @@ SALVO2 = {"mode": "salvo", "shots": 2}
 SLS12 = {"mode": "shoot_look_shoot", "shots": 1, "opportunities": 2}
 
 CASES = {
-    # VALIDATION table: (layers, P(kill), P(no leaker in a raid of 10))
+    # docs/background.md, "Layers": (layers, P(kill), P(no leaker in a raid of 10))
     "salvo 0.7 then salvo 0.6": ([(0.7, SALVO1), (0.6, SALVO1)], 0.8800, 0.2785),
     "salvo 2 at 0.7 then SLS 1x2 at 0.8": ([(0.7, SALVO2), (0.8, SLS12)], 0.9964, 0.9646),
     "three layers at 0.5": ([(0.5, SALVO1)] * 3, 0.8750, 0.2631),

@@ -1,4 +1,4 @@
-"""The supply network against theory (VALIDATION.md §3-4) and its own rules (backfill, routes)."""
+"""The supply network against theory (docs/background.md, theory 3-4) and its own rules (backfill, routes)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The simulator against the closed forms of VALIDATION.md §1-3, within computed sampling error.
+"""The simulator against the closed forms of docs/background.md (theory 1-3), within computed sampling error.
 
 Each case configures a scenario in which the theory's assumptions hold and compares the
 simulated figure with :mod:`defsim.analysis.theory` at 4 standard errors, the standard error computed

@@ -1,4 +1,4 @@
-"""Closed-form results the simulator must reproduce (docs/background.md, VALIDATION.md).
+"""Closed-form results the simulator must reproduce (docs/background.md, "Theory the tests reproduce").
 
 Handy in class too: compare a run with what the arithmetic says.
 """

@@ -133,7 +133,8 @@ def run(
 
     ``processes`` are plain SimPy process functions ``f(env, world)`` started in every run's
     environment: ``world`` reads any holder's stock and ships, pauses or resumes routes and
-    changes doctrines (see :class:`defsim.engine.control.World`; docs/howto.md).  For an
+    changes doctrines (see :class:`defsim.engine.control.World`;
+    docs/howto/custom-processes.md).  For an
     ensemble on several workers they must be module-level functions (they are pickled).
     """
     sc = _scenario_of(scenario)

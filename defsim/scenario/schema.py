@@ -29,7 +29,7 @@ MAX_COUNT = 10**12
 #: the largest cost of one round or threat (any currency)
 MAX_COST = 1e15
 
-# Bounded numbers: every count, cost and weight is finite and in a stated range (docs/scenario-reference.md)
+# Bounded numbers: every count, cost and weight is finite and in a stated range (docs/reference/scenario.md)
 NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 PositiveInt = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0, le=float(MAX_COUNT), allow_inf_nan=False)]
@@ -125,14 +125,16 @@ class InterceptorType(Strict):
     reliability: Probability = Field(
         1.0, description="probability a round works; the effective kill probability is reliability * pk"
     )
-    description: str = ""
+    description: str = Field("", description="free text")
 
 
 class ThreatType(Strict):
     """A kind of incoming threat."""
 
-    threat_class: ThreatClass = Field(alias="class")
-    unit_cost: Cost = 0.0
+    threat_class: ThreatClass = Field(
+        alias="class", description="the threat's class (interceptors' pk, engage and reserve may name it)"
+    )
+    unit_cost: Cost = Field(0.0, description="cost of one threat, for the cost-exchange ratio")
     time_to_impact: Duration = Field(
         0.0, description="how long the threat can wait for a free fire channel; 0 = engage now or never"
     )
@@ -142,7 +144,7 @@ class ThreatType(Strict):
     damage_share: Probability = Field(
         0.0, description="damage as a share of the asset's value, added to 'damage'"
     )
-    description: str = ""
+    description: str = Field("", description="free text")
 
 
 # --- sites ------------------------------------------------------------------------------
@@ -151,7 +153,7 @@ class ThreatType(Strict):
 class TimeDistribution(Strict):
     """A random duration: fixed, exponential, uniform or triangular."""
 
-    dist: Literal["fixed", "exponential", "uniform", "triangular"]
+    dist: Literal["fixed", "exponential", "uniform", "triangular"] = Field(description="the distribution")
     value: Duration | None = Field(None, description="fixed")
     mean: Duration | None = Field(None, description="exponential")
     low: Duration | None = Field(None, description="uniform, triangular")
@@ -196,7 +198,7 @@ class TimeDistribution(Strict):
 class Launchers(Strict):
     """Launchers of one interceptor type: ready rounds, reloaded from the site's stock."""
 
-    count: PositiveInt
+    count: PositiveInt = Field(description="launchers of this type")
     rounds: PositiveInt = Field(description="ready rounds per launcher")
     reload_time: Duration = Field(description="time to reload one launcher from the site's stock")
 
@@ -204,19 +206,27 @@ class Launchers(Strict):
 class KillAssessment(Strict):
     """Imperfect kill assessment between shoot-look-shoot opportunities."""
 
-    p_live_judged_alive: Probability = 1.0
-    p_dead_judged_alive: Probability = 0.0
+    p_live_judged_alive: Probability = Field(
+        1.0, description="probability a surviving threat is seen to survive (and shot at again)"
+    )
+    p_dead_judged_alive: Probability = Field(
+        0.0, description="probability a killed threat is wrongly judged alive (rounds wasted)"
+    )
 
 
 class Doctrine(Strict):
     """How many rounds go at one threat."""
 
-    mode: Literal["salvo", "shoot_look_shoot"] = "salvo"
+    mode: Literal["salvo", "shoot_look_shoot"] = Field(
+        "salvo", description="salvo, or shoot-look-shoot (fire, assess, fire again)"
+    )
     shots: PositiveInt = Field(1, description="rounds per engagement cycle (the salvo size)")
     opportunities: PositiveInt = Field(
         1, description="shoot-look-shoot: engagement cycles at most (salvo: always 1)"
     )
-    kill_assessment: KillAssessment | None = None
+    kill_assessment: KillAssessment | None = Field(
+        None, description="shoot-look-shoot: assessment errors (default: perfect)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Doctrine:
@@ -228,15 +238,15 @@ class Doctrine(Strict):
 class ReserveRule(Strict):
     """Keep the last ``keep`` rounds of an interceptor type for the listed threats."""
 
-    interceptor: str
-    keep: PositiveInt
+    interceptor: str = Field(description="the interceptor type kept")
+    keep: PositiveInt = Field(description="rounds kept for the listed threats")
     for_threats: list[str] = Field(alias="for", min_length=1, description="threat types or threat classes")
 
 
 class RationRule(Strict):
     """Doctrine while the site holds fewer than ``below`` rounds of ``interceptor``."""
 
-    interceptor: str
+    interceptor: str = Field(description="the interceptor type whose stock is watched")
     below: PositiveInt = Field(description="the rule holds while the site holds fewer rounds than this")
     shots: PositiveInt | None = Field(None, description="rounds per engagement cycle at most")
     engage: list[str] | None = Field(
@@ -267,8 +277,8 @@ class Site(Strict):
     engage: list[str] | None = Field(
         None, description="threat types or classes engaged, highest priority first (default: all)"
     )
-    doctrine: Doctrine = Field(default_factory=Doctrine)  # type: ignore[arg-type]  # pydantic overloads
-    reserve: list[ReserveRule] = Field(default_factory=list)
+    doctrine: Doctrine = Field(default_factory=Doctrine, description="how many rounds go at one threat")  # type: ignore[arg-type]  # pydantic overloads
+    reserve: list[ReserveRule] = Field(default_factory=list, description="rounds kept back for some threats")
     resupply: list[Resupply] = Field(default_factory=list, description="the site's own reorder policies")
     location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
     covers: list[str] = Field(default_factory=list, description="assets this site defends (as a layer)")
@@ -277,7 +287,7 @@ class Site(Strict):
         None, description="engagement window: how long a threat is in reach (default: its time_to_impact)"
     )
     rationing: list[RationRule] = Field(default_factory=list, description="doctrine as stock falls")
-    description: str = ""
+    description: str = Field("", description="free text")
 
 
 class Asset(Strict):
@@ -288,7 +298,7 @@ class Asset(Strict):
     share: Literal["first_able", "least_loaded", "most_rounds"] = Field(
         "first_able", description="how several sites of one layer share the threats"
     )
-    description: str = ""
+    description: str = Field("", description="free text")
 
 
 # --- attacks ----------------------------------------------------------------------------
@@ -301,7 +311,7 @@ class RaidSize(Strict):
     uniform: tuple[NonNegativeInt, NonNegativeInt] | None = Field(
         None, description="[low, high], both included"
     )
-    fixed: NonNegativeInt | None = None
+    fixed: NonNegativeInt | None = Field(None, description="exactly this many")
 
     @model_validator(mode="before")
     @classmethod
@@ -331,49 +341,49 @@ class RaidSize(Strict):
 class Wave(Strict):
     """One attack at a given time."""
 
-    at: TimePoint
-    threats: dict[str, NonNegativeInt] = Field(min_length=1)
+    at: TimePoint = Field(description="when the wave arrives")
+    threats: dict[str, NonNegativeInt] = Field(min_length=1, description="threats per type")
     targets: Weights | None = Field(
         None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
     )
     spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
-    label: str = ""
+    label: str = Field("", description="shown on plots (default: wave N)")
 
 
 class Raid(Strict):
     """Raids that recur every period, with a random size per threat type."""
 
-    every: Duration = Field(gt=0)
+    every: Duration = Field(gt=0, description="period between raids")
     at: TimeOfDay | None = Field(None, description='time of day, e.g. "02:00"')
     first: TimePoint | None = Field(None, description="time of the first raid (default: start)")
-    until: TimePoint | None = None
-    size: dict[str, RaidSize] = Field(min_length=1)
+    until: TimePoint | None = Field(None, description="no raid after this time (default: the end)")
+    size: dict[str, RaidSize] = Field(min_length=1, description="threats per type in each raid")
     targets: Weights | None = Field(
         None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
     )
-    spread: Duration = 0.0
-    label: str = ""
+    spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
+    label: str = Field("", description="shown in outputs")
 
 
 class Stream(Strict):
     """A Poisson stream of threats."""
 
-    rate: Rate
+    rate: Rate = Field(description="threats per unit time")
     threats: Weights = Field(description="one threat type, or a mix of types with weights")
-    begin: TimePoint | None = Field(None, alias="from")
-    until: TimePoint | None = None
+    begin: TimePoint | None = Field(None, alias="from", description="when the stream starts (default: start)")
+    until: TimePoint | None = Field(None, description="when it stops (default: the end)")
     targets: Weights | None = Field(
         None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
     )
-    label: str = ""
+    label: str = Field("", description="shown in outputs")
 
 
 class Attack(Strict):
     """One item of ``attacks:``: exactly one of ``wave``, ``raid``, ``stream``."""
 
-    wave: Wave | None = None
-    raid: Raid | None = None
-    stream: Stream | None = None
+    wave: Wave | None = Field(None, description="one attack at a given time")
+    raid: Raid | None = Field(None, description="recurring raids")
+    stream: Stream | None = Field(None, description="a Poisson stream")
 
     @model_validator(mode="before")
     @classmethod
@@ -398,12 +408,12 @@ class Attack(Strict):
 class Delivery(Strict):
     """Rounds arriving at a holder from outside the scenario, once or every period."""
 
-    at: TimePoint
-    to: str
-    interceptor: str
-    quantity: PositiveInt
+    at: TimePoint = Field(description="the (first) delivery")
+    to: str = Field(description="holder name (a site, stockpile or producer)")
+    interceptor: str = Field(description="the type delivered")
+    quantity: PositiveInt = Field(description="rounds per delivery")
     every: Duration | None = Field(None, gt=0, description="repeat every period")
-    until: TimePoint | None = None
+    until: TimePoint | None = Field(None, description="no delivery after this time (default: the end)")
     source: str = Field("outside", description="label shown in outputs")
 
 
@@ -414,36 +424,42 @@ class Allocation(Strict):
     """Periodic allocation from a stockpile to the sites it feeds."""
 
     to: list[str] = Field(min_length=1, description="the sites (or stockpiles) fed")
-    interceptor: str
-    policy: Literal["lowest_stock_first", "proportional_to_use", "priority"] = "lowest_stock_first"
-    every: Duration = Field(gt=0)
-    first: TimePoint | None = None
+    interceptor: str = Field(description="the type allocated")
+    policy: Literal["lowest_stock_first", "proportional_to_use", "priority"] = Field(
+        "lowest_stock_first", description="who gets the rounds"
+    )
+    every: Duration = Field(gt=0, description="period between allocations")
+    first: TimePoint | None = Field(None, description="the first allocation (default: start)")
     quantity: PositiveInt | None = Field(
         None, description="rounds per allocation at most (default: all above floor)"
     )
     up_to: PositiveInt | None = Field(None, description="fill each recipient to at most this level")
     floor: NonNegativeInt = Field(0, description="rounds the stockpile keeps")
-    lead_time: TimeDistribution | None = None
+    lead_time: TimeDistribution | None = Field(
+        None, description="time from stockpile to recipient (default 0)"
+    )
 
 
 class Stockpile(Strict):
     """A national or theatre depot: holds stock, ships it, allocates it to the sites it feeds."""
 
-    stock: dict[str, NonNegativeInt] = Field(default_factory=dict)
+    stock: dict[str, NonNegativeInt] = Field(
+        default_factory=dict, description="rounds held at the start, per type"
+    )
     capacity: dict[str, PositiveInt] = Field(default_factory=dict, description="most it can hold, per type")
-    allocate: Allocation | None = None
-    description: str = ""
+    allocate: Allocation | None = Field(None, description="periodic allocation to the holders it feeds")
+    description: str = Field("", description="free text")
 
 
 class RatePoint(Strict):
-    at: TimePoint
-    rate: Rate
+    at: TimePoint = Field(description="from this time on")
+    rate: Rate = Field(description="the production rate")
 
 
 class Producer(Strict):
     """Makes interceptors at a rate that can ramp, from a start date, up to an optional cap."""
 
-    interceptor: str
+    interceptor: str = Field(description="the type made")
     rate: Rate | None = Field(None, description="constant rate (or give ramp)")
     ramp: list[RatePoint] | None = Field(None, description="rates from given times on")
     interpolate: Literal["step", "linear"] = Field("step", description="between ramp points")
@@ -461,7 +477,7 @@ class Producer(Strict):
     stock: dict[str, NonNegativeInt] = Field(
         default_factory=dict, description="finished rounds held at start"
     )
-    description: str = ""
+    description: str = Field("", description="free text")
 
     @model_validator(mode="after")
     def _one_rate(self) -> Producer:
@@ -477,18 +493,21 @@ class Transfer(Strict):
 
     name: str | None = Field(None, description="route name (default: 'FROM -> TO')")
     source: str = Field(alias="from", description="holder name, or 'outside'")
-    to: str
-    interceptor: str
+    to: str = Field(description="holder name")
+    interceptor: str = Field(description="the type moved")
     at: TimePoint | None = Field(None, description="one-off or first shipment")
     quantity: PositiveInt | None = Field(None, description="rounds per shipment")
     every: Duration | None = Field(None, gt=0, description="repeat shipments with this period")
     rate: Rate | None = Field(None, description="standing flow: ship 'batch' rounds every batch/rate")
-    batch: PositiveInt = 1
+    batch: PositiveInt = Field(1, description="standing flow: rounds per shipment")
     backfill: str | None = Field(
         None, description="route: when it delivers n to 'from', ship n*fraction to 'to'"
     )
-    fraction: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
-    until: TimePoint | None = None
+    fraction: Annotated[
+        float,
+        Field(gt=0.0, le=1.0, description="backfill: the share of what 'backfill' delivers that is sent on"),
+    ] = 1.0
+    until: TimePoint | None = Field(None, description="no shipment after this time (default: the end)")
     lead_time: TimeDistribution | None = Field(None, description="fixed or random (default 0)")
     not_before: TimePoint | None = Field(None, description="approval date: nothing leaves before it")
     floor: NonNegativeInt = Field(0, description="ship only what the sender holds above this")
@@ -518,9 +537,9 @@ class Transfer(Strict):
 class RouteEvent(Strict):
     """A political event on a route: pause, resume, cancel, or delay what is in transit."""
 
-    at: TimePoint
-    route: str
-    action: Literal["pause", "resume", "cancel", "delay"]
+    at: TimePoint = Field(description="when it happens")
+    route: str = Field(description="the route's name")
+    action: Literal["pause", "resume", "cancel", "delay"] = Field(description="what happens to the route")
     by: Duration | None = Field(None, description="delay: how much later shipments in transit arrive")
     waiting: Literal["keep", "drop"] | None = Field(
         None,
@@ -539,15 +558,17 @@ class RouteEvent(Strict):
 class Resupply(Strict):
     """A site's own reorder policy for one interceptor type."""
 
-    interceptor: str
-    policy: Literal["base_stock", "reorder_point"]
+    interceptor: str = Field(description="the type reordered")
+    policy: Literal["base_stock", "reorder_point"] = Field(
+        description="base_stock (one for one) or reorder_point ((s, S))"
+    )
     level: PositiveInt = Field(description="base stock S, or the order-up-to level S of (s, S)")
     reorder_at: NonNegativeInt | None = Field(None, description="reorder point s of (s, S)")
     trigger: Literal["shot", "demand"] = Field(
         "shot", description="base_stock: reorder each round fired, or each round asked for by a threat"
     )
     source: str = Field("outside", alias="from", description="a stockpile, or 'outside' (unlimited)")
-    lead_time: TimeDistribution | None = None
+    lead_time: TimeDistribution | None = Field(None, description="time from order to arrival (default 0)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Resupply:
@@ -564,11 +585,11 @@ class Resupply(Strict):
 class CrossLevel(Strict):
     """Move stock from the fullest site to the emptiest when they differ by more than a threshold."""
 
-    sites: list[str] = Field(min_length=2)
-    interceptor: str
-    every: Duration = Field(gt=0)
+    sites: list[str] = Field(min_length=2, description="the sites levelled")
+    interceptor: str = Field(description="the type moved")
+    every: Duration = Field(gt=0, description="period between checks")
     threshold: PositiveInt = Field(description="move when fullest - emptiest exceeds this")
-    lead_time: TimeDistribution | None = None
+    lead_time: TimeDistribution | None = Field(None, description="time from site to site (default 0)")
 
 
 class AttackerStock(Strict):
@@ -584,8 +605,8 @@ class AttackerStock(Strict):
 class ScenarioSpec(Strict):
     """A whole scenario file."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, description="a title, shown on plots and tables")
+    description: str = Field("", description="free text")
     question: str = Field("", description="the question the scenario answers (defsim list shows it)")
     provenance: str = Field(min_length=1, description="where the numbers come from")
     start: Annotated[
@@ -593,25 +614,33 @@ class ScenarioSpec(Strict):
         BeforeValidator(_start),
         WithJsonSchema({"type": "string", "description": "a date (2024-01-15) or date-time"}),
     ] = Field(None, description="calendar date of time 0")
-    duration: Duration = Field(gt=0)
-    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
+    duration: Duration = Field(gt=0, description="how long to simulate")
+    seed: Annotated[int, Field(ge=0, lt=2**63, description="random seed (--seed overrides it)")] = 0
     currency: str = Field(
         "USD", pattern=r"^[A-Za-z]{3}$", description="the currency of every unit_cost (ISO code, e.g. USD)"
     )
-    interceptors: dict[str, InterceptorType] = Field(min_length=1)
-    threats: dict[str, ThreatType] = Field(min_length=1)
-    sites: dict[str, Site] = Field(min_length=1)
+    interceptors: dict[str, InterceptorType] = Field(min_length=1, description="interceptor types by name")
+    threats: dict[str, ThreatType] = Field(min_length=1, description="threat types by name")
+    sites: dict[str, Site] = Field(min_length=1, description="defended sites (batteries) by name")
     assets: dict[str, Asset] = Field(
         default_factory=dict, description="defended assets (targets); a site named as a target is its own"
     )
-    attacks: list[Attack] = Field(default_factory=list)
-    deliveries: list[Delivery] = Field(default_factory=list)
-    stockpiles: dict[str, Stockpile] = Field(default_factory=dict)
-    producers: dict[str, Producer] = Field(default_factory=dict)
-    transfers: list[Transfer] = Field(default_factory=list)
-    route_events: list[RouteEvent] = Field(default_factory=list)
-    cross_levelling: list[CrossLevel] = Field(default_factory=list)
-    attacker: AttackerStock | None = None
+    attacks: list[Attack] = Field(default_factory=list, description="waves, raids and streams of threats")
+    deliveries: list[Delivery] = Field(
+        default_factory=list, description="rounds arriving from outside the scenario (the simple supply form)"
+    )
+    stockpiles: dict[str, Stockpile] = Field(default_factory=dict, description="depots by name")
+    producers: dict[str, Producer] = Field(default_factory=dict, description="factories by name")
+    transfers: list[Transfer] = Field(default_factory=list, description="routes between holders")
+    route_events: list[RouteEvent] = Field(
+        default_factory=list, description="political events on routes (pause, resume, cancel, delay)"
+    )
+    cross_levelling: list[CrossLevel] = Field(
+        default_factory=list, description="rules that move stock between sites"
+    )
+    attacker: AttackerStock | None = Field(
+        None, description="the attacker's own stock and production (default: unlimited)"
+    )
 
     @property
     def start_datetime(self) -> dt.datetime | None:
