@@ -266,7 +266,8 @@ def print_comparison(result: Any) -> None:
                     if r["ci95_low"] is not None:
                         cell += f"\n[{show(kind, r['ci95_low'])}, {show(kind, r['ci95_high'])}]"
                     if r["diff_vs_first"] is not None:
-                        cell += "\n" + delta(kind, r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"])
+                        d = (r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"])
+                        cell += "\n" + delta(kind, *d)
                     cells.append(cell)
             t.add_row(plain(f), *cells)
         out.print(t)
