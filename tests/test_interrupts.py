@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import defsim
 from defsim import api
+from defsim.analysis import default_workers
 from defsim.cli import main
 from tests.conftest import SCENARIOS, one_site
 from tests.test_bad_input import BASE
@@ -147,7 +148,10 @@ def test_an_unreachable_scheduler_fails_within_its_timeout(tmp_path):
     [
         (["--set", "duration=100y", "--set", "attacks.0.stream.rate=1e4/d"], "--allow-work 19"),
         (["--reps", "10000000"], "replications in all"),
-        (["--set", "duration=1y", "--reps", "100", "--grid", "1s"], "stock values kept on the grid"),
+        (
+            ["--set", "duration=1y", "--reps", "100", "--grid", "1s"],
+            "grid points the ensemble statistics hold",
+        ),
     ],
 )
 def test_work_too_big_is_refused_before_it_starts(tmp_path, args, needle):
@@ -185,7 +189,7 @@ def test_precision_on_a_figure_that_never_has_a_value_stops_with_a_message(tmp_p
 
 
 def test_workers_are_capped_at_the_cores_unless_asked():
-    cores = api.default_workers()
+    cores = default_workers()
     assert api.workers_for(200) == cores
     assert api.workers_for(None) == cores
     assert api.workers_for(1) == 1
