@@ -203,6 +203,29 @@ def print_ensemble(ens: Any) -> None:
     out.print(t)
 
 
+def _signed(kind: Kind, value: float) -> str:
+    # a difference in the figure's own unit: a share's in percentage points, not as a fraction
+    if kind is Kind.SHARE:
+        return f"{100 * value:+.1f} pp"
+    if kind is Kind.DURATION:
+        return f"{value:+,.1f} days"
+    if kind is Kind.MONEY:
+        return ("+" if value >= 0 else "-") + money(abs(value))
+    if kind is Kind.RATIO:
+        return f"{value:+.2f}"
+    return f"{value:+,.1f}"
+
+
+def delta(kind: Kind, diff: float, low: float | None, high: float | None) -> str:
+    """A paired difference and its 95% interval, in the figure's unit ("Δ +8.8 days [+8.5, +9.1]")."""
+    text = f"Δ {_signed(kind, diff)}"
+    if low is not None and high is not None:
+        unit = {Kind.SHARE: " pp", Kind.DURATION: " days"}.get(kind, "")
+        lo, hi = (_signed(kind, x).removesuffix(unit) for x in (low, high))
+        text += f"\n[{lo}, {hi}]"
+    return text
+
+
 def print_comparison(result: Any) -> None:
     """A sweep or comparison: each variant's answers, then the figures side by side (split into
     tables of at most three variants, so 80 columns hold them)."""
@@ -243,7 +266,8 @@ def print_comparison(result: Any) -> None:
                     if r["ci95_low"] is not None:
                         cell += f"\n[{show(kind, r['ci95_low'])}, {show(kind, r['ci95_high'])}]"
                     if r["diff_vs_first"] is not None:
-                        cell += f"\nΔ {r['diff_vs_first']:+,.4g}"
+                        d = (r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"])
+                        cell += "\n" + delta(kind, *d)
                     cells.append(cell)
             t.add_row(plain(f), *cells)
         out.print(t)

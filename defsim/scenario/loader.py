@@ -211,4 +211,13 @@ def variants(scenario: Scenario, vary: dict[str, list[Any]]) -> list[tuple[str, 
 
 
 def _show(v: Any) -> str:
-    return "true" if v is True else "false" if v is False else str(v)
+    # a variant's value as the user would write it in YAML ({mode: salvo, shots: 2}), not as Python
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_show(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_show(x) for x in v) + "]"
+    return str(v)
