@@ -415,8 +415,19 @@ class Stockpile(Strict):
 
     stock: dict[str, NonNegativeInt] = Field(default_factory=dict)
     capacity: dict[str, PositiveInt] = Field(default_factory=dict, description="most it can hold, per type")
-    allocate: Allocation | None = None
+    allocate: Allocation | list[Allocation] | None = Field(
+        None,
+        description="an allocation rule, or a list of them: one per interceptor type or group of sites",
+    )
     description: str = ""
+
+    def allocations(self) -> list[tuple[tuple[int, ...], Allocation]]:
+        """Each allocation rule with its place under ``allocate`` (``()`` for a single rule)."""
+        if self.allocate is None:
+            return []
+        if isinstance(self.allocate, Allocation):
+            return [((), self.allocate)]
+        return [((i,), a) for i, a in enumerate(self.allocate)]
 
 
 class RatePoint(Strict):
