@@ -190,6 +190,7 @@ def _holder_entries(prefix: str, site: bool) -> list[Entry]:
                 " 'below' (null: never)",
                 read=_rationing_from,
                 domains={"interceptor": _rationed_types},
+                headline=True,  # only sites with rationing rules have it
             )
         )
     return entries + _stock_entries(typed, True)
