@@ -118,7 +118,7 @@ def test_unknown_figures_and_metrics_are_refused_before_anything_runs(monkeypatc
     def no_runs(*args, **kwargs):
         raise AssertionError("a replication ran")
 
-    monkeypatch.setattr("defsim.api.execute", no_runs)
+    monkeypatch.setattr("defsim.api.runs.execute", no_runs)
     sc = defsim.load(TEXTBOOK)
     with pytest.raises(defsim.UnknownFigure, match=re.escape("did you mean 'sites.Battery.days_empty'")):
         defsim.sweep(sc, SHOTS, reps=2, figures=["sites.Battery.days_emtpy"])
@@ -161,7 +161,7 @@ def test_bad_figure_and_metric_are_one_line_with_did_you_mean(tmp_path, monkeypa
     def no_runs(*a, **k):
         raise AssertionError("a replication ran")
 
-    monkeypatch.setattr("defsim.api.execute", no_runs)
+    monkeypatch.setattr("defsim.api.runs.execute", no_runs)
     r = CliRunner().invoke(main, [*args, "--reps", "2", "--out", str(tmp_path / "o"), "--workers", "1"])
     assert r.exit_code == 2, r.output
     lines = r.output.strip().splitlines()

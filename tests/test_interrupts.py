@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import defsim
 from defsim import api
+from defsim.analysis import default_workers
 from defsim.cli import main
 from tests.conftest import SCENARIOS, one_site
 from tests.test_bad_input import BASE
@@ -185,7 +186,7 @@ def test_precision_on_a_figure_that_never_has_a_value_stops_with_a_message(tmp_p
 
 
 def test_workers_are_capped_at_the_cores_unless_asked():
-    cores = api.default_workers()
+    cores = default_workers()
     assert api.workers_for(200) == cores
     assert api.workers_for(None) == cores
     assert api.workers_for(1) == 1

@@ -47,13 +47,23 @@ def test_a_producer_whose_every_round_would_be_listed_is_refused():
     [
         ({"reps": 10_000_000}, "replications in all"),
         ({"variants": 64_000}, "variants in the sweep"),
-        ({"reps": 100, "grid_points": 31_536_000}, "stock values kept on the grid"),
+        ({"reps": 100, "grid_points": 31_536_000}, "grid points the ensemble statistics hold"),
+        ({"reps": 2, "grid_points": 367, "variants": 60_000}, "variants in the sweep"),
     ],
 )
 def test_ensembles_and_sweeps_are_sized(kwargs, needle):
     work = estimate(loads(BASE).spec)
     with pytest.raises(WorkTooBig, match=needle):
         check(work, **kwargs)
+
+
+def test_replications_do_not_count_against_the_grid_bound():
+    """Ensembles fold replications into bounded statistics: a year-long daily grid at the
+    replication cap passes, though its levels would fill terabytes if all were held."""
+    work = estimate(loads(BASE).spec)
+    check(work, reps=1_000_000, grid_points=367)
+    with pytest.raises(WorkTooBig, match="grid points"):
+        check(work, reps=1, grid_points=int(2e7 / work.holder_series) + 10)
 
 
 def test_ordinary_requests_pass():

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ensemble import EnsembleAnalysis
-from .statistics import interval, paired_difference
+from .statistics import interval
+from .streaming import Moments
 
 
 class ComparisonAnalysis:
@@ -35,7 +36,13 @@ class ComparisonAnalysis:
         a, b = self.ensembles[0], self.ensembles[k]
         if key not in a.columns or key not in b.columns or a.reps != b.reps:
             return None
-        return paired_difference(a.figure(key), b.figure(key))
+        # read back a block at a time, both in replication order: blocks line up
+        m = Moments(1)
+        for x, y in zip(a.collected.column(key), b.collected.column(key), strict=True):
+            m.add_block((y - x)[:, None])
+        if m.n[0] < 2:
+            return None
+        return float(m.mean[0]), m.se(0)
 
     def table(self) -> list[dict[str, Any]]:
         """One row per (variant, figure): mean (or median), standard error and 95% interval within

@@ -20,7 +20,7 @@ from . import figures
 from .execution import Collected, Replication, Row, default_workers, execute, grid_levels, run_chunk
 from .metrics import Figure, Kind
 from .run import RunAnalysis
-from .statistics import Z95, figure_stats, interval, time_stats
+from .statistics import Z95, figure_stats_streamed, interval, time_stats_streamed
 
 __all__ = [
     "Z95",
@@ -62,7 +62,12 @@ class HeadlineRow:
 
 
 class EnsembleAnalysis:
-    """Replications of one plan: per-replication figures, stock bands, P(ran dry by day d)."""
+    """Replications of one plan: figure statistics, stock bands, P(ran dry by day d).
+
+    What it holds does not grow with the replications (:class:`Collected`): statistics per
+    figure and a histogram of stock per grid point; every replication's figures are on a
+    temporary file, read back a block at a time for reps.csv and paired differences.
+    """
 
     def __init__(
         self,
@@ -77,10 +82,12 @@ class EnsembleAnalysis:
         self.grid = grid
         self.label = label or plan.name
         if not isinstance(reps, Collected):
-            collected = Collected()
-            collected.add(reps)
+            collected = Collected(grid)
+            collected.add(sorted(reps, key=lambda r: r.index))
+            collected.finish()
             reps = collected
-        self.columns, self.values, self.levels = reps.arrays(len(grid))
+        self.collected = reps
+        self.columns = sorted(reps.columns)
         self.series = [
             (h.name, plan.interceptors[it], h.kind) for h in plan.network.holders for it in h.types
         ]
@@ -96,32 +103,60 @@ class EnsembleAnalysis:
 
     @property
     def reps(self) -> int:
-        return len(self.values)
+        return len(self.collected)
+
+    def _at(self, key: str) -> int | None:
+        return self.collected._where.get(key)
 
     def figure(self, key: str) -> np.ndarray:
-        """One figure across replications (e.g. ``"totals.leaked"``; NaN: none in that one)."""
+        """One figure across replications (e.g. ``"totals.leaked"``; NaN: none in that one).
+
+        Read back from the temporary file: an array as long as the replications."""
         if key not in self.columns:
             self.catalogue_figure(key)  # UnknownFigure, with the closest keys
             return np.full(self.reps, math.nan)
-        return self.values[:, self.columns.index(key)]
+        parts = list(self.collected.column(key))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def blocks(self) -> Any:
+        """Every replication's figures (columns as ``columns``), a block of rows at a time."""
+        order = [self.collected._where[c] for c in self.columns]
+        for part in self.collected.blocks():
+            yield part[:, order]
+
+    @property
+    def values(self) -> np.ndarray:
+        """Every replication's figures as one array (replications x columns): as big as reps.csv."""
+        parts = list(self.blocks())
+        return np.concatenate(parts) if parts else np.zeros((0, len(self.columns)))
+
+    def finite_count(self, key: str) -> int:
+        """In how many replications the figure has a value."""
+        j = self._at(key)
+        return 0 if j is None else int(self.collected.state()[0].n[j])
 
     def statistics(self, key: str) -> dict[str, Any] | None:
         """The statistics of one figure, chosen by its kind (None: no replication has a value)."""
-        values = self.figure(key)
         fig = self.catalogue_figure(key)
+        moments, counts, _ = self.collected.state()
+        j = self._at(key)
         if fig.kind is Kind.DAY:
-            return time_stats(values)
-        finite = values[np.isfinite(values)]
-        return figure_stats(finite, fig.bounds) if len(finite) else None
+            return time_stats_streamed(self.reps, moments, j, counts[j] if j is not None else None)
+        if j is None or moments.n[j] == 0:
+            return None
+        return figure_stats_streamed(moments, j, counts[j], fig.bounds)
 
     def half_width(self, key: str) -> float:
         """The 95% half-width of a figure's mean (of a day: of P(it came))."""
-        v = self.figure(key)
+        n = self.reps
         if self.catalogue_figure(key).kind is Kind.DAY:
-            p = float(np.isfinite(v).mean())
-            return Z95 * math.sqrt(p * (1 - p) / len(v)) if len(v) > 1 else math.inf
-        v = v[np.isfinite(v)]
-        return Z95 * v.std(ddof=1) / math.sqrt(len(v)) if len(v) > 1 else math.inf
+            p = self.finite_count(key) / n if n else math.nan
+            return Z95 * math.sqrt(p * (1 - p) / n) if n > 1 else math.inf
+        j = self._at(key)
+        if j is None:
+            return math.inf
+        moments = self.collected.state()[0]
+        return Z95 * moments.std(j) / math.sqrt(int(moments.n[j])) if moments.n[j] > 1 else math.inf
 
     @property
     def holders(self) -> list[tuple[str, str]]:
@@ -133,17 +168,30 @@ class EnsembleAnalysis:
     def p_dry(self) -> dict[str, np.ndarray]:
         """Per holder (sites and stockpiles): P(it has run dry by each grid time)."""
         out = {}
+        crossings = self.collected.state()[2]
         for name, kind in self.holders:
             if kind == "producer":
                 continue
-            first = self.figure(self.stockout_key(name, kind))
-            first = np.where(np.isfinite(first), first, np.inf)
-            out[name] = (first[:, None] <= self.grid[None, :]).mean(axis=0)
+            j = self._at(self.stockout_key(name, kind))
+            out[name] = crossings[j].p() if j is not None else np.zeros(len(self.grid))
         return out
 
     def bands(self) -> np.ndarray:
         """Percentiles (5, 25, 50, 75, 95) of every holder series at every grid time."""
-        return np.percentile(self.levels, PERCENTILES, axis=0)
+        hist = self.collected.levels
+        if hist is None:
+            return np.zeros((len(PERCENTILES), len(self.series), len(self.grid)))
+        return hist.percentiles(PERCENTILES)
+
+    def level_mean(self) -> np.ndarray:
+        """The mean stock of every series at every grid time: (series, grid)."""
+        hist = self.collected.levels
+        return hist.mean() if hist is not None else np.zeros((len(self.series), len(self.grid)))
+
+    def p_empty(self) -> np.ndarray:
+        """The share of replications holding none of a series at each grid time: (series, grid)."""
+        hist = self.collected.levels
+        return hist.p_empty() if hist is not None else np.zeros((len(self.series), len(self.grid)))
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -157,7 +205,7 @@ class EnsembleAnalysis:
             "duration_days": self.plan.duration,
             "start": self.plan.start.isoformat() if self.plan.start else None,
             "first_stockout": {
-                name: time_stats(self.figure(self.stockout_key(name, kind)))
+                name: self.statistics(self.stockout_key(name, kind))
                 for name, kind in self.holders
                 if kind != "producer"
             },

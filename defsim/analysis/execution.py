@@ -12,12 +12,15 @@ the work runs never changes a result.  What this module adds is control:
 
 from __future__ import annotations
 
+import itertools
 import math
 import multiprocessing
 import os
 import signal
+import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,7 @@ from ..engine.control import Process
 from ..plan import Plan
 from . import figures
 from .run import RunAnalysis
+from .streaming import BLOCK, GridCrossings, LevelHistogram, Moments, ValueCounts
 
 #: a replication's figures: dotted keys -> number (NaN for "never", e.g. no stockout)
 Row = dict[str, float]
@@ -70,45 +74,171 @@ class Replication:
 
 
 class Collected:
-    """Replications as they come back, kept as a few arrays per chunk, not an object per
-    replication: an ensemble's memory is its figures and grid values, and nothing else."""
+    """Replications folded in as they come back, in replication order, into statistics whose size
+    does not grow with replications (see :mod:`defsim.analysis.streaming`).
 
-    def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, tuple[str, ...], np.ndarray, np.ndarray]] = []
-        self.count = 0
+    Replication ``i`` waits (at most a few chunks) until replications ``0..i-1`` are in, so every
+    statistic sees replications in the same order whatever ran them.  Each figure's values are
+    also appended, a block of :data:`~defsim.analysis.streaming.BLOCK` rows at a time, to an
+    anonymous temporary file (``rows``): that is what reps.csv and paired differences are
+    written from, and all the main process keeps of them is one block.
+    """
+
+    def __init__(self, grid: np.ndarray | None = None) -> None:
+        self.grid = grid
+        self.count = 0  # replications folded in (those waiting excluded)
+        self.columns: list[str] = []  # in order of first appearance; outputs sort them
+        self._where: dict[str, int] = {}
+        self._waiting: dict[int, Replication] = {}
+        self._block = np.full((BLOCK, 0), math.nan)
+        self._in_block = 0
+        self.moments = Moments()
+        self.counts: list[ValueCounts] = []
+        self.crossings: list[GridCrossings] = []
+        self.levels: LevelHistogram | None = None
+        self._spill: Any = None  # the temporary file of committed blocks
+        self._blocks = 0
+        self._snapshot: tuple[int, Moments, list[ValueCounts], list[GridCrossings]] | None = None
+
+    # --- adding ------------------------------------------------------------------------------
 
     def add(self, reps: list[Replication]) -> None:
-        if not reps:
-            return
-        columns = tuple(sorted({k for r in reps for k in r.row}))
-        values = np.array([[r.row.get(k, math.nan) for k in columns] for r in reps], dtype=float)
-        index = np.array([r.index for r in reps], dtype=np.int64)
-        self.parts.append((index, columns, values, np.stack([r.levels for r in reps])))
-        self.count += len(reps)
+        for r in reps:
+            if self.grid is None:
+                self.grid = np.arange(r.levels.shape[1], dtype=float)
+            if self.levels is None:
+                self.levels = LevelHistogram(r.levels.shape[0], r.levels.shape[1])
+            self._waiting[r.index] = r
+        if reps:
+            assert self.levels is not None
+            # levels are counted at once: a histogram does not care about order
+            self.levels.add(np.stack([r.levels for r in reps]))
+        while self.count in self._waiting:
+            self._fold(self._waiting.pop(self.count).row)
+        if len(self._waiting) > 0 and min(self._waiting) < self.count:
+            raise ValueError("a replication was added twice")
+
+    def finish(self) -> None:
+        """Fold in replications still waiting for an earlier one (indices given with gaps)."""
+        for i in sorted(self._waiting):
+            self._fold(self._waiting.pop(i).row)
+
+    def _column(self, key: str) -> int:
+        j = self._where.get(key)
+        if j is None:
+            j = self._where[key] = len(self.columns)
+            self.columns.append(key)
+            self._block = np.concatenate([self._block, np.full((BLOCK, 1), math.nan)], axis=1)
+            self.moments.widen(len(self.columns))
+            self.counts.append(ValueCounts())
+            assert self.grid is not None
+            crossing = GridCrossings(self.grid)
+            # replications committed before had no value: their day never came (those of the
+            # current block are counted when it is committed)
+            crossing.n = self.count - self._in_block
+            self.crossings.append(crossing)
+        return j
+
+    def _fold(self, row: Row) -> None:
+        where = [self._column(key) for key in row]  # first: a new column widens the block
+        line = self._block[self._in_block]
+        line[:] = math.nan
+        line[where] = list(row.values())
+        self._in_block += 1
+        self.count += 1
+        self._snapshot = None
+        if self._in_block == BLOCK:
+            self._commit()
+
+    def _commit(self) -> None:
+        block = self._block[: self._in_block]
+        self.moments.add_block(block)
+        self.counts = _with_block(self.counts, block)
+        for j, c in enumerate(self.crossings):
+            c.add(block[:, j])
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile(prefix="defsim-reps-")  # noqa: SIM115 - lives as long as the ensemble
+        np.save(self._spill, block, allow_pickle=False)
+        self._blocks += 1
+        self._in_block = 0
+
+    # --- reading -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return self.count
+        return self.count + len(self._waiting)
 
-    def __add__(self, other: Collected) -> Collected:
-        out = Collected()
-        out.parts, out.count = self.parts + other.parts, self.count + other.count
-        return out
+    def state(self) -> tuple[Moments, list[ValueCounts], list[GridCrossings]]:
+        """The statistics of every replication in, the block not yet committed included."""
+        if self._waiting:
+            self.finish()
+        if self._snapshot is None or self._snapshot[0] != self.count:
+            block = self._block[: self._in_block]
+            moments = self.moments.copy()
+            moments.add_block(block)
+            crossings = []
+            for j, c in enumerate(self.crossings):
+                copy = GridCrossings(c.grid)
+                copy.first, copy.n = c.first.copy(), c.n
+                copy.add(block[:, j])
+                crossings.append(copy)
+            self._snapshot = (self.count, moments, _with_block(self.counts, block), crossings)
+        return self._snapshot[1], self._snapshot[2], self._snapshot[3]
 
-    def arrays(self, n_grid: int) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """(columns, values per replication x column, levels per replication x series x grid), by index."""
-        columns = sorted({c for _, cols, _, _ in self.parts for c in cols})
-        if not self.parts:
-            return columns, np.zeros((0, len(columns))), np.zeros((0, 0, n_grid), np.int32)
-        where = {c: j for j, c in enumerate(columns)}
-        index = np.concatenate([p[0] for p in self.parts])
-        order = np.argsort(index, kind="stable")
-        values = np.full((len(index), len(columns)), math.nan)
-        row = 0
-        for idx, cols, vals, _ in self.parts:
-            values[row : row + len(idx), [where[c] for c in cols]] = vals
-            row += len(idx)
-        levels = np.concatenate([p[3] for p in self.parts])
-        return columns, values[order], levels[order]
+    def blocks(self) -> Iterator[np.ndarray]:
+        """Every replication's figures in replication order, a block at a time, one column per
+        entry of ``columns`` (NaN: none)."""
+        if self._waiting:
+            self.finish()
+        width = len(self.columns)
+        if self._spill is not None:
+            self._spill.flush()
+            self._spill.seek(0)
+            for _ in range(self._blocks):
+                part = np.load(self._spill, allow_pickle=False)
+                if part.shape[1] < width:
+                    part = np.concatenate(
+                        [part, np.full((len(part), width - part.shape[1]), math.nan)], axis=1
+                    )
+                yield part
+            self._spill.seek(0, os.SEEK_END)
+        if self._in_block:
+            yield self._block[: self._in_block].copy()
+
+    def column(self, key: str) -> Iterator[np.ndarray]:
+        j = self._where[key]
+        for part in self.blocks():
+            yield part[:, j]
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the statistics held in memory (the temporary file excluded)."""
+        held = self._block.nbytes + self.moments.n.nbytes * 3
+        held += sum(c.nbytes for c in self.counts) + sum(c.first.nbytes for c in self.crossings)
+        return held + (self.levels.nbytes if self.levels is not None else 0)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the temporary file cannot be pickled: its blocks travel as arrays
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_spill", "_snapshot")}
+        state["_spilled"] = list(self.blocks())[: self._blocks]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        spilled = state.pop("_spilled")
+        self.__dict__.update(state)
+        self._snapshot = None
+        self._spill = None
+        if spilled:
+            self._spill = tempfile.TemporaryFile(prefix="defsim-reps-")  # noqa: SIM115 - lives as long as the ensemble
+            for part in spilled:
+                np.save(self._spill, part, allow_pickle=False)
+
+
+def _with_block(counts: list[ValueCounts], block: np.ndarray) -> list[ValueCounts]:
+    out = []
+    for j, vc in enumerate(counts):
+        col = block[:, j]
+        out.append(vc.merged(col[np.isfinite(col)]))
+    return out
 
 
 def grid_levels(result: RunAnalysis, grid: np.ndarray) -> np.ndarray:
@@ -124,7 +254,7 @@ def grid_levels(result: RunAnalysis, grid: np.ndarray) -> np.ndarray:
 
 
 def run_chunk(
-    plan: Plan, seed: int, indices: list[int], grid: np.ndarray, processes: Processes = ()
+    plan: Plan, seed: int, indices: Sequence[int], grid: np.ndarray, processes: Processes = ()
 ) -> list[Replication]:
     """Run some replications in this process (the unit of work sent to a worker)."""
     out = []
@@ -139,14 +269,21 @@ def run_chunk(
     return out
 
 
-def _run_part(args: tuple[Plan, int, list[int], np.ndarray, Processes]) -> list[Replication]:
+def _run_part(args: tuple[Plan, int, Sequence[int], np.ndarray, Processes]) -> list[Replication]:
     return run_chunk(*args)
 
 
-def chunks(indices: list[int], workers: int) -> list[list[int]]:
-    """Chunks big enough to amortise the cost of sending work, small enough to balance load."""
-    size = max(1, min(50, math.ceil(len(indices) / (workers * 4))))
-    return [indices[k : k + size] for k in range(0, len(indices), size)]
+def chunk_size(count: int, workers: int) -> int:
+    """Big enough to amortise the cost of sending work, small enough to balance load."""
+    return max(1, min(50, math.ceil(count / (workers * 4))))
+
+
+def chunks(indices: Sequence[int], workers: int) -> Iterator[Sequence[int]]:
+    """The chunks of ``indices``, made as they are sent (a range stays a range: no list of ten
+    million numbers)."""
+    size = chunk_size(len(indices), workers)
+    for k in range(0, len(indices), size):
+        yield indices[k : k + size]
 
 
 def default_workers() -> int:
@@ -154,31 +291,41 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+#: chunks sent ahead of the oldest one not yet back, per worker: results are taken in order, so
+#: this bounds how many finished chunks wait in memory for a slow one
+AHEAD = 4
+
+
 def execute(
     plan: Plan,
     seed: int,
-    indices: list[int],
+    indices: Sequence[int],
     grid: np.ndarray,
     workers: int = 1,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
     processes: Processes = (),
     scheduler_timeout: float = SCHEDULER_TIMEOUT,
+    into: Collected | None = None,
 ) -> Collected:
-    """Run the replications ``indices``; each chunk is kept as arrays as it comes back.
+    """Run the replications ``indices`` (folded ``into`` a :class:`Collected`, or a new one).
 
-    ``processes`` (user SimPy processes, see engine/control.py) go to the workers by pickling:
-    they must be module-level functions.
+    Chunks come back in order, at most ``AHEAD`` per worker in flight, and are folded in as they
+    come: the main process holds statistics, not replications.  ``processes`` (user SimPy
+    processes, see engine/control.py) go to the workers by pickling: they must be module-level
+    functions.
     """
-    parts = chunks(indices, max(workers, 1))
-    done = Collected()
+    w = max(workers, 1)
+    n_parts = math.ceil(len(indices) / chunk_size(len(indices), w)) if len(indices) else 0
+    parts = chunks(indices, w)
+    done = into if into is not None else Collected(grid)
     parts_iter: Iterator[list[Replication]]
     if scheduler is not None:
-        parts_iter = _dask(plan, seed, parts, grid, scheduler, processes, scheduler_timeout)
-    elif workers <= 1 or len(parts) == 1:
+        parts_iter = _dask(plan, seed, parts, grid, scheduler, processes, scheduler_timeout, w)
+    elif workers <= 1 or n_parts <= 1:
         parts_iter = (run_chunk(plan, seed, p, grid, processes) for p in parts)
     else:
-        parts_iter = _pool(plan, seed, parts, grid, min(workers, len(parts)), processes)
+        parts_iter = _pool(plan, seed, parts, grid, min(workers, n_parts), processes)
     for reps in parts_iter:
         done.add(reps)
         if progress is not None:
@@ -194,20 +341,34 @@ def _worker_init() -> None:
 
 
 def _pool(
-    plan: Plan, seed: int, parts: list[list[int]], grid: np.ndarray, workers: int, processes: Processes
+    plan: Plan,
+    seed: int,
+    parts: Iterator[Sequence[int]],
+    grid: np.ndarray,
+    workers: int,
+    processes: Processes,
 ) -> Iterator[list[Replication]]:
     # multiprocessing.Pool rather than concurrent.futures: its terminate() ends the workers now,
     # where an executor's shutdown lets running chunks finish
     pool = multiprocessing.get_context().Pool(workers, initializer=_worker_init)
     try:
-        results = pool.imap_unordered(_run_part, [(plan, seed, p, grid, processes) for p in parts])
-        for _ in parts:
+        flight: deque[Any] = deque()
+
+        def send() -> None:
+            for p in itertools.islice(parts, workers * AHEAD - len(flight)):
+                flight.append(pool.apply_async(_run_part, ((plan, seed, p, grid, processes),)))
+
+        send()
+        while flight:
+            oldest = flight[0]
             while True:
                 try:
-                    reps = results.next(timeout=0.2)  # wake often, so an interrupt is handled at once
+                    reps = oldest.get(timeout=0.2)  # wake often, so an interrupt is handled at once
                     break
                 except multiprocessing.TimeoutError:
                     continue
+            flight.popleft()
+            send()
             yield reps
         pool.close()
     except BaseException:
@@ -220,11 +381,12 @@ def _pool(
 def _dask(
     plan: Plan,
     seed: int,
-    parts: list[list[int]],
+    parts: Iterator[Sequence[int]],
     grid: np.ndarray,
     address: str,
     processes: Processes,
     timeout: float,
+    workers: int,
 ) -> Iterator[list[Replication]]:
     try:
         from distributed import Client
@@ -237,18 +399,20 @@ def _dask(
             f"the Dask scheduler at {address} did not answer within {timeout:g} s ({type(exc).__name__})"
         ) from None
     with client:
-        futures: list[Any] = client.map(
-            run_chunk,
-            [plan] * len(parts),
-            [seed] * len(parts),
-            parts,
-            [grid] * len(parts),
-            [processes] * len(parts),
-            pure=False,
-        )
+        ahead = max(workers, sum(client.nthreads().values())) * AHEAD
+        flight: deque[Any] = deque()
+
+        def send() -> None:
+            for p in itertools.islice(parts, ahead - len(flight)):
+                flight.append(client.submit(run_chunk, plan, seed, list(p), grid, processes, pure=False))
+
         try:
-            for f in futures:
-                yield f.result()
+            send()
+            while flight:
+                reps = flight[0].result()
+                flight.popleft()  # the future is released: Dask forgets its result
+                send()
+                yield reps
         except BaseException:
-            client.cancel(futures)
+            client.cancel(list(flight))
             raise

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .streaming import Moments, ValueCounts, inverted_cdf_ranks, linear_percentiles
+
 Z95 = 1.959963984540054
 Bounds = tuple[float, float]
 UNBOUNDED: Bounds = (-math.inf, math.inf)
@@ -75,3 +77,53 @@ def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float] | Non
     if len(d) < 2:
         return None
     return float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d)))
+
+
+# --- the same statistics from streaming accumulators (defsim/analysis/streaming.py) ----------
+
+
+def figure_stats_streamed(
+    moments: Moments, j: int, counts: ValueCounts, bounds: Bounds = UNBOUNDED
+) -> dict[str, Any]:
+    """:func:`figure_stats` of column ``j`` from its moments and value counts (at most BLOCK
+    replications: the same numbers)."""
+    n = int(moments.n[j])
+    mean = float(moments.mean[j])
+    se = moments.se(j)
+    p5, p50, p95 = linear_percentiles(counts, [5, 50, 95]).tolist()
+    return {
+        "mean": mean,
+        "se": _num(se),
+        "ci95": interval(mean, se, bounds),
+        "median": float(p50),
+        "p5": float(p5),
+        "p95": float(p95),
+        "n": n,
+    }
+
+
+def time_stats_streamed(
+    reps: int, moments: Moments, j: int | None, counts: ValueCounts | None
+) -> dict[str, Any]:
+    """:func:`time_stats` of ``reps`` replications of which the finite ones are counted in
+    column ``j`` (None: it never happened)."""
+    happened = int(moments.n[j]) if j is not None else 0
+    p = happened / reps if reps else math.nan
+    if reps:
+        ranks = inverted_cdf_ranks(reps, [5, 50, 95])
+        at = np.full(3, math.inf)
+        if counts is not None and happened:
+            seen = ranks < happened
+            at[seen] = counts.order_stats(ranks[seen])
+        p5, p50, p95 = at.tolist()
+    else:
+        p5 = p50 = p95 = math.inf
+    return {
+        "p_happened": p,
+        "se_p": math.sqrt(p * (1 - p) / reps) if reps else None,
+        "median": _num(p50),
+        "p5": _num(p5),
+        "p95": _num(p95),
+        "mean_when_happened": float(moments.mean[j]) if j is not None and happened else None,
+        "n": reps,
+    }

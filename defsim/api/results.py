@@ -82,9 +82,12 @@ class EnsembleResult(EnsembleAnalysis):
 
         from ..io.folder import read_ensemble
 
-        with tempfile.TemporaryDirectory() as tmp:
-            self.save(Path(tmp) / "e", plot=False)
-            return read_ensemble(Path(tmp) / "e")
+        # the view reads reps.csv when a figure is asked for: the folder lives as long as the view
+        tmp = tempfile.TemporaryDirectory()
+        self.save(Path(tmp.name) / "e", plot=False)
+        view = read_ensemble(Path(tmp.name) / "e")
+        view.keep = tmp
+        return view
 
     def plot(self, path: str | Path | None = None) -> Any:
         """Fan chart of every holder's stock per type; saved to ``path`` if given."""

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis
-from ..analysis.ensemble import Replication
+from ..analysis.ensemble import Collected, Replication
+from ..analysis.streaming import BLOCK
 from ..plan import Plan
 from .files import result_folder, write_json
 from .folder import EnsembleView, NotAResultsFolder, read
@@ -67,13 +68,17 @@ def _analysis(view: EnsembleView, label: str, plan_of: Callable[[str], Plan]) ->
     plan = plan_of(view.scenario_yaml)
     n_series = sum(len(h.types) for h in plan.network.holders)
     empty = np.zeros((n_series, len(view.grid)), dtype=np.int32)
-    reps = [
-        Replication(
-            i, {k: float(x) for k, x in zip(view.columns, row, strict=True) if not math.isnan(x)}, empty
+    collected = Collected(view.grid)
+    batch: list[Replication] = []
+    for i, row in enumerate(view.rows()):  # folded in as read: reps.csv is never held whole
+        batch.append(
+            Replication(i, {k: x for k, x in zip(view.columns, row, strict=True) if not math.isnan(x)}, empty)
         )
-        for i, row in enumerate(view.values.tolist())
-    ]
-    return EnsembleAnalysis(plan, view.seed, view.grid, reps, label)
+        if len(batch) == BLOCK:
+            collected.add(batch)
+            batch = []
+    collected.add(batch)
+    return EnsembleAnalysis(plan, view.seed, view.grid, collected, label)
 
 
 def compare_folders(

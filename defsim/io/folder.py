@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import json
 import math
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -132,12 +134,14 @@ class RunView:
 
 @dataclass
 class EnsembleView:
-    """An ensemble's files: summary, replications (reps.csv) and stock bands (bands.csv)."""
+    """An ensemble's files: summary, replications (reps.csv) and stock bands (bands.csv).
+
+    reps.csv is read a column at a time, when a figure is asked for: a view of ten million
+    replications holds the few figures drawn, not every row."""
 
     folder: Path
     summary: dict[str, Any]
     columns: list[str]
-    values: np.ndarray
     grid: np.ndarray
     #: (holder, kind, interceptor) of every stock series, in output order
     series: list[tuple[str, str, str]]
@@ -147,6 +151,28 @@ class EnsembleView:
     p_empty: np.ndarray
     scenario_yaml: str = ""
     label: str = ""
+    #: the rows of reps.csv (replications)
+    count: int = 0
+    _figures: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: whatever must live as long as the view (a temporary folder holding its files)
+    keep: Any = field(default=None, repr=False)
+
+    def rows(self) -> Iterator[list[float]]:
+        """reps.csv's rows as numbers (NaN: none), one at a time."""
+        with (self.folder / "reps.csv").open(newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            next(reader)
+            for r in reader:
+                yield [_number(x) for x in r[1:]]
+
+    @property
+    def values(self) -> np.ndarray:
+        """Every replication's figures (replications x columns): as big as reps.csv."""
+        return (
+            np.array([self.figure(c) for c in self.columns], dtype=float)
+            .reshape(len(self.columns), self.count)
+            .T
+        )
 
     @property
     def name(self) -> str:
@@ -158,7 +184,7 @@ class EnsembleView:
 
     @property
     def reps(self) -> int:
-        return len(self.values)
+        return self.count
 
     @property
     def start(self) -> dt.datetime | None:
@@ -180,7 +206,15 @@ class EnsembleView:
         """One figure across replications (NaN: never, or no such figure)."""
         if key not in self.columns:
             return np.full(self.reps, math.nan)
-        return self.values[:, self.columns.index(key)]
+        if key not in self._figures:
+            j = self.columns.index(key) + 1
+            out = array("d")
+            with (self.folder / "reps.csv").open(newline="", encoding="utf-8") as f:
+                reader = csv.reader(f)
+                next(reader)
+                out.extend(_number(r[j]) for r in reader)
+            self._figures[key] = np.frombuffer(out, dtype=float)
+        return self._figures[key]
 
     @property
     def layout(self) -> Layout:
@@ -250,11 +284,10 @@ def read_run(folder: Path) -> RunView:
 
 def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    head, rows = _rows(folder / "reps.csv")
-    columns = [uncsv(c) for c in head[1:]]
-    values = np.array([[_number(x) for x in r[1:]] for r in rows], dtype=float).reshape(
-        len(rows), len(columns)
-    )
+    with (folder / "reps.csv").open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        columns = [uncsv(c) for c in next(reader)[1:]]
+        count = sum(1 for _ in reader)  # the rows are read when a figure is asked for
     head, rows = _rows(folder / "bands.csv")
     col = {c: k for k, c in enumerate(head)}
     series: list[tuple[str, str, str]] = []
@@ -278,13 +311,13 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
         folder,
         summary,
         columns,
-        values,
         np.array(times),
         series,
         bands,
         np.array([empty[k] for k in series], dtype=float).reshape(len(series), len(times)),
         _scenario_text(folder),
         label or str(summary.get("label") or summary["scenario"]),
+        count,
     )
 
 

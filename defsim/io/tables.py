@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,15 @@ def write_run_tables(result: RunAnalysis, folder: Path) -> None:
     _rows_csv(folder / "events.csv", EVENT_COLUMNS, result.event_rows(), dated)
 
 
+def _rep_rows(ens: EnsembleAnalysis) -> Iterator[list[str]]:
+    """reps.csv's rows, read back a block at a time (never every replication at once)."""
+    i = 0
+    for block in ens.blocks():
+        for row in block.tolist():
+            yield [str(i), *(csv_number(v) for v in row)]
+            i += 1
+
+
 def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
     """reps.csv, bands.csv and p_dry.csv into ``folder``."""
     dated = ens.plan.start is not None
@@ -35,14 +45,10 @@ def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
         return [f"{t:.6f}", *([ens.date(t)] if dated else [])]
 
     when_head = ["time_d", *(["date"] if dated else [])]
-    write_csv(
-        folder / "reps.csv",
-        ["replication", *ens.columns],
-        ([str(i), *(csv_number(v) for v in row)] for i, row in enumerate(ens.values.tolist())),
-    )
+    write_csv(folder / "reps.csv", ["replication", *ens.columns], _rep_rows(ens))
     bands = ens.bands()
-    mean = ens.levels.mean(axis=0)
-    empty = (ens.levels <= 0).mean(axis=0) if ens.reps else mean
+    mean = ens.level_mean()
+    empty = ens.p_empty()
     grid = ens.grid.tolist()
     write_csv(
         folder / "bands.csv",

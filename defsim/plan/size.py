@@ -22,7 +22,9 @@ class Limits:
 
     threats_per_run: float = 2e7  # about a minute and a few GB for one run with its event log
     rounds_made_per_run: float = 2e7  # producer output and standing flows: events the run must process
-    grid_values: float = 5e8  # replications x stock series x grid points held by an ensemble (int32)
+    # variants x stock series x grid points: an ensemble's statistics hold a level histogram per
+    # cell and each worker one replication's levels per cell, however many replications run
+    grid_values: float = 2e7
     replications: float = 1e6  # replications in all, over every variant
     variants: float = 10_000
 
@@ -114,6 +116,11 @@ def check(
         refuse("variants in the sweep", variants, limits.variants)
     if reps * variants > limits.replications:
         refuse("replications in all", reps * variants, limits.replications)
-    values = float(reps) * variants * work.holder_series * grid_points
+    # streaming statistics: memory grows with the grid and the variants, not with replications
+    values = float(variants) * work.holder_series * grid_points
     if values > limits.grid_values:
-        refuse(f"stock values kept on the grid ({values * 4 / 2**30:.1f} GB)", values, limits.grid_values)
+        refuse(
+            "stock series x grid points the ensemble statistics hold (use a coarser --grid)",
+            values,
+            limits.grid_values,
+        )

@@ -1,0 +1,62 @@
+"""Results folders: redraw, report and compare what was already run, without running it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import scenario as _scenario
+from ..plan import Plan
+from ..plan.compiler import build
+
+
+def plan_of_yaml(text: str) -> Plan | None:
+    """The plan of a results folder's scenario.yaml (None if it is missing or no longer valid)."""
+    if not text:
+        return None
+    try:
+        return build(_scenario.loads(text, "scenario.yaml").spec)
+    except (_scenario.ScenarioError, ValueError):
+        return None
+
+
+def _plan_required(text: str) -> Plan:
+    plan = plan_of_yaml(text)
+    if plan is None:
+        raise ValueError("a results folder's scenario.yaml no longer validates: its figures cannot be named")
+    return plan
+
+
+def plot(folder: str | Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
+    """Redraw every figure of a results folder from its files (nothing is run); the files written."""
+    from ..io.save import draw_folder
+
+    return draw_folder(Path(folder), fmt, dpi)
+
+
+def report(folder: str | Path, output: str | Path | None = None, command: str = "") -> Path:
+    """One self-contained HTML page of a results folder (default: ``folder/report.html``)."""
+    from ..io.report import write_report
+
+    return write_report(folder, output, command, plan_of_yaml)
+
+
+def compare_results(
+    folders: Sequence[str | Path],
+    out: str | Path,
+    labels: Sequence[str] | None = None,
+    figures: Sequence[str] = (),
+    force: bool = False,
+    plot: bool = True,
+    fmt: str = "png",
+    report: bool = False,
+    command: str = "",
+) -> Any:
+    """Compare ensembles already run (results folders), paired by replication: they must share
+    the seed and the number of replications (else :class:`defsim.io.compare.CannotCompare`)."""
+    from ..io.compare import compare_folders
+
+    return compare_folders(
+        folders, out, labels, force, plot, fmt, report, command, figures, plan_of=_plan_required
+    )

@@ -1,0 +1,138 @@
+"""Sweeps and comparisons: ensembles of several variants on the same seeds, paired by replication."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from ..analysis.execution import SCHEDULER_TIMEOUT, ReplicationFailed
+from ..analysis.figures import REGISTRY
+from ..plan.compiler import build
+from ..plan.size import DEFAULT_LIMITS, check, estimate
+from ..scenario import Scenario, variants
+from .results import ComparisonResult
+from .runs import Progress, ScenarioLike, _ensemble, _scenario_of, _start
+
+
+def _labels(given: Sequence[str] | None, default: list[str]) -> list[str]:
+    if given is None:
+        return default
+    if len(given) != len(default):
+        raise ValueError(f"{len(given)} labels for {len(default)} variants")
+    return [str(x) for x in given]
+
+
+def _compare(
+    scs: list[Scenario],
+    labels: list[str],
+    reps: int,
+    seed: int,
+    figures: Sequence[str],
+    progress: Progress | None,
+    kwargs: dict[str, Any],
+) -> ComparisonResult:
+    """Check every figure on every variant, then run them all with the same seeds."""
+    plans = [build(s.spec) for s in scs]
+    for plan in plans:
+        for key in figures:
+            REGISTRY.lookup(plan, key)
+    limits = DEFAULT_LIMITS.scaled(kwargs.get("allow_work", 1.0))
+    for sc in scs:
+        check(estimate(sc.spec), reps=reps, variants=len(scs), limits=limits)
+    _start(progress, reps * len(scs))
+    runs = []
+    for sc, plan, lab in zip(scs, plans, labels, strict=True):
+        try:
+            runs.append(
+                _ensemble(
+                    sc,
+                    plan,
+                    reps,
+                    seed,
+                    label=lab,
+                    progress=progress,
+                    precision=None,
+                    variants=len(scs),
+                    **kwargs,
+                )
+            )
+        except ReplicationFailed as exc:
+            exc.variant = lab  # which variant, for the message
+            raise
+    return ComparisonResult(runs, figures)
+
+
+def sweep(
+    scenario: ScenarioLike,
+    vary: dict[str, list[Any]],
+    reps: int = 100,
+    seed: int | None = None,
+    figures: Sequence[str] = (),
+    labels: Sequence[str] | None = None,
+    *,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    allow_work: float = 1.0,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+) -> ComparisonResult:
+    """Ensembles of every combination of the values in ``vary`` (``{"path.to.key": [v1, v2]}``),
+    all with the same seeds (default: the scenario's).
+
+    ``figures`` adds figure keys to the table; ``labels`` names the variants (default
+    ``key=value, ...``).  Bad keys or values raise :class:`defsim.ScenarioError` and unknown
+    figures :class:`UnknownFigure`, before anything runs.
+    """
+    sc = _scenario_of(scenario)
+    count = math.prod(len(v) for v in vary.values())
+    check(
+        estimate(sc.spec), reps=reps, variants=count, limits=DEFAULT_LIMITS.scaled(allow_work)
+    )  # before validating
+    found = variants(sc, vary)
+    names = _labels(labels, [label for label, _ in found])
+    kwargs = {
+        "workers": workers,
+        "grid": grid,
+        "scheduler": scheduler,
+        "metric": "totals.leaked_share",
+        "allow_work": allow_work,
+        "scheduler_timeout": scheduler_timeout,
+    }
+    seed = sc.seed if seed is None else seed
+    return _compare([v for _, v in found], names, reps, seed, figures, progress, kwargs)
+
+
+def compare(
+    scenarios: Sequence[ScenarioLike],
+    reps: int = 100,
+    seed: int | None = None,
+    figures: Sequence[str] = (),
+    labels: Sequence[str] | None = None,
+    *,
+    workers: int | None = None,
+    grid: str | float = "1d",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    allow_work: float = 1.0,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+) -> ComparisonResult:
+    """Ensembles of two or more scenarios with the same replication seeds (default: the first's).
+
+    ``labels`` names them (default: the path given, or the scenario's name).
+    """
+    if len(scenarios) < 2:
+        raise ValueError("compare needs at least two scenarios")
+    scs = [_scenario_of(s) for s in scenarios]
+    names = _labels(labels, [s.name if isinstance(s, Scenario) else str(s) for s in scenarios])
+    kwargs = {
+        "workers": workers,
+        "grid": grid,
+        "scheduler": scheduler,
+        "metric": "totals.leaked_share",
+        "allow_work": allow_work,
+        "scheduler_timeout": scheduler_timeout,
+    }
+    seed = scs[0].seed if seed is None else seed
+    return _compare(scs, names, reps, seed, figures, progress, kwargs)

@@ -1,0 +1,222 @@
+"""What several commands share: ensemble options, progress, saving results, output checks."""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from .. import api
+from ..io import OutputError
+from ..io.files import OutputRefused, check_target
+from ..scenario import ScenarioError
+from .group import FORMATS, UserError
+from .tables import plain, print_comparison
+
+
+def ensemble_options(f: Any) -> Any:
+    """Options shared by every command that runs replications."""
+    f = click.option(
+        "--quiet", "-q", is_flag=True, help="No progress and no table: print only the results folder."
+    )(f)
+    f = click.option("--no-plot", is_flag=True, help="Skip the plots.")(f)
+    f = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="png",
+        show_default=True,
+        help="The plots' file format.",
+    )(f)
+    f = click.option("--report", is_flag=True, help="Also write report.html: one self-contained page.")(f)
+    f = click.option("--force", is_flag=True, help="Replace --out if it already exists.")(f)
+    f = click.option(
+        "--out",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Results folder (default: results/<name>, never one that exists).",
+    )(f)
+    f = click.option(
+        "--allow-work",
+        type=click.FloatRange(min=1.0),
+        default=1.0,
+        metavar="FACTOR",
+        help="Raise the bounds on threats, rounds, replications, grid values and workers by this "
+        "factor (work beyond them is refused before it starts).",
+    )(f)
+    f = click.option(
+        "--scheduler-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=10.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for the Dask --scheduler to answer.",
+    )(f)
+    f = click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Run replications on this Dask scheduler (needs defsim[dask]).",
+    )(f)
+    f = click.option("--grid", default="1d", show_default=True, help="Ensembles record stock on this grid.")(
+        f
+    )
+    f = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Local worker processes (default and at most: the cores; see --allow-work).",
+    )(f)
+    f = click.option(
+        "--seed",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Random seed (default: the scenario's seed:).",
+    )(f)
+    return f
+
+
+class Progress:
+    """A progress bar with ETA on a terminal, plain lines every 10% otherwise, nothing when quiet.
+
+    The API tells it how many replications are planned (``start``) and how many are done.
+    """
+
+    #: the one running, for the message an interrupt prints
+    last: Progress | None = None
+
+    def __init__(self, label: str, quiet: bool):
+        self.label, self.quiet, self.done, self.total = label, quiet, 0, 0
+        self.tty = sys.stderr.isatty()
+        self._bar: Any = None
+        self._task: Any = None
+        self._next_line = 0.1
+
+    def __enter__(self) -> Progress:
+        Progress.last = self
+        if not self.quiet and self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+            )
+            self._bar.start()
+        return self
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if self._bar is not None:
+            if self._task is None:
+                self._task = self._bar.add_task(self.label, total=total)
+            else:
+                self._bar.update(self._task, total=total)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.quiet:
+            return
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, completed=min(self.done, self.total))
+        elif self._bar is None and self.done >= self._next_line * self.total:
+            click.echo(f"{self.label}: {self.done}/{self.total} replications", err=True)
+            while self._next_line * self.total <= self.done:
+                self._next_line += 0.1
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _command() -> str:
+
+    ctx = click.get_current_context(silent=True)
+    argv = ctx.find_root().meta.get("defsim.argv") if ctx is not None else None
+    return shlex.join(["defsim", *(argv if argv is not None else sys.argv[1:])])
+
+
+def _save(
+    result: Any, target: Path, force: bool, no_plot: bool, fmt: str = "png", report: bool = False
+) -> None:
+    try:
+        result.save(target, force=force, plot=not no_plot, fmt=fmt, report=report, command=_command())
+    except OutputRefused as exc:
+        raise UserError(f"error: {exc}") from None
+    except OutputError as exc:  # the disk, not the scenario: exit 1
+        raise click.ClickException(str(exc)) from None
+
+
+def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> None:
+    """Refuse an --out that may not be written before spending time on replications."""
+    if out:
+        try:
+            check_target(out, force, inputs)
+        except OutputRefused as exc:
+            raise UserError(f"error: {exc}") from None
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _api_errors(scenario: str) -> Iterator[None]:
+    """The API's refusals as one line on stderr and exit status 2."""
+    try:
+        yield
+    except ScenarioError as exc:
+        raise UserError(exc.format()) from None
+    except api.UnknownFigure as exc:
+        raise UserError(f"error: {exc} (defsim figures {scenario} lists them)") from None
+    except api.WorkTooBig as exc:
+        raise UserError(f"error: too much work for this machine: {exc}") from None
+    except ValueError as exc:
+        raise UserError(f"error: {exc}") from None
+
+
+def _what_if(
+    call: Callable[..., Any],
+    default_out: Path,
+    *,
+    scenario: str = "SCENARIO",
+    seed: int | None,
+    workers: int | None,
+    grid: str,
+    scheduler: str | None,
+    scheduler_timeout: float,
+    allow_work: float,
+    out: str | None,
+    force: bool,
+    no_plot: bool,
+    fmt: str,
+    report: bool,
+    quiet: bool,
+) -> None:
+    """Run a sweep or a comparison through the API, save it and print its table."""
+    with _api_errors(scenario), Progress("variants", quiet) as progress:
+        result = call(
+            seed=seed,
+            workers=workers,
+            grid=grid,
+            scheduler=scheduler,
+            progress=progress,
+            allow_work=allow_work,
+            scheduler_timeout=scheduler_timeout,
+        )
+    target = Path(out) if out else default_out
+    _save(result, target, force, no_plot, fmt, report)
+    if quiet:
+        click.echo(str(target))
+        return
+    print_comparison(result)
+    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")

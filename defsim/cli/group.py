@@ -1,0 +1,121 @@
+"""The command group: its errors, exit statuses, signals and the shared option texts."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import api
+from .._build import engine_kind
+from .._version import __version__
+from ..scenario import ScenarioError
+from .tables import plain
+
+FORMATS = ("png", "svg", "pdf")
+SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."
+
+
+class UserError(click.ClickException):
+    """A problem with the user's input: message on stderr, exit status 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo("\n".join(plain(line) for line in self.message.split("\n")), err=True)
+
+
+#: scenario files loaded by this command, for messages
+_LOADED: list[str] = []
+
+
+def _load(path: str, overrides: tuple[str, ...]) -> Any:
+    _LOADED.append(path)
+    try:
+        sc = api.load(path, overrides)
+    except ScenarioError as exc:
+        raise UserError(exc.format()) from None
+    for w in sc.warnings:
+        click.echo(plain(w.format(path, "warning: ")), err=True)
+    return sc
+
+
+def _default_out(scenario_path: str, suffix: str = "") -> Path:
+    """results/<name>, or results/<name>-2, -3 ...: never an existing folder."""
+    base = Path("results") / (Path(scenario_path).stem + (f"-{suffix}" if suffix else ""))
+    out, k = base, 1
+    while out.exists():
+        k += 1
+        out = base.with_name(f"{base.name}-{k}")
+    return out
+
+
+REPORT = "please report it to defsim's developers with the command you ran and the scenario file"
+
+
+class DefsimGroup(click.Group):
+    """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
+    ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
+    replication that fails names itself and how to rerun it; an internal error says it is one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["defsim.argv"] = list(args)  # the command that reproduces a result, for its report
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        def terminate(signum: int, _frame: Any) -> None:
+            raise api.Interrupted(signum)
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            from .common import Progress  # here: common builds on this module
+
+            signum = getattr(exc, "signum", signal.SIGINT)
+            done = Progress.last.done if Progress.last is not None else None
+            total = Progress.last.total if Progress.last is not None else None
+            how_far = f" after {done} of {total} replications" if done is not None and total else ""
+            click.echo(f"\ninterrupted{how_far}: stopped every worker, wrote nothing", err=True)
+            ctx.exit(128 + int(signum))
+        except api.ReplicationFailed as exc:
+            click.echo(f"error: {exc}", err=True)
+            where = shlex.quote(_LOADED[-1]) if _LOADED else "SCENARIO"
+            variant = " with the variant's --set values" if exc.variant else ""
+            rerun = f"defsim run {where} --seed {exc.seed} --replication {exc.index}"
+            click.echo(f"  rerun it alone: {rerun}{variant}", err=True)
+            click.echo(f"  this is an internal error, not a problem with your scenario: {REPORT}", err=True)
+            ctx.exit(1)
+        except api.SchedulerUnreachable as exc:
+            click.echo(f"error: {exc}; check the address, or raise --scheduler-timeout", err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("DEFSIM_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(f"  this is a bug in defsim, not a problem with your scenario: {REPORT}", err=True)
+            click.echo("  (DEFSIM_DEBUG=1 shows where it happened)", err=True)
+            ctx.exit(1)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=DefsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, prog_name="defsim", message=f"%(prog)s %(version)s (engine: {engine_kind()})"
+)
+def main() -> None:
+    """defsim: air-defence interceptor stockpiles under attack (notional, for teaching).
+
+    \b
+    Start with:
+      defsim run textbook
+      defsim run backfill --reps 200
+      defsim validate my_scenario.yaml
+    """

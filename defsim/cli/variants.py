@@ -1,0 +1,186 @@
+"""``defsim sweep`` and ``defsim compare``: variants side by side, paired by replication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from .. import api
+from ..io import OutputError
+from ..io.files import OutputRefused
+from ..scenario import parse_vary
+from .common import Progress, _api_errors, _check_out, _command, _what_if, ensemble_options
+from .group import SET_HELP, UserError, _default_out, _load, main
+from .tables import plain, print_comparison
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--vary",
+    multiple=True,
+    required=True,
+    metavar="KEY=V1,V2,...",
+    help="Values of one key to try (repeatable: the cartesian product is run).",
+)
+@click.option(
+    "--reps", type=click.IntRange(min=1), default=100, show_default=True, help="Replications per variant."
+)
+@click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    metavar="KEY",
+    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
+)
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
+@ensemble_options
+def sweep(
+    scenario: str,
+    vary: tuple[str, ...],
+    reps: int,
+    overrides: tuple[str, ...],
+    figures: tuple[str, ...],
+    **opts: Any,
+) -> None:
+    """Run ensembles of SCENARIO for every combination of --vary values, side by side.
+
+    \b
+    Every variant uses the same replication seeds, so differences are not noise.
+    Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png and variants/.
+    Examples:
+      defsim sweep backfill --vary transfers.0.enabled=true,false --reps 200
+      defsim sweep textbook --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
+    """
+    sc = _load(scenario, overrides)
+    _check_out(opts["out"], opts["force"], (scenario,))
+    with _api_errors(scenario):
+        vary_values = parse_vary(vary, scenario)
+    _what_if(
+        lambda **kw: api.sweep(sc, vary_values, reps, figures=figures, **kw),
+        _default_out(scenario, "sweep"),
+        scenario=scenario,
+        **opts,
+    )
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--reps",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Replications per scenario (default 100, or those of the results folders given).",
+)
+@click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    metavar="KEY",
+    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
+)
+@click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP + " Applies to every scenario."
+)
+@ensemble_options
+def compare(
+    scenarios: tuple[str, ...],
+    reps: int | None,
+    overrides: tuple[str, ...],
+    figures: tuple[str, ...],
+    **opts: Any,
+) -> None:
+    """Compare two or more SCENARIOS (scenario files or ensemble results folders), same seeds.
+
+    \b
+    Scenario files are run as ensembles.  Results folders (of `defsim run --reps`) are compared
+    as they are, paired by replication, when they share the seed and the number of
+    replications (scenario files given with them are run with that seed and number).
+    Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png, diff_compare.png
+    and variants/.
+    Examples:
+      defsim compare textbook my_variant.yaml --reps 200
+      defsim compare results/base results/more-stock
+    """
+    if any(Path(s).is_dir() for s in scenarios):
+        _compare_folders(scenarios, reps, overrides, figures, **opts)
+        return
+    loaded = [_load(s, overrides) for s in scenarios]
+    _check_out(opts["out"], opts["force"], scenarios)
+    _what_if(
+        lambda **kw: api.compare(loaded, reps or 100, figures=figures, labels=list(scenarios), **kw),
+        _default_out(scenarios[0], "compare"),
+        scenario=scenarios[0],
+        **opts,
+    )
+
+
+def _compare_folders(
+    given: tuple[str, ...],
+    reps: int | None,
+    overrides: tuple[str, ...],
+    figures: tuple[str, ...],
+    **opts: Any,
+) -> None:
+    """Compare results folders (running any scenario files given with them to match)."""
+    import tempfile
+
+    from ..io.compare import CannotCompare, load_ensembles
+
+    folders = [s for s in given if Path(s).is_dir()]
+    try:
+        first = load_ensembles(folders[:1])[0]
+    except CannotCompare as exc:
+        raise UserError(f"error: cannot compare: {exc}") from None
+    if reps is not None and reps != first.reps:
+        raise UserError(
+            f"error: cannot compare: {folders[0]} has {first.reps} replications, not --reps {reps}"
+        )
+    seed = opts["seed"] if opts["seed"] is not None else first.seed
+    target = Path(opts["out"]) if opts["out"] else _default_out(Path(folders[0]).name, "compare")
+    _check_out(str(target), opts["force"], ())
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for k, s in enumerate(given):
+            if Path(s).is_dir():
+                paths.append(s)
+                continue
+            sc = _load(s, overrides)
+            with _api_errors(s), Progress(sc.name, opts["quiet"]) as progress:
+                ens = api.ensemble(
+                    sc,
+                    first.reps,
+                    seed,
+                    workers=opts["workers"],
+                    grid=opts["grid"],
+                    scheduler=opts["scheduler"],
+                    progress=progress,
+                )
+            path = Path(tmp) / f"{k:02d}"
+            ens.save(path, plot=False)
+            paths.append(str(path))
+        try:
+            result = api.compare_results(
+                paths,
+                target,
+                labels=list(given),
+                figures=figures,
+                force=opts["force"],
+                plot=not opts["no_plot"],
+                fmt=opts["fmt"],
+                report=opts["report"],
+                command=_command(),
+            )
+        except (CannotCompare, ValueError) as exc:
+            raise UserError(f"error: cannot compare: {exc}") from None
+        except (OutputRefused, OutputError) as exc:
+            raise UserError(f"error: {exc}") from None
+    if opts["quiet"]:
+        click.echo(str(target))
+        return
+    print_comparison(result)
+    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
