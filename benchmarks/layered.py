@@ -73,7 +73,10 @@ def once(plan: Any, events: bool) -> RunAnalysis:
 
 
 def measure(threats: int, repeats: int) -> dict[str, Any]:
-    plans = {k: build(from_dict(copy.deepcopy(f(threats))).spec) for k, f in (("one", one_layer), ("layered", layered))}
+    plans = {
+        k: build(from_dict(copy.deepcopy(f(threats))).spec)
+        for k, f in (("one", one_layer), ("layered", layered))
+    }
     out: dict[str, Any] = {"threats": threats, "repeats": repeats}
     for events in (False, True):
         best = {k: math.inf for k in plans}

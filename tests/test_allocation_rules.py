@@ -33,8 +33,20 @@ def scenario() -> dict:
             "Depot": {
                 "stock": {"A": 1000, "B": 100},
                 "allocate": [
-                    {"interceptor": "A", "to": ["S1", "S2"], "policy": "priority", "every": "1d", "up_to": 30},
-                    {"interceptor": "B", "to": ["S2"], "policy": "lowest_stock_first", "every": "1d", "up_to": 20},
+                    {
+                        "interceptor": "A",
+                        "to": ["S1", "S2"],
+                        "policy": "priority",
+                        "every": "1d",
+                        "up_to": 30,
+                    },
+                    {
+                        "interceptor": "B",
+                        "to": ["S2"],
+                        "policy": "lowest_stock_first",
+                        "every": "1d",
+                        "up_to": 20,
+                    },
                 ],
             }
         },
@@ -103,7 +115,12 @@ attacks:
             "allocation rule 1 already gives 'A' to 'S2'",
             17,
         ),
-        ("{interceptor: B, to: [S2], every: 1d}", "{interceptor: B, to: [S1], every: 1d}", "does not fire 'B'", 17),
+        (
+            "{interceptor: B, to: [S2], every: 1d}",
+            "{interceptor: B, to: [S1], every: 1d}",
+            "does not fire 'B'",
+            17,
+        ),
         ("{interceptor: B, to: [S2], every: 1d}", "{interceptor: C, to: [S2], every: 1d}", "'C'", 17),
         ("{interceptor: B, to: [S2], every: 1d}", "{interceptor: B, to: [S3], every: 1d}", "'S3'", 17),
     ],

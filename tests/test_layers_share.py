@@ -40,10 +40,8 @@ def by_hand(share: str, a: int, b: int, threats: int) -> tuple[int, int]:
     """Rounds each site fires, threat by threat."""
     held = [a, b]
     for _ in range(threats):
-        if share == "most_rounds":
-            k = 0 if held[0] >= held[1] else 1
-        else:
-            k = 0 if held[0] > 0 else 1
+        # most_rounds: the fuller site (the first of equals); first_able: the first with a round
+        k = int(held[0] < held[1]) if share == "most_rounds" else int(held[0] == 0)
         if held[k] > 0:
             held[k] -= 1
     return a - held[0], b - held[1]

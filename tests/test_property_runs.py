@@ -114,7 +114,11 @@ def site(draw: st.DrawFn, name: str, stockpiles: list[str]) -> dict[str, Any]:
         s["rationing"] = [{"interceptor": t, "below": b1, "shots": 1}]
         if draw(st.booleans()):
             s["rationing"].append(
-                {"interceptor": t, "below": draw(st.integers(1, b1 - 1)), "engage": [draw(st.sampled_from(CLASSES))]}
+                {
+                    "interceptor": t,
+                    "below": draw(st.integers(1, b1 - 1)),
+                    "engage": [draw(st.sampled_from(CLASSES))],
+                }
             )
     return s
 

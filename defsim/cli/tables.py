@@ -187,7 +187,8 @@ def print_layers(result: Any, console: Console, cell: Any, currency: str = "USD"
             for r in sorted((r for r in s.rationing if r.slot == slot), key=lambda r: -r.below):
                 what = [f"{r.shots} round{'s' if r.shots > 1 else ''}"] if r.shots else []
                 if not all(r.allowed):
-                    what.append("only " + ", ".join(th for th, ok in zip(plan.threats, r.allowed) if ok))
+                    allowed = zip(plan.threats, r.allowed, strict=True)
+                    what.append("only " + ", ".join(th for th, ok in allowed if ok))
                 rules.append(f"below {r.below}: {'; '.join(what)}")
             key = f"sites.{s.name}.rationing_from_day.{itype}"
             t.add_row(plain(f"{s.name}: {itype}"), plain(" / ".join(rules)), cell(key))

@@ -166,7 +166,9 @@ def build_network(
     for r, watched in pending_backfill:
         r.backfill_of = by_name[watched].index
     allocations: list[AllocationPlan] = []
-    rules = [(n, a, isinstance(sp.allocate, list)) for n, sp in sc.stockpiles.items() for _, a in sp.allocations()]
+    rules = [
+        (n, a, isinstance(sp.allocate, list)) for n, sp in sc.stockpiles.items() for _, a in sp.allocations()
+    ]
     for n, a, several in rules:
         it = itype[a.interceptor]
         rs = [
