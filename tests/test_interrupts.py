@@ -148,7 +148,10 @@ def test_an_unreachable_scheduler_fails_within_its_timeout(tmp_path):
     [
         (["--set", "duration=100y", "--set", "attacks.0.stream.rate=1e4/d"], "--allow-work 19"),
         (["--reps", "10000000"], "replications in all"),
-        (["--set", "duration=1y", "--reps", "100", "--grid", "1s"], "stock values kept on the grid"),
+        (
+            ["--set", "duration=1y", "--reps", "100", "--grid", "1s"],
+            "grid points the ensemble statistics hold",
+        ),
     ],
 )
 def test_work_too_big_is_refused_before_it_starts(tmp_path, args, needle):

@@ -214,3 +214,14 @@ def test_files_that_validate_also_run(text):
     sc = loads(text)
     result = defsim.run(sc)
     assert result.summary["totals"]["arrived"] >= 0
+
+
+def test_a_utf16_file_from_windows_powershell_loads(tmp_path):
+    """PowerShell 5's `defsim show textbook > mine.yaml` writes UTF-16 with a byte-order mark."""
+    from tests.conftest import SCENARIOS
+
+    text = (SCENARIOS / "textbook.yaml").read_text(encoding="utf-8")
+    for encoding in ("utf-16", "utf-8-sig"):
+        path = tmp_path / f"mine-{encoding}.yaml"
+        path.write_bytes(text.encode(encoding))
+        assert defsim.load(path).spec == defsim.load("textbook").spec

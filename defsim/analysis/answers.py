@@ -78,12 +78,23 @@ def percent(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
-def show(kind: Kind, value: float | None, start: dt.datetime | None = None, currency: str = "USD") -> str:
-    """A value as a reader wants it: counts as counts, money as money, days as dates."""
+VALUE_UNITS = "value units"  # damage and asset values: money or points, never a currency
+
+
+def show(
+    kind: Kind, value: float | None, start: dt.datetime | None = None, currency: str = "USD", unit: str = ""
+) -> str:
+    """A value as a reader wants it: counts as counts, money as money, days as dates.
+
+    Damage is of the money kind (bounded below by 0, summed) but in the assets' own value units,
+    so it is shown as a plain number, never with the currency.
+    """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "never" if kind is Kind.DAY else "-"
     if kind is Kind.COUNT:
         return count(value)
+    if kind is Kind.MONEY and unit == VALUE_UNITS:
+        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
     if kind is Kind.MONEY:
         return money(value, currency)
     if kind is Kind.DAY:

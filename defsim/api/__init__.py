@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..analysis.execution import Interrupted, ReplicationFailed, SchedulerUnreachable
 from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..plan.size import WorkTooBig
+from .catalogue import scenarios, templates
 from .folders import compare_results, plot, report
 from .results import ComparisonResult, EnsembleResult, RunResult
 from .runs import PrecisionUnreachable, ensemble, figures, load, run, workers_for
@@ -40,6 +41,8 @@ __all__ = [
     "plot",
     "report",
     "run",
+    "scenarios",
     "sweep",
+    "templates",
     "workers_for",
 ]

@@ -115,7 +115,9 @@ def main() -> None:
 
     \b
     Start with:
+      defsim list
       defsim run textbook
       defsim run backfill --reps 200
+      defsim new my_scenario.yaml --template raids
       defsim validate my_scenario.yaml
     """

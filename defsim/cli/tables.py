@@ -76,7 +76,7 @@ def print_summary(result: Any) -> None:
     def cell(key: str) -> str:
         fig = known[key]
         v = values.get(key)
-        return show(fig.kind, None if v is None or v != v else v, start, currency)
+        return show(fig.kind, None if v is None or v != v else v, start, currency, fig.unit)
 
     out = console()
     out.print(_bold(s["scenario"]) + f" (seed {s['seed']}, {s['duration_days']:g} days)")
@@ -121,7 +121,7 @@ def print_summary(result: Any) -> None:
 
 def _stats_cells(fig: Any, stats: dict[str, Any], start: Any, currency: str) -> list[str]:
     def v(x: float | None) -> str:
-        return show(fig.kind, x, start, currency)
+        return show(fig.kind, x, start, currency, fig.unit)
 
     ci = stats.get("ci95") or [None, None]
     return [

@@ -6,6 +6,7 @@ the key path and what was expected, so the CLI can print it and exit with status
 
 from __future__ import annotations
 
+import codecs
 import copy
 import difflib
 import itertools
@@ -139,6 +140,14 @@ def _key_path(key: str) -> KeyPath:
     return tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
 
 
+def _decode(raw: bytes) -> str:
+    """UTF-8 text; a UTF-16 file with its byte-order mark (what Windows PowerShell's ``>`` writes,
+    e.g. ``defsim show textbook > mine.yaml``) and a UTF-8 mark are read too."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
     """Read, override (``path.to.key=value``) and validate a scenario file or shipped scenario.
 
@@ -156,7 +165,7 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     except OSError as exc:
         raise ScenarioError(source, [], f"error: cannot read {source}: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8")
+        text = _decode(raw)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         problem = Problem(

@@ -69,7 +69,21 @@ def _to_weights(value: Any) -> Any:
     return value
 
 
-Weights = Annotated[dict[str, NonNegativeFloat], BeforeValidator(_to_weights)]
+# the JSON Schema (for editors) admits the same shorthands the validators accept
+_WEIGHTS_JS = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+    ]
+}
+_PK_JS = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
+    ]
+}
+Weights = Annotated[dict[str, NonNegativeFloat], BeforeValidator(_to_weights), WithJsonSchema(_WEIGHTS_JS)]
 
 
 def _start(value: Any) -> Any:
@@ -102,9 +116,11 @@ class InterceptorType(Strict):
     """A kind of interceptor round."""
 
     unit_cost: Cost = Field(0.0, description="cost of one round (any currency)")
-    pk: Annotated[dict[str, Probability], BeforeValidator(_number_to_default)] = Field(
-        description="single-shot kill probability: one number, or a map from threat type or"
-        " threat class to probability, with an optional 'default'"
+    pk: Annotated[dict[str, Probability], BeforeValidator(_number_to_default), WithJsonSchema(_PK_JS)] = (
+        Field(
+            description="single-shot kill probability: one number, or a map from threat type or"
+            " threat class to probability, with an optional 'default'"
+        )
     )
     reliability: Probability = Field(
         1.0, description="probability a round works; the effective kill probability is reliability * pk"
@@ -614,4 +630,9 @@ class ScenarioSpec(Strict):
 
 
 def json_schema() -> dict[str, Any]:
-    return ScenarioSpec.model_json_schema(by_alias=True)
+    """The scenario format as JSON Schema (``defsim schema``), for editors' completion and checks."""
+    schema = ScenarioSpec.model_json_schema(by_alias=True)
+    # a random duration may be written as a fixed one ("5m"), as the model's validator accepts
+    defs = schema["$defs"]
+    defs["TimeDistribution"] = {"anyOf": [_DURATION_JS, defs["TimeDistribution"]]}
+    return schema
