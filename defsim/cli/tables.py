@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.answers import money, show
+from ..analysis.answers import VALUE_UNITS, money, show
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
@@ -154,14 +154,14 @@ def print_layers(result: Any, console: Console, cell: Any, currency: str = "USD"
     for a, n, k in rows:
         t.add_row(plain(a.name), str(n), *(cell(f"{k}.passed_by_reason.{r}") for r in reasons))
     console.print(t)
-    t = Table(title="damage", title_justify="left")
+    t = Table(title="damage (value units)", title_justify="left")
     for col in ("asset", "value", "leaked", "damage", "value protected"):
         t.add_column(col, justify="left" if col == "asset" else "right", overflow="fold")
     for a in plan.assets:
         k = f"assets.{a.name}"
         t.add_row(
             plain(a.name),
-            money(a.value, currency),
+            show(Kind.MONEY, a.value, None, currency, VALUE_UNITS),
             cell(f"{k}.leaked"),
             cell(f"{k}.damage"),
             cell(f"{k}.value_protected"),
