@@ -36,6 +36,8 @@ TIME_BOUND = 20.0  # seconds per run: a bound against running away, not a speed 
 INTERCEPTORS = ["I", "J"]
 THREATS = {"T1": "ballistic_missile", "T2": "cruise_missile", "T3": "drone"}
 CLASSES = sorted(set(THREATS.values()))
+ASSETS = ["A1", "A2"]
+SHARES = ["first_able", "least_loaded", "most_rounds"]
 
 
 def durations(lo: float, hi: float) -> st.SearchStrategy[str]:
@@ -106,6 +108,18 @@ def site(draw: st.DrawFn, name: str, stockpiles: list[str]) -> dict[str, Any]:
         if draw(st.booleans()):
             rp["lead_time"] = draw(time_dist().filter(lambda x: isinstance(x, dict)))
         s["resupply"] = [rp]
+    if draw(st.booleans()):  # rationing: one round below b1, and maybe one class only below b2
+        t = draw(st.sampled_from(types))
+        b1 = draw(st.integers(2, 40))
+        s["rationing"] = [{"interceptor": t, "below": b1, "shots": 1}]
+        if draw(st.booleans()):
+            s["rationing"].append(
+                {
+                    "interceptor": t,
+                    "below": draw(st.integers(1, b1 - 1)),
+                    "engage": [draw(st.sampled_from(CLASSES))],
+                }
+            )
     return s
 
 
@@ -131,21 +145,58 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
             for i in INTERCEPTORS
         },
         "threats": {
-            t: {"class": c, "time_to_impact": draw(st.sampled_from(["0", "5m", "30m"])), "unit_cost": 1e5}
+            t: {
+                "class": c,
+                "time_to_impact": draw(st.sampled_from(["0", "5m", "30m"])),
+                "unit_cost": 1e5,
+                "damage": draw(st.sampled_from([0, 1, 2.5])),
+            }
             for t, c in THREATS.items()
         },
         "sites": {s: draw(site(s, stockpiles)) for s in sites},
     }
+    layered = draw(st.booleans())
+    if layered:  # every site covers one or both assets; its layer numbers contiguous from 1
+        data["assets"] = {
+            a: {"value": draw(st.floats(0, 1e6)), "share": draw(st.sampled_from(SHARES))} for a in ASSETS
+        }
+        covers = {s: draw(st.lists(st.sampled_from(ASSETS), min_size=1, unique=True)) for s in sites}
+        for a in ASSETS:
+            if not any(a in c for c in covers.values()):
+                del data["assets"][a]  # an asset no site covers is refused
+        raw = {s: draw(st.integers(1, 3)) for s in sites}
+        for s in sites:
+            data["sites"][s]["covers"] = covers[s]
+        for a in list(data["assets"]):
+            members = [s for s in sites if a in covers[s]]
+            ranks = {n: k + 1 for k, n in enumerate(sorted({raw[s] for s in members}))}
+            for s in members:
+                data["sites"][s]["layer"] = ranks[raw[s]]
+        # a site covering both assets needs contiguous layers in both: give it layer 1 in both
+        for s in sites:
+            if len(covers[s]) > 1:
+                data["sites"][s]["layer"] = 1
+        for a in list(data["assets"]):
+            used = sorted({data["sites"][s]["layer"] for s in sites if a in covers[s]})
+            renumber = {n: k + 1 for k, n in enumerate(used)}
+            for s in sites:
+                if a in covers[s] and len(covers[s]) == 1:
+                    data["sites"][s]["layer"] = renumber[data["sites"][s]["layer"]]
+            if draw(st.booleans()):
+                data["sites"][draw(st.sampled_from(sites))].setdefault("window", "10m")
+    names = sorted(data["assets"]) if layered else sites
     targets = st.one_of(
         st.none(),
-        st.sampled_from(sites),
-        st.dictionaries(st.sampled_from(sites), st.floats(0.1, 5), min_size=1),
+        st.sampled_from(names),
+        st.dictionaries(st.sampled_from(names), st.floats(0.1, 5), min_size=1),
     )
 
     def with_targets(attack: dict[str, Any]) -> dict[str, Any]:
         tg = draw(targets)
         if tg is not None:
             attack["targets"] = tg
+        if draw(st.booleans()):
+            attack["label"] = f"attack {len(attacks) + 1}"  # labels are unique
         return attack
 
     attacks: list[dict[str, Any]] = []
@@ -198,6 +249,11 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
                     }
                     if draw(st.booleans()):
                         sp["allocate"]["up_to"] = draw(st.integers(1, 80))
+                    other = [i for i in INTERCEPTORS if i != it]
+                    to2 = [s for s in sites if other[0] in data["sites"][s]["interceptors"]]
+                    if to2 and draw(st.booleans()):  # several rules: a second one for the other type
+                        second = {"to": to2, "interceptor": other[0], "every": "2d"}
+                        sp["allocate"] = [sp["allocate"], second]
             data["stockpiles"][d] = sp
     transfers: list[dict[str, Any]] = []
     if stockpiles and draw(st.booleans()):
@@ -288,6 +344,23 @@ def check_run(result: RunResult) -> None:
     assert t["arrived"] == t["killed"] + t["leaked"] + t["unresolved_at_end"]
     assert t["leaked"] == sum(t["leaked_by_reason"].values())
     assert t["killed"] == int((fates.kind == EventKind.KILL).sum())
+    # with assets: each layer meets what the one above passed on; damage is leakers x damage
+    s = result.summary
+    spec = result.scenario.spec
+    for name, a in s.get("assets", {}).items():
+        layers = a["layers"]
+        for k in range(2, len(layers) + 1):
+            assert layers[str(k)]["met"] == layers[str(k - 1)]["passed"], (name, k)
+        assert a["leaked"] <= layers["1"]["met"] if layers else True
+        assert sum(a["damage_by_threat"].values()) == pytest.approx(a["damage"])
+    if s.get("assets"):
+        expected = sum(
+            v["leaked"] * spec.threats[t].damage for t, v in s["threats"].items()
+        )  # damage_share is 0 here: a leaker deals its type's damage
+        assert s["damage"]["total"] == pytest.approx(expected)
+        assert sum(a["leaked"] for a in s["assets"].values()) == t["leaked"]
+    for v in s["threats"].values():
+        assert v["engaged"] <= v["arrived"]  # a threat is engaged once, however many layers
     # shots in the summary are the rounds fired in the log
     shots = ev.select(ev.kind == EventKind.SHOT)
     assert sum(s["shots"] for s in result.summary["sites"].values()) == int(shots.n.sum())

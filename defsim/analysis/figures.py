@@ -181,7 +181,34 @@ def _holder_entries(prefix: str, site: bool) -> list[Entry]:
                 ),
             )
         )
+        entries.append(
+            Metric(
+                key=f"{prefix}.rationing_from_day.{{interceptor}}",
+                kind=DAY,
+                unit="day",
+                meaning="first time {site} held fewer {interceptor} rounds than its first rationing rule's"
+                " 'below' (null: never)",
+                read=_rationing_from,
+                domains={"interceptor": _rationed_types},
+                headline=True,  # only sites with rationing rules have it
+            )
+        )
     return entries + _stock_entries(typed, True)
+
+
+def _rationed_types(plan: Plan, f: Facts | None, p: Params) -> list[str]:
+    """The interceptor types a site has rationing rules for (none: no figure)."""
+    site = next(s for s in plan.sites if s.name == p["site"])
+    return _unique([plan.interceptors[site.types[r.slot]] for r in site.rationing])
+
+
+def _rationing_from(f: Facts, p: Params) -> float | None:
+    site = next(s for s in f.plan.sites if s.name == p["site"])
+    slot = site.types.index(f.plan.interceptors.index(p["interceptor"]))
+    below = max(r.below for r in site.rationing if r.slot == slot)
+    t, lev = f.run.stock.series(p["site"], p["interceptor"])
+    on = lev < below
+    return float(t[on.argmax()]) if len(t) and on.any() else None
 
 
 def _empty(f: Facts, p: Params) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.answers import money, show
+from ..analysis.answers import VALUE_UNITS, money, show
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
@@ -108,7 +108,7 @@ def print_summary(result: Any) -> None:
             )
     out.print(t)
     if result.plan.assets:
-        print_layers(result, out, cell)
+        print_layers(result, out, cell, currency)
     c = s["cost"]
     ratio = c["cost_exchange_ratio"]
     out.print(
@@ -132,41 +132,66 @@ def _stats_cells(fig: Any, stats: dict[str, Any], start: Any, currency: str) -> 
     ]
 
 
-def print_layers(result: Any, console: Console, cell: Any) -> None:
-    """Per asset: each layer's sites, threats met, killed and passed on (by reason), then damage."""
+def print_layers(result: Any, console: Console, cell: Any, currency: str = "USD") -> None:
+    """Per asset: each layer's sites, threats met, killed and passed on (then by reason), the
+    damage (then by threat type), and each site's rationing: split so that each fits 80 columns."""
     plan = result.plan
-    reasons = [r for r in REASONS if f"totals.leaked_by_reason.{r}" in REGISTRY.catalogue(plan)]
+    known = REGISTRY.catalogue(plan)
+    reasons = [r for r in REASONS if f"totals.leaked_by_reason.{r}" in known]
+    rows = [(a, n, f"assets.{a.name}.layers.{n}") for a in plan.assets for n in a.layer_numbers]
     t = Table(title="layers (1: the upper tier)", title_justify="left")
-    for col in ("asset", "layer", "sites", "met", "killed", "passed", *reasons):
-        t.add_column(col.replace("_", " "), justify="left" if col in ("asset", "sites") else "right")
-    for a in plan.assets:
-        for n in a.layer_numbers:
-            k = f"assets.{a.name}.layers.{n}"
-            sites = ", ".join(plan.sites[i].name for i in a.layers[a.layer_numbers.index(n)])
-            t.add_row(
-                plain(a.name),
-                str(n),
-                plain(sites),
-                cell(f"{k}.met"),
-                cell(f"{k}.killed"),
-                cell(f"{k}.passed"),
-                *(cell(f"{k}.passed_by_reason.{r}") for r in reasons),
-            )
+    for col in ("asset", "layer", "sites", "met", "killed", "passed on"):
+        t.add_column(col, justify="left" if col in ("asset", "sites") else "right", overflow="fold")
+    for a, n, k in rows:
+        sites = ", ".join(plan.sites[i].name for i in a.layers[a.layer_numbers.index(n)])
+        t.add_row(
+            plain(a.name), str(n), plain(sites), cell(f"{k}.met"), cell(f"{k}.killed"), cell(f"{k}.passed")
+        )
+    console.print(t)
+    t = Table(title="passed on, by reason", title_justify="left")
+    for col in ("asset", "layer", *reasons):
+        t.add_column(col.replace("_", " "), justify="left" if col == "asset" else "right", overflow="fold")
+    for a, n, k in rows:
+        t.add_row(plain(a.name), str(n), *(cell(f"{k}.passed_by_reason.{r}") for r in reasons))
     console.print(t)
     t = Table(title="damage (value units)", title_justify="left")
-    for col in ("asset", "value", "leaked", *plan.threats, "damage", "value protected"):
-        t.add_column(plain(col), justify="left" if col == "asset" else "right")
+    for col in ("asset", "value", "leaked", "damage", "value protected"):
+        t.add_column(col, justify="left" if col == "asset" else "right", overflow="fold")
     for a in plan.assets:
         k = f"assets.{a.name}"
         t.add_row(
             plain(a.name),
-            f"{a.value:,.6g}",
+            show(Kind.MONEY, a.value, None, currency, VALUE_UNITS),
             cell(f"{k}.leaked"),
-            *(cell(f"{k}.damage_by_threat.{th}") for th in plan.threats),
             cell(f"{k}.damage"),
             cell(f"{k}.value_protected"),
-            style=None,
         )
+    console.print(t)
+    t = Table(title="damage by threat type", title_justify="left")
+    t.add_column("asset", justify="left", overflow="fold")
+    for th in plan.threats:
+        t.add_column(plain(th), justify="right", overflow="fold")
+    for a in plan.assets:
+        t.add_row(plain(a.name), *(cell(f"assets.{a.name}.damage_by_threat.{th}") for th in plan.threats))
+    console.print(t)
+    rationed = [s for s in plan.sites if s.rationing]
+    if not rationed:
+        return
+    t = Table(title="rationing (rules hold while the site holds fewer rounds)", title_justify="left")
+    for col in ("site: type", "rules", "rationing from"):
+        t.add_column(col, justify="right" if col == "rationing from" else "left", overflow="fold")
+    for s in rationed:
+        for slot in sorted({r.slot for r in s.rationing}):
+            itype = plan.interceptors[s.types[slot]]
+            rules = []
+            for r in sorted((r for r in s.rationing if r.slot == slot), key=lambda r: -r.below):
+                what = [f"{r.shots} round{'s' if r.shots > 1 else ''}"] if r.shots else []
+                if not all(r.allowed):
+                    allowed = zip(plan.threats, r.allowed, strict=True)
+                    what.append("only " + ", ".join(th for th, ok in allowed if ok))
+                rules.append(f"below {r.below}: {'; '.join(what)}")
+            key = f"sites.{s.name}.rationing_from_day.{itype}"
+            t.add_row(plain(f"{s.name}: {itype}"), plain(" / ".join(rules)), cell(key))
     console.print(t)
 
 

@@ -41,17 +41,17 @@ def build_network(
         types[hidx[n]] = {itype[t] for t in s.interceptors}
     for n, sp in sc.stockpiles.items():
         types[hidx[n]] |= {itype[t] for t in sp.stock} | {itype[t] for t in sp.capacity}
-        if sp.allocate:
-            types[hidx[n]].add(itype[sp.allocate.interceptor])
+        for _, a in sp.allocations():
+            types[hidx[n]].add(itype[a.interceptor])
     for n, pr in sc.producers.items():
         types[hidx[n]] |= {itype[pr.interceptor]} | {itype[t] for t in pr.stock}
         if pr.to is not None and pr.to not in sc.sites:  # a receiving stockpile holds what it receives
             types[hidx[pr.to]].add(itype[pr.interceptor])
     for sp in sc.stockpiles.values():
-        if sp.allocate:
-            for to in sp.allocate.to:
+        for _, a in sp.allocations():
+            for to in a.to:
                 if to not in sc.sites:
-                    types[hidx[to]].add(itype[sp.allocate.interceptor])
+                    types[hidx[to]].add(itype[a.interceptor])
     for tr in sc.transfers:
         for end_name in (tr.source, tr.to):
             if end_name in hidx:
@@ -166,14 +166,15 @@ def build_network(
     for r, watched in pending_backfill:
         r.backfill_of = by_name[watched].index
     allocations: list[AllocationPlan] = []
-    for n, sp in sc.stockpiles.items():
-        a = sp.allocate
-        if a is None:
-            continue
+    rules = [
+        (n, a, isinstance(sp.allocate, list)) for n, sp in sc.stockpiles.items() for _, a in sp.allocations()
+    ]
+    for n, a, several in rules:
         it = itype[a.interceptor]
         rs = [
             add(
-                f"{n} -> {to}",
+                # a rule of a list names its type: two rules may feed one site with two types
+                f"{n} -> {to} ({a.interceptor})" if several else f"{n} -> {to}",
                 kind="allocation",
                 src=hidx[n],
                 dst=hidx[to],

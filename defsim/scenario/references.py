@@ -185,11 +185,11 @@ def check_network(sc: ScenarioSpec, need: Any, when: Any) -> list[Problem]:
                 out.append(Problem((group, n), "'outside' is reserved for rounds from outside the scenario"))
 
     for n, sp in sc.stockpiles.items():
-        held = set(sp.stock) | set(sp.capacity) | ({sp.allocate.interceptor} if sp.allocate else set())
+        held = set(sp.stock) | set(sp.capacity) | {a.interceptor for _, a in sp.allocations()}
         held |= {tr.interceptor for tr in sc.transfers if n in (tr.source, tr.to)}
         held |= {d.interceptor for d in sc.deliveries if d.to == n}
         held |= {pr.interceptor for pr in sc.producers.values() if pr.to == n}
-        held |= {o.allocate.interceptor for o in sc.stockpiles.values() if o.allocate and n in o.allocate.to}
+        held |= {a.interceptor for o in sc.stockpiles.values() for _, a in o.allocations() if n in a.to}
         if not held:
             out.append(
                 Problem(
@@ -212,14 +212,25 @@ def check_network(sc: ScenarioSpec, need: Any, when: Any) -> list[Problem]:
                 out.append(
                     Problem(("stockpiles", n, "stock", t), f"stock {sp.stock[t]} is above the capacity {cap}")
                 )
-        a = sp.allocate
-        if a is not None:
-            base: KeyPath = ("stockpiles", n, "allocate")
+        fed: dict[tuple[str, str], int] = {}  # (recipient, type) -> the rule (from 1) that feeds it
+        for place, a in sp.allocations():
+            base: KeyPath = ("stockpiles", n, "allocate", *place)
             need(a.interceptor, ints, "interceptor type", base + ("interceptor",))
             when(a.first, base + ("first",))
             for i, to in enumerate(a.to):
                 need(to, holders - {n}, "holder (site or stockpile)", base + ("to", i))
                 fires(to, a.interceptor, base + ("to", i))
+                # two rules feeding one holder with one type would each count the other's rounds
+                # as missing: one rule per (type, recipient)
+                other = fed.setdefault((to, a.interceptor), place[0] + 1 if place else 1)
+                if place and other != place[0] + 1:
+                    out.append(
+                        Problem(
+                            base + ("to", i),
+                            f"allocation rule {other} already gives {a.interceptor!r} to {to!r}: "
+                            "one rule per interceptor type and recipient",
+                        )
+                    )
     for n, pr in sc.producers.items():
         base = ("producers", n)
         need(pr.interceptor, ints, "interceptor type", base + ("interceptor",))

@@ -447,8 +447,19 @@ class Stockpile(Strict):
         default_factory=dict, description="rounds held at the start, per type"
     )
     capacity: dict[str, PositiveInt] = Field(default_factory=dict, description="most it can hold, per type")
-    allocate: Allocation | None = Field(None, description="periodic allocation to the holders it feeds")
+    allocate: Allocation | list[Allocation] | None = Field(
+        None,
+        description="an allocation rule, or a list of them: one per interceptor type or group of sites",
+    )
     description: str = Field("", description="free text")
+
+    def allocations(self) -> list[tuple[tuple[int, ...], Allocation]]:
+        """Each allocation rule with its place under ``allocate`` (``()`` for a single rule)."""
+        if self.allocate is None:
+            return []
+        if isinstance(self.allocate, Allocation):
+            return [((), self.allocate)]
+        return [((i,), a) for i, a in enumerate(self.allocate)]
 
 
 class RatePoint(Strict):
