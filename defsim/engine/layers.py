@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..plan import AssetPlan
 from .records import REASONS
 
@@ -34,10 +32,13 @@ class Asset:
         self.layers: list[list[Site]] = [[sim.sites[i] for i in layer] for layer in plan.layers]
         self.share = plan.share
         self.damage_of = plan.damage
-        self.entered = np.zeros((len(self.layers), nt), dtype=np.int64)
-        self.killed_in = np.zeros((len(self.layers), nt), dtype=np.int64)
-        self.passed_in = np.zeros((len(self.layers), len(REASONS), nt), dtype=np.int64)
-        self.damage = np.zeros(nt)
+        # plain lists, not numpy: one element is updated per threat, where numpy's scalar indexing
+        # costs several times a list's (the run's record stacks them into arrays at the end)
+        n = len(self.layers)
+        self.entered: list[list[int]] = [[0] * nt for _ in range(n)]
+        self.killed_in: list[list[int]] = [[0] * nt for _ in range(n)]
+        self.passed_in: list[list[list[int]]] = [[[0] * nt for _ in REASONS] for _ in range(n)]
+        self.damage: list[float] = [0.0] * nt
         self.leaks: list[tuple[float, int, float]] = []
 
     def arrive(self, tid: int, tt: int) -> None:
@@ -51,7 +52,7 @@ class Asset:
             return
         route: list[Any] = [self, 0, False, False]
         sim.passing[tid] = route
-        self.entered[0, tt] += 1
+        self.entered[0][tt] += 1
         site.enter(tid, tt)
 
     def _choose(self, k: int, tt: int) -> Site:
@@ -74,7 +75,7 @@ class Asset:
         """The threat survived layer ``route[1]`` at ``site``: on to the next layer, or a leak."""
         sim = self.sim
         k = route[1]
-        self.passed_in[k, reason, tt] += 1
+        self.passed_in[k][reason][tt] += 1
         if route[2]:
             if route[3]:
                 sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
@@ -84,14 +85,14 @@ class Asset:
             if sim.recorder.detailed:
                 sim.recorder.passed(sim.clock.now, site, tid, tt, reason)
             route[1] = k + 1
-            self.entered[k + 1, tt] += 1
+            self.entered[k + 1][tt] += 1
             self._choose(k + 1, tt).enter(tid, tt)
             return
         del sim.passing[tid]
         self._leak(tid, tt, reason, site)
 
     def killed(self, route: list[Any], tt: int) -> None:
-        self.killed_in[route[1], tt] += 1
+        self.killed_in[route[1]][tt] += 1
         if route[3]:
             self.sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
 

@@ -151,13 +151,15 @@ class Site:
             for hook in self.demand_hooks:
                 hook(self.shots)
         if self.free:
-            c = self._pick(tt)
-            if c is not None:
-                self.free -= 1
-                self.passing[tid][2] = True  # engaged in this layer
-                self.sim.engaged[tt] += 1
-                self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
-                return
+            ready = self.ready
+            for c in self.choices[tt]:  # _pick, inlined on the hot path
+                r = ready[c[0]]
+                if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
+                    self.free -= 1
+                    self.passing[tid][2] = True  # engaged in this layer
+                    self.sim.engaged[tt] += 1
+                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                    return
         self._wait_or_leak(tid, tt)
 
     def _pick(self, tt: int) -> tuple[int, float, int] | None:
