@@ -52,10 +52,8 @@ def short_date(day: float | None, start: dt.datetime | None) -> str:
     return f"{date.day} {date:%b %Y}"
 
 
-def money(value: float | None, currency: str = "USD") -> str:
-    """An amount as money: $6.1bn, $806m, $4.0k, $950 (other currencies: '6.1bn CHF')."""
-    if value is None or not math.isfinite(value):
-        return "-"
+def compact(value: float) -> str:
+    """A large amount short: 6.1bn, 806m, 4.0k, 950."""
     for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if abs(value) >= size:
             scaled = value / size
@@ -63,6 +61,14 @@ def money(value: float | None, currency: str = "USD") -> str:
             break
     else:
         amount = f"{value:.0f}"
+    return amount
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    """An amount as money: $6.1bn, $806m, $4.0k, $950 (other currencies: '6.1bn CHF')."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    amount = compact(value)
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
     return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
@@ -94,7 +100,8 @@ def show(
     if kind is Kind.COUNT:
         return count(value)
     if kind is Kind.MONEY and unit == VALUE_UNITS:
-        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+        # the assets' own units (points or money): short, without a currency
+        return compact(value) if abs(value) >= 100 else f"{value:.1f}"
     if kind is Kind.MONEY:
         return money(value, currency)
     if kind is Kind.DAY:

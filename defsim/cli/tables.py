@@ -228,25 +228,29 @@ def print_ensemble(ens: Any) -> None:
     out.print(t)
 
 
-def _signed(kind: Kind, value: float) -> str:
+def _signed(kind: Kind, value: float, currency: str = "USD", unit: str = "") -> str:
     # a difference in the figure's own unit: a share's in percentage points, not as a fraction
+    if kind is Kind.MONEY and unit == VALUE_UNITS:
+        return ("+" if value >= 0 else "-") + show(kind, abs(value), None, currency, unit)
     if kind is Kind.SHARE:
         return f"{100 * value:+.1f} pp"
     if kind is Kind.DURATION:
         return f"{value:+,.1f} days"
     if kind is Kind.MONEY:
-        return ("+" if value >= 0 else "-") + money(abs(value))
+        return ("+" if value >= 0 else "-") + money(abs(value), currency)
     if kind is Kind.RATIO:
         return f"{value:+.2f}"
     return f"{value:+,.1f}"
 
 
-def delta(kind: Kind, diff: float, low: float | None, high: float | None) -> str:
+def delta(
+    kind: Kind, diff: float, low: float | None, high: float | None, currency: str = "USD", unit: str = ""
+) -> str:
     """A paired difference and its 95% interval, in the figure's unit ("Δ +8.8 days [+8.5, +9.1]")."""
-    text = f"Δ {_signed(kind, diff)}"
+    text = f"Δ {_signed(kind, diff, currency, unit)}"
     if low is not None and high is not None:
-        unit = {Kind.SHARE: " pp", Kind.DURATION: " days"}.get(kind, "")
-        lo, hi = (_signed(kind, x).removesuffix(unit) for x in (low, high))
+        suffix = {Kind.SHARE: " pp", Kind.DURATION: " days"}.get(kind, "")
+        lo, hi = (_signed(kind, x, currency, unit).removesuffix(suffix) for x in (low, high))
         text += f"\n[{lo}, {hi}]"
     return text
 
@@ -260,6 +264,7 @@ def print_comparison(result: Any) -> None:
     variants = [e.label for e in result.ensembles]
     first = result.ensembles[0]
     start = first.plan.start
+    currency = first.scenario.spec.currency if hasattr(first, "scenario") else "USD"
     out.print(_bold(first.plan.name) + f": {first.reps} replications per variant, same seeds")
     for ens in result.ensembles:
         if hasattr(ens, "answers"):
@@ -277,6 +282,7 @@ def print_comparison(result: Any) -> None:
         for f in figures:
             base = f.removesuffix(".p_happened").removesuffix(".median")
             kind = known[base].kind if base in known else Kind.RATIO
+            unit = known[base].unit if base in known else ""
             cells = []
             for v in chunk:
                 r = next((x for x in rows if x["figure"] == f and x["variant"] == v), None)
@@ -287,12 +293,13 @@ def print_comparison(result: Any) -> None:
                 elif f.endswith(".p_happened"):
                     cells.append(show(Kind.SHARE, r["mean"]))
                 else:
-                    cell = show(kind, r["mean"], start)
+                    cell = show(kind, r["mean"], start, currency, unit)
                     if r["ci95_low"] is not None:
-                        cell += f"\n[{show(kind, r['ci95_low'])}, {show(kind, r['ci95_high'])}]"
+                        lo, hi = (show(kind, r[k], start, currency, unit) for k in ("ci95_low", "ci95_high"))
+                        cell += f"\n[{lo}, {hi}]"
                     if r["diff_vs_first"] is not None:
                         d = (r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"])
-                        cell += "\n" + delta(kind, *d)
+                        cell += "\n" + delta(kind, *d, currency=currency, unit=unit)
                     cells.append(cell)
             t.add_row(plain(f), *cells)
         out.print(t)
