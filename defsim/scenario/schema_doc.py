@@ -25,6 +25,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from . import schema as s
+from . import schema_types
 from .units import MAX_DAYS, MAX_RATE, parse_duration, parse_rate, parse_time_of_day, parse_time_point
 
 GENERATED = (
@@ -94,9 +95,11 @@ class _Type:
                     return name
             self.constraints(meta)
             inner = self.text(base)
-            if any(isinstance(m, BeforeValidator) and m.func is s._to_weights for m in meta):
+            if any(isinstance(m, BeforeValidator) and m.func is schema_types._to_weights for m in meta):
                 return "name, list of names, or map of name → weight"
-            if any(isinstance(m, BeforeValidator) and m.func is s._number_to_default for m in meta):
+            if any(
+                isinstance(m, BeforeValidator) and m.func is schema_types._number_to_default for m in meta
+            ):
                 return "number, or map of name → probability"
             return inner
         if origin in (Union, types.UnionType):
@@ -147,7 +150,9 @@ def _cell(text: str) -> str:
 
 def _annotation(model: type[BaseModel], name: str) -> Any:
     """A field's annotation as written, Annotated parts included (pydantic strips the outer one)."""
-    return typing.get_type_hints(model, globalns=vars(s), include_extras=True)[name]
+    return typing.get_type_hints(model, globalns=vars(sys.modules[model.__module__]), include_extras=True)[
+        name
+    ]
 
 
 def _rows(model: type[BaseModel]) -> Iterator[tuple[str, _Type, str]]:
@@ -237,7 +242,7 @@ INTRO = """
 
 A scenario is one YAML file. Unknown keys are errors (with a "did you mean" hint), so a typo
 never passes silently. `defsim validate FILE` checks a file; `defsim schema` prints the JSON
-Schema for editors. This page is generated from the schema itself (`defsim/scenario/schema.py`),
+Schema for editors. This page is generated from the schema itself (`defsim/scenario/schema*.py`),
 so every key below is one the loader accepts, with the default and bounds it applies.
 
 In the tables, *type* says how a value is written, *unit* what a plain number means,

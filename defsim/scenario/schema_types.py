@@ -1,0 +1,150 @@
+"""The scenario schema's building blocks: bounded numbers, units, the strict base, times.
+
+Every block of :mod:`defsim.scenario.schema` is built from these; nothing here is a scenario key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .units import check_date, parse_duration, parse_rate, parse_time_of_day, parse_time_point
+
+#: the most rounds, threats or weight units one number may give: far above any real stockpile,
+#: and well inside the range where the engine's counts and float times stay exact
+MAX_COUNT = 10**12
+#: the largest cost of one round or threat (any currency)
+MAX_COST = 1e15
+
+# Bounded numbers: every count, cost and weight is finite and in a stated range (docs/reference/scenario.md)
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+PositiveInt = Annotated[int, Field(ge=1, le=MAX_COUNT)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0, le=float(MAX_COUNT), allow_inf_nan=False)]
+Cost = Annotated[float, Field(ge=0.0, le=MAX_COST, allow_inf_nan=False)]
+
+THREAT_CLASSES = ("ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft")
+ThreatClass = Literal["ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft"]
+
+_DURATION_JS = {"type": ["string", "number"], "description": "duration: 30s, 45m, 6h, 3d, 2w; number = days"}
+_RATE_JS = {
+    "type": ["string", "number"],
+    "description": "rate: 20/h, 2/d, 10/month, 500/yr; number = per day",
+}
+_TIME_JS = {"type": ["string", "number"], "description": "time after start (3d, 36h) or a date (2024-01-15)"}
+
+Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_JS)]
+Rate = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_JS)]
+TimePoint = Annotated[float | dt.datetime, BeforeValidator(parse_time_point), WithJsonSchema(_TIME_JS)]
+TimeOfDay = Annotated[
+    float, BeforeValidator(parse_time_of_day), WithJsonSchema({"type": "string", "description": "HH:MM"})
+]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _number_to_default(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"default": value}
+    return value
+
+
+def _to_weights(value: Any) -> Any:
+    """A name, a list of names (equal weights) or a map of names to weights -> a map."""
+    if isinstance(value, str):
+        return {value: 1.0}
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return {v: 1.0 for v in value}
+    return value
+
+
+# the JSON Schema (for editors) admits the same shorthands the validators accept
+_WEIGHTS_JS = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+    ]
+}
+_PK_JS = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
+    ]
+}
+Weights = Annotated[dict[str, NonNegativeFloat], BeforeValidator(_to_weights), WithJsonSchema(_WEIGHTS_JS)]
+
+
+def _start(value: Any) -> Any:
+    """``start:`` as a date-time: a date, a date-time, or either written as text."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"expected a date such as 2024-01-15 (or 2024-01-15 06:00), got {value!r}"
+            ) from None
+    if isinstance(value, dt.date):
+        return check_date(value)
+    if value is None:
+        return None
+    # pydantic would read a number as seconds since 1970 (with a time zone): not what anyone means
+    raise ValueError(f"expected a date such as 2024-01-15, got {value!r}")
+
+
+class Strict(BaseModel):
+    """Base for every block: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TimeDistribution(Strict):
+    """A random duration: fixed, exponential, uniform or triangular."""
+
+    dist: Literal["fixed", "exponential", "uniform", "triangular"] = Field(description="the distribution")
+    value: Duration | None = Field(None, description="fixed")
+    mean: Duration | None = Field(None, description="exponential")
+    low: Duration | None = Field(None, description="uniform, triangular")
+    mode: Duration | None = Field(None, description="triangular")
+    high: Duration | None = Field(None, description="uniform, triangular")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"dist": "fixed", "value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _complete(self) -> TimeDistribution:
+        needs = {
+            "fixed": ("value",),
+            "exponential": ("mean",),
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+        }[self.dist]
+        given = {k for k in ("value", "mean", "low", "mode", "high") if getattr(self, k) is not None}
+        if set(needs) != given:
+            raise ValueError(f"dist: {self.dist} takes exactly {', '.join(needs)}")
+        if self.dist == "uniform" and self.high < self.low:  # type: ignore[operator]
+            raise ValueError("uniform needs low <= high")
+        if self.dist == "triangular" and not self.low <= self.mode <= self.high:  # type: ignore[operator]
+            raise ValueError("triangular needs low <= mode <= high")
+        return self
+
+    @property
+    def mean_value(self) -> float:
+        if self.dist == "fixed":
+            return self.value  # type: ignore[return-value]
+        if self.dist == "exponential":
+            return self.mean  # type: ignore[return-value]
+        if self.dist == "uniform":
+            return (self.low + self.high) / 2  # type: ignore[operator]
+        return (self.low + self.mode + self.high) / 3  # type: ignore[operator]
