@@ -102,14 +102,19 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
     """One panel per (holder, type): stock, its empty spans and the deliveries of that type."""
     start, end = view.start, view.duration
     types = _type_order(view, holders)
-    ncol = len(types)
+    # a column per type when some holder carries several; one column when each holds one type
+    # (layered sites, one type each, would otherwise stand on a diagonal of empty panels)
+    one_each = all(len([t for t in types if t in view.types(h)]) <= 1 for h in holders)
+    ncol = 1 if one_each else len(types)
     strip_h = strip_height(view.markers)
-    fig = Figure(figsize=(6.2 * ncol, 1.3 + strip_h + 1.75 * len(holders)), layout="constrained")
+    width = 6.2 * ncol if ncol > 1 else 9.0  # one column: room for a calendar axis that reads
+    fig = Figure(figsize=(width, 1.3 + strip_h + 1.75 * len(holders)), layout="constrained")
     grid = fig.add_gridspec(len(holders) + 1, ncol, height_ratios=[strip_h, *([1.75] * len(holders))])
     strip = fig.add_subplot(grid[0, :])
     axes = []
     for r, holder in enumerate(holders):
-        for c, itype in enumerate(types):
+        row_types = [t for t in types if t in view.types(holder)] if one_each else types
+        for c, itype in enumerate(row_types):
             ax = fig.add_subplot(grid[r + 1, c], sharex=strip)
             axes.append(ax)
             if itype not in view.types(holder):
