@@ -24,6 +24,10 @@ TEXTBOOK = SCENARIOS / "textbook.yaml"
 BOUND = 15.0  # seconds: a bound against hanging (the note gives the time measured), not a speed test
 
 
+def _foreground_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _children(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
     return [int(x) for x in out.stdout.split()]
@@ -53,6 +57,9 @@ def test_an_interrupt_stops_an_ensemble_and_every_worker_at_once(tmp_path, signu
         stdout=subprocess.DEVNULL,
         text=True,
         start_new_session=True,  # its own process group, as a terminal gives it
+        # a shell's background job starts with Ctrl-C ignored, and Python keeps that: give the
+        # child the default disposition a terminal's foreground job has
+        preexec_fn=_foreground_signals,
     )
     assert proc.stderr is not None
     line = proc.stderr.readline()  # the first progress line: the workers are computing
