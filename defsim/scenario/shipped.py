@@ -27,13 +27,28 @@ class Shipped:
     question: str
 
 
+def package_folder(name: str) -> Path:
+    """An installed folder of package data (``scenarios``, ``templates``)."""
+    return Path(str(files("defsim") / name))
+
+
+def yaml_names(where: Path) -> list[str]:
+    """The names of the YAML files in ``where``, sorted."""
+    return sorted(p.stem for p in where.glob(f"*{SUFFIX}"))
+
+
+def stem(text: str) -> str:
+    """``textbook`` for ``textbook`` or ``textbook.yaml``."""
+    return text.removesuffix(SUFFIX)
+
+
 def folder() -> Path:
     """The installed folder of shipped scenarios."""
-    return Path(str(files("defsim") / "scenarios"))
+    return package_folder("scenarios")
 
 
 def names() -> list[str]:
-    return sorted(p.stem for p in folder().glob(f"*{SUFFIX}"))
+    return yaml_names(folder())
 
 
 def _looks_like_name(text: str) -> bool:
@@ -48,8 +63,7 @@ def find(path: str | Path) -> Path | None:
     text = str(path)
     if Path(text).exists() or not _looks_like_name(text):
         return None
-    stem = text[: -len(SUFFIX)] if text.endswith(SUFFIX) else text
-    candidate = folder() / f"{stem}{SUFFIX}"
+    candidate = folder() / f"{stem(text)}{SUFFIX}"
     return candidate if candidate.is_file() else None
 
 
@@ -58,8 +72,7 @@ def suggestion(path: str | Path) -> str:
     text = str(path)
     if not _looks_like_name(text):
         return ""
-    stem = text[: -len(SUFFIX)] if text.endswith(SUFFIX) else text
-    close = difflib.get_close_matches(stem, names(), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(stem(text), names(), n=1, cutoff=0.6)
     if close:
         return f"; did you mean the shipped scenario '{close[0]}'?"
     return f"; shipped scenarios: {', '.join(names())} (defsim list)"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import yaml
 
-SUFFIX = ".yaml"
+from .shipped import SUFFIX, package_folder, stem, yaml_names
+
 DEFAULT = "battery"
 
 
@@ -37,19 +37,19 @@ class UnknownTemplate(LookupError):
 
 def folder() -> Path:
     """The installed folder of templates."""
-    return Path(str(files("defsim") / "templates"))
+    return package_folder("templates")
 
 
 def names() -> list[str]:
-    return sorted(p.stem for p in folder().glob(f"*{SUFFIX}"))
+    return yaml_names(folder())
 
 
 def find(name: str) -> Template:
     """The template called ``name`` (``battery`` or ``battery.yaml``); raises :class:`UnknownTemplate`."""
-    stem = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
-    if stem in names():
-        return _read(stem)
-    close = difflib.get_close_matches(stem, names(), n=1, cutoff=0.6)
+    bare = stem(name)
+    if bare in names():
+        return _read(bare)
+    close = difflib.get_close_matches(bare, names(), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise UnknownTemplate(f"no template '{name}'{hint} (templates: {', '.join(names())})")
 
