@@ -8,7 +8,6 @@ environment runs to the scenario's end, and the raw records are collected into a
 from __future__ import annotations
 
 import gc
-from typing import Any
 
 import numpy as np
 
@@ -53,7 +52,15 @@ class Simulation:
         self.killed = [0] * nt
         self.leaked = [[0] * nt for _ in REASONS]
         self.recorder: Recorder = Recorder() if record_events else NullRecorder()
-        self.passing: dict[int, list[Any]] = {}  # threats inside an asset's layers: see layers.py
+        # layered defence (see layers.py): per threat id, the asset it is aimed at (-1: a site),
+        # and whether a layer has engaged it yet
+        n_sites = len(plan.sites)
+        self.asset_of: list[int] = (
+            np.where(self.arrivals.site >= n_sites, self.arrivals.site - n_sites, -1).tolist()
+            if plan.assets
+            else []
+        )
+        self.seen = bytearray(len(self.arrivals) if plan.assets else 0)
         self.delivered: list[tuple[float, int, int]] = []
         self.produced: dict[int, int] = {}
         net = plan.network
@@ -130,7 +137,7 @@ class Simulation:
 
     def _loop(self) -> RunRecord:
         a = self.arrivals
-        handlers = [site.arrive for site in self.sites] + [asset.arrive for asset in self.assets]
+        handlers = [site.arrive for site in self.sites] + [asset.handler for asset in self.assets]
         self.clock.run(self.plan.duration, a.time.tolist(), a.site.tolist(), a.threat.tolist(), handlers)
         return self.collect()
 
@@ -186,21 +193,28 @@ class Simulation:
         )
 
     def _layer_record(self) -> LayerRecord:
+        # each site counted its kills and passes per asset; a layer's are its sites' sum
         depth = max((len(a.layers) for a in self.assets), default=0)
         nt, na = len(self.plan.threats), len(self.assets)
-
-        def stack(what: str, shape: tuple[int, ...]) -> np.ndarray:
-            out = np.zeros((na, depth, *shape), dtype=np.int64)
-            for a in self.assets:
-                x = getattr(a, what)
-                out[a.index, : len(x)] = x
-            return out
-
+        entered = np.zeros((na, depth, nt), dtype=np.int64)
+        killed = np.zeros((na, depth, nt), dtype=np.int64)
+        passed = np.zeros((na, depth, len(REASONS), nt), dtype=np.int64)
+        target = self.arrivals.site
+        for a in self.assets:
+            i = a.index
+            for k, sites in enumerate(a.layers):
+                for s in sites:
+                    killed[i, k] += s.kills_for[i]
+                    passed[i, k] += s.passed_for[i]
+            if a.layers:  # every threat aimed at the asset met its first layer; survivors the next
+                mine = target == len(self.sites) + i
+                entered[i, 0] = np.bincount(self.arrivals.threat[mine], minlength=nt)
+                entered[i, 1:] = passed[i, :-1].sum(axis=1)
         return LayerRecord(
-            target=self.arrivals.site.copy(),
-            entered=stack("entered", (nt,)),
-            killed=stack("killed_in", (nt,)),
-            passed=stack("passed_in", (len(REASONS), nt)),
+            target=target.copy(),
+            entered=entered,
+            killed=killed,
+            passed=passed,
             damage=np.array([a.damage for a in self.assets]),
             leaks=sorted(leak for a in self.assets for leak in a.leaks),
         )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..plan import SitePlan
 from .clock import Call
-from .records import LeakReason
+from .records import REASONS, LeakReason
 from .streams import duration_buffer
 
 if TYPE_CHECKING:
@@ -53,9 +53,17 @@ class Site:
         self.rank = plan.rank
         self.choices = plan.choices
         self.window = plan.window  # per threat type: how long it may wait here
-        # layered defence: a threat aimed at an asset goes on to the next layer instead of leaking
+        # layered defence: a threat aimed at an asset goes on to the next layer instead of leaking;
+        # per asset covered (by asset index, None where not): where a survivor goes next and
+        # this site's kills and passes of the asset's threats (see layers.py)
         self.layered = plan.layered
-        self.passing = sim.passing
+        self.asset_of = sim.asset_of  # per threat id: the asset it is aimed at, or -1
+        self.seen = sim.seen  # per threat id: 1 once some layer engaged it
+        n_assets = len(sim.plan.assets)
+        self.assets: list[Any] = [None] * n_assets
+        self.next_for: list[Any] = [None] * n_assets
+        self.kills_for: list[list[int]] = [[] for _ in range(n_assets)]
+        self.passed_for: list[list[list[int]]] = [[] for _ in range(n_assets)]
         # rationing: per slot, the rules (most severe first); choices are narrowed as stock falls
         self.rationing = bool(plan.rationing)
         self.base_choices = plan.choices
@@ -156,7 +164,6 @@ class Site:
                 r = ready[c[0]]
                 if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
                     self.free -= 1
-                    self.passing[tid][2] = True  # engaged in this layer
                     self.sim.engaged[tt] += 1
                     self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
                     return
@@ -225,9 +232,11 @@ class Site:
             if self.detailed:
                 self.rec.kill(self.clock.now, self.index, tid, tt)
             if self.layered:
-                route = self.passing.pop(tid, None)
-                if route is not None:
-                    route[0].killed(route, tt)
+                a = self.asset_of[tid]
+                if a >= 0:
+                    self.kills_for[a][tt] += 1
+                    if self.seen[tid]:
+                        sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
@@ -278,8 +287,6 @@ class Site:
             self.free -= 1
             tid, tt = entry[0], entry[1]
             self.sim.engaged[tt] += 1
-            if self.layered and tid in self.passing:
-                self.passing[tid][2] = True
             self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
 
     def _deadline(self, ev: Call) -> None:
@@ -296,14 +303,40 @@ class Site:
 
     def _leak(self, tid: int, tt: int, reason: int) -> None:
         if self.layered:
-            route = self.passing.get(tid)
-            if route is not None:
-                route[0].passed(route, tid, tt, reason, self.index)
+            a = self.asset_of[tid]
+            if a >= 0:
+                self._pass(a, tid, tt, reason)
                 return
         sim = self.sim
         sim.leaked[reason][tt] += 1
         if self.detailed:
             self.rec.leak(self.clock.now, self.index, tid, tt, reason)
+
+    # --- layered defence ------------------------------------------------------------------
+
+    def cover(self, asset: Any, after: Any) -> None:
+        """This site is a layer of ``asset``; its survivors meet ``after`` (None: they leak)."""
+        nt = len(self.window)
+        self.assets[asset.index] = asset
+        self.next_for[asset.index] = after
+        self.kills_for[asset.index] = [0] * nt
+        self.passed_for[asset.index] = [[0] * nt for _ in REASONS]
+
+    def _pass(self, a: int, tid: int, tt: int, reason: int) -> None:
+        """A threat aimed at asset ``a`` survived this layer: on to the next one, or a leak."""
+        self.passed_for[a][reason][tt] += 1
+        if reason == MISSED:  # engaged here (only an engagement ends in a miss)
+            if self.seen[tid]:
+                self.sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
+            else:
+                self.seen[tid] = 1
+        after = self.next_for[a]
+        if after is None:
+            self.assets[a].leak(tid, tt, reason, self.index)
+            return
+        if self.detailed:
+            self.rec.passed(self.clock.now, self.index, tid, tt, reason)
+        after.enter(tid, tt)
 
     # --- rationing ------------------------------------------------------------------------
 
