@@ -160,3 +160,31 @@ def test_a_threat_has_one_fate_however_many_layers_it_meets():
     city = s["assets"]["City"]
     assert sum(v["killed"] for v in city["layers"].values()) == s["totals"]["killed"]
     assert city["leaked"] == s["totals"]["leaked"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_counts_per_layer_match_the_event_log_when_the_run_stops_mid_engagement(seed):
+    """Kills per layer are worked out at the end (met less passed on less still held); they
+    must equal the kill events of each layer's sites, and a threat engaged by both layers is
+    counted engaged once even when the run stops while the lower layer is engaging it."""
+    data = layered([(0.3, SALVO1), (0.5, SALVO1)], raids=40)
+    data["sites"]["L0"]["fire_channels"] = 8  # most engaged, missed, passed on; a few saturated
+    data["sites"]["L1"]["fire_channels"] = 2
+    data["sites"]["L1"]["engagement_time"] = {"dist": "exponential", "mean": "50m"}
+    data["sites"]["L1"]["window"] = "3h"  # the lower tier queues what it cannot take at once
+    data["duration"] = "2390m"  # stop mid-raid, with engagements and queues under way
+    result = run_data(data, seed=seed)
+    rec, ev = result.record, result.record.events
+    assert rec.layers is not None and ev is not None
+    held = rec.arrivals - int(rec.killed.sum()) - int(rec.leaked.sum())
+    assert held > 0  # the case this test is for
+    index = {sp.name: sp.index for sp in rec.plan.sites}
+    for k, name in enumerate(("L0", "L1")):
+        kills_here = ev.of(EventKind.KILL).holder == index[name]
+        assert int(kills_here.sum()) == int(rec.layers.killed[0, k].sum())
+    engaged = np.unique(ev.of(EventKind.SHOT).threat_id)
+    assert int(rec.engaged.sum()) == len(engaged)
+    # met = killed + passed on + held there, layer by layer
+    lr = rec.layers
+    still = lr.entered[0].sum(axis=1) - lr.killed[0].sum(axis=1) - lr.passed[0].sum(axis=(1, 2))
+    assert (still >= 0).all() and int(still.sum()) == held

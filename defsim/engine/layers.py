@@ -1,22 +1,24 @@
 """Layered defence of an asset: a threat aimed at it meets its layers in order, upper tier first.
 
-Each layer of an asset is an *entry*: the layer's site when it has one, or a
-:class:`SharedLayer` that picks one of its sites by the asset's sharing rule.  A site that
-does not kill a threat aimed at an asset (missed, saturated, out of stock, not engaged,
-rationed) hands it straight to the next layer's entry instead of recording a leak; after the
-last layer it leaks through :meth:`Asset.leak`, with that layer's reason, and deals its damage.
+A layer is one site, or several that share the threats by the asset's rule (:func:`choose`).
+A site that does not kill a threat aimed at an asset (missed, saturated, out of stock, not
+engaged, rationed) hands it straight to one site of the next layer instead of recording a
+leak; after the last layer it leaks through :meth:`Asset.leak`, with that layer's reason, and
+deals its damage.
 
-The hand-over is on the hot path, so it carries no per-threat state beyond one flag (whether
-some layer already engaged the threat, so that it is counted engaged once): each site knows,
-per asset it covers, where a survivor goes next, and keeps its own kill and pass counters.
-The run's record adds them up per layer at the end (see ``Simulation._layer_record``).  A
-threat is counted once: arrived at the asset, engaged if any layer engaged it, then killed
-or leaked once.
+The hand-over is on the hot path, so it carries no per-threat state beyond one mark (whether
+some layer already engaged the threat, so that it is counted engaged once; kept in
+``Simulation.asset_of``): each site knows, per asset it covers, the sites of the next layer,
+and counts what it passes on.  Kills per layer are not counted as they happen: the run's
+record works them out at the end (see ``Simulation._layer_record``), so a kill in the upper
+tier costs no more than in a single layer.  A threat is counted once: arrived at the asset,
+engaged if any layer engaged it, then killed or leaked once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
 
 from ..plan import AssetPlan
 from .records import REASONS
@@ -25,27 +27,40 @@ if TYPE_CHECKING:
     from .simulation import Simulation
     from .site import Site
 
+# sharing rules as ints: the hand-over compares them per threat
+FIRST_ABLE: Final = 0
+LEAST_LOADED: Final = 1
+MOST_ROUNDS: Final = 2
+SHARE_RULES: Final = {"first_able": FIRST_ABLE, "least_loaded": LEAST_LOADED, "most_rounds": MOST_ROUNDS}
 
-class SharedLayer:
-    """A layer of several sites: each threat meets one of them, chosen by the sharing rule."""
 
-    def __init__(self, sites: list[Site], share: str):
-        self.sites = sites
-        self.share = share
+def choose(sites: list[Site], share: int, tt: int) -> Site:
+    """The site of a layer that meets a threat of type ``tt``, by the sharing rule.
 
-    def choose(self, tt: int) -> Site:
-        sites = self.sites
-        if self.share == "first_able":
-            for s in sites:
-                if s.free and s._pick(tt) is not None:
-                    return s
-            return sites[0]
-        if self.share == "least_loaded":
-            return max(sites, key=lambda s: s.free - s.n_waiting)  # max keeps the first of equals
-        return max(sites, key=lambda s: sum(s.ready[c[0]] + s.magazine[c[0]] for c in s.choices[tt]))
-
-    def enter(self, tid: int, tt: int) -> None:
-        self.choose(tt).enter(tid, tt)
+    first_able: the first site (in the file's order) with a free fire channel and a round it
+    may fire at the threat, else the first site; least_loaded: the most free channels less
+    waiting threats; most_rounds: the most rounds it may fire at the threat.  Ties go to the
+    site listed first.
+    """
+    if len(sites) == 1:
+        return sites[0]
+    if share == FIRST_ABLE:
+        for s in sites:
+            if s.free and s._pick(tt) is not None:
+                return s
+        return sites[0]
+    best = sites[0]
+    top = -(2**62)
+    for s in sites:
+        if share == LEAST_LOADED:
+            score = s.free - s.n_waiting
+        else:
+            score = 0
+            for c in s.choices[tt]:
+                score += s.ready[c[0]] + s.magazine[c[0]]
+        if score > top:
+            best, top = s, score
+    return best
 
 
 class Asset:
@@ -55,34 +70,33 @@ class Asset:
         self.sim = sim
         self.index = plan.index
         self.layers: list[list[Site]] = [[sim.sites[i] for i in layer] for layer in plan.layers]
-        # what a threat meets in each layer: the site itself, or the sharing rule among several
-        self.entries: list[Any] = [
-            sites[0] if len(sites) == 1 else SharedLayer(sites, plan.share) for sites in self.layers
-        ]
+        self.share = SHARE_RULES[plan.share]
         for k, sites in enumerate(self.layers):
-            after = self.entries[k + 1] if k + 1 < len(self.entries) else None
+            after = self.layers[k + 1] if k + 1 < len(self.layers) else []
             for s in sites:
-                s.cover(self, after)
+                s.cover(self, k, after)
+        self.first: list[Site] = self.layers[0] if self.layers else []
         self.damage_of = plan.damage
         self.damage: list[float] = [0.0] * nt
         self.leaks: list[tuple[float, int, float]] = []
         # arrivals: a first layer of one site takes them itself (its arrival is exactly this one)
-        first = self.entries[0] if self.entries else None
-        self.handler: Any = first.arrive if first is not None and len(self.layers[0]) == 1 else self.arrive
+        self.handler: Callable[[int, int], None] = (
+            self.first[0].arrive if len(self.first) == 1 else self.arrive
+        )
 
     def arrive(self, tid: int, tt: int) -> None:
         """A threat aimed at the asset arrives: it meets one site of the first layer."""
         sim = self.sim
         sim.arrived[tt] += 1
-        if not self.layers:  # an asset no site covers: every threat leaks
+        if not self.first:  # an asset no site covers: every threat leaks
             if sim.recorder.detailed:
                 sim.recorder.arrival(sim.clock.now, sim.sites[0].index, tid, tt)
             self.leak(tid, tt, int(REASONS.index("not_engaged")), -1)
             return
-        site = self.entries[0].choose(tt)
+        site = choose(self.first, self.share, tt)
         if sim.recorder.detailed:
             sim.recorder.arrival(sim.clock.now, site.index, tid, tt)
-        site.enter(tid, tt)
+        site.enter(tid, tt)  # not offer(): the arrival was recorded at the chosen site first
 
     def leak(self, tid: int, tt: int, reason: int, site: int) -> None:
         """The threat survived every layer (the last one at ``site``, for ``reason``)."""

@@ -52,15 +52,14 @@ class Simulation:
         self.killed = [0] * nt
         self.leaked = [[0] * nt for _ in REASONS]
         self.recorder: Recorder = Recorder() if record_events else NullRecorder()
-        # layered defence (see layers.py): per threat id, the asset it is aimed at (-1: a site),
-        # and whether a layer has engaged it yet
+        # layered defence (see layers.py): per threat id, the asset it is aimed at (-1: a site);
+        # a site adds the number of assets once it has engaged the threat and passed it on
         n_sites = len(plan.sites)
         self.asset_of: list[int] = (
             np.where(self.arrivals.site >= n_sites, self.arrivals.site - n_sites, -1).tolist()
             if plan.assets
             else []
         )
-        self.seen = bytearray(len(self.arrivals) if plan.assets else 0)
         self.delivered: list[tuple[float, int, int]] = []
         self.produced: dict[int, int] = {}
         net = plan.network
@@ -169,6 +168,7 @@ class Simulation:
                     "state_at_end": r.state,
                 }
             )
+        layers, twice = self._layer_record() if self.assets else (None, [0] * len(plan.threats))
         return RunRecord(
             plan=plan,
             seed=self.seed,
@@ -181,7 +181,8 @@ class Simulation:
             arrivals=len(self.arrivals),
             planned=self.arrivals.planned,
             arrived=np.array(self.arrived),
-            engaged=np.array(self.engaged),
+            # a threat still engaged at the end in a layer under one that engaged it counts once
+            engaged=np.array(self.engaged) - np.array(twice, dtype=np.int64),
             killed=np.array(self.killed),
             leaked=np.array(self.leaked),
             shots=shots,
@@ -189,28 +190,41 @@ class Simulation:
             deliveries=self.delivered,
             routes=routes,
             produced={names[h]: n for h, n in self.produced.items()},
-            layers=self._layer_record() if self.assets else None,
+            layers=layers,
         )
 
-    def _layer_record(self) -> LayerRecord:
-        # each site counted its kills and passes per asset; a layer's are its sites' sum
+    def _layer_record(self) -> tuple[LayerRecord, list[int]]:
+        # each site counted what it passed on, per asset; a layer's passes are its sites' sum.
+        # Every threat that met a layer was killed there, passed on, or is still held by one of
+        # its sites when the run stops: kills are what is left (see layers.py)
         depth = max((len(a.layers) for a in self.assets), default=0)
         nt, na = len(self.plan.threats), len(self.assets)
         entered = np.zeros((na, depth, nt), dtype=np.int64)
         killed = np.zeros((na, depth, nt), dtype=np.int64)
         passed = np.zeros((na, depth, len(REASONS), nt), dtype=np.int64)
         target = self.arrivals.site
+        held = np.zeros((na, depth, nt), dtype=np.int64)
+        twice = [0] * nt
+        for s in self.sites:
+            if s.layered:
+                out = [[0] * nt for _ in range(na)]
+                s.in_flight(out, twice)
+                for i, k in enumerate(s.layer_of):
+                    if k >= 0:
+                        held[i, k] += out[i]
         for a in self.assets:
             i = a.index
+            if not a.layers:
+                continue
             for k, sites in enumerate(a.layers):
                 for s in sites:
-                    killed[i, k] += s.kills_for[i]
-                    passed[i, k] += s.passed_for[i]
-            if a.layers:  # every threat aimed at the asset met its first layer; survivors the next
-                mine = target == len(self.sites) + i
-                entered[i, 0] = np.bincount(self.arrivals.threat[mine], minlength=nt)
-                entered[i, 1:] = passed[i, :-1].sum(axis=1)
-        return LayerRecord(
+                    passed[i, k] += s.passed_of(i)
+            # every threat aimed at the asset met its first layer; survivors the next
+            mine = target == len(self.sites) + i
+            entered[i, 0] = np.bincount(self.arrivals.threat[mine], minlength=nt)
+            entered[i, 1:] = passed[i, :-1].sum(axis=1)
+            killed[i] = entered[i] - passed[i].sum(axis=1) - held[i]
+        record = LayerRecord(
             target=target.copy(),
             entered=entered,
             killed=killed,
@@ -218,6 +232,7 @@ class Simulation:
             damage=np.array([a.damage for a in self.assets]),
             leaks=sorted(leak for a in self.assets for leak in a.leaks),
         )
+        return record, twice
 
 
 def simulate(

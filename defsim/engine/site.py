@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..plan import SitePlan
 from .clock import Call
+from .layers import FIRST_ABLE, choose
 from .records import REASONS, LeakReason
 from .streams import duration_buffer
 
 if TYPE_CHECKING:
+    from .layers import Asset
     from .simulation import Simulation
 
 
@@ -29,6 +31,15 @@ SATURATED: Final = int(LeakReason.SATURATED)
 NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
 MISSED: Final = int(LeakReason.MISSED)
 RATIONED: Final = int(LeakReason.RATIONED)
+N_REASONS: Final = len(REASONS)
+
+
+class Tally:
+    """A count held by reference: adding to it allocates nothing (an int item of a list is
+    replaced by a new object at each change once it passes 256)."""
+
+    def __init__(self) -> None:
+        self.n = 0
 
 
 class Site:
@@ -53,17 +64,22 @@ class Site:
         self.rank = plan.rank
         self.choices = plan.choices
         self.window = plan.window  # per threat type: how long it may wait here
-        # layered defence: a threat aimed at an asset goes on to the next layer instead of leaking;
-        # per asset covered (by asset index, None where not): where a survivor goes next and
-        # this site's kills and passes of the asset's threats (see layers.py)
+        # layered defence (see layers.py): a threat aimed at an asset goes on to the next layer
+        # instead of leaking.  Per threat id, the asset it is aimed at (-1: none), plus the
+        # number of assets once some layer has engaged it: one list holds both, read only when
+        # a threat leaves a site alive (and on a kill at a site below the upper tier)
         self.layered = plan.layered
-        self.asset_of = sim.asset_of  # per threat id: the asset it is aimed at, or -1
-        self.seen = sim.seen  # per threat id: 1 once some layer engaged it
-        n_assets = len(sim.plan.assets)
-        self.assets: list[Any] = [None] * n_assets
-        self.next_for: list[Any] = [None] * n_assets
-        self.kills_for: list[list[int]] = [[] for _ in range(n_assets)]
-        self.passed_for: list[list[list[int]]] = [[] for _ in range(n_assets)]
+        self.asset_of = sim.asset_of
+        self.n_assets = n_assets = len(sim.plan.assets)
+        self.below_top = False  # in a layer under another of some asset it covers
+        # per asset covered (by asset index): the asset, its layer here, the sites of its next
+        # layer (none: survivors leak); what this site passed on, by (asset, reason, type)
+        self.assets: list[Asset | None] = [None] * n_assets
+        self.layer_of: list[int] = [-1] * n_assets
+        self.next_for: list[list[Site]] = [[] for _ in range(n_assets)]
+        self.share_for: list[int] = [0] * n_assets
+        self.n_types = nt = len(plan.window)
+        self.passes: list[Tally] = [Tally() for _ in range(n_assets * N_REASONS * nt)]
         # rationing: per slot, the rules (most severe first); choices are narrowed as stock falls
         self.rationing = bool(plan.rationing)
         self.base_choices = plan.choices
@@ -169,6 +185,26 @@ class Site:
                     return
         self._wait_or_leak(tid, tt)
 
+    def offer(self, tid: int, tt: int) -> bool:
+        """Engage a threat aimed at an asset at once if a fire channel is free and a round may be
+        fired at it, and say so; else do nothing (the first_able rule asks each site in turn).
+
+        Exactly :meth:`enter` at a site that is able, without picking the round twice."""
+        if not self.free:
+            return False
+        ready = self.ready
+        for c in self.choices[tt]:
+            r = ready[c[0]]
+            if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
+                if not self.engaged_types[tt] or self.demand_hooks:
+                    self.enter(tid, tt)  # the rare cases, as enter has them
+                else:
+                    self.free -= 1
+                    self.sim.engaged[tt] += 1
+                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                return True
+        return False
+
     def _pick(self, tt: int) -> tuple[int, float, int] | None:
         """The preferred usable interceptor with a ready round, honouring reserves."""
         ready = self.ready
@@ -231,12 +267,8 @@ class Site:
             sim.killed[tt] += 1
             if self.detailed:
                 self.rec.kill(self.clock.now, self.index, tid, tt)
-            if self.layered:
-                a = self.asset_of[tid]
-                if a >= 0:
-                    self.kills_for[a][tt] += 1
-                    if self.seen[tid]:
-                        sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
+            if self.below_top and self.asset_of[tid] >= self.n_assets:
+                sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
@@ -314,29 +346,70 @@ class Site:
 
     # --- layered defence ------------------------------------------------------------------
 
-    def cover(self, asset: Any, after: Any) -> None:
-        """This site is a layer of ``asset``; its survivors meet ``after`` (None: they leak)."""
-        nt = len(self.window)
-        self.assets[asset.index] = asset
-        self.next_for[asset.index] = after
-        self.kills_for[asset.index] = [0] * nt
-        self.passed_for[asset.index] = [[0] * nt for _ in REASONS]
+    def cover(self, asset: Asset, layer: int, after: list[Site]) -> None:
+        """This site is in layer ``layer`` (0: the upper tier) of ``asset``; its survivors
+        meet one of ``after`` (none: they leak)."""
+        a = asset.index
+        self.assets[a] = asset
+        self.layer_of[a] = layer
+        self.next_for[a] = after
+        self.share_for[a] = asset.share
+        if layer > 0:
+            self.below_top = True
 
-    def _pass(self, a: int, tid: int, tt: int, reason: int) -> None:
-        """A threat aimed at asset ``a`` survived this layer: on to the next one, or a leak."""
-        self.passed_for[a][reason][tt] += 1
+    def _pass(self, mark: int, tid: int, tt: int, reason: int) -> None:
+        """A threat aimed at an asset survived this layer: on to the next one, or a leak.
+
+        ``mark`` is ``asset_of[tid]``: the asset's index, plus the number of assets once a
+        layer has engaged the threat."""
+        na = self.n_assets
+        a = mark if mark < na else mark - na
+        self.passes[(a * N_REASONS + reason) * self.n_types + tt].n += 1
         if reason == MISSED:  # engaged here (only an engagement ends in a miss)
-            if self.seen[tid]:
+            if mark >= na:
                 self.sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
             else:
-                self.seen[tid] = 1
+                self.asset_of[tid] = mark + na  # marked: engaged
         after = self.next_for[a]
-        if after is None:
-            self.assets[a].leak(tid, tt, reason, self.index)
+        k = len(after)
+        if k == 0:
+            asset = self.assets[a]
+            assert asset is not None
+            asset.leak(tid, tt, reason, self.index)
             return
         if self.detailed:
             self.rec.passed(self.clock.now, self.index, tid, tt, reason)
-        after.enter(tid, tt)
+        if k == 1:
+            after[0].enter(tid, tt)
+        elif self.share_for[a] == FIRST_ABLE:
+            for site in after:
+                if site.offer(tid, tt):
+                    return
+            after[0].enter(tid, tt)
+        else:
+            choose(after, self.share_for[a], tt).enter(tid, tt)
+
+    def passed_of(self, a: int) -> list[list[int]]:
+        """What this site passed on of asset ``a``'s threats, by reason and threat type."""
+        nt, base = self.n_types, a * N_REASONS * self.n_types
+        return [[t.n for t in self.passes[base + r * nt : base + (r + 1) * nt]] for r in range(N_REASONS)]
+
+    def in_flight(self, out: list[list[int]], twice: list[int]) -> None:
+        """Add the threats this site holds (in an engagement or waiting), by asset and type,
+        to ``out``: what is neither killed nor passed on when the run stops.  Those it is
+        engaging that an earlier layer engaged too are counted engaged twice until the
+        engagement ends: add them, by type, to ``twice``."""
+        na = self.n_assets
+        for _, _, _, ev in self.clock.pending():
+            cb = ev.callbacks[0] if isinstance(ev, Call) and ev.callbacks else None
+            engaging = cb is self._cycle_end_cb
+            if engaging or (cb is self._deadline_cb and ev.value[2] == WAITING):
+                tid, tt = ev.value[0], ev.value[1]
+                a = self.asset_of[tid]
+                if a >= 0:
+                    out[a if a < na else a - na][tt] += 1
+                    if engaging and a >= na:
+                        twice[tt] += 1
 
     # --- rationing ------------------------------------------------------------------------
 
