@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -148,3 +149,34 @@ def test_damage_over_time_adds_up_to_the_summary(tmp_path: Path) -> None:
     # a scenario without damage draws no damage panel
     invoke("run", "textbook", "--out", str(tmp_path / "t"), "--no-plot", "-q")
     assert damage_over_time(read(tmp_path / "t")) is None
+
+
+def test_stock_plot_marks_when_each_rationing_rule_came_into_force(tmp_path: Path) -> None:
+    """The first rule's start drawn on stock.png is the summary's rationing_from_day; every rule
+    has its threshold line and a legend entry saying from when and for how long it held."""
+    from defsim.io.folder import read
+    from defsim.io.plot_stock import RATION, plot_stock, rationing_spans
+
+    invoke("run", "layered", "--out", str(tmp_path / "l"), "--no-plot", "-q")
+    view = read(tmp_path / "l")
+    t, lev = view.series[("Long_range", "long_range")]
+    rules = view.rationing("Long_range", "long_range")
+    assert [r["below"] for r in rules] == [40, 16]
+    first = rationing_spans(t, lev, 40, view.duration)
+    assert first[0][0] == pytest.approx(
+        view.summary["sites"]["Long_range"]["rationing_from_day"]["long_range"]
+    )
+    held = sum(b - a for a, b in first)
+    assert all(lev[np.searchsorted(t, a, side="right") - 1] < 40 for a, _ in first)
+    fig = plot_stock(view, view.holders("site"), "q")
+    ax = fig.axes[1]  # the first site's panel, under the timeline strip
+    labels = ax.get_legend_handles_labels()[1]
+    ours = [x for x in labels if x.startswith("rationing")]
+    assert len(ours) == 2 and ours[0].startswith("rationing below 40: 1 round per threat: from ")
+    assert f"{held:.0f} days in force" in ours[0] and "only ballistic_missile" in ours[1]
+    ours_lines = [ln for ln in ax.get_lines() if ln.get_color() == RATION and len(ln.get_ydata()) == 2]
+    flat = sorted(float(ln.get_ydata()[0]) for ln in ours_lines if len(set(ln.get_ydata())) == 1)
+    assert flat == [16, 40]  # the thresholds; the other two are the starts (vertical)
+    assert len(ours_lines) == 4
+    # a site without rules draws none
+    assert not any(x.startswith("rationing") for x in fig.axes[2].get_legend_handles_labels()[1])

@@ -9,8 +9,10 @@ raids and decisions.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
@@ -96,6 +98,64 @@ def _deliveries(view: RunView, holder: str, itype: str) -> tuple[np.ndarray, np.
     rows = view.of("delivery", holder)
     rows = rows[view.events["interceptor"][rows] == itype]
     return view.events["time_d"][rows], view.events["n"][rows]
+
+
+RATION = "#CC79A7"  # the Okabe-Ito purple: rationing rules and when they came into force
+
+
+def rationing_spans(t: np.ndarray, level: np.ndarray, below: float, end: float) -> list[tuple[float, float]]:
+    """The spans of time a rule keyed on ``below`` was in force: the site held fewer rounds."""
+    return _zero_spans(t, level - below + 1, end)  # fewer than below: level - below + 1 <= 0
+
+
+def _rule_text(rule: dict) -> str:
+    parts = []
+    if rule.get("shots"):
+        n = int(rule["shots"])
+        parts.append(f"{n} round{'s' if n > 1 else ''} per threat")
+    if rule.get("engage") is not None:
+        engage = [str(e) for e in rule["engage"]]
+        parts.append("only " + ", ".join(engage) if engage else "none engaged")
+    return "; ".join(parts)
+
+
+def _mark_rationing(
+    ax: Axes, rule: dict, t: np.ndarray, level: np.ndarray, start: Any, end: float, j: int
+) -> None:
+    """A rule's threshold as a dotted line, and the first time it came into force as a dashed
+    one, with how long it held in all."""
+    below = float(rule["below"])
+    spans = rationing_spans(t, level, below, end)
+    ls = (0, (1, 2)) if j == 0 else (0, (1, 4))
+    what = f"below {below:g}: {_rule_text(rule)}"
+    ax.axhline(below, color=RATION, ls=ls, lw=1.0, alpha=0.8)
+    if not spans:
+        ax.plot([], [], color=RATION, ls=ls, lw=1.0, label=lit(f"rationing {what} (never)"))
+        return
+    on = spans[0][0]
+    days = sum(b - a for a, b in spans)
+    x = x_of([on], start)[0]
+    ax.axvline(x, color=RATION, ls="--", lw=1.1, ymax=0.92)
+    when = short_date(on, start)
+    ax.plot(
+        [],
+        [],
+        color=RATION,
+        ls="--",
+        lw=1.1,
+        label=lit(f"rationing {what}: from {when}, {days:.0f} days in force"),
+    )
+    ax.annotate(
+        lit(f"rationing ({j + 1})"),
+        (ax.convert_xunits(x), 0.93),  # a transform takes plain numbers, not dates
+        xycoords=blended_transform_factory(ax.transData, ax.transAxes),
+        fontsize=6.5,
+        color=RATION,
+        ha="left",
+        va="top",
+        xytext=(2, 0),
+        textcoords="offset points",
+    )
 
 
 def plot_stock(view: RunView, holders: list[str], question: str, path: str | Path | None = None) -> Figure:
@@ -194,6 +254,8 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
                     if dq.min() != dq.max()
                     else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
                 )
+            for j, rule in enumerate(view.rationing(holder, itype) if view.kinds[holder] == "site" else []):
+                _mark_rationing(ax, rule, t, lev, start, end, j)
             info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
             first = info.get("first_stockout_day")
             kind = view.kinds[holder]
