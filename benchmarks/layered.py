@@ -111,11 +111,6 @@ def handovers_of(record: Any) -> int:
     return int(record.layers.entered[:, 1:].sum())
 
 
-def meetings(record: Any) -> int:
-    """Threat-layer meetings of a run: its arrivals plus its hand-overs."""
-    return int(record.arrivals) + (handovers_of(record) if record.layers is not None else 0)
-
-
 def figures(best: dict[str, float], counts: dict[str, dict[str, int]]) -> dict[str, Any]:
     one, lay, two = (counts[k] for k in ("one", "layered", "second_arrival"))
     per = {k: best[k] / counts[k]["arrivals"] for k in best}
@@ -134,10 +129,12 @@ def figures(best: dict[str, float], counts: dict[str, dict[str, int]]) -> dict[s
 
 
 def counts_of(record: Any) -> dict[str, int]:
+    """A run's arrivals, hand-overs, threat-layer meetings (the two together) and engagements."""
+    handovers = handovers_of(record) if record.layers is not None else 0
     return {
         "arrivals": int(record.arrivals),
-        "handovers": handovers_of(record) if record.layers is not None else 0,
-        "meetings": meetings(record),
+        "handovers": handovers,
+        "meetings": int(record.arrivals) + handovers,
         "engagements": int(record.shots.sum()),  # one round per engagement here
     }
 

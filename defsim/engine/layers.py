@@ -42,8 +42,6 @@ def choose(sites: list[Site], share: int, tt: int) -> Site:
     waiting threats; most_rounds: the most rounds it may fire at the threat.  Ties go to the
     site listed first.
     """
-    if len(sites) == 1:
-        return sites[0]
     if share == FIRST_ABLE:
         for s in sites:
             if s.free and s._pick(tt) is not None:

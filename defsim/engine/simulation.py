@@ -205,10 +205,11 @@ class Simulation:
         target = self.arrivals.site
         held = np.zeros((na, depth, nt), dtype=np.int64)
         twice = [0] * nt
+        pending = self.clock.pending()
         for s in self.sites:
             if s.layered:
                 out = [[0] * nt for _ in range(na)]
-                s.in_flight(out, twice)
+                s.in_flight(pending, out, twice)
                 for i, k in enumerate(s.layer_of):
                     if k >= 0:
                         held[i, k] += out[i]

@@ -394,13 +394,13 @@ class Site:
         nt, base = self.n_types, a * N_REASONS * self.n_types
         return [[t.n for t in self.passes[base + r * nt : base + (r + 1) * nt]] for r in range(N_REASONS)]
 
-    def in_flight(self, out: list[list[int]], twice: list[int]) -> None:
-        """Add the threats this site holds (in an engagement or waiting), by asset and type,
-        to ``out``: what is neither killed nor passed on when the run stops.  Those it is
-        engaging that an earlier layer engaged too are counted engaged twice until the
-        engagement ends: add them, by type, to ``twice``."""
+    def in_flight(self, pending: list[Any], out: list[list[int]], twice: list[int]) -> None:
+        """Add the threats this site holds (in an engagement or waiting) among the clock's
+        ``pending`` entries, by asset and type, to ``out``: what is neither killed nor passed
+        on when the run stops.  Those it is engaging that an earlier layer engaged too are
+        counted engaged twice until the engagement ends: add them, by type, to ``twice``."""
         na = self.n_assets
-        for _, _, _, ev in self.clock.pending():
+        for _, _, _, ev in pending:
             cb = ev.callbacks[0] if isinstance(ev, Call) and ev.callbacks else None
             engaging = cb is self._cycle_end_cb
             if engaging or (cb is self._deadline_cb and ev.value[2] == WAITING):

@@ -115,15 +115,23 @@ class RunView:
     def types(self, holder: str) -> list[str]:
         return [i for h, i in self.series if h == holder]
 
-    def rationing(self, holder: str, itype: str) -> list[dict[str, Any]]:
-        """``holder``'s rationing rules on ``itype`` (``below``, ``shots``, ``engage``), from
-        the scenario as run (scenario.yaml); none when it has none or the file is missing."""
+    @cached_property
+    def scenario(self) -> dict[str, Any]:
+        """The scenario as run (scenario.yaml), parsed once; empty when missing or unreadable."""
         import yaml
 
         try:
             data = yaml.safe_load(self.scenario_yaml) if self.scenario_yaml else {}
-            rules = data["sites"][holder].get("rationing") or [] if isinstance(data, dict) else []
-        except (yaml.YAMLError, KeyError, TypeError, AttributeError):
+        except yaml.YAMLError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def rationing(self, holder: str, itype: str) -> list[dict[str, Any]]:
+        """``holder``'s rationing rules on ``itype`` (``below``, ``shots``, ``engage``), from
+        the scenario as run; none when it has none or the file is missing."""
+        try:
+            rules = self.scenario["sites"][holder].get("rationing") or []
+        except (KeyError, TypeError, AttributeError):
             return []
         return [r for r in rules if isinstance(r, dict) and r.get("interceptor") == itype and "below" in r]
 
