@@ -113,6 +113,44 @@ def show(
     return f"{value:.2f}"
 
 
+def signed(kind: Kind, value: float, currency: str = "USD", unit: str = "") -> str:
+    """A difference in the figure's own unit: '+15.7 pp' for a share (percentage points, never
+    a fraction), '+8.8 days', '-$12m', '+1.3bn value units' for damage, '+4.0' for a count."""
+    sign = "+" if value >= 0 else "-"
+    if kind is Kind.MONEY and unit == VALUE_UNITS:
+        return f"{sign}{show(kind, abs(value), None, currency, unit)} {VALUE_UNITS}"
+    if kind is Kind.SHARE:
+        return f"{100 * value:+.1f} pp"
+    if kind in (Kind.DURATION, Kind.DAY):
+        return f"{value:+,.1f} days"
+    if kind is Kind.MONEY:
+        return sign + money(abs(value), currency)
+    if kind is Kind.RATIO:
+        return f"{value:+.2f}"
+    return f"{value:+,.1f}"
+
+
+def difference(
+    kind: Kind,
+    diff: float,
+    low: float | None,
+    high: float | None,
+    currency: str = "USD",
+    unit: str = "",
+    sep: str = " ",
+) -> str:
+    """A paired difference and its 95% interval in the figure's unit: 'Δ +8.8 days [+8.5, +9.1]'
+    (the unit once, after the mean; ``sep`` between the two, e.g. a line break in a table)."""
+    text = f"Δ {signed(kind, diff, currency, unit)}"
+    if low is not None and high is not None:
+        suffix = {Kind.SHARE: " pp", Kind.DURATION: " days", Kind.DAY: " days"}.get(kind, "")
+        if kind is Kind.MONEY and unit == VALUE_UNITS:
+            suffix = f" {VALUE_UNITS}"
+        lo, hi = (signed(kind, x, currency, unit).removesuffix(suffix) for x in (low, high))
+        text += f"{sep}[{lo}, {hi}]"
+    return text
+
+
 # --- one run ------------------------------------------------------------------------------
 
 

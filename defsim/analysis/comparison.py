@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .effects import ComparisonAnswers, comparison_answers
 from .ensemble import EnsembleAnalysis
+from .optional import needs_pandas
 from .statistics import interval
 from .streaming import Moments
 
@@ -18,7 +20,16 @@ from .streaming import Moments
 class ComparisonAnalysis:
     """Ensembles of several variants with the same seeds: a table of headline figures and overlays."""
 
-    def __init__(self, ensembles: Sequence[EnsembleAnalysis], figures: Sequence[str] = ()):
+    def __init__(
+        self,
+        ensembles: Sequence[EnsembleAnalysis],
+        figures: Sequence[str] = (),
+        question: str = "",
+        currency: str = "USD",
+    ):
+        #: the scenario's question and currency: what :meth:`answer` answers, in which money
+        self.question = question
+        self.currency = currency
         if not ensembles:
             raise ValueError("a comparison needs at least one ensemble")
         self.ensembles = list(ensembles)
@@ -43,6 +54,25 @@ class ComparisonAnalysis:
         if m.n[0] < 2:
             return None
         return float(m.mean[0]), m.se(0)
+
+    def answer(
+        self, question: str | None = None, currency: str | None = None, per_variant: int = 2
+    ) -> ComparisonAnswers:
+        """What each later variant did compared with the first, in words with 95% intervals
+        (:func:`defsim.analysis.effects.comparison_answers`; ``question``: default the scenario's)."""
+        question = self.question if question is None else question
+        currency = self.currency if currency is None else currency
+        first = self.ensembles[0]
+        columns = [c for c in first.columns if all(c in e.columns for e in self.ensembles[1:])]
+        return comparison_answers(
+            question,
+            self.labels,
+            first.catalogue,
+            lambda k, key: self.ensembles[k].figure(key),
+            columns,
+            currency,
+            per_variant,
+        )
 
     def table(self) -> list[dict[str, Any]]:
         """One row per (variant, figure): mean (or median), standard error and 95% interval within
@@ -77,10 +107,12 @@ class ComparisonAnalysis:
 
     @property
     def summary(self) -> dict[str, Any]:
-        """What compare.json holds: the variants, replications, seed and the table."""
+        """What compare.json holds: the variants, replications, seed, the answer in words
+        (:meth:`answer`) and the table."""
         first = self.ensembles[0]
         return {
             "variants": self.labels,
+            "answer": self.answer().data(),
             "replications": first.reps,
             "seed": first.seed,
             "table": self.table(),
@@ -88,6 +120,6 @@ class ComparisonAnalysis:
 
     def to_frame(self) -> Any:
         """The table, one row per (variant, figure), as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
+        pd = needs_pandas()
 
         return pd.DataFrame(self.table())

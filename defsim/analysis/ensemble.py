@@ -19,6 +19,7 @@ from ..plan import Plan
 from . import figures
 from .execution import Collected, Replication, Row, default_workers, execute, grid_levels, run_chunk
 from .metrics import Figure, Kind
+from .optional import needs_pandas
 from .run import RunAnalysis
 from .statistics import Z95, figure_stats_streamed, interval, time_stats_streamed
 
@@ -250,7 +251,7 @@ class EnsembleAnalysis:
 
     def to_frame(self) -> Any:
         """One row per replication (needs pandas)."""
-        import pandas as pd
+        pd = needs_pandas()
 
         frame = pd.DataFrame(self.values, columns=self.columns)
         frame.insert(0, "replication", np.arange(self.reps))

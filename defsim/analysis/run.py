@@ -17,6 +17,7 @@ from ..engine import RunRecord
 from ..engine.records import EVENT_COLUMNS as ENGINE_EVENT_COLUMNS
 from ..engine.records import EVENT_KINDS, REASONS
 from . import figures
+from .optional import needs_pandas
 
 STOCK_COLUMNS = ("time_d", "date", "holder", "kind", "interceptor", "level", "ready")
 EVENT_COLUMNS = (
@@ -155,7 +156,7 @@ class RunAnalysis:
 
     def to_frame(self, what: str = "stock") -> Any:
         """The stock series (or ``"events"``) as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
+        pd = needs_pandas()
 
         rows = self.stock_rows() if what == "stock" else self.event_rows()
         cols = STOCK_COLUMNS if what == "stock" else EVENT_COLUMNS

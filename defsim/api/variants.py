@@ -60,7 +60,7 @@ def _compare(
         except ReplicationFailed as exc:
             exc.variant = lab  # which variant, for the message
             raise
-    return ComparisonResult(runs, figures)
+    return ComparisonResult(runs, figures, scs[0].spec.question, scs[0].spec.currency)
 
 
 def sweep(

@@ -7,6 +7,7 @@ rather than cut; long names wrap.
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from typing import Any
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.answers import VALUE_UNITS, money, show
+from ..analysis.answers import VALUE_UNITS, difference, money, show
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
@@ -48,15 +49,15 @@ def _header(key: str) -> str:
     return key.rsplit(".", 1)[-1].replace("_", " ")
 
 
-def print_answers(lines: list[str], out: Console) -> None:
+def print_answers(lines: list[str], out: Console, gap: bool = True) -> None:
     width = min(out.width or WIDTH, 100)
     for line in lines:
-        out.print(
-            textwrap.fill(plain(line), width, subsequent_indent="  ", break_on_hyphens=False),
-            markup=False,
-            highlight=False,
-        )
-    out.print()
+        # an interval "[32.7, 35.1]" stays on one line: its space is held while wrapping
+        held = re.sub(r"\[[^\]]{0,40}\]", lambda m: m.group(0).replace(" ", "\x00"), plain(line))
+        text = textwrap.fill(held, width, subsequent_indent="  ", break_on_hyphens=False)
+        out.print(text.replace("\x00", " "), markup=False, highlight=False)
+    if gap:
+        out.print()
 
 
 def _table(title: str, first: str) -> Table:
@@ -228,33 +229,6 @@ def print_ensemble(ens: Any) -> None:
     out.print(t)
 
 
-def _signed(kind: Kind, value: float, currency: str = "USD", unit: str = "") -> str:
-    # a difference in the figure's own unit: a share's in percentage points, not as a fraction
-    if kind is Kind.MONEY and unit == VALUE_UNITS:
-        return ("+" if value >= 0 else "-") + show(kind, abs(value), None, currency, unit)
-    if kind is Kind.SHARE:
-        return f"{100 * value:+.1f} pp"
-    if kind is Kind.DURATION:
-        return f"{value:+,.1f} days"
-    if kind is Kind.MONEY:
-        return ("+" if value >= 0 else "-") + money(abs(value), currency)
-    if kind is Kind.RATIO:
-        return f"{value:+.2f}"
-    return f"{value:+,.1f}"
-
-
-def delta(
-    kind: Kind, diff: float, low: float | None, high: float | None, currency: str = "USD", unit: str = ""
-) -> str:
-    """A paired difference and its 95% interval, in the figure's unit ("Δ +8.8 days [+8.5, +9.1]")."""
-    text = f"Δ {_signed(kind, diff, currency, unit)}"
-    if low is not None and high is not None:
-        suffix = {Kind.SHARE: " pp", Kind.DURATION: " days"}.get(kind, "")
-        lo, hi = (_signed(kind, x, currency, unit).removesuffix(suffix) for x in (low, high))
-        text += f"\n[{lo}, {hi}]"
-    return text
-
-
 def print_comparison(result: Any) -> None:
     """A sweep or comparison: each variant's answers, then the figures side by side (split into
     tables of at most three variants, so 80 columns hold them)."""
@@ -266,6 +240,10 @@ def print_comparison(result: Any) -> None:
     start = first.plan.start
     currency = first.scenario.spec.currency if hasattr(first, "scenario") else "USD"
     out.print(_bold(first.plan.name) + f": {first.reps} replications per variant, same seeds")
+    if getattr(result, "question", ""):
+        print_answers([f"Question: {result.question}"], out, gap=False)
+    # the answer first: what each variant did, from the paired differences
+    print_answers(result.answer().lines, out)
     for ens in result.ensembles:
         if hasattr(ens, "answers"):
             print_answers([f"[{ens.label}] {line}" for line in ens.answers], out)
@@ -299,7 +277,7 @@ def print_comparison(result: Any) -> None:
                         cell += f"\n[{lo}, {hi}]"
                     if r["diff_vs_first"] is not None:
                         d = (r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"])
-                        cell += "\n" + delta(kind, *d, currency=currency, unit=unit)
+                        cell += "\n" + difference(kind, *d, currency=currency, unit=unit, sep="\n")
                     cells.append(cell)
             t.add_row(plain(f), *cells)
         out.print(t)

@@ -37,6 +37,13 @@ from .tables import plain, print_comparison
     metavar="KEY",
     help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
 )
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="NAME",
+    help="Name the variants in order, once per variant (default: KEY=VALUE, or the path given).",
+)
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
 def sweep(
@@ -45,6 +52,7 @@ def sweep(
     reps: int,
     overrides: tuple[str, ...],
     figures: tuple[str, ...],
+    labels: tuple[str, ...],
     **opts: Any,
 ) -> None:
     """Run ensembles of SCENARIO for every combination of --vary values, side by side.
@@ -53,15 +61,20 @@ def sweep(
     Every variant uses the same replication seeds, so differences are not noise.
     Writes compare.csv, compare.json, stock_compare.png, p_dry_compare.png and variants/.
     Examples:
-      defsim sweep backfill --vary transfers.0.enabled=true,false --reps 200
+      defsim sweep backfill --vary transfers.0.enabled=true,false --reps 200 \\
+        --label "with backfill" --label "backfill cut"
       defsim sweep textbook --vary sites.Battery.doctrine.shots=1,2,3 --reps 100
     """
     sc = _load(scenario, overrides)
     _check_out(opts["out"], opts["force"], (scenario,))
     with _api_errors(scenario):
         vary_values = parse_vary(vary, scenario)
+    count = 1
+    for values in vary_values.values():
+        count *= len(values)
+    _check_labels(labels, count)
     _what_if(
-        lambda **kw: api.sweep(sc, vary_values, reps, figures=figures, **kw),
+        lambda **kw: api.sweep(sc, vary_values, reps, figures=figures, labels=labels or None, **kw),
         _default_out(scenario, "sweep"),
         scenario=scenario,
         **opts,
@@ -84,6 +97,13 @@ def sweep(
     help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
 )
 @click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="NAME",
+    help="Name the variants in order, once per variant (default: KEY=VALUE, or the path given).",
+)
+@click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP + " Applies to every scenario."
 )
 @ensemble_options
@@ -92,6 +112,7 @@ def compare(
     reps: int | None,
     overrides: tuple[str, ...],
     figures: tuple[str, ...],
+    labels: tuple[str, ...],
     **opts: Any,
 ) -> None:
     """Compare two or more SCENARIOS (scenario files or ensemble results folders), same seeds.
@@ -106,17 +127,27 @@ def compare(
       defsim compare textbook my_variant.yaml --reps 200
       defsim compare results/base results/more-stock
     """
+    _check_labels(labels, len(scenarios))
+    names = list(labels) or list(scenarios)
     if any(Path(s).is_dir() for s in scenarios):
-        _compare_folders(scenarios, reps, overrides, figures, **opts)
+        _compare_folders(scenarios, reps, overrides, figures, names, **opts)
         return
     loaded = [_load(s, overrides) for s in scenarios]
     _check_out(opts["out"], opts["force"], scenarios)
     _what_if(
-        lambda **kw: api.compare(loaded, reps or 100, figures=figures, labels=list(scenarios), **kw),
+        lambda **kw: api.compare(loaded, reps or 100, figures=figures, labels=names, **kw),
         _default_out(scenarios[0], "compare"),
         scenario=scenarios[0],
         **opts,
     )
+
+
+def _check_labels(labels: tuple[str, ...], variants: int) -> None:
+    if labels and len(labels) != variants:
+        raise UserError(
+            f"error: --label given {len(labels)} time{'s' if len(labels) != 1 else ''} for {variants} "
+            f"variants: give one --label per variant, in order, or none"
+        )
 
 
 def _compare_folders(
@@ -124,6 +155,7 @@ def _compare_folders(
     reps: int | None,
     overrides: tuple[str, ...],
     figures: tuple[str, ...],
+    names: list[str],
     **opts: Any,
 ) -> None:
     """Compare results folders (running any scenario files given with them to match)."""
@@ -167,7 +199,7 @@ def _compare_folders(
             result = api.compare_results(
                 paths,
                 target,
-                labels=list(given),
+                labels=names,
                 figures=figures,
                 force=opts["force"],
                 plot=not opts["no_plot"],

@@ -100,7 +100,10 @@ def compare_folders(
     views = load_ensembles(folders)
     names = list(labels) if labels else [str(f) for f in folders]
     cmp = ComparisonAnalysis(
-        [_analysis(v, lab, plan_of) for v, lab in zip(views, names, strict=True)], figures
+        [_analysis(v, lab, plan_of) for v, lab in zip(views, names, strict=True)],
+        figures,
+        views[0].meta.get("question", ""),
+        views[0].currency,
     )
     with result_folder(out, force, ()) as tmp:
         summary = cmp.summary

@@ -70,7 +70,7 @@ def _scenario_meta(text: str) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: str(data.get(k) or "").strip() for k in ("name", "description", "provenance")}
+    return {k: str(data.get(k) or "").strip() for k in ("name", "description", "provenance", "question")}
 
 
 @dataclass
@@ -271,6 +271,10 @@ class ComparisonView:
     @property
     def meta(self) -> dict[str, str]:
         return _scenario_meta(self.scenario_yaml)
+
+    @property
+    def currency(self) -> str:
+        return _currency(self.scenario_yaml)
 
 
 View = RunView | EnsembleView | ComparisonView

@@ -18,8 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .._version import __version__
-from ..analysis.answers import count, money, percent, short_date, show
+from ..analysis.answers import count, difference, money, percent, short_date, show
 from ..analysis.metrics import Kind
 from .files import atomic_write_text
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
@@ -31,6 +33,7 @@ body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; 
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem;
      border-bottom: 1px solid var(--line); }
 .meta, .prov { color: var(--soft); } .answers li { margin: .3rem 0; }
+.question { font-size: 1.1rem; margin: .6rem 0 .2rem; } ul.answers:first-of-type { font-size: 1.05rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid var(--line); padding: .25rem .6rem; text-align: right;
          vertical-align: top; }
@@ -226,23 +229,29 @@ def _comparison_table(c: ComparisonView, plan_of: PlanOf) -> str:
             elif key.endswith(".median"):
                 cell = e(show(Kind.DAY, r["median"], start))
             else:
-                cell = e(show(kind, r["mean"], start))
+                unit = fig.unit if fig is not None else ""
+                cell = e(show(kind, r["mean"], start, c.currency, unit))
                 if r["ci95_low"] is not None:
-                    lo, hi = e(show(kind, r["ci95_low"])), e(show(kind, r["ci95_high"]))
+                    lo = e(show(kind, r["ci95_low"], start, c.currency, unit))
+                    hi = e(show(kind, r["ci95_high"], start, c.currency, unit))
                     cell += f' <span class="meta">[{lo}, {hi}]</span>'
             if r.get("diff_vs_first") is not None:
-                cell += (
-                    f'<br><span class="meta">Δ {r["diff_vs_first"]:+,.2f} '
-                    f"[{r['diff_ci95_low']:+,.2f}, {r['diff_ci95_high']:+,.2f}]</span>"
+                dkind = Kind.SHARE if key.endswith(".p_happened") else kind
+                unit = fig.unit if fig is not None else ""
+                d = difference(
+                    dkind, r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"], c.currency, unit
                 )
+                cell += f'<br><span class="meta">{e(d)}</span>'
+
             cells.append(cell)
         rows.append(cells)
     out = _table(["figure", *labels], rows)
     if len(c.variants) > 1:
         diff_rows = []
-        for _, label, diffs in differences(c):
+        for key, label, diffs in differences(c):
+            unit = " days" if key.endswith("days_empty") else ""
             diff_rows.append(
-                [e(label), *("-" if d is None else f"{d[0]:+,.1f} ± {d[1]:,.1f}" for d in diffs)]
+                [e(label), *("-" if d is None else f"{d[0]:+,.1f}{unit} ± {d[1]:,.1f}" for d in diffs)]
             )
         out += "<p>Each variant minus the first, paired by replication (mean ± 95% half-width):</p>"
         out += _table(["figure", *(f"{lab} − {labels[0]}" for lab in labels[1:])], diff_rows)
@@ -268,24 +277,106 @@ def _reproduce(view: View, command: str) -> str:
     )
 
 
-def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
-    """The HTML page of a results folder's view."""
-    from .plots import plot_deliveries, plot_stock, plot_threats
-    from .plots_ensemble import (
-        plot_compare_diff,
-        plot_compare_p_dry,
-        plot_compare_stock,
-        plot_fan,
-        plot_p_dry,
+def comparison_lines(c: ComparisonView, plan_of: PlanOf = _no_plan) -> list[str]:
+    """What each later variant did, in words with intervals, as compare.json holds it (computed
+    from the variants' files for a folder written before compare.json carried it)."""
+    saved = c.summary.get("answer")
+    if isinstance(saved, dict) and isinstance(saved.get("lines"), list):
+        return [str(x) for x in saved["lines"]]
+    plan = plan_of(c.scenario_yaml)
+    if plan is None or len(c.variants) < 2:
+        return []
+    from ..analysis.effects import comparison_answers
+    from ..analysis.figures import REGISTRY
+
+    first, rest = c.variants[0], c.variants[1:]
+    columns = [k for k in first.columns if all(k in v.columns for v in rest)]
+    return comparison_answers(
+        c.meta.get("question", ""),
+        [v.label for v in c.variants],
+        REGISTRY.catalogue(plan),
+        lambda k, key: c.variants[k].figure(key),
+        columns,
+        c.currency,
+    ).lines
+
+
+#: curves that differ by less than this (a share of runs, or of a series' largest stock) coincide
+COINCIDE = 0.005
+
+
+def _spread(curves: list[np.ndarray]) -> float:
+    first = curves[0]
+    return max((float(np.nanmax(np.abs(x - first))) if x.size else 0.0 for x in curves[1:]), default=0.0)
+
+
+def coinciding(c: ComparisonView) -> dict[str, bool]:
+    """Per overlay figure (``p_dry``, ``p_empty``, ``stock``): whether every variant's curves
+    coincide with the first's on every panel (then the report says so instead of drawing it)."""
+    from ..analysis.answers import type_key
+
+    first = c.variants[0]
+    keys = [(h, k, i) for h, k, i in first.series if k != "producer"]
+    p_dry = p_empty = stock = 0.0
+    for h, k, i in keys:
+        p_dry = max(p_dry, _spread([v.p_dry(type_key(h, k, i)) for v in c.variants]))
+        idx = [v.series.index((h, k, i)) if (h, k, i) in v.series else None for v in c.variants]
+        if any(j is None for j in idx) or any(len(v.grid) != len(first.grid) for v in c.variants):
+            return {"p_dry": False, "p_empty": False, "stock": False}
+        p_empty = max(p_empty, _spread([v.p_empty[j] for v, j in zip(c.variants, idx, strict=True)]))
+        medians = [v.bands[2, j] for v, j in zip(c.variants, idx, strict=True)]
+        top = max(float(np.nanmax(m)) if m.size else 0.0 for m in medians)
+        stock = max(stock, _spread(medians) / top if top > 0 else 0.0)
+    return {"p_dry": p_dry < COINCIDE, "p_empty": p_empty < COINCIDE, "stock": stock < COINCIDE}
+
+
+def _comparison_plots(view: ComparisonView) -> list[str]:
+    from .plots_ensemble import plot_compare_diff, plot_compare_p_dry, plot_compare_stock
+
+    same = coinciding(view) if len(view.variants) > 1 else {}
+    out = []
+    if len(view.variants) > 1:
+        out.append(
+            _figure(
+                plot_compare_diff(view),
+                "Each variant minus the first, paired by replication, with 95% intervals.",
+            )
+        )
+    overlays = (
+        (
+            "p_empty",
+            lambda: plot_compare_p_dry(view, empty=True),
+            "Share of runs holding none of each type on each day, per variant.",
+            "holding none of a type on a day",
+        ),
+        (
+            "p_dry",
+            lambda: plot_compare_p_dry(view),
+            "Share of runs in which each type has run out by each day, per variant.",
+            "having run out of a type by a day",
+        ),
+        ("stock", lambda: plot_compare_stock(view), "Median stock per variant.", "median stock"),
     )
+    for name, draw, caption, what in overlays:
+        if same.get(name):
+            out.append(
+                f'<p class="meta">Not drawn: the variants coincide in {e(what)} on every panel '
+                f"(within {100 * COINCIDE:g}%).</p>"
+            )
+        else:
+            out.append(_figure(draw(), caption))
+    return out
+
+
+def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
+    """The HTML page of a results folder's view: the scenario's question and the answer first."""
+    from .plots import plot_deliveries, plot_stock, plot_threats
+    from .plots_ensemble import plot_fan, plot_p_dry
 
     meta = view.meta
     name = meta.get("name") or view.name
     parts = [f"<h1>{e(name)}</h1>"]
-    if meta.get("description"):
-        parts.append(f"<p>{e(meta['description'])}</p>")
-    if meta.get("provenance"):
-        parts.append(f'<p class="prov"><b>Provenance:</b> {e(meta["provenance"])}</p>')
+    per_variant: list[str] = []
     if isinstance(view, RunView):
         kind = f"one run, seed {view.seed}, {view.duration:g} days"
         lines = answer_lines(view)
@@ -316,23 +407,29 @@ def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
         ]
     else:
         first = view.variants[0]
-        kind = f"{len(view.variants)} variants, {first.reps} replications each, seed {first.seed}, same seeds"
-        lines = []
+        kind = (
+            f"{len(view.variants)} variants, {first.reps} replications each, seed {first.seed}, same seeds; "
+            f"differences are paired by replication, with 95% intervals"
+        )
+        lines = comparison_lines(view, plan_of)
         for v in view.variants:
-            lines += [f"[{v.label}] {line}" for line in answer_lines(v)]
+            per_variant += [f"[{v.label}] {line}" for line in answer_lines(v)]
         table = _comparison_table(view, plan_of)
-        plots = [
-            _figure(
-                plot_compare_diff(view) if len(view.variants) > 1 else None,
-                "Each variant minus the first, paired by replication, with 95% intervals.",
-            ),
-            _figure(plot_compare_p_dry(view), "Share of runs in which each type has run out, per variant."),
-            _figure(plot_compare_stock(view), "Median stock per variant."),
-        ]
+        plots = _comparison_plots(view)
+    if meta.get("question"):
+        parts.append(f'<p class="question"><b>Question:</b> {e(meta["question"])}</p>')
+    parts.append('<ul class="answers">' + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>")
     parts.append(f'<p class="meta">{e(kind)}</p>')
-    parts.append(
-        '<h2>Answers</h2><ul class="answers">' + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>"
-    )
+    if meta.get("description"):
+        parts.append(f"<p>{e(meta['description'])}</p>")
+    if meta.get("provenance"):
+        parts.append(f'<p class="prov"><b>Provenance:</b> {e(meta["provenance"])}</p>')
+    if per_variant:
+        parts.append(
+            '<h2>Each variant</h2><ul class="answers">'
+            + "".join(f"<li>{e(x)}</li>" for x in per_variant)
+            + "</ul>"
+        )
     parts.append(f"<h2>Headline figures</h2>{table}")
     parts.append("<h2>Plots</h2>" + "".join(p for p in plots if p))
     yaml_text = view.scenario_yaml
