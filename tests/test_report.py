@@ -155,3 +155,26 @@ def test_the_report_prints_on_a4_and_letter(
         assert w == pytest.approx(size[0], abs=1.5) and h == pytest.approx(size[1], abs=1.5)
     # nightly_raids: title, answers and tables on about two pages, four figures, the scenario
     assert 3 <= len(pages) <= 12, len(pages)
+
+
+def test_a_sweep_report_opens_with_the_question_and_what_the_change_did(tmp_path: Path) -> None:
+    textbook = str(SCENARIOS / "textbook.yaml")
+    out = tmp_path / "sweep"
+    args = ["sweep", textbook, "--vary", "sites.Battery.doctrine.shots=2,1", "--reps", "8", "--workers", "1",
+            "--label", "salvo of two", "--label", "one shot"]  # fmt: skip
+    r = CliRunner().invoke(main, [*args, "--out", str(out), "--no-plot", "--report"])
+    assert r.exit_code == 0, r.output
+    saved = __import__("json").loads((out / "compare.json").read_text())
+    assert saved["variants"] == ["salvo of two", "one shot"]
+    (sentence,) = saved["answer"]["lines"]
+    assert sentence.startswith("one shot vs salvo of two: ") and re.search(r"\[[\d.,]+, [\d.,]+\]", sentence)
+    # the terminal says it first, after the question
+    text = re.sub(r"\s+", " ", r.output)
+    assert text.index("Question: How many days") < text.index(sentence[:40]) < text.index("[salvo of two]")
+    page = (out / "report.html").read_text()
+    top = page.index("<h1>")
+    assert top < page.index("Question:</b> How many days") < page.index(sentence) < page.index("Each variant")
+    # differences keep their unit: days and percentage points, never a bare fraction
+    assert re.search(r"Δ [+-][\d.,]+ days \[", page) and re.search(r"Δ [+-][\d.]+ pp \[", page)
+    r = CliRunner().invoke(main, [*args[:-2], "--out", str(tmp_path / "x"), "--no-plot"])
+    assert r.exit_code == 2 and "--label given 1 time for 2 variants" in r.output
