@@ -80,6 +80,16 @@ def count(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """'1 threat', '2 threats', '1,290 threats' ('many' for an irregular plural)."""
+    return f"{count(n)} {word if n == 1 else (many or word + 's')}"
+
+
+def days(d: float) -> str:
+    """A length of time in days as read: '40 days', '1 day', '913.1 days' (never '913.125 days')."""
+    return plural(d, "day") if float(d).is_integer() else f"{d:,.1f} days"
+
+
 def percent(p: float) -> str:
     return f"{100 * p:.0f}%"
 
@@ -276,13 +286,13 @@ def holder_line(a: HolderAnswer, start: dt.datetime | None) -> str:
     if a.no_stock_leaks:
         if a.all_types_day is not None and len(a.types) > 1 and a.no_stock_leaks_before_all:
             parts.append(
-                f"{a.no_stock_leaks_before_all:,} threats leaked for lack of rounds before then "
+                f"{plural(a.no_stock_leaks_before_all, 'threat')} leaked for lack of rounds before then "
                 f"({a.no_stock_leaks:,} in all)"
             )
         elif a.all_types_day is not None and len(a.types) > 1:
-            parts.append(f"{a.no_stock_leaks:,} threats leaked for lack of rounds, all after that")
+            parts.append(f"{plural(a.no_stock_leaks, 'threat')} leaked for lack of rounds, all after that")
         else:
-            parts.append(f"{a.no_stock_leaks:,} threats leaked for lack of rounds")
+            parts.append(f"{plural(a.no_stock_leaks, 'threat')} leaked for lack of rounds")
     return f"{where}: " + "; ".join(parts) + "."
 
 
@@ -390,8 +400,12 @@ def odds_text(o: Odds, start: dt.datetime | None) -> str:
         text += f", median {when(o.median, start)}"
     else:
         text += ", median: not by the end"
-    late = "not by the end" if o.p95 is None else short_date(o.p95, start)
-    text += f", 5-95%: {short_date(o.p5, start)} to {late}"
+    if o.p5 is None:
+        pass  # in 95% of runs or more it never came: no range of when to give
+    elif o.p95 is None:
+        text += f", 5-95%: from {short_date(o.p5, start)} to after the end"
+    else:
+        text += f", 5-95%: {short_date(o.p5, start)} to {short_date(o.p95, start)}"
     if o.days_empty is not None:
         text += f"; {o.days_empty:,.0f} days without on average"
     return text

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
+from ..analysis.answers import plural
 from ..engine import RunRecord
 from ..io import plot_comparison, save_comparison, save_ensemble, save_run
 from ..plan import Plan
@@ -27,7 +28,7 @@ class RunResult(RunAnalysis):
     def __repr__(self) -> str:
         t = self.summary["totals"]
         return (
-            f"<RunResult {self.plan.name!r} seed {self.seed}: {t['arrived']} threats, "
+            f"<RunResult {self.plan.name!r} seed {self.seed}: {plural(t['arrived'], 'threat')}, "
             f"{t['killed']} killed, {t['leaked']} leaked>"
         )
 

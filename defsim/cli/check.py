@@ -7,6 +7,7 @@ import json
 import click
 
 from .. import api
+from ..analysis.answers import days, plural
 from ..scenario import json_schema
 from .group import SET_HELP, _load, main
 
@@ -22,9 +23,11 @@ def validate(scenario: str, overrides: tuple[str, ...]) -> None:
       defsim validate textbook
     """
     sc = _load(scenario, overrides)
+    s = sc.spec
     click.echo(
-        f"{scenario}: valid ({len(sc.spec.sites)} sites, {len(sc.spec.interceptors)} interceptor types, "
-        f"{len(sc.spec.threats)} threat types, {len(sc.spec.attacks)} attacks, {sc.duration:g} days)"
+        f"{scenario}: valid ({plural(len(s.sites), 'site')}, "
+        f"{plural(len(s.interceptors), 'interceptor type')}, {plural(len(s.threats), 'threat type')}, "
+        f"{plural(len(s.attacks), 'attack')}, {days(sc.duration)})"
     )
 
 

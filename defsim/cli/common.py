@@ -78,7 +78,7 @@ def ensemble_options(f: Any) -> Any:
         "--seed",
         type=click.IntRange(min=0),
         default=None,
-        help="Random seed (default: the scenario's seed:).",
+        help="Random seed (default: the scenario's own `seed`).",
     )(f)
     return f
 

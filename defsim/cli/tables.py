@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.answers import VALUE_UNITS, difference, money, show
+from ..analysis.answers import VALUE_UNITS, days, difference, money, show
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
@@ -80,7 +80,7 @@ def print_summary(result: Any) -> None:
         return show(fig.kind, None if v is None or v != v else v, start, currency, fig.unit)
 
     out = console()
-    out.print(_bold(s["scenario"]) + f" (seed {s['seed']}, {s['duration_days']:g} days)")
+    out.print(_bold(s["scenario"]) + f" (seed {s['seed']}, {days(s['duration_days'])})")
     print_answers(result.answers, out)
     reasons = tuple(c for c in REASON_COLUMNS if f"totals.{c}" in known)  # rationed: with rationing rules
     for title, cols in (("threats", THREAT_COLUMNS), ("threats leaked, by reason", reasons)):

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
-from ..analysis.answers import count, difference, money, percent, short_date, show
+from ..analysis.answers import count, days, difference, money, percent, short_date, show
 from ..analysis.metrics import Kind
 from .files import atomic_write_text
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
@@ -378,7 +378,7 @@ def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
     parts = [f"<h1>{e(name)}</h1>"]
     per_variant: list[str] = []
     if isinstance(view, RunView):
-        kind = f"one run, seed {view.seed}, {view.duration:g} days"
+        kind = f"one run, seed {view.seed}, {days(view.duration)}"
         lines = answer_lines(view)
         table = _run_table(view)
         sites = view.holders("site")

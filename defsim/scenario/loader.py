@@ -10,6 +10,7 @@ import codecs
 import copy
 import difflib
 import itertools
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,25 @@ def _pydantic_problems(exc: ValidationError, lines: dict[KeyPath, int]) -> list[
         if lines and path and path[-1] == "default" and path not in lines:
             path = path[:-1]  # ``pk: 0.7`` stands for ``pk: {default: 0.7}``: name what was written
         problems.append(Problem(path, msg, line_of(lines, path)))
-    return problems
+    return _merge_typos(problems)
+
+
+def _merge_typos(problems: list[Problem]) -> list[Problem]:
+    """A misspelt required key is one problem, not two: the unknown key's did-you-mean says the
+    required key is missing, and the separate "required key is missing" goes."""
+    merged: set[KeyPath] = set()
+    out = []
+    for p in problems:
+        m = re.search(r"; did you mean '([^']+)'\?$", p.message)
+        missing = p.path[:-1] + (m.group(1),) if m and p.path else None
+        if missing is not None and any(
+            q.path == missing and q.message == "required key is missing" for q in problems
+        ):
+            merged.add(missing)
+            assert m is not None
+            p = Problem(p.path, f"{p.message} ({m.group(1)!r} is required and missing)", p.line)
+        out.append(p)
+    return [p for p in out if not (p.path in merged and p.message == "required key is missing")]
 
 
 def _where(
@@ -172,7 +191,17 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
             (), f"the file is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8", line
         )
         raise ScenarioError(source, [problem]) from None
-    return loads(text, source, overrides)
+    try:
+        return loads(text, source, overrides)
+    except ScenarioError as exc:
+        if p == Path(path) or exc.source != source:
+            raise
+        # a shipped scenario is named as the user named it, not by its path inside the install
+        name = p.name
+        header = (
+            exc.header.replace(source, name) + f" (the shipped scenario: `defsim show {p.stem}` prints it)"
+        )
+        raise ScenarioError(name, exc.problems, header) from None
 
 
 def loads(text: str, source: str = "<scenario>", overrides: list[str] | tuple[str, ...] = ()) -> Scenario:

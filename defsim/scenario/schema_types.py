@@ -17,7 +17,15 @@ from pydantic import (
     model_validator,
 )
 
-from .units import check_date, parse_duration, parse_rate, parse_time_of_day, parse_time_point
+from .units import (
+    PROBABILITY_HINT,
+    check_date,
+    parse_duration,
+    parse_probability,
+    parse_rate,
+    parse_time_of_day,
+    parse_time_point,
+)
 
 #: the most rounds, threats or weight units one number may give: far above any real stockpile,
 #: and well inside the range where the engine's counts and float times stay exact
@@ -47,12 +55,31 @@ TimePoint = Annotated[float | dt.datetime, BeforeValidator(parse_time_point), Wi
 TimeOfDay = Annotated[
     float, BeforeValidator(parse_time_of_day), WithJsonSchema({"type": "string", "description": "HH:MM"})
 ]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+_PROBABILITY_JS = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*[0-9.]+\s*%\s*$"},
+    ],
+    "description": PROBABILITY_HINT,
+}
+#: a probability: 0.7, or a percentage "70%" (units in strings, as durations and rates have them)
+Probability = Annotated[
+    float,
+    BeforeValidator(parse_probability),
+    Field(ge=0.0, le=1.0),
+    WithJsonSchema(_PROBABILITY_JS),
+]
 
 
 def _number_to_default(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """One probability for every threat (0.7 or "70%") -> {"default": it}; a map stays a map."""
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        parse_probability(value)  # "high" is refused here, saying what a probability looks like
         return {"default": value}
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"expected {PROBABILITY_HINT}, or a map from threat type or class to probability, got {value!r}"
+        )
     return value
 
 
@@ -73,12 +100,7 @@ _WEIGHTS_JS = {
         {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
     ]
 }
-_PK_JS = {
-    "anyOf": [
-        {"type": "number", "minimum": 0, "maximum": 1},
-        {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
-    ]
-}
+_PK_JS = {"anyOf": [*_PROBABILITY_JS["anyOf"], {"type": "object", "additionalProperties": _PROBABILITY_JS}]}
 Weights = Annotated[dict[str, NonNegativeFloat], BeforeValidator(_to_weights), WithJsonSchema(_WEIGHTS_JS)]
 
 

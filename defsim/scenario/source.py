@@ -60,4 +60,4 @@ class Scenario:
         return self.spec.provenance
 
     def __repr__(self) -> str:
-        return f"Scenario({self.name!r} from {self.source.name}, {self.duration:g} days, seed {self.seed})"
+        return f"Scenario({self.name!r} from {self.source.name}, {self.duration:,.4g} days, seed {self.seed})"

@@ -85,6 +85,27 @@ def parse_duration(value: object) -> float:
     return days
 
 
+PROBABILITY_HINT = "a probability: a number from 0 to 1 such as 0.7, or a percentage such as 70%"
+_PERCENT_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*%\s*$")
+
+
+def parse_probability(value: object) -> float:
+    """A probability as a number (0.7) or a percentage ("70%"); the range is checked after."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected {PROBABILITY_HINT}, got {show(value)}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        m = _PERCENT_RE.match(value)
+        if m:
+            return float(m.group(1)) / 100
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected {PROBABILITY_HINT}, got {show(value)}")
+
+
 def parse_rate(value: object) -> float:
     """Return a rate per day; raise ValueError naming what was expected."""
     if isinstance(value, bool):
