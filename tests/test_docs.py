@@ -36,7 +36,7 @@ DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "exercises" not in p.relative_to(DOCS).parts)
 BLOCK = re.compile(r"^ *```(\w+)\n(.*?)^ *```", re.S | re.M)
 # `$` lines shown for the reader to type that the test cannot or need not run
-SKIPPED = ("pip ", "python3 -m venv", "py -m venv", ". defsim-env/", "defsim-env\\")
+SKIPPED = ("pip ", "python3 -m venv", "py -m venv", ". .venv/", ".venv\\", "git clone ", "cd defsim")
 DEFSIM = str(Path(sys.executable).with_name("defsim"))
 
 
@@ -48,6 +48,19 @@ def test_scenario_reference_is_current():
 def test_cli_reference_is_current():
     """Regenerate with ``python -m defsim.cli.cli_doc > docs/reference/cli.md``."""
     assert (DOCS / "reference" / "cli.md").read_text() == cli_markdown()
+
+
+def test_install_lines_install_from_a_clone_never_the_unrelated_index_package():
+    """`defsim` on the package index is another project: every install line names the clone."""
+    pages = [*PAGES, ROOT / "README.md"]
+    for page in pages:
+        text = page.read_text()
+        # what a reader types: console lines and indented code (prose may name the wrong command)
+        typed = [x for x in text.splitlines() if x.lstrip().startswith("$ ") or x.startswith("    ")]
+        for line in typed:
+            assert not re.search(r"pip install\s+['\"]?defsim\b", line), f"{page.name}: {line}"
+    tutorial = (DOCS / "tutorial.md").read_text()
+    assert "git clone" in tutorial and "$ pip install .\n" in tutorial and "another project" in tutorial
 
 
 def test_reference_lists_every_route_event_key():

@@ -47,3 +47,47 @@ def test_the_notebook_runs_and_shows_defsims_numbers(tmp_path):
     assert re.search(r"ipywidgets is not installed|interact", text) or any(
         "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs
     )
+
+
+def _sliders_cell(nb: nbformat.NotebookNode) -> int:
+    return next(k for k, c in enumerate(nb.cells) if c.cell_type == "code" and "interact_manual" in c.source)
+
+
+def test_the_notebook_extra_installs_a_way_to_open_it_and_its_sliders():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    names = {re.split(r"[<>=\[ ]", r)[0] for r in extras["notebook"]}
+    assert "ipywidgets" in names and names & {"notebook", "jupyterlab"} and "ipykernel" in names
+    assert 'pip install ".[notebook]"' in "".join(nbformat.read(NOTEBOOK, as_version=4).cells[0].source)
+
+
+def _execute_to_sliders(tmp_path, without_widgets: bool) -> list:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    k = _sliders_cell(nb)
+    # the cells the sliders need (imports, SEED), the sliders cell, nothing slow in between
+    keep = [
+        c
+        for j, c in enumerate(nb.cells)
+        if j == k or (c.cell_type == "code" and j < k and "import" in c.source)
+    ]
+    setup = "SEED = 1\n" + ("import sys\nsys.modules['ipywidgets'] = None\n" if without_widgets else "")
+    nb.cells = [nbformat.v4.new_code_cell(setup), *keep]
+    nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    return nb.cells[-1].outputs
+
+
+def test_the_sliders_cell_draws_sliders_with_ipywidgets_and_a_static_figure_without(tmp_path):
+    import ipywidgets  # installed by the test extra, as by the notebook extra
+
+    del ipywidgets
+    outputs = _execute_to_sliders(tmp_path, without_widgets=False)
+    assert not [o for o in outputs if o.output_type == "error"]
+    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert views, outputs  # the sliders, not the fallback
+    assert "ipywidgets is not installed" not in "".join(o.get("text", "") for o in outputs)
+    outputs = _execute_to_sliders(tmp_path, without_widgets=True)
+    assert "ipywidgets is not installed" in "".join(o.get("text", "") for o in outputs)
+    assert any("image/png" in o.get("data", {}) for o in outputs)
