@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,6 +162,18 @@ def difference(
     return text
 
 
+def figure_label(meaning: str, key: str = "") -> str:
+    """A figure's plain-English label, as tables show it (terminal and report alike): its
+    meaning without the registry's notes on nulls and absent entries; a day that may never come
+    stands for two rows, '... (share of runs)' and '... (median)'."""
+    text = re.sub(r"\s*\((null|absent|see )[^)]*\)", "", meaning).split(": ")[0]
+    if key.endswith(".p_happened"):
+        text += " (share of runs)"
+    elif key.endswith(".median"):
+        text += " (median)"
+    return text
+
+
 # --- one run ------------------------------------------------------------------------------
 
 
@@ -210,6 +223,103 @@ class RunAnswers:
     holders: list[HolderAnswer]
     cost: Cost
     totals: dict[str, int] = field(default_factory=dict)
+    #: layered defence: what got through each layer and why, rationing, damage (one line each)
+    layered: list[str] = field(default_factory=list)
+
+
+#: a leaker's path through an asset's layers: ((site, what happened there), ...), upper tier first
+LeakPath = tuple[tuple[str, str], ...]
+
+_AT_LAYER = {
+    "missed": "missed by {site}",
+    "not_engaged": "not engaged by {site}",
+    "saturated": "{site} had no free fire channel",
+    "no_stock": "{site} had no round for it",
+    "rationed": "held back by {site}'s rationing",
+}
+
+
+def leak_paths(
+    threat_id: np.ndarray, event: np.ndarray, holder: np.ndarray, reason: np.ndarray, threat: np.ndarray
+) -> dict[str, dict[LeakPath, int]]:
+    """Per threat type, how many leakers took each path through the layers, from a run's event
+    log: each layer it passed ("passed" rows), then the last one (the "leak" row; a leaker the
+    last layer never shot at was not engaged there, whatever the leak row's overall reason)."""
+    leaked = {int(t) for t, e in zip(threat_id.tolist(), event.tolist(), strict=True) if e == "leak"}
+    steps: dict[int, list[tuple[str, str]]] = {}
+    shot: set[tuple[int, str]] = set()
+    last: dict[int, tuple[str, str, str]] = {}
+    for t, e, h, r, th in zip(
+        threat_id.tolist(), event.tolist(), holder.tolist(), reason.tolist(), threat.tolist(), strict=True
+    ):
+        t = int(t)
+        if t not in leaked:
+            continue
+        if e == "passed":
+            steps.setdefault(t, []).append((str(h), str(r)))
+        elif e == "shot":
+            shot.add((t, str(h)))
+        elif e == "leak":
+            last[t] = (str(h), str(r), str(th))
+    out: dict[str, dict[LeakPath, int]] = {}
+    for t, (h, r, th) in last.items():
+        if not steps.get(t):
+            continue  # not layered: its reason is the leak row's
+        final = r if (t, h) in shot or r != "missed" else "not_engaged"
+        path = (*steps[t], (h, final))
+        out.setdefault(th, {})
+        out[th][path] = out[th].get(path, 0) + 1
+    return out
+
+
+def path_text(path: LeakPath) -> str:
+    """'missed by Long_range, then not engaged by Guns'."""
+    return ", then ".join(_AT_LAYER.get(r, f"{r} at {{site}}").format(site=s) for s, r in path)
+
+
+def _layered_lines(
+    summary: Mapping[str, Any], paths: Mapping[str, Mapping[LeakPath, int]], start: dt.datetime | None
+) -> list[str]:
+    """A layered run in words: per threat type, how its leakers got through the layers; each
+    site's rationing; the damage at each asset, in value units."""
+    lines = []
+    for th in [x for x in summary["threats"] if x in paths]:
+        by_path, t = paths[th], summary["threats"][th]
+        ranked = sorted(by_path.items(), key=lambda x: -x[1])
+        how = "; ".join(f"{n:,} {path_text(p)}" for p, n in ranked[:3])
+        rest = sum(n for _, n in ranked[3:])
+        if rest:
+            how += f"; {rest:,} by other paths"
+        lines.append(
+            f"{th}: {t['leaked']:,} of {plural(t['arrived'], 'threat')} got through every layer "
+            f"({t['engaged']:,} engaged): {how}."
+        )
+    for site, entry in summary["sites"].items():
+        for itype, day in (entry.get("rationing_from_day") or {}).items():
+            if day is None:
+                lines.append(f"{site}: never rationed its {itype} rounds.")
+                continue
+            held = sum(
+                layer["passed_by_reason"].get("rationed", 0)
+                for a in summary.get("assets", {}).values()
+                for layer in a["layers"].values()
+                if site in layer["sites"]
+            )
+            lines.append(
+                f"{site}: rationed its {itype} rounds from {when(day, start)}; "
+                f"{plural(held, 'threat')} it held back went on to the next layer or got through."
+            )
+    assets = summary.get("assets", {})
+    if assets:
+        parts = []
+        for name, a in assets.items():
+            value = a["damage"] + a["value_protected"]
+            parts.append(
+                f"{name} {show(Kind.MONEY, a['damage'], unit=VALUE_UNITS)} of "
+                f"{show(Kind.MONEY, value, unit=VALUE_UNITS)} ({plural(a['leaked'], 'leaker')})"
+            )
+        lines.append(f"Damage ({VALUE_UNITS}): " + "; ".join(parts) + ".")
+    return lines
 
 
 def _entry(summary: Mapping[str, Any], name: str, kind: str) -> Mapping[str, Any]:
@@ -233,9 +343,11 @@ def run_answers(
     summary: Mapping[str, Any],
     no_stock_times: Mapping[str, Sequence[float]] | None = None,
     currency: str = "USD",
+    paths: Mapping[str, Mapping[LeakPath, int]] | None = None,
 ) -> RunAnswers:
     """The answers of one run from its summary (``summary.json``) and, if known, the times at
-    which threats leaked for lack of rounds at each site (from the event log)."""
+    which threats leaked for lack of rounds at each site and the leakers' paths through the
+    layers (:func:`leak_paths`; both from the event log)."""
     holders = []
     for name, kind, itypes in layout_of(summary):
         entry = _entry(summary, name, kind)
@@ -258,7 +370,8 @@ def run_answers(
     c = summary["cost"]
     cost = Cost(c["interceptor_cost_spent"], c["threat_cost_defeated"], c["cost_exchange_ratio"], currency)
     totals = {k: int(v) for k, v in summary["totals"].items() if isinstance(v, int | float)}
-    return RunAnswers(summary["scenario"], start_of(summary), holders, cost, totals)
+    layered = _layered_lines(summary, paths or {}, start_of(summary)) if summary.get("assets") else []
+    return RunAnswers(summary["scenario"], start_of(summary), holders, cost, totals, layered)
 
 
 def holder_line(a: HolderAnswer, start: dt.datetime | None) -> str:
@@ -279,7 +392,7 @@ def holder_line(a: HolderAnswer, start: dt.datetime | None) -> str:
         year = this_year
         parts.append(f"{t.interceptor} rounds ran out on {text}" if k == 0 else f"{t.interceptor} on {text}")
     for t in kept:
-        parts.append(f"{t.interceptor} rounds never ran out ({t.final_stock} left at the end)")
+        parts.append(f"{t.interceptor} rounds never ran out ({t.final_stock:,} left at the end)")
     if a.all_types_day is not None and len(a.types) > 1:
         this_year = (start + dt.timedelta(days=a.all_types_day)).year if start else None
         parts.append(f"no rounds of any type from {when(a.all_types_day, start, year=this_year != year)}")
@@ -303,7 +416,7 @@ def run_lines(a: RunAnswers) -> list[str]:
         for h in a.holders
         if h.kind == "site" or any(t.first_stockout_day is not None for t in h.types)
     ]
-    return [*lines, a.cost.line()]
+    return [*lines, *a.layered, a.cost.line()]
 
 
 # --- ensembles ----------------------------------------------------------------------------

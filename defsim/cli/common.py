@@ -18,11 +18,25 @@ from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import ScenarioError
 from .group import FORMATS, UserError
-from .tables import plain, print_comparison
+from .tables import plain, print_comparison, set_width
+
+
+def width_option(f: Any) -> Any:
+    """--width: the printed tables' width (default: the terminal's; piped: $COLUMNS, else 80)."""
+    return click.option(
+        "--width",
+        type=click.IntRange(min=40),
+        default=None,
+        expose_value=False,
+        callback=lambda ctx, param, value: set_width(value),
+        help="Print tables this many columns wide (default: the terminal's width; when piped, "
+        "$COLUMNS or 80).",
+    )(f)
 
 
 def ensemble_options(f: Any) -> Any:
     """Options shared by every command that runs replications."""
+    f = width_option(f)
     f = click.option(
         "--quiet", "-q", is_flag=True, help="No progress and no table: print only the results folder."
     )(f)

@@ -7,6 +7,7 @@ rather than cut; long names wrap.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.answers import VALUE_UNITS, days, difference, money, show
+from ..analysis.answers import VALUE_UNITS, days, difference, figure_label, money, show
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
@@ -26,13 +27,36 @@ THREAT_COLUMNS = ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")
 REASON_COLUMNS = tuple(f"leaked_by_reason.{r}" for r in REASONS)
 TYPE_COLUMNS = ("shots", "final_stock", "first_stockout_day", "days_empty")
 WIDTH = 80
+#: --width, when given: the tables' width in columns whatever the output is
+_WIDTH: list[int] = []
+
+
+def set_width(width: int | None) -> None:
+    """The width tables and answers are printed at (``--width``); None: see :func:`width`."""
+    _WIDTH[:] = [width] if width else []
+
+
+def width() -> int:
+    """The width to print at: --width; else the terminal's; else, when the output is a pipe or a
+    file, $COLUMNS, or the width of the terminal the command runs in (``defsim run x | less``),
+    or 80 with no terminal at all."""
+    if _WIDTH:
+        return _WIDTH[0]
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
+        try:
+            if stream is not None and stream.isatty():
+                return max(40, os.get_terminal_size(stream.fileno()).columns)
+        except (OSError, ValueError, AttributeError):
+            continue
+    return WIDTH
 
 
 def console() -> Console:
     # markup off: names are printed literally ("[/]" in a name is text, not a closing tag)
-    return Console(
-        width=None if sys.stdout.isatty() else WIDTH, soft_wrap=False, markup=False, highlight=False
-    )
+    return Console(width=width(), soft_wrap=False, markup=False, highlight=False)
 
 
 def plain(value: object) -> str:
@@ -120,16 +144,26 @@ def print_summary(result: Any) -> None:
     )
 
 
+def _span(
+    kind: Kind, lo: float | None, hi: float | None, start: Any, currency: str, unit: str, sep: str = " .. "
+) -> str:
+    """'16.2 .. 17.9 days': two ends with the unit once (dates and money keep their own)."""
+    a, b = (show(kind, x, start, currency, unit) for x in (lo, hi))
+    for suffix in (" days", "%"):
+        if a.endswith(suffix) and b.endswith(suffix):
+            return f"{a.removesuffix(suffix)}{sep}{b}"
+    return f"{a}{sep}{b}"
+
+
 def _stats_cells(fig: Any, stats: dict[str, Any], start: Any, currency: str) -> list[str]:
     def v(x: float | None) -> str:
         return show(fig.kind, x, start, currency, fig.unit)
 
     ci = stats.get("ci95") or [None, None]
     return [
-        v(stats["mean"]),
-        f"{v(ci[0])} .. {v(ci[1])}",
+        f"{v(stats['mean'])}\n[{_span(fig.kind, ci[0], ci[1], start, currency, fig.unit, ', ')}]",
         v(stats["median"]),
-        f"{v(stats['p5'])} .. {v(stats['p95'])}",
+        _span(fig.kind, stats["p5"], stats["p95"], start, currency, fig.unit),
     ]
 
 
@@ -208,24 +242,20 @@ def print_ensemble(ens: Any) -> None:
     out.print(_bold(ens.plan.name) + f": {ens.reps} replications (seed {ens.seed})")
     print_answers(ens.answers if hasattr(ens, "answers") else [], out)
     t = Table(title="headline figures", title_justify="left")
-    t.add_column("figure", overflow="fold", max_width=26)
-    for col in ("mean", "95% interval", "median", "5th .. 95th pct"):
+    t.add_column("figure", overflow="fold", min_width=16)
+    for col in ("mean [95% interval]", "median", "5th .. 95th percentile"):
         t.add_column(col, justify="right", overflow="fold")
     for line in ens.headline():
         stats, fig = line.stats, line.figure
+        name = plain(figure_label(fig.meaning, line.key))
         if line.key.endswith(".median"):  # the median of a day that may never come
-            t.add_row(plain(line.key), "", "", show(Kind.DAY, stats["median"], start), "")
+            t.add_row(name, "", show(Kind.DAY, stats["median"], start), "")
         elif line.key.endswith(".p_happened"):  # the share of replications in which it came
             ci = stats.get("ci95") or [None, None]
-            t.add_row(
-                plain(line.key),
-                show(Kind.SHARE, stats["mean"]),
-                f"{show(Kind.SHARE, ci[0])} .. {show(Kind.SHARE, ci[1])}",
-                "",
-                "",
-            )
+            mean = show(Kind.SHARE, stats["mean"])
+            t.add_row(name, f"{mean}\n[{_span(Kind.SHARE, ci[0], ci[1], None, currency, '', ', ')}]", "", "")
         else:
-            t.add_row(plain(line.key), *_stats_cells(fig, stats, start, currency))
+            t.add_row(name, *_stats_cells(fig, stats, start, currency))
     out.print(t)
 
 
@@ -254,7 +284,7 @@ def print_comparison(result: Any) -> None:
             title="mean [95% interval]; Δ: minus the first variant, paired by replication",
             title_justify="left",
         )
-        t.add_column("figure", overflow="fold", max_width=22)
+        t.add_column("figure", overflow="fold", min_width=16)
         for v in chunk:
             t.add_column(plain(v), justify="right", overflow="fold")
         for f in figures:
@@ -273,11 +303,11 @@ def print_comparison(result: Any) -> None:
                 else:
                     cell = show(kind, r["mean"], start, currency, unit)
                     if r["ci95_low"] is not None:
-                        lo, hi = (show(kind, r[k], start, currency, unit) for k in ("ci95_low", "ci95_high"))
-                        cell += f"\n[{lo}, {hi}]"
+                        ends = _span(kind, r["ci95_low"], r["ci95_high"], start, currency, unit, ", ")
+                        cell += f"\n[{ends}]"
                     if r["diff_vs_first"] is not None:
                         d = (r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"])
                         cell += "\n" + difference(kind, *d, currency=currency, unit=unit, sep="\n")
                     cells.append(cell)
-            t.add_row(plain(f), *cells)
+            t.add_row(plain(figure_label(known[base].meaning, f) if base in known else f), *cells)
         out.print(t)

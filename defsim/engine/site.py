@@ -375,6 +375,10 @@ class Site:
         if k == 0:
             asset = self.assets[a]
             assert asset is not None
+            if reason == NOT_ENGAGED and mark >= na:
+                # missed above and not engaged here: it got through because it was missed (a
+                # threat counted engaged never leaks as "not engaged")
+                reason = MISSED
             asset.leak(tid, tt, reason, self.index)
             return
         if self.detailed:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.answers import Layout, ensemble_answers, run_answers, start_of
+from ..analysis.answers import Layout, ensemble_answers, leak_paths, run_answers, start_of
 from .files import FORMULA_START
 from .markers import Marker, read_markers
 
@@ -149,7 +149,13 @@ class RunView:
         times: dict[str, list[float]] = {}
         for k in no_stock.tolist():
             times.setdefault(str(self.events["holder"][k]), []).append(float(self.events["time_d"][k]))
-        return run_answers(self.summary, times, self.currency)
+        ev = self.events
+        paths = (
+            leak_paths(ev["threat_id"], ev["event"], ev["holder"], ev["reason"], ev["threat"])
+            if "threat_id" in ev and self.summary.get("assets")
+            else None
+        )
+        return run_answers(self.summary, times, self.currency, paths)
 
 
 @dataclass
@@ -299,6 +305,8 @@ def read_run(folder: Path) -> RunView:
         "time_d": np.array([float(r[col["time_d"]]) for r in rows]),
         "n": np.array([int(r[col["n"]] or 0) for r in rows], dtype=np.int64),
     }
+    if "threat_id" in col:
+        events["threat_id"] = np.array([int(r[col["threat_id"]] or -1) for r in rows], dtype=np.int64)
     for name in ("event", "holder", "interceptor", "reason", "route", "threat"):
         events[name] = np.array([uncsv(r[col[name]]) for r in rows], dtype=object)
     return RunView(
@@ -385,6 +393,7 @@ def run_view(result: Any, scenario_yaml: str = "") -> RunView:
     events: dict[str, np.ndarray] = {
         "time_d": np.array([r[0] for r in rows], dtype=float),
         "n": np.array([r[7] for r in rows], dtype=np.int64),
+        "threat_id": np.array([-1 if r[4] in (None, "") else r[4] for r in rows], dtype=np.int64),
     }
     for name in ("event", "holder", "interceptor", "reason", "route", "threat"):
         k = cols.index(name)

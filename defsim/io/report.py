@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
-from ..analysis.answers import count, days, difference, money, percent, short_date, show
+from ..analysis.answers import count, days, difference, figure_label, money, percent, short_date, show
 from ..analysis.metrics import Kind
 from .files import atomic_write_text
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
@@ -66,7 +65,7 @@ def e(text: object) -> str:
 
 def plain(meaning: str) -> str:
     """A figure's meaning without the registry's notes on nulls (a reader sees 'never')."""
-    return re.sub(r"\s*\(null[^)]*\)", "", meaning)
+    return figure_label(meaning)
 
 
 def _png(fig: Any, dpi: int = 100) -> str:
