@@ -7,6 +7,7 @@ It runs the engine (ensembles do) but writes no files and draws nothing: that is
 """
 
 from .comparison import ComparisonAnalysis
+from .effects import ComparisonAnswers, Effect, VariantAnswer, comparison_answers
 from .ensemble import Collected, EnsembleAnalysis, Replication, default_workers, execute, make_grid, run_chunk
 from .figures import REGISTRY
 from .metrics import Figure, Kind, UnknownFigure
@@ -16,6 +17,8 @@ __all__ = [
     "REGISTRY",
     "Collected",
     "ComparisonAnalysis",
+    "ComparisonAnswers",
+    "Effect",
     "EnsembleAnalysis",
     "Figure",
     "Kind",
@@ -23,6 +26,8 @@ __all__ = [
     "RunAnalysis",
     "StockSeries",
     "UnknownFigure",
+    "VariantAnswer",
+    "comparison_answers",
     "default_workers",
     "execute",
     "make_grid",
