@@ -75,8 +75,12 @@ def test_size_relative_to_the_figure_beats_a_tiny_sure_change_and_units_are_kept
     a = answer(catalogue, data)
     texts = [x.text for x in a.variants[0].effects]
     mean, lo, hi = interval(*data["sites.Battery.days_empty"])
-    assert texts[0] == f"Battery goes {mean:.1f} more days without any round [{lo:.1f}, {hi:.1f}]"
-    assert texts[1].startswith("the share of threats getting through rises by 0.5 pp [0.5, 0.5]")
+    # the tiny sure change is not named next to a large one; alone, it is, in percentage points
+    assert texts == [f"Battery goes {mean:.1f} more days without any round [{lo:.1f}, {hi:.1f}]"]
+    alone = answer(catalogue, {"totals.leaked_share": data["totals.leaked_share"]})
+    assert [x.text for x in alone.variants[0].effects] == [
+        "the share of threats getting through rises by 0.5 pp [0.5, 0.5]"
+    ]
 
 
 def test_figures_the_question_names_come_first(catalogue):

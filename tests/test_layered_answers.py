@@ -67,3 +67,47 @@ def test_the_answers_cover_rationing_and_damage_in_value_units(layered: Path):
         show(Kind.MONEY, x, unit=VALUE_UNITS) for x in (a["damage"], a["damage"] + a["value_protected"])
     )
     assert f"Capital {hit} of {value} ({a['leaked']} leakers)" in damage and "$" not in damage
+
+
+def test_an_ensembles_answers_cover_rationing_and_damage_with_intervals(tmp_path: Path):
+    import json
+    import math
+
+    import numpy as np
+
+    out = tmp_path / "ens"
+    args = [
+        "run",
+        str(SCENARIOS / "layered.yaml"),
+        "--reps",
+        "6",
+        "--workers",
+        "1",
+        "--no-plot",
+        "--out",
+        str(out),
+    ]
+    r = CliRunner().invoke(main, [*args, "-q"])
+    assert r.exit_code == 0, r.output
+    lines = (out / "answers.txt").read_text().splitlines()
+    import csv
+
+    rows = list(csv.DictReader((out / "reps.csv").open()))
+    started = [r["sites.Long_range.rationing_from_day.long_range"] for r in rows]
+    share = sum(1 for x in started if x) / len(rows)
+    assert (
+        f"Long_range: rationed its long_range rounds in {100 * share:.0f}% of runs; median start "
+        in "\n".join(lines)
+    )
+    damage = np.array([float(r["assets.Capital.damage"]) for r in rows])
+    mean, se = damage.mean(), damage.std(ddof=1) / math.sqrt(len(damage))
+    from defsim.analysis.answers import VALUE_UNITS, show
+    from defsim.analysis.metrics import Kind
+
+    (line,) = [x for x in lines if x.startswith("Damage (value units), mean over runs [95% interval]: ")]
+    ends = [
+        show(Kind.MONEY, v, unit=VALUE_UNITS)
+        for v in (mean, mean - 1.959963984540054 * se, mean + 1.959963984540054 * se)
+    ]
+    assert f"Capital {ends[0]} [{ends[1]}, {ends[2]}]" in line
+    assert json.loads((out / "summary.json").read_text())["answers"]["lines"] == lines

@@ -126,7 +126,7 @@ def show(
 
 def signed(kind: Kind, value: float, currency: str = "USD", unit: str = "") -> str:
     """A difference in the figure's own unit: '+15.7 pp' for a share (percentage points, never
-    a fraction), '+8.8 days', '-$12m', '+1.3bn value units' for damage, '+4.0' for a count."""
+    a fraction), '+8.8 days', '-$12m', '+1.3bn value units' for damage, '+4.0 rounds' for a count."""
     sign = "+" if value >= 0 else "-"
     if kind is Kind.MONEY and unit == VALUE_UNITS:
         return f"{sign}{show(kind, abs(value), None, currency, unit)} {VALUE_UNITS}"
@@ -138,7 +138,7 @@ def signed(kind: Kind, value: float, currency: str = "USD", unit: str = "") -> s
         return sign + money(abs(value), currency)
     if kind is Kind.RATIO:
         return f"{value:+.2f}"
-    return f"{value:+,.1f}"
+    return f"{value:+,.1f}" + (f" {unit}" if unit else "")  # a count: '+4.0 rounds'
 
 
 def difference(
@@ -155,11 +155,21 @@ def difference(
     text = f"Δ {signed(kind, diff, currency, unit)}"
     if low is not None and high is not None:
         suffix = {Kind.SHARE: " pp", Kind.DURATION: " days", Kind.DAY: " days"}.get(kind, "")
-        if kind is Kind.MONEY and unit == VALUE_UNITS:
-            suffix = f" {VALUE_UNITS}"
+        if (kind is Kind.MONEY and unit == VALUE_UNITS) or (kind is Kind.COUNT and unit):
+            suffix = f" {unit}"
         lo, hi = (signed(kind, x, currency, unit).removesuffix(suffix) for x in (low, high))
         text += f"{sep}[{lo}, {hi}]"
     return text
+
+
+#: why a threat got through, in words (the reasons of events.csv and leaked_by_reason)
+REASON_WORDS = {
+    "no_stock": "for lack of rounds",
+    "saturated": "with every fire channel busy",
+    "missed": "after being missed",
+    "not_engaged": "without being engaged",
+    "rationed": "held back by rationing",
+}
 
 
 def figure_label(meaning: str, key: str = "") -> str:
@@ -167,6 +177,9 @@ def figure_label(meaning: str, key: str = "") -> str:
     meaning without the registry's notes on nulls and absent entries; a day that may never come
     stands for two rows, '... (share of runs)' and '... (median)'."""
     text = re.sub(r"\s*\((null|absent|see )[^)]*\)", "", meaning).split(": ")[0]
+    text = re.sub(
+        r"leaked for reason (\w+)", lambda m: "got through " + REASON_WORDS.get(m.group(1), m.group(0)), text
+    )
     if key.endswith(".p_happened"):
         text += " (share of runs)"
     elif key.endswith(".median"):
@@ -452,6 +465,41 @@ class EnsembleAnswers:
     reps: int
     holders: list[HolderOdds]
     cost: Cost | None = None
+    #: layered defence: when rationing began, the damage at each asset (one line each)
+    layered: list[str] = field(default_factory=list)
+
+
+def _mean_interval(x: np.ndarray) -> tuple[float, float, float] | None:
+    x = x[np.isfinite(x)]
+    if len(x) < 2:
+        return None
+    m, se = float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
+    return m, max(m - 1.959963984540054 * se, 0.0), m + 1.959963984540054 * se
+
+
+def _ensemble_layered(
+    columns: Sequence[str], figure: Callable[[str], np.ndarray], start: dt.datetime | None
+) -> list[str]:
+    """When each site's rationing began across runs, and the mean damage at each asset."""
+    lines = []
+    for key in columns:
+        m = re.match(r"^sites\.(.+)\.rationing_from_day\.(.+)$", key)
+        if m:
+            s = time_stats(figure(key))
+            text = f"{m.group(1)}: rationed its {m.group(2)} rounds in {percent(s['p_happened'])} of runs"
+            if s["median"] is not None:
+                text += f"; median start {when(s['median'], start)}"
+            lines.append(text + ".")
+    parts = []
+    for key in columns:
+        m = re.match(r"^assets\.([^.]+)\.damage$", key)
+        got = _mean_interval(figure(key)) if m else None
+        if m and got is not None:
+            a, lo, hi = (show(Kind.MONEY, v, unit=VALUE_UNITS) for v in got)
+            parts.append(f"{m.group(1)} {a} [{lo}, {hi}]")
+    if parts:
+        lines.append(f"Damage ({VALUE_UNITS}), mean over runs [95% interval]: " + "; ".join(parts) + ".")
+    return lines
 
 
 def prefix(name: str, kind: str) -> str:
@@ -477,9 +525,11 @@ def ensemble_answers(
     layout: Layout,
     figure: Callable[[str], np.ndarray],
     currency: str = "USD",
+    columns: Sequence[str] = (),
 ) -> EnsembleAnswers:
     """Per holder and type: P(ran dry by the end), median and 5-95% range of the first stockout.
-    ``figure(key)`` gives one figure across replications (NaN: never)."""
+    ``figure(key)`` gives one figure across replications (NaN: never); ``columns``, the figures
+    there are, say whether there is rationing or damage to report."""
     holders = []
     reps = 0
     for holder, kind, itypes in layout:
@@ -496,7 +546,8 @@ def ensemble_answers(
     if len(spent):
         med_ratio = spent.mean() / defeated.mean() if defeated.mean() > 0 else None
         cost = Cost(float(np.nanmean(spent)), float(np.nanmean(defeated)), med_ratio, currency)
-    return EnsembleAnswers(name, start, duration, reps, holders, cost)
+    layered = _ensemble_layered(columns, figure, start)
+    return EnsembleAnswers(name, start, duration, reps, holders, cost, layered)
 
 
 def odds_text(o: Odds, start: dt.datetime | None) -> str:
@@ -535,6 +586,7 @@ def ensemble_lines(a: EnsembleAnswers) -> list[str]:
         if len(h.types) > 1:
             parts.append(odds_text(h.all_types, a.start))
         lines.append(f"{where}: " + "; ".join(parts) + ".")
+    lines += a.layered
     if a.cost is not None:
         lines.append("On average: " + a.cost.line()[0].lower() + a.cost.line()[1:])
     return lines

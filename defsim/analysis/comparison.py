@@ -56,7 +56,7 @@ class ComparisonAnalysis:
         return float(m.mean[0]), m.se(0)
 
     def answer(
-        self, question: str | None = None, currency: str | None = None, per_variant: int = 2
+        self, question: str | None = None, currency: str | None = None, per_variant: int = 3
     ) -> ComparisonAnswers:
         """What each later variant did compared with the first, in words with 95% intervals
         (:func:`defsim.analysis.effects.comparison_answers`; ``question``: default the scenario's)."""

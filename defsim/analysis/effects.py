@@ -12,12 +12,15 @@ getting through, days without rounds, when rounds ran out, damage, the cost-exch
 not inputs such as deliveries on a route) and its 95% interval excludes zero
 (|mean| > half-width).  With common random numbers intervals are narrow, so a change of half a
 percentage point can be "sure" while telling nothing: candidates are therefore ranked by the
-size of the change relative to the figure itself, |Δ| / max(|first|, |variant|) (a number in
-[0, 1]; for a share of runs in which something happened, the change of that share), doubled
-for figures the scenario's question names (a word such as "dry", "damage", "rationing", "get
+size of the change against what it could be: threats killed or getting through against the
+threats that arrived (of that type), days without rounds or a shift of when against the run's
+length, damage against the asset's value, a share (of threats, of runs) as it is, the
+cost-exchange ratio against itself (a number in [0, 1]), doubled for figures the scenario's
+question names (a word such as "dry", "damage", "rationing", "get
 through", or a site, threat or interceptor named in it), ties broken by |Δ| / half-width.  The
 top figure is said first, then the best of each other family (threats, sites, assets, cost)
-up to ``per_variant`` figures.  When nothing qualifies, the sentence says so.
+scoring at least a quarter of the first's, up to ``per_variant`` figures.  When nothing
+qualifies, the sentence says so.
 
 Front ends call :func:`comparison_answers` with a way to read one figure across replications
 of variant k (in memory: :meth:`defsim.analysis.ComparisonAnalysis.answer`; from a results
@@ -35,13 +38,14 @@ from typing import Any
 
 import numpy as np
 
-from .answers import VALUE_UNITS, compact, money
+from .answers import REASON_WORDS, VALUE_UNITS, compact, money
 from .metrics import Figure, Kind
 from .statistics import Z95, paired_difference
 
 RULE = (
     "Figures whose 95% interval of the paired difference excludes zero, ranked by the size of the "
-    "change relative to the figure (doubled for figures the question names)."
+    "change against what it could be (threats that arrived, the run's length, the asset's value), "
+    "doubled for figures the question names; the best of each family, at least a quarter of the first."
 )
 
 #: outcome figures a comparison's answer may name: (pattern, family)
@@ -71,14 +75,6 @@ _QUESTION_WORDS: list[tuple[str, str]] = [
     (r"\bcost", r"cost_exchange_ratio"),
 ]
 
-_REASONS = {
-    "no_stock": "for lack of rounds",
-    "saturated": "with every fire channel busy",
-    "missed": "after being missed",
-    "not_engaged": "without being engaged",
-    "rationed": "held back by rationing",
-}
-
 
 @dataclass(frozen=True)
 class Effect:
@@ -94,7 +90,7 @@ class Effect:
     high: float
     #: the words, e.g. "33.9 fewer ballistic missiles killed [32.7, 35.1]"
     text: str
-    #: |mean| / max(|first|, |variant|): the size of the change relative to the figure
+    #: the size of the change against what it could be (see the module's docstring), in [0, 1]
     relative: float
     #: |mean| / 95% half-width
     strength: float
@@ -207,7 +203,7 @@ def _words(m: re.Match[str], key: str, up: bool, n: str) -> str:
     if key == "totals.leaked_share":
         return f"the share of threats getting through {'rises' if up else 'falls'} by {n}"
     if key.startswith("totals.leaked_by_reason."):
-        return f"{n} {mf} threats got through {_REASONS.get(g['reason'], 'for reason ' + g['reason'])}"
+        return f"{n} {mf} threats got through {REASON_WORDS.get(g['reason'], 'for reason ' + g['reason'])}"
     if key.startswith("totals."):
         return f"{n} {mf} threats killed" if what == "killed" else f"{n} {mf} threats got through"
     if key.startswith("sites.") and "rationing_from_day" in key:
@@ -255,21 +251,23 @@ def _effect(
     b: np.ndarray,
     question: str,
     currency: str,
+    scale: float | None,
 ) -> Effect | None:
+    """``scale``: what the change is measured against (None: the figure's own size)."""
     kind, unit = fig.kind, fig.unit
     if kind is Kind.DAY:
         came_a, came_b = np.isfinite(a), np.isfinite(b)
         d = paired_difference(came_a.astype(float), came_b.astype(float))
         if d is not None and d[1] > 0 and abs(d[0]) > Z95 * d[1]:
-            unit, scale = "pp", 1.0
+            unit = "pp"
             mean, half = 100 * d[0], 100 * Z95 * d[1]
-            relative = abs(d[0]) / scale
+            relative = abs(d[0])  # a change of share: already relative
         elif came_a.all() and came_b.all():
             d = paired_difference(a, b)
             if d is None:
                 return None
             unit, mean, half = "days", d[0], Z95 * d[1]
-            relative = abs(mean) / max(float(np.mean(a)), float(np.mean(b)), 1e-9)
+            relative = abs(mean) / (scale or max(float(np.mean(a)), float(np.mean(b)), 1e-9))
         else:
             return None
     else:
@@ -277,7 +275,8 @@ def _effect(
         if d is None:
             return None
         mean, half = d[0], Z95 * d[1]
-        relative = abs(mean) / max(abs(float(np.nanmean(a))), abs(float(np.nanmean(b))), 1e-12)
+        own = max(abs(float(np.nanmean(a))), abs(float(np.nanmean(b))), 1e-12)
+        relative = abs(mean) / (1.0 if kind is Kind.SHARE else scale or own)
         if kind is Kind.SHARE:
             unit, mean, half = "pp", 100 * mean, 100 * half
     if not (abs(mean) > half) or mean == 0:
@@ -300,12 +299,26 @@ def _choose(effects: list[Effect], per_variant: int) -> list[Effect]:
     ranked = sorted(effects, key=lambda x: (-x.score, -x.strength, x.key))
     chosen: list[Effect] = []
     for x in ranked:
-        if len(chosen) >= per_variant:
-            break
+        if len(chosen) >= per_variant or (chosen and x.score < 0.25 * chosen[0].score):
+            break  # beyond the first, only figures of a size comparable to it
         if chosen and any(c.family == x.family for c in chosen):
             continue
         chosen.append(x)
     return chosen
+
+
+def _scale_key(key: str, m: re.Match[str]) -> str | None:
+    """The figure a change of ``key`` is measured against: threats by those that arrived (of the
+    type), damage by the asset's value (what was protected plus the damage); None: days by the
+    run's length, the ratio by itself."""
+    g = m.groupdict()
+    if key.startswith("threats."):
+        return f"threats.{g['threat']}.arrived"
+    if key.startswith("assets.") and g.get("what") == "damage":
+        return f"assets.{g['asset']}.value_protected"
+    if key.startswith(("totals.", "assets.")) and key != "totals.leaked_share":
+        return "totals.arrived"
+    return None
 
 
 def comparison_answers(
@@ -315,7 +328,7 @@ def comparison_answers(
     figure: Callable[[int, str], np.ndarray],
     columns: Iterable[str],
     currency: str = "USD",
-    per_variant: int = 2,
+    per_variant: int = 3,
 ) -> ComparisonAnswers:
     """The answer of a comparison: per later variant, a sentence naming the figures that changed
     most (see :data:`RULE` and this module's docstring), each with its unit and 95% interval.
@@ -335,6 +348,17 @@ def comparison_answers(
                 candidates.append((key, m, family))
                 break
     base = labels[0] if labels else ""
+    durations = [
+        f.bounds[1] for f in catalogue.values() if f.kind is Kind.DURATION and math.isfinite(f.bounds[1])
+    ]
+    duration = max(durations) if durations else None
+    present = set(keys)
+
+    def mean(k: int, key: str) -> float:
+        x = figure(k, key)
+        x = x[np.isfinite(x)]
+        return float(x.mean()) if len(x) else 0.0
+
     reps = 0
     out = []
     for k in range(1, len(labels)):
@@ -344,7 +368,15 @@ def comparison_answers(
             reps = len(a)
             if len(a) != len(b):
                 continue
-            x = _effect(key, catalogue[key], m, family, a, b, question, currency)
+            by = _scale_key(key, m)
+            scale: float | None = None
+            if by is not None and by in present:
+                scale = max(mean(0, by), mean(k, by))
+                if key.endswith(".damage"):
+                    scale += max(mean(0, key), mean(k, key))
+            elif by is None and catalogue[key].kind in (Kind.DURATION, Kind.DAY):
+                scale = duration
+            x = _effect(key, catalogue[key], m, family, a, b, question, currency, scale or None)
             if x is not None:
                 effects.append(x)
         chosen = _choose(effects, per_variant)

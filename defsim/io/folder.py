@@ -258,7 +258,9 @@ class EnsembleView:
 
     @cached_property
     def answers(self) -> Any:
-        return ensemble_answers(self.name, self.start, self.duration, self.layout, self.figure, self.currency)
+        return ensemble_answers(
+            self.name, self.start, self.duration, self.layout, self.figure, self.currency, self.columns
+        )
 
 
 @dataclass
