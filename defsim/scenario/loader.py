@@ -22,7 +22,7 @@ from .overrides import apply_override, set_value
 from .references import check_references, schedule_warnings
 from .schema import ScenarioSpec
 from .source import Scenario, ScenarioSource
-from .yaml_lines import line_of, read_yaml
+from .yaml_lines import MAX_BYTES, line_of, read_yaml
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -156,7 +156,9 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     p = shipped.find(path) or Path(path)
     source = str(p)
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            # at most one byte past the bound: /dev/zero or a huge file is refused, not read
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         hint = shipped.suggestion(path)
         raise ScenarioError(source, [], f"error: {source}: no such file{hint}") from None
@@ -164,15 +166,32 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         raise ScenarioError(source, [], f"error: {source} is a folder, not a scenario file") from None
     except OSError as exc:
         raise ScenarioError(source, [], f"error: cannot read {source}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        problem = Problem((), f"the file is larger than {MAX_BYTES // 2**20} MiB; a scenario needs far less")
+        raise ScenarioError(source, [problem])
     try:
         text = _decode(raw)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        problem = Problem(
-            (), f"the file is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8", line
-        )
-        raise ScenarioError(source, [problem]) from None
+        raise ScenarioError(source, [_undecodable(raw, exc)]) from None
     return loads(text, source, overrides)
+
+
+def _undecodable(raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """What is wrong with bytes that do not decode, on the line where decoding stopped."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # the line is counted in the text decoded so far: newline bytes mean nothing in UTF-16
+        try:
+            line: int | None = raw[: exc.start].decode("utf-16").count("\n") + 1
+        except UnicodeDecodeError:
+            line = None
+        return Problem(
+            (),
+            f"the file starts with a UTF-16 byte-order mark but is not UTF-16 text ({exc.reason} at "
+            f"byte {exc.start:,}): it was cut or damaged; save it again, as UTF-8",
+            line,
+        )
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return Problem((), f"the file is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8", line)
 
 
 def loads(text: str, source: str = "<scenario>", overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
