@@ -82,8 +82,8 @@ def occurrences(first: float, every: float | None, until: float, end: float) -> 
         return 0.0
     if every is None:
         return 1.0
-    stop = min(until, end)
-    return math.floor((stop - first) / every) + 1.0
+    # before ``end`` (strictly) and not after ``until``
+    return float(min(math.floor((until - first) / every) + 1, math.ceil((end - first) / every)))
 
 
 def estimate(spec: ScenarioSpec) -> Work:

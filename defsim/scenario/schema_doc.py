@@ -123,7 +123,14 @@ class _Type:
             (item,) = get_args(tp)
             return f"list of {self.text(item)}"
         if origin is tuple:
-            return "[" + ", ".join(self.text(a) for a in get_args(tp)) + "]"
+            before, items, bounds = self.bounds, [], []
+            for a in get_args(tp):
+                self.bounds = []
+                items.append(self.text(a))
+                bounds.append(", ".join(self.bounds))
+            # each item's own bounds, in order: [≥ -90, ≤ 90], [≥ -180, ≤ 180]
+            self.bounds = before + ([", ".join(f"[{b}]" for b in bounds)] if any(bounds) else [])
+            return "[" + ", ".join(items) + "]"
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             self.models.append(tp)
             return f"[{tp.__name__}](#{_anchor(tp)})"
