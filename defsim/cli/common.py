@@ -60,8 +60,8 @@ def ensemble_options(f: Any) -> Any:
         type=FiniteFloat(min=1.0),
         default=1.0,
         metavar="FACTOR",
-        help="Raise the bounds on threats, rounds, replications, grid values and workers by this "
-        "factor (work beyond them is refused before it starts).",
+        help="Raise the bounds on threats, scheduled events, replications, grid values and workers "
+        "by this finite factor (work beyond them is refused before it starts).",
     )(f)
     f = click.option(
         "--scheduler-timeout",
