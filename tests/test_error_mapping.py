@@ -33,6 +33,7 @@ def broken_engine(monkeypatch):
         raise ValueError("list.remove(x): x not in list")
 
     monkeypatch.setattr(simulation, "generate", generate)
+    monkeypatch.delenv("DEFSIM_DEBUG", raising=False)  # which would show the traceback instead
 
 
 @pytest.mark.parametrize(
