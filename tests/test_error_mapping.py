@@ -89,5 +89,6 @@ def test_what_the_user_asked_wrongly_is_still_a_user_error(tmp_path, scenario, a
 )
 def test_the_api_refuses_bad_arguments_with_input_error(call):
     """InputError is a ValueError, so callers that caught ValueError still catch it."""
+    assert defsim.InputError is InputError and issubclass(InputError, ValueError)
     with pytest.raises(InputError):
         call(defsim.load("textbook"))
