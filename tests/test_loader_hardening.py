@@ -33,6 +33,12 @@ CASES = [
     ("control byte", _swap("name: bad input test", "name: bad\x01"), "does not allow (U+0001)", 1),
     ("1000 nested brackets", BASE + "x: " + "[" * 1000 + "]" * 1000 + "\n", "nested", None),
     ("41 nested lists", BASE + "x: " + "[" * 41 + "]" * 41 + "\n", "nested more than 40 levels", 24),
+    (
+        "100,000 nested brackets",  # refused as they are scanned, on their line, at once
+        BASE + "x: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "nested more than 40 levels deep; a scenario needs far fewer",
+        24,
+    ),
     ("rate per zero days", _swap("rate: 10/d", "rate: 5/0d"), "period longer than zero", 20),
     ("timezone", "start: 2024-01-01T00:00:00+02:00\n" + BASE, "without a time zone", 1),
     (

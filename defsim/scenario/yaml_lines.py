@@ -42,6 +42,13 @@ class _Loader(yaml.SafeLoader):
 
     _depth = 0
 
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # brackets are counted as they are scanned: the scanner looks ahead over every open one,
+        # so 1,000 of them cost a second before the composer would see the 41st
+        if self.flow_level >= MAX_DEPTH:
+            raise _TooDeep(int(self.get_mark().line) + 1)
+        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
+
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
