@@ -36,7 +36,8 @@ def test_plot_redraws_a_run_as_svg_without_running(tmp_path: Path) -> None:
     marker = before.pop(".defsim-results").decode()
     assert {p: (out / p).read_bytes() for p in before} == before
     listed = (out / ".defsim-results").read_text()
-    assert set(listed.splitlines()) == set(marker.splitlines()) | {"stock.svg", "threats.svg", "deliveries.svg"}
+    drawn = {"stock.svg", "threats.svg", "deliveries.svg"}
+    assert set(listed.splitlines()) == set(marker.splitlines()) | drawn
     again = (out / "stock.svg").read_bytes()
     invoke("plot", str(out), "--format", "svg")
     assert (out / "stock.svg").read_bytes() == again  # no dates in the file: the same bytes

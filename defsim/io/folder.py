@@ -9,6 +9,7 @@ and what ``defsim run`` draws is exactly what ``defsim plot`` redraws.  A folder
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from array import array
@@ -28,8 +29,8 @@ from .markers import Marker, read_markers
 
 __all__ = ["NotAResultsFolder", "TamperedFolder", "read"]
 
-#: scenario.yaml longer than this is not read back (a scenario is a few kilobytes)
-MAX_SCENARIO = 4 * 2**20
+#: scenario.yaml longer or deeper than this is not read back (a scenario is a few kilobytes)
+MAX_SCENARIO, MAX_DEPTH = 4 * 2**20, 64
 
 
 def uncsv(text: str) -> str:
@@ -46,12 +47,32 @@ def _yaml(text: str) -> dict[str, Any]:
     """scenario.yaml's data; empty when missing, too big or unreadable: it names things (the
     currency, rationing rules), the figures come from the other files.  Only keys are looked up
     in it, so aliases cost nothing; deep nesting is caught."""
-    import yaml
-
     if not text or len(text) > MAX_SCENARIO:
         return {}
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> dict[str, Any]:
+    import yaml
+
+    class Bounded(yaml.SafeLoader):
+        """Stops at the first node nested deeper than any scenario: the scanner reads only as far
+        as the composer asks, so ``[[[[...`` is refused at once rather than after seconds."""
+
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=Bounded)
     except (yaml.YAMLError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -279,10 +300,19 @@ BAND_COLUMNS = ("time_d", "holder", "kind", "interceptor", "p5", "p25", "median"
 HOLDER_KINDS = ("site", "stockpile", "producer", "transit")
 
 
+def _time(path: Path, line: int, text: str, end: float) -> float:
+    """A time in days within the run (written to six decimals)."""
+    time = fc.number(path, line, "time_d", text)
+    if not -1e-6 <= time <= end + 1e-6:
+        raise fc.tampered(path, f"line {line}: time_d {time:g} is outside the run (0 to {end:g} days)")
+    return time
+
+
 def read_run(folder: Path) -> RunView:
     """A single run's folder, every file checked (:mod:`.folder_check`)."""
     path = folder / "summary.json"
     summary = fc.check(path, fc.read_json(path), fc.RUN)
+    end = float(summary["duration_days"])
     grouped: dict[tuple[str, str], tuple[list[float], list[int]]] = {}
     kinds: dict[str, str] = {}
     path = folder / "stock.csv"
@@ -293,7 +323,7 @@ def read_run(folder: Path) -> RunView:
         if kinds.setdefault(holder, kind) != kind:
             raise fc.tampered(path, f"line {line}: {holder} is a {kinds[holder]} on earlier lines")
         t, lev = grouped.setdefault((holder, itype), ([], []))
-        time = fc.number(path, line, "time_d", r[col["time_d"]])
+        time = _time(path, line, r[col["time_d"]], end)
         if t and time < t[-1]:
             raise fc.tampered(path, f"line {line}: time_d goes back in time")
         t.append(time)
@@ -311,7 +341,7 @@ def read_run(folder: Path) -> RunView:
     names = ("event", "holder", "interceptor", "reason", "route", "threat")
     text: dict[str, list[str]] = {name: [] for name in names}
     for line, col, r in fc.Table(path, EVENT_COLUMNS).rows():
-        times.append(fc.number(path, line, "time_d", r[col["time_d"]]))
+        times.append(_time(path, line, r[col["time_d"]], end))
         ns.append(fc.count(path, line, "n", r[col["n"]], 0))
         for name, values in text.items():
             values.append(uncsv(r[col[name]]))
@@ -330,6 +360,7 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
     """An ensemble's folder, every file checked (reps.csv a row at a time, never held whole)."""
     path = folder / "summary.json"
     summary = fc.check(path, fc.read_json(path), fc.ENSEMBLE)
+    end = float(summary["duration_days"])
     path = folder / "reps.csv"
     reps = fc.Table(path, ("replication",))
     columns = [uncsv(c) for c in reps.header()[1:]]
@@ -352,7 +383,7 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
             series.append(key)
             data[key] = []
             empty[key] = []
-        time = fc.number(path, line, "time_d", r[col["time_d"]])
+        time = _time(path, line, r[col["time_d"]], end)
         if len(series) == 1:
             if times and time <= times[-1]:
                 raise fc.tampered(path, f"line {line}: time_d goes back in time")
@@ -362,12 +393,13 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
         data[key].append([fc.number(path, line, q, r[col[q]]) for q in BAND_COLUMNS[4:]])
         p_empty = fc.number(path, line, "p_empty", r[col["p_empty"]]) if "p_empty" in col else math.nan
         empty[key].append(p_empty)
+    if not times or times[0] != 0 or abs(times[-1] - end) > 1e-5:
+        at = f"ends on day {times[-1]:g}" if times else "holds no grid"
+        raise fc.tampered(path, f"{at} where the ensemble ran {end:g} days")
     for key in series:
         if len(data[key]) != len(times):
             where = f"{key[0]}: {len(data[key])} grid times where the first series has {len(times)}"
             raise fc.tampered(path, where)
-    if not times:
-        raise fc.tampered(path, "no stock bands in it")
     bands = np.array([data[k] for k in series], dtype=float).transpose(2, 0, 1)
     return EnsembleView(
         folder,
