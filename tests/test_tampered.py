@@ -184,6 +184,8 @@ ENSEMBLE_TAMPERS = [
     *_csv_tampers("reps.csv", 1),
     ("reps.csv no replications", _text("reps.csv", lambda t: t.split("\n")[0] + "\n")),
     ("reps.csv inf", _cell("reps.csv", 2, "inf", line=3)),
+    ("reps.csv 1e999", _cell("reps.csv", 2, "1e999", line=3)),
+    ("reps.csv 1.2.3", _cell("reps.csv", 2, "1.2.3", line=3)),
     ("bands.csv cut at a line's end", _text("bands.csv", lambda t: "\n".join(t.split("\n")[:-3]) + "\n")),
     ("bands.csv a day past the end", _cell("bands.csv", 0, "1e6", line=4)),
     ("bands.csv time going back", _cell("bands.csv", 0, "-1", line=4)),
@@ -291,7 +293,12 @@ def test_what_defsim_wrote_is_read_back_and_what_matters_is_refused(made, tmp_pa
             except NotAResultsFolder:
                 refused.add(name)
     names = {c[0] for c in RUN_TAMPERS} | {c[0] for c in ENSEMBLE_TAMPERS}
-    assert refused == names - HARMLESS
+    # a cell that looks like a number but is not one is refused when its figure is read
+    lazy = {"reps.csv 1e999", "reps.csv 1.2.3"}
+    assert refused == names - HARMLESS - lazy
+    folder = _tampered(made, "ens", dict(ENSEMBLE_TAMPERS)["reps.csv 1e999"], tmp_path / "lazy")
+    with pytest.raises(NotAResultsFolder, match="too large"):
+        read(folder).figure(read(folder).columns[1])
 
 
 # --- random mutations ----------------------------------------------------------------------------

@@ -248,9 +248,19 @@ class EnsembleView:
             j = self.columns.index(key) + 1
             out = array("d")
             path = self.folder / "reps.csv"
-            out.extend(fc.number(path, line, key, r[j], math.nan) for line, _, r in fc.Table(path, ()).rows())
+            try:  # the characters were checked when the view was read; the numbers are here
+                out.extend(float(r[j]) if r[j] else math.nan for _, _, r in fc.Table(path, ()).rows())
+            except ValueError:  # a cell such as "1.2.3": find it, for the message
+                for line, _, r in fc.Table(path, ()).rows():
+                    fc.number(path, line, key, r[j], math.nan)
+                raise fc.tampered(path, "changed while it was read") from None
             if len(out) != self.count:
                 raise fc.tampered(path, "changed while it was read")
+            values = np.frombuffer(out, dtype=float)
+            if np.isinf(values).any():
+                raise fc.tampered(
+                    path, f"{key} holds a number too large (line {int(np.argmax(np.isinf(values))) + 2})"
+                )
             self._figures[key] = np.frombuffer(out, dtype=float)
         return self._figures[key]
 
@@ -367,8 +377,7 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
     count = 0
     for line, _, r in reps.rows():
         fc.count(path, line, "replication", r[0])
-        for x in r[1:]:
-            fc.number(path, line, "a figure", x, math.nan)
+        fc.numbers(path, line, r[1:])
         count += 1
     if count == 0:
         raise fc.tampered(path, "no replications in it")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -335,6 +336,21 @@ def number(path: Path, line: int, name: str, text: str, empty: float | None = No
     except ValueError:
         shown = text if len(text) <= 20 else text[:17] + "..."
         raise tampered(path, f"line {line}: {name} should be a number, not {shown!r}") from None
+
+
+#: a row of numbers as defsim writes them (no NaN or inf text, none longer than MAX_NUMBER_TEXT)
+_CELL = f"[-+0-9.eE]{{0,{MAX_NUMBER_TEXT}}}"
+_NUMBER_ROW = re.compile(f"{_CELL}(?:,{_CELL})*")
+
+
+def numbers(path: Path, line: int, cells: list[str]) -> None:
+    """Cells that are each a number or empty (a figure that does not exist).  A row of the
+    characters of numbers passes at once (a cell that is still not one, or overflows to
+    infinity, is refused when its figure is read); any other row gets its cell's message."""
+    if _NUMBER_ROW.fullmatch(",".join(cells)):
+        return
+    for x in cells:
+        number(path, line, "a figure", x, math.nan)
 
 
 def count(path: Path, line: int, name: str, text: str, empty: int | None = None) -> int:
