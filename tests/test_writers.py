@@ -222,3 +222,24 @@ def test_a_link_planted_in_a_folder_is_never_followed_by_force(run, tmp_path):
     out = one_line(cli("run", TEXTBOOK, "--out", run, "--force", "-q", "--no-plot"), 2)
     assert "linked" in out
     assert (victim / "keep.txt").read_text() == "keep"
+
+
+def test_a_marker_without_a_list_stands_for_the_names_defsim_writes(run):
+    # as an earlier defsim wrote it: the note alone
+    (run / MARKER).write_text("This folder was written by defsim; `--force` may replace it.\n")
+    assert cli("plot", run).exit_code == 0  # stock.png and the rest are names defsim writes
+    assert "stock.png" in (run / MARKER).read_text().splitlines()  # now listed
+    (run / "notes.txt").write_text("mine")
+    out = one_line(cli("run", TEXTBOOK, "--out", run, "--force", "-q", "--no-plot"), 2)
+    assert "notes.txt" in out and (run / "notes.txt").read_text() == "mine"
+
+
+def test_plot_in_a_folder_without_a_marker_never_replaces_a_figure(run):
+    (run / MARKER).unlink()
+    before = _snapshot(run)
+    out = one_line(cli("plot", run), 2)
+    assert "stock.png" in out and MARKER in out
+    assert _snapshot(run) == before
+    for figure in run.glob("*.png"):
+        figure.unlink()
+    assert cli("plot", run).exit_code == 0 and (run / "stock.png").is_file()

@@ -30,8 +30,10 @@ def _plan_required(text: str) -> Plan:
 
 def plot(folder: str | Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
     """Redraw every figure of a results folder from its files (nothing is run); the files written."""
+    from ..io.files import unmarked_figures
     from ..io.save import draw_folder
 
+    unmarked_figures(Path(folder))
     return draw_folder(Path(folder), fmt, dpi)
 
 

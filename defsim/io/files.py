@@ -53,12 +53,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: the end of the name of a temporary file defsim is writing (its own, wherever it is found)
 TMP_SUFFIX = ".defsim-tmp"
 #: what a marker without a list (written by an earlier defsim) stands for: the names defsim writes
+#: the figures defsim draws into a results folder
+_FIGURE = re.compile(
+    r"(stock|supply|threats|deliveries|fan|p_dry|stock_compare|p_dry_compare|p_empty_compare"
+    r"|diff_compare)\.(png|svg|pdf)"
+)
 _LEGACY = re.compile(
     r"(variants/[^/]+/)?(summary\.json|stock\.csv|events\.csv|markers\.csv|scenario\.yaml|answers\.txt"
     r"|reps\.csv|bands\.csv|p_dry\.csv)"
-    r"|compare\.csv|compare\.json|report\.html"
-    r"|(stock|supply|threats|deliveries|fan|p_dry|stock_compare|p_dry_compare|p_empty_compare"
-    r"|diff_compare)\.(png|svg|pdf)"
+    r"|compare\.csv|compare\.json|report\.html|" + _FIGURE.pattern
 )
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -158,6 +161,19 @@ def _files(folder: Path) -> list[str]:
         # a link to a folder is listed as an entry of its own (never walked into)
         out.extend((rel / d).as_posix() for d in dirs if (Path(root) / d).is_symlink())
     return [n for n in out if n != MARKER]
+
+
+def unmarked_figures(folder: Path) -> None:
+    """Refuse to redraw in a folder without a marker that holds figures already: defsim cannot
+    tell its own from a user's there (a folder with a marker says which are its own)."""
+    if manifest(folder) is not None:
+        return
+    figures = [n for n in _files(folder) if _FIGURE.fullmatch(n)]
+    if figures:
+        raise OutputRefused(
+            f"refusing to redraw in {folder}: it has no {MARKER} to say that defsim wrote "
+            f"{', '.join(sorted(figures)[:3])}; move them away and run again"
+        )
 
 
 def foreign_files(folder: Path) -> list[str]:
