@@ -64,7 +64,10 @@ def load_ensembles(folders: Sequence[str | Path]) -> list[EnsembleView]:
 
 def _analysis(view: EnsembleView, label: str, plan_of: Callable[[str], Plan]) -> EnsembleAnalysis:
     """An ensemble analysis of a folder's figures (no stock levels: they are in bands.csv)."""
-    plan = plan_of(view.scenario_yaml)
+    try:
+        plan = plan_of(view.scenario_yaml)
+    except ValueError as exc:  # edited, or from another version: say which folder
+        raise CannotCompare(f"{view.folder / 'scenario.yaml'}: {exc}") from None
     n_series = sum(len(h.types) for h in plan.network.holders)
     empty = np.zeros((n_series, len(view.grid)), dtype=np.int32)
     collected = Collected(view.grid)
