@@ -30,6 +30,7 @@ from .units import (
     MAX_DAYS,
     MAX_RATE,
     parse_duration,
+    parse_period,
     parse_probability,
     parse_rate,
     parse_time_of_day,
@@ -44,6 +45,7 @@ GENERATED = (
 _UNITS: dict[object, tuple[str, str, str]] = {
     # parser: (type, unit, bounds)
     parse_duration: ("duration", "days", f"0 to {MAX_DAYS / 365.25:.0f} years"),
+    parse_period: ("period", "days", f"1 second to {MAX_DAYS / 365.25:.0f} years"),
     parse_rate: ("rate", "per day", f"0 to {MAX_RATE:,.0f} a day"),
     parse_time_point: ("time point", "days after start, or a date", "within the run's years"),
     parse_time_of_day: ("time of day", "HH:MM", "00:00 to 24:00"),
@@ -123,7 +125,14 @@ class _Type:
             (item,) = get_args(tp)
             return f"list of {self.text(item)}"
         if origin is tuple:
-            return "[" + ", ".join(self.text(a) for a in get_args(tp)) + "]"
+            before, items, bounds = self.bounds, [], []
+            for a in get_args(tp):
+                self.bounds = []
+                items.append(self.text(a))
+                bounds.append(", ".join(self.bounds))
+            # each item's own bounds, in order: [≥ -90, ≤ 90], [≥ -180, ≤ 180]
+            self.bounds = before + ([", ".join(f"[{b}]" for b in bounds)] if any(bounds) else [])
+            return "[" + ", ".join(items) + "]"
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             self.models.append(tp)
             return f"[{tp.__name__}](#{_anchor(tp)})"
@@ -270,7 +279,9 @@ for indentation.
 
 Every number is bounded, so a file that validates also runs. Counts are whole numbers up to
 10^12, costs up to 10^15, probabilities from 0 to 1 (written 0.7 or 70%), dates from 1900 to 2200
-with no time zone (the run must end by 2200-12-31).
+with no time zone (the run must end by 2200-12-31), layers up to 100, latitudes and longitudes
+in degrees. A number with hundreds of digits is refused with the same message as any other
+number out of its bounds.
 
 Things that are valid but never happen are warnings, not errors: a wave, raid, stream, delivery,
 transfer, route event, producer start or approval at or after the end of the run. How much work
@@ -281,12 +292,15 @@ a file asks for is checked before it runs (see `--allow-work` in `defsim run --h
 | kind | written as | plain number means |
 |---|---|---|
 | duration | `30s`, `45m`, `6h`, `3d`, `2w` (also `min`, `hr`, `day(s)`, `week(s)`, `month`, `yr`) | days |
+| period (`every:`) | a duration of at least one second (`1s`) | days |
 | rate | `20/h`, `2/d`, `10/month`, `500/yr`, `3/2w` | per day |
 | time point | a duration after the start (`36h`, `3d`) or, with `start:`, a date `2024-02-12` or date-time `2024-02-12T03:00` | days after the start |
 | time of day | `"02:00"` (quote it: YAML reads an unquoted 02:00 as a number; defsim accepts that too) | — |
 
 A month is 365.25/12 days, a year 365.25 days. A rate's period must be longer than zero
-(`5/0d` is refused).
+(`5/0d` is refused). Whatever recurs (raids, deliveries, shipments, allocations,
+cross-levelling) does so at most once a second: every occurrence is an event the run processes,
+and the number of them over the run counts towards the work bound.
 
 Sites, stockpiles and producers are *holders*: their names must differ, and `outside` is
 reserved for rounds coming from outside the scenario.
