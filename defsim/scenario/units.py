@@ -131,7 +131,7 @@ def parse_probability(value: object) -> float:
         raise ValueError(f"expected {PROBABILITY_HINT}, got {show(value)}")
     if isinstance(value, int | float):
         if isinstance(value, int) and abs(value) > 10**300:  # no float holds it
-            raise ValueError(f"expected {PROBABILITY_HINT}, got {show_number(value)}")
+            raise ValueError(f"expected a number from 0 to 1, got {show_number(value)}")
         return float(value)
     if isinstance(value, str):
         m = _PERCENT_RE.match(value)
