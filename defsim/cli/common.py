@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -118,6 +119,8 @@ class Progress:
 
     def start(self, total: int) -> None:
         self.total = total
+        # a new batch (--precision) widens the total: plain lines go on from where it stands
+        self._next_line = (math.floor(10 * self.done / total) + 1) / 10 if total else 0.1
         if self._bar is not None:
             if self._task is None:
                 self._task = self._bar.add_task(self.label, total=total)

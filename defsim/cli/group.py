@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .. import api
+from .. import _startup, api
 from .._build import engine_kind
 from .._version import __version__
 from ..scenario import ScenarioError
@@ -61,6 +62,13 @@ class DefsimGroup(click.Group):
     """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
     ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
     replication that fails names itself and how to rerun it; an internal error says it is one."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        noted = _startup.release()  # a signal that came while the command was loading
+        if noted is not None:
+            click.echo("interrupted while starting: wrote nothing", err=True)
+            sys.exit(128 + int(noted))
+        return super().main(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["defsim.argv"] = list(args)  # the command that reproduces a result, for its report
