@@ -439,3 +439,104 @@ def test_a_signal_while_saving_writes_all_or_nothing(tmp_path, signum, group, pa
     time.sleep(pause)
     run.signal(signum, group)
     _stopped_cleanly(run, signum, out, finished_ok=True)
+
+
+# --- Dask addresses that answer wrongly ------------------------------------------------------
+
+
+class _Listener:
+    """A TCP server on 127.0.0.1 that answers every connection in its own (wrong) way."""
+
+    def __init__(self, kind: str) -> None:
+        import socket
+        import threading
+
+        self.kind = kind
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.address = f"tcp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held: list[socket.socket] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.held.append(conn)  # kept open: a silent peer never closes
+            try:
+                if self.kind == "garbage":  # frame lengths of exabytes
+                    conn.sendall(b"\xff" * 4096)
+                elif self.kind == "http":  # a web server's answer to anything
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass
+
+    def __enter__(self) -> _Listener:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join(2)
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(
+    "kind, code, needle",
+    [
+        ("garbage", 2, "is not a Dask scheduler"),
+        ("http", 2, "is not a Dask scheduler"),
+        ("silent", 1, "did not answer within 1 s"),
+    ],
+)
+def test_an_address_that_is_not_a_dask_scheduler_fails_within_its_timeout(tmp_path, kind, code, needle):
+    pytest.importorskip("distributed")
+    out = tmp_path / "o"
+    with _Listener(kind) as peer:
+        t0 = time.perf_counter()
+        # in a process of its own: a handshake that hangs is killed (and fails) after HANG s
+        run = _Run(
+            ["run", str(TEXTBOOK), "--reps", "4", "--scheduler", peer.address, "--scheduler-timeout", "1"]
+            + ["--out", str(out)],
+            tmp_path,
+        )
+        got, err = run.finish()
+        took = time.perf_counter() - t0
+    assert got == code, err
+    assert needle in err and "internal error" not in err and "Traceback" not in err, err
+    assert err.count("error") == 1, err
+    assert took < HANG and not out.exists()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_a_scheduler_timeout_that_is_not_a_duration_is_refused(value):
+    r = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(TEXTBOOK),
+            "--reps",
+            "4",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--scheduler-timeout",
+            value,
+        ],
+    )
+    assert r.exit_code == 2, r.output
+    assert "--scheduler-timeout" in r.output and "Traceback" not in r.output
+
+
+def test_a_scheduler_without_reps_is_refused(tmp_path):
+    r = CliRunner().invoke(
+        main, ["run", str(TEXTBOOK), "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "o")]
+    )
+    assert r.exit_code == 2, r.output
+    assert "--scheduler needs --reps" in r.output and not (tmp_path / "o").exists()

@@ -12,6 +12,7 @@ the work runs never changes a result.  What this module adds is control:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import math
@@ -19,6 +20,8 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -66,6 +69,10 @@ class ReplicationFailed(Exception):
 
 class SchedulerUnreachable(Exception):
     """The Dask scheduler given did not answer in time."""
+
+
+class SchedulerNotDask(SchedulerUnreachable):
+    """What answers at the address given is not a Dask scheduler (a wrong address: exit 2)."""
 
 
 @dataclass
@@ -348,8 +355,6 @@ def _signals_deferred() -> Iterator[None]:
     process nobody ends); a child forked meanwhile inherits this handler, so it cannot die with
     a traceback before it sets its own.
     """
-    import threading
-
     if threading.current_thread() is not threading.main_thread():  # pragma: no cover - API use
         yield
         return
@@ -528,6 +533,68 @@ class Workers:
             self._procs, self._conns, self._job = [], [], []
 
 
+def _connect(address: str, timeout: float) -> Any:
+    """A Dask client of ``address``, or :class:`SchedulerUnreachable` within about ``timeout``.
+
+    The peer is first asked who it is, in a thread the main process waits for a bounded time:
+    distributed's own timeout does not cover a peer that accepts the connection and then says
+    nothing (a silent listener, a web server), and a peer that answers with something else
+    makes it decode nonsense (a MemoryError for a frame of exabytes).
+    """
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
+    box: dict[str, Any] = {}
+
+    async def identity() -> Any:
+        from distributed.comm import connect
+
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    def probe() -> None:
+        try:
+            box["identity"] = asyncio.run(asyncio.wait_for(identity(), timeout))
+        except BaseException as exc:
+            box["error"] = exc
+
+    # the peer is asked who it is before a Client is made: a Client that fails half-way tries
+    # to close itself later, slowly and with a traceback
+    thread = threading.Thread(target=probe, name="defsim-dask-probe", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout + 1.0
+    while thread.is_alive() and time.monotonic() < deadline:
+        thread.join(0.2)  # short waits: an interrupt is handled at once
+    error = box.get("error")
+    if thread.is_alive() or isinstance(error, (OSError, TimeoutError)):
+        why = type(error).__name__ if error is not None else "no answer"
+        raise SchedulerUnreachable(
+            f"the Dask scheduler at {address} did not answer within {timeout:g} s ({why})"
+        )
+    if isinstance(error, Exception) or not (
+        isinstance(box.get("identity"), dict) and box["identity"].get("type") == "Scheduler"
+    ):
+        what = type(error).__name__ if error is not None else "it did not say it is one"
+        raise SchedulerNotDask(
+            f"what answers at {address} is not a Dask scheduler ({what}); give the scheduler's "
+            "address, e.g. tcp://host:8786"
+        )
+    if error is not None:
+        raise error
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerUnreachable(
+            f"the Dask scheduler at {address} did not answer within {timeout:g} s "
+            f"({type(exc).__name__}); check the address, or raise --scheduler-timeout"
+        ) from None
+
+
 def _dask(
     plan: Plan,
     seed: int,
@@ -538,16 +605,7 @@ def _dask(
     timeout: float,
     workers: int,
 ) -> Iterator[list[Replication]]:
-    try:
-        from distributed import Client
-    except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
-    try:
-        client = Client(address, timeout=timeout)
-    except (OSError, TimeoutError) as exc:
-        raise SchedulerUnreachable(
-            f"the Dask scheduler at {address} did not answer within {timeout:g} s ({type(exc).__name__})"
-        ) from None
+    client = _connect(address, timeout)
     with client:
         ahead = max(workers, sum(client.nthreads().values())) * AHEAD
         flight: deque[Any] = deque()

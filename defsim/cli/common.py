@@ -22,6 +22,13 @@ from .group import FORMATS, UserError
 from .tables import plain, print_comparison
 
 
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    # click's FloatRange lets nan through (no comparison with nan is true)
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a number of seconds", param=param)
+    return value
+
+
 def ensemble_options(f: Any) -> Any:
     """Options shared by every command that runs replications."""
     f = click.option(
@@ -54,7 +61,8 @@ def ensemble_options(f: Any) -> Any:
     )(f)
     f = click.option(
         "--scheduler-timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=click.FloatRange(min=0, min_open=True, max=86400),
+        callback=_finite,
         default=10.0,
         show_default=True,
         metavar="SECONDS",

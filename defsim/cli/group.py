@@ -99,8 +99,8 @@ class DefsimGroup(click.Group):
             click.echo(f"  this is an internal error, not a problem with your scenario: {REPORT}", err=True)
             ctx.exit(1)
         except api.SchedulerUnreachable as exc:
-            click.echo(f"error: {exc}; check the address, or raise --scheduler-timeout", err=True)
-            ctx.exit(1)
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2 if isinstance(exc, api.SchedulerNotDask) else 1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
