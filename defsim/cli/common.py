@@ -102,7 +102,8 @@ class Progress:
     last: Progress | None = None
 
     def __init__(self, label: str, quiet: bool):
-        self.label, self.quiet, self.done, self.total = label, quiet, 0, 0
+        # a scenario's name, shown as it is: no markup read in it, no control character sent
+        self.label, self.quiet, self.done, self.total = plain(label), quiet, 0, 0
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
         self._task: Any = None
@@ -115,7 +116,7 @@ class Progress:
             from rich.progress import Progress as Bar
 
             self._bar = Bar(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("ETA"),
