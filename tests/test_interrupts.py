@@ -540,3 +540,20 @@ def test_a_scheduler_without_reps_is_refused(tmp_path):
     )
     assert r.exit_code == 2, r.output
     assert "--scheduler needs --reps" in r.output and not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_by_the_system_stops_the_run_with_one_message(tmp_path):
+    out = tmp_path / "o"
+    run = _Run(
+        ["run", str(TEXTBOOK), "--reps", "20000", "--workers", "2", "--no-plot", "--out", str(out)], tmp_path
+    )
+    assert run.wait_for("replications"), "".join(run.lines)
+    workers = _children(run.proc.pid)
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    code, err = run.finish()
+    assert code == 1, err
+    assert "a worker process was killed by signal 9" in err and "wrote nothing" in err, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert not run.group_left() and not out.exists()

@@ -510,7 +510,7 @@ class Workers:
             # a signal sent to the whole group reached the worker first: the run was stopped
             return Interrupted(-code)
         how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited ({code})"
-        return WorkerLost(f"a worker process {how} (out of memory?)")
+        return WorkerLost(f"a worker process {how}, not by defsim (out of memory?)")
 
     def close(self, kill: bool = False) -> None:
         """End every worker: at once (``kill``) or when it has read the end of its pipe; never
