@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +62,6 @@ class DefsimGroup(click.Group):
     ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
     replication that fails names itself and how to rerun it; an internal error says it is one."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        noted = _startup.release()  # a signal that came while the command was loading
-        if noted is not None:
-            click.echo("interrupted while starting: wrote nothing", err=True)
-            sys.exit(128 + int(noted))
-        return super().main(*args, **kwargs)
-
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["defsim.argv"] = list(args)  # the command that reproduces a result, for its report
         return super().parse_args(ctx, args)
@@ -78,8 +70,11 @@ class DefsimGroup(click.Group):
         def terminate(signum: int, _frame: Any) -> None:
             raise api.Interrupted(signum)
 
+        noted = _startup.release()  # a signal that came while the command was loading
         previous = signal.signal(signal.SIGTERM, terminate)
         try:
+            if noted is not None:
+                raise api.Interrupted(noted)
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             from .common import Progress  # here: common builds on this module
