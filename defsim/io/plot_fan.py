@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from ..analysis.answers import short_date, type_key
 from ..analysis.statistics import time_stats
 from .folder import EnsembleView
-from .plotkit import bin_days, color, lit, outside_legend, save, style, time_axis, title, x_of
+from .layout import Grid
+from .plotkit import bin_days, color, lit, new_figure, outside_legend, save, style, time_axis, x_of
 
 
 def _panels(ens: EnsembleView) -> tuple[list[tuple[str, str]], list[str]]:
@@ -24,10 +25,6 @@ def _panels(ens: EnsembleView) -> tuple[list[tuple[str, str]], list[str]]:
 
 def _where(holder: str, kind: str) -> str:
     return holder if kind == "site" else f"{holder} ({kind})"
-
-
-def _grid(fig: Figure, rows: int, cols: int, share: bool = True) -> np.ndarray:
-    return fig.subplots(rows, cols, sharex=share, squeeze=False)
 
 
 def _bin_mean(grid: np.ndarray, y: np.ndarray, duration: float) -> tuple[np.ndarray, np.ndarray, str]:
@@ -64,14 +61,18 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     """Median stock with 50% and 90% bands, one panel per (holder, type)."""
     start, end = ens.start, ens.duration
     holders, types = _panels(ens)
-    fig = Figure(figsize=(6.2 * len(types), 1.4 + 1.8 * len(holders)), layout="constrained")
-    axes = _grid(fig, len(holders), len(types))
+    fig = new_figure()
+    grid = Grid(fig, 4.6)
+    shared = None
+    last = {
+        c: max(r for r, (h, k) in enumerate(holders) if (h, k, i) in ens.series) for c, i in enumerate(types)
+    }
     for r, (holder, kind) in enumerate(holders):
         for c, itype in enumerate(types):
-            ax = axes[r, c]
             if (holder, kind, itype) not in ens.series:
-                ax.set_visible(False)
                 continue
+            ax = grid.add(r, c, 1.6, sharex=shared)
+            shared = shared or ax
             s = ens.series.index((holder, kind, itype))
             col = color(types.index(itype))
             xs, b, per = _binned(ens, s)
@@ -95,8 +96,9 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
             ax.set_ylim(bottom=0)
             ax.set_ylabel("rounds")
             ax.grid(alpha=0.25)
-            time_axis(ax, start, end, label=r == len(holders) - 1)
+            time_axis(ax, start, end, label=r == last[c])
             outside_legend(ax)
-    title(fig, f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
+    grid.title(f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
+    grid.finish()
     save(fig, path)
     return fig
