@@ -100,7 +100,7 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
-        time_axis(ax, start, end)
+        time_axis(ax, start, end, label=j + cols >= len(keys))  # "date" under each column once
     handles, labels = axes[0].get_legend_handles_labels()
     grid.fig_legend(handles, labels, fontsize=8, title="variant")
     grid.title(

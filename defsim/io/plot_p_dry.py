@@ -53,7 +53,7 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
-        time_axis(ax, start, end)
+        time_axis(ax, start, end, label=j + cols >= len(holders))  # "date" under each column once
         outside_legend(ax)
     grid.title(
         f"{ens.name}: how likely has each type run out by each day?",
