@@ -205,10 +205,17 @@ def long_queue(sizes: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
-def _wall(cmd: list[str], cwd: Path) -> float:
+def _wall(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its workers): on a shared machine the CPU
+    time is the figure other users' load does not change."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def results_folders(repeats: int) -> dict[str, Any]:
@@ -231,14 +238,19 @@ def results_folders(repeats: int) -> dict[str, Any]:
             for k in range(repeats):
                 plot.append(_wall([*exe, *args, *extra, "-q", "--force", "--out", f"p{k}"], where))
                 bare.append(_wall([*exe, *args, "--no-plot", "-q", "--force", "--out", f"n{k}"], where))
-            p, n = statistics.median(plot), statistics.median(bare)
-            return {"seconds": p, "seconds_no_plot": n, "ratio": p / n}
+            p, n = statistics.median(w for w, _ in plot), statistics.median(w for w, _ in bare)
+            pc, nc = statistics.median(c for _, c in plot), statistics.median(c for _, c in bare)
+            row = {"seconds": p, "seconds_no_plot": n, "ratio": p / n, "cpu": pc, "cpu_no_plot": nc}
+            print(f"  {' '.join(args)}: {row}", file=sys.stderr)
+            return row
 
         for name in names:
             out["runs"][name] = pair(["run", name], [])
         out["sweep_report"] = pair(sweep, ["--report"])
         for what, args in (("version", ["--version"]), ("list", ["list"])):
-            out[what] = statistics.median(_wall([*exe, *args], where) for _ in range(max(repeats, 3)))
+            times = [_wall([*exe, *args], where) for _ in range(max(repeats, 3))]
+            out[what] = statistics.median(w for w, _ in times)
+            out[f"{what}_cpu"] = statistics.median(c for _, c in times)
     return out
 
 
@@ -248,6 +260,7 @@ def main() -> None:
     ap.add_argument(
         "--folders", action="store_true", help="only the time to a results folder (`defsim run`, sweeps)"
     )
+    ap.add_argument("--repeats", type=int, default=None, help="repeats of each timing (median)")
     args = ap.parse_args()
     repeats = 2 if args.quick else 3
     reps = 200 if args.quick else 1000
@@ -263,7 +276,7 @@ def main() -> None:
         "engine": "pure Python" if hot.__file__.endswith(".py") else "compiled (mypyc)",
     }
     print("time to a results folder ...", file=sys.stderr)
-    out["results_folders"] = results_folders(3 if args.quick or args.folders else 5)
+    out["results_folders"] = results_folders(args.repeats or (3 if args.quick or args.folders else 5))
     if args.folders:
         print(folders_report(out))
         return

@@ -58,16 +58,26 @@ def legend_width(ax: Axes) -> float:
     return float(leg.get_window_extent(_renderer()).width) / 72 * 1.04 + 0.1
 
 
+def _labelsize(axis: Any) -> float:
+    """The point size of an axis's tick labels, without making its ticks (costly)."""
+    import matplotlib
+
+    kw = getattr(axis, "_major_tick_kw", {})
+    default = matplotlib.rcParams["xtick.labelsize" if axis.axis_name == "x" else "ytick.labelsize"]
+    return _pt(kw.get("labelsize", default))
+
+
 def ytick_width(ax: Axes) -> float:
-    """Inches the y tick labels and the y label take left of ``ax``."""
+    """Inches the y tick labels and the y label take left of ``ax`` (from the tick texts alone:
+    no tick artist is made)."""
     width = 0.0
     if ax.yaxis.get_tick_params().get("labelleft", True) is not False:
         locs = [v for v in ax.yaxis.get_majorticklocs() if _inside(v, ax.get_ylim())]
         if locs:
-            ax.yaxis.get_major_formatter().set_locs(locs)
-            texts = ax.yaxis.get_major_formatter().format_ticks(locs)
-            size = _pt(ax.yaxis.get_ticklabels()[0].get_fontsize()) if ax.yaxis.get_ticklabels() else 10.0
-            width = max(text_size(t, size)[0] for t in texts) + 0.08
+            fmt = ax.yaxis.get_major_formatter()
+            fmt.set_locs(locs)
+            texts = fmt.format_ticks(locs)
+            width = max(text_size(t, _labelsize(ax.yaxis))[0] for t in texts) + 0.08
     if ax.get_ylabel():
         lab = ax.yaxis.label
         width += text_size(lab.get_text(), lab.get_fontsize())[1] + 0.06
@@ -88,14 +98,18 @@ def title_height(ax: Axes) -> float:
 
 
 def xtick_height(ax: Axes) -> float:
-    if not ax.xaxis.get_tick_params().get("labelbottom", True):
-        labels: list[str] = []
-    else:
-        labels = [t.get_text() for t in ax.xaxis.get_ticklabels()] or ["0"]
-    lines = max((s.count("\n") + 1 for s in labels), default=0)
-    h = lines * 10 * 1.22 / 72 + (0.08 if lines else 0.04)
+    """Inches the x tick labels (one or two lines) and the x label take under ``ax``."""
+    from matplotlib.ticker import FixedFormatter
+
+    lines = 0
+    if ax.xaxis.get_tick_params().get("labelbottom", True):
+        fmt = ax.xaxis.get_major_formatter()
+        seq = fmt.seq if isinstance(fmt, FixedFormatter) else ["0"]
+        lines = max((s.count("\n") + 1 for s in seq), default=0)
+    size = _labelsize(ax.xaxis)
+    h = lines * size * 1.22 / 72 + (0.08 if lines else 0.04)
     if ax.get_xlabel():
-        h += 10 * 1.22 / 72 + 0.04
+        h += _pt(ax.xaxis.label.get_fontsize()) * 1.22 / 72 + 0.04
     return h
 
 

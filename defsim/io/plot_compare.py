@@ -98,6 +98,7 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
         what = "none held that day" + per if empty else "ran out by then"
         ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} {what}", fontsize=8.5, loc="left")
         ax.set_ylim(-0.02, 1.02)
+        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
         time_axis(ax, start, end, label=j + cols >= len(keys))  # "date" under each column once
@@ -174,7 +175,8 @@ def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Fi
                 )
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(range(len(group)))
-        ax.set_yticklabels([lit(g[1]) for g in group], fontsize=8)
+        ax.set_yticklabels([lit(g[1]) for g in group])
+        ax.tick_params(axis="y", labelsize=8)
         ax.set_ylim(len(group) - 0.5, -0.5)
         ax.set_xlabel(f"{what}: variant minus {lit(first.label)} (mean, 95% interval)")
         ax.grid(axis="x", alpha=0.25)

@@ -67,9 +67,9 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
                 + (f", {r['lost']:,} lost" if r["lost"] else "")
             )
             for n, r in routes
-        ],
-        fontsize=8,
+        ]
     )
+    ax.tick_params(axis="y", labelsize=8)
     ax.set_ylim(len(routes) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.25)
     for k, itype in enumerate(types):

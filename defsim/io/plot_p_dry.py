@@ -51,6 +51,7 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
             )
         ax.set_title(lit(_where(holder, kind)), fontsize=9, loc="left")
         ax.set_ylim(-0.02, 1.02)
+        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
         time_axis(ax, start, end, label=j + cols >= len(holders))  # "date" under each column once
