@@ -58,7 +58,7 @@ def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> F
             ax.set_ylim(bottom=0)
             ax.set_ylabel("median rounds" + (f"\n{per.strip(' ()')}" if per else ""))
             ax.grid(alpha=0.25)
-            time_axis(ax, start, end, label=r == last[c])
+            time_axis(ax, start, end, label=r == last[c], width_in=grid.width)
             if len(ax.get_lines()) > len(handles):
                 handles = ax.get_lines()
     grid.fig_legend(handles, [h.get_label() for h in handles], fontsize=8, title="variant")
@@ -101,7 +101,9 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
         ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
-        time_axis(ax, start, end, label=j + cols >= len(keys))  # "date" under each column once
+        time_axis(
+            ax, start, end, label=j + cols >= len(keys), width_in=grid.width
+        )  # "date" under each column once
     handles, labels = axes[0].get_legend_handles_labels()
     grid.fig_legend(handles, labels, fontsize=8, title="variant")
     grid.title(

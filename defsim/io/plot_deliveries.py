@@ -76,10 +76,10 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
         ax.scatter([], [], color=color(k), label=lit(itype))
     ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
     outside_legend(ax, title="dot size: rounds", title_fontsize=7)
-    time_axis(ax, start, end)
+    time_axis(ax, start, end, width_in=grid.width)
     if strip is not None:
         draw_markers(strip, decisions, start, end, width_in, lines_on=[ax])
-        time_axis(strip, start, end, label=False)
+        time_axis(strip, start, end, label=False, width_in=grid.width)
         strip.tick_params(labelbottom=False)
     grid.title(f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
     grid.finish()

@@ -64,40 +64,43 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     fig = new_figure()
     grid = Grid(fig, 4.6)
     shared = None
-    last = {
-        c: max(r for r, (h, k) in enumerate(holders) if (h, k, i) in ens.series) for c, i in enumerate(types)
-    }
-    for r, (holder, kind) in enumerate(holders):
-        for c, itype in enumerate(types):
-            if (holder, kind, itype) not in ens.series:
-                continue
-            ax = grid.add(r, c, 1.6, sharex=shared)
-            shared = shared or ax
-            s = ens.series.index((holder, kind, itype))
-            col = color(types.index(itype))
-            xs, b, per = _binned(ens, s)
-            xb = x_of(xs, start)
-            ax.fill_between(xb, b[0], b[4], color=col, alpha=0.15, lw=0, step="post", label="5-95% of runs")
-            ax.fill_between(xb, b[1], b[3], color=col, alpha=0.35, lw=0, step="post", label="25-75% of runs")
-            ax.step(
-                xb,
-                b[2],
-                where="post",
-                color=col,
-                lw=1.6,
-                ls=style(types.index(itype)),
-                label="median" + (f" ({per} mean)" if per else ""),
-            )
-            odds = time_stats(ens.figure(type_key(holder, kind, itype)))
-            state = f"ran out in {100 * odds['p_happened']:.0f}% of runs" + (
-                f", median {short_date(odds['median'], start)}" if odds["median"] is not None else ""
-            )
-            ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} — {state}", fontsize=8.5, loc="left")
-            ax.set_ylim(bottom=0)
-            ax.set_ylabel("rounds")
-            ax.grid(alpha=0.25)
-            time_axis(ax, start, end, label=r == last[c])
-            outside_legend(ax)
+    # one column when each holder holds one type (layered sites): no diagonal of empty cells
+    one_each = all(sum((h, k, i) in ens.series for i in types) <= 1 for h, k in holders)
+    cells = [
+        (r, 0 if one_each else c, holder, kind, itype)
+        for r, (holder, kind) in enumerate(holders)
+        for c, itype in enumerate(types)
+        if (holder, kind, itype) in ens.series
+    ]
+    last = {c: max(r for r, cc, *_ in cells if cc == c) for _, c, *_ in cells}
+    for r, c, holder, kind, itype in cells:
+        ax = grid.add(r, c, 1.6, sharex=shared)
+        shared = shared or ax
+        s = ens.series.index((holder, kind, itype))
+        col = color(types.index(itype))
+        xs, b, per = _binned(ens, s)
+        xb = x_of(xs, start)
+        ax.fill_between(xb, b[0], b[4], color=col, alpha=0.15, lw=0, step="post", label="5-95% of runs")
+        ax.fill_between(xb, b[1], b[3], color=col, alpha=0.35, lw=0, step="post", label="25-75% of runs")
+        ax.step(
+            xb,
+            b[2],
+            where="post",
+            color=col,
+            lw=1.6,
+            ls=style(types.index(itype)),
+            label="median" + (f" ({per} mean)" if per else ""),
+        )
+        odds = time_stats(ens.figure(type_key(holder, kind, itype)))
+        state = f"ran out in {100 * odds['p_happened']:.0f}% of runs" + (
+            f", median {short_date(odds['median'], start)}" if odds["median"] is not None else ""
+        )
+        ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} — {state}", fontsize=8.5, loc="left")
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("rounds")
+        ax.grid(alpha=0.25)
+        time_axis(ax, start, end, label=r == last[c], width_in=grid.width)
+        outside_legend(ax)
     grid.title(f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
     grid.finish()
     save(fig, path)

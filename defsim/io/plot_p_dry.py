@@ -54,7 +54,9 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
         ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
-        time_axis(ax, start, end, label=j + cols >= len(holders))  # "date" under each column once
+        time_axis(
+            ax, start, end, label=j + cols >= len(holders), width_in=grid.width
+        )  # "date" under each column once
         outside_legend(ax)
     grid.title(
         f"{ens.name}: how likely has each type run out by each day?",

@@ -161,7 +161,7 @@ def _mark_rationing(
     )
 
 
-def _panel(view: RunView, ax: Axes, holder: str, itype: str, k: int, label_x: bool) -> None:
+def _panel(view: RunView, ax: Axes, holder: str, itype: str, k: int, label_x: bool, width_in: float) -> None:
     """One (holder, type) panel: stock, in transit, empty spans, deliveries, rationing rules."""
     start, end = view.start, view.duration
     t, lev = view.series[(holder, itype)]
@@ -240,7 +240,7 @@ def _panel(view: RunView, ax: Axes, holder: str, itype: str, k: int, label_x: bo
     ax.set_ylim(bottom=0)
     ax.set_ylabel("rounds")
     ax.grid(alpha=0.25)
-    time_axis(ax, start, end, label=label_x)
+    time_axis(ax, start, end, label=label_x, width_in=width_in)
     outside_legend(ax)
 
 
@@ -279,10 +279,10 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
         ax = grid.add(r + 1, c, 1.6, sharex=shared)
         shared = shared or ax
         columns[c].append(ax)
-        _panel(view, ax, holder, itype, types.index(itype), label_x=r == last_row[c])
+        _panel(view, ax, holder, itype, types.index(itype), label_x=r == last_row[c], width_in=width)
     for c, strip in enumerate(strips):
         draw_markers(strip, view.markers, start, end, width, lines_on=columns[c])
-        time_axis(strip, start, end, label=False)
+        time_axis(strip, start, end, label=False, width_in=width)
         strip.tick_params(labelbottom=False)
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
     grid.finish()
@@ -345,7 +345,7 @@ def plot_stock_by_type(
         ax.set_ylim(bottom=0)
         ax.set_ylabel("rounds")
         ax.grid(alpha=0.25)
-        time_axis(ax, start, end, label=False)
+        time_axis(ax, start, end, label=False, width_in=width)
         ax.tick_params(labelbottom=False)
         outside_legend(ax)
         lanes.set_ylim(len(mine) - 0.5, -0.5)
@@ -354,10 +354,10 @@ def plot_stock_by_type(
         lanes.tick_params(axis="y", labelsize=8)
         lanes.set_title(f"{lit(itype)}: when each had none (days without in all)", fontsize=9.5, loc="left")
         lanes.grid(axis="x", alpha=0.25)
-        time_axis(lanes, start, end)
+        time_axis(lanes, start, end, width_in=width)
         if strip is not None:
             draw_markers(strip, view.markers, start, end, width, lines_on=[ax, lanes])
-            time_axis(strip, start, end, label=False)
+            time_axis(strip, start, end, label=False, width_in=width)
             strip.tick_params(labelbottom=False)
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; one column per interceptor type")
     grid.finish()

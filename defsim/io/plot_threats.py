@@ -115,7 +115,7 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
         fontsize=9,
         loc="left",
     )
-    time_axis(ax, start, end, label=harm is None)
+    time_axis(ax, start, end, label=harm is None, width_in=grid.width)
     lines_on = [ax]
     if harm is not None and dax is not None:
         ht, hv = harm
@@ -135,11 +135,11 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
             f"damage by leakers: {compact(hv[-1])} {VALUE_UNITS} in all ({per})", fontsize=9, loc="left"
         )
         outside_legend(dax)
-        time_axis(dax, start, end)
+        time_axis(dax, start, end, width_in=grid.width)
         lines_on.append(dax)
     if strip is not None:
         draw_markers(strip, view.markers, start, end, width_in, lines_on=lines_on)
-        time_axis(strip, start, end, label=False)
+        time_axis(strip, start, end, label=False, width_in=grid.width)
         strip.tick_params(labelbottom=False)
     grid.title(f"{view.name}: what got through, and why?", f"seed {view.seed}")
     grid.finish()

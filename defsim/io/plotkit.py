@@ -49,17 +49,17 @@ def x_of(times: Any, start: dt.datetime | None) -> Any:
     return np.datetime64(start, "s") + (t * 86400).astype("timedelta64[s]")
 
 
-def date_ticks(start: dt.datetime, duration: float) -> tuple[list[float], list[str]]:
+def date_ticks(start: dt.datetime, duration: float, most: int = 8) -> tuple[list[float], list[str]]:
     """Tick positions (days after the start) and their labels for a calendar axis, computed once:
     '1 Feb' every few days or weeks, 'Feb' every few months, with the year on the first tick and
-    at each new year (no lone corner offset such as '2024-Mar').  Four to nine ticks, as
-    matplotlib's date locator would choose, but as plain lists: no per-tick callback when drawn."""
+    at each new year (no lone corner offset such as '2024-Mar').  At most about ``most`` ticks,
+    as matplotlib's date locator would choose, but as plain lists: no per-tick callback when drawn."""
     end = start + dt.timedelta(days=duration)
     base = dt.datetime(start.year, start.month, start.day)  # ticks at midnight
     ticks: list[dt.datetime] = []
     monthly = False
     for days in (1, 2, 3, 7, 14):
-        if duration / days <= 8:
+        if duration / days < most:
             first = base if base >= start else base + dt.timedelta(days=1)
             n = int((end - first).total_seconds() // (86400 * days)) + 1
             ticks = [first + dt.timedelta(days=days * k) for k in range(n)]
@@ -67,7 +67,7 @@ def date_ticks(start: dt.datetime, duration: float) -> tuple[list[float], list[s
     else:
         monthly = True
         for months in (1, 2, 3, 4, 6, 12, 24, 60, 120, 240, 600):
-            if duration / (30.44 * months) <= 8:
+            if duration / (30.44 * months) < most:
                 break
         # the first day of a month that is a multiple of the step (Jan, Apr, Jul, Oct for 3)
         k = start.year * 12 + start.month - 1
@@ -89,9 +89,12 @@ def date_ticks(start: dt.datetime, duration: float) -> tuple[list[float], list[s
     return [(d - start).total_seconds() / 86400 for d in ticks], labels
 
 
-def time_axis(ax: Axes, start: dt.datetime | None, duration: float, label: bool = True) -> None:
-    """An x axis from 0 to the end that reads unambiguously (see :func:`date_ticks`), or days.
-    The ticks are fixed lists: drawing never calls back into Python per tick."""
+def time_axis(
+    ax: Axes, start: dt.datetime | None, duration: float, label: bool = True, width_in: float = 6.4
+) -> None:
+    """An x axis from 0 to the end that reads unambiguously (see :func:`date_ticks`), or days;
+    no more dates than fit side by side on ``width_in`` inches.  The ticks are fixed lists:
+    drawing never calls back into Python per tick."""
     ax.set_xlim(x_of([0.0], start)[0], x_of([duration], start)[0])
     if label:
         ax.set_xlabel("date" if start is not None else "day of the run")
@@ -100,7 +103,7 @@ def time_axis(ax: Axes, start: dt.datetime | None, duration: float, label: bool 
     from matplotlib.dates import date2num
     from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-    days, labels = date_ticks(start, duration)
+    days, labels = date_ticks(start, duration, min(8, max(3, int(width_in / 0.6))))
     at = date2num(x_of(days, start)) if days else []
     ax.xaxis.set_major_locator(FixedLocator(at))
     ax.xaxis.set_major_formatter(FixedFormatter(labels))
