@@ -290,3 +290,24 @@ def test_a_folder_draws_the_same_bytes_on_one_or_several_processes(tmp_path: Pat
         written = draw_jobs(jobs, workers=workers)
         seen[workers] = {p.name: p.read_bytes() for p in written}
     assert seen[1] == seen[2] and len(seen[1]) >= 2
+
+
+def test_drawing_workers_end_quietly(tmp_path: Path) -> None:
+    """A drawing worker does not keep the command's SIGTERM handler (inherited through fork, it
+    printed a traceback as the workers were stopped): it ends quietly when told to."""
+    import signal
+
+    from defsim.io.drawing import draw_jobs
+
+    def seen(k: int) -> None:  # runs in the worker: what would SIGTERM do there?
+        (tmp_path / f"h{k}").write_text(str(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL))
+
+    def loud(signum: int, frame: object) -> None:
+        raise RuntimeError("the command's handler")
+
+    previous = signal.signal(signal.SIGTERM, loud)
+    try:
+        draw_jobs([(tmp_path / "a.png", lambda: seen(0)), (tmp_path / "b.png", lambda: seen(1))], workers=2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert (tmp_path / "h0").read_text() == (tmp_path / "h1").read_text() == "True"

@@ -42,6 +42,15 @@ def workers_for(n: int) -> int:
     return min(n, cores())
 
 
+def _quiet_worker() -> None:
+    """A drawing worker ends quietly when told to (the command's own SIGTERM handler, inherited
+    through fork, would print a traceback), and leaves Ctrl-C to the command."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _draw(k: int) -> bool:
     """Draw and write job ``k`` (in whichever process runs it); whether a file was written."""
     from .plotkit import save
@@ -71,12 +80,14 @@ def draw_jobs(
                 done.append(_draw(k))
         else:
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(n) as pool:
+            with ctx.Pool(n, initializer=_quiet_worker) as pool:
                 done = []
                 for k, wrote in enumerate(pool.imap(_draw, range(len(jobs)))):
                     done.append(wrote)
                     if progress:
                         progress(f"drew {jobs[k][0].name} ({k + 1}/{len(jobs)})")
+                pool.close()  # done: let the workers finish rather than be terminated
+                pool.join()
     finally:
         _JOBS = ()
     return [path for (path, _), wrote in zip(jobs, done, strict=True) if wrote]
