@@ -34,8 +34,13 @@ def cores() -> int:
 def workers_for(n: int) -> int:
     """How many processes draw ``n`` figures: one unless there are several figures, several
     cores and ``fork`` (a spawned worker would import matplotlib and read the folder again,
-    which costs more than a figure); never inside a daemon process, which may not fork."""
+    which costs more than a figure); never inside a daemon process, which may not fork, nor
+    while other threads run (a Dask client's, say: a fork copies locks they may hold)."""
+    import threading
+
     if n < 2 or cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
         return 1
     if multiprocessing.current_process().daemon:
         return 1
