@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         run,
         sweep,
     )
-    from .scenario import Scenario, ScenarioError, ScenarioSpec
+    from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec
 
 #: the public names, imported on first use: ``defsim --version`` need not import numpy
 _WHERE = {
@@ -46,6 +46,7 @@ _WHERE = {
     "load": "defsim.api",
     "run": "defsim.api",
     "sweep": "defsim.api",
+    "InputError": "defsim.scenario",
     "Scenario": "defsim.scenario",
     "ScenarioError": "defsim.scenario",
     "ScenarioSpec": "defsim.scenario",
@@ -66,6 +67,7 @@ __all__ = [
     "ComparisonResult",
     "EnsembleResult",
     "Figure",
+    "InputError",
     "Kind",
     "RunResult",
     "Scenario",

@@ -24,7 +24,9 @@ def plan_of_yaml(text: str) -> Plan | None:
 def _plan_required(text: str) -> Plan:
     plan = plan_of_yaml(text)
     if plan is None:
-        raise ValueError("a results folder's scenario.yaml no longer validates: its figures cannot be named")
+        raise _scenario.InputError(
+            "a results folder's scenario.yaml no longer validates: its figures cannot be named"
+        )
     return plan
 
 

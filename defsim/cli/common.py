@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -13,7 +14,7 @@ import click
 
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
-from ..scenario import ScenarioError
+from ..scenario import InputError, ScenarioError
 from .group import FORMATS, UserError
 from .lazy import LazyModule, lazy
 from .plain import plain
@@ -29,6 +30,17 @@ else:
     Console = lazy("rich.console", "Console")
     escape = lazy("rich.markup", "escape")
     print_comparison = lazy("defsim.cli.tables", "print_comparison")
+
+
+class FiniteFloat(click.FloatRange):
+    """A number in a range, and a number: click's ranges let ``nan`` through (no comparison
+    with it is true) and ``inf`` past a minimum, which would turn a bound off."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return rv
 
 
 def ensemble_options(f: Any) -> Any:
@@ -55,11 +67,11 @@ def ensemble_options(f: Any) -> Any:
     )(f)
     f = click.option(
         "--allow-work",
-        type=click.FloatRange(min=1.0),
+        type=FiniteFloat(min=1.0),
         default=1.0,
         metavar="FACTOR",
-        help="Raise the bounds on threats, rounds, replications, grid values and workers by this "
-        "factor (work beyond them is refused before it starts).",
+        help="Raise the bounds on threats, scheduled events, replications, grid values and workers "
+        "by this finite factor (work beyond them is refused before it starts).",
     )(f)
     f = click.option(
         "--scheduler-timeout",
@@ -181,7 +193,8 @@ def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> No
 
 @contextlib.contextmanager
 def _api_errors(scenario: str) -> Iterator[None]:
-    """The API's refusals as one line on stderr and exit status 2."""
+    """The API's refusals of the user's input as one line on stderr and exit status 2; anything
+    else (a fault in the engine) goes on to the command group's internal-error report."""
     try:
         yield
     except ScenarioError as exc:
@@ -190,7 +203,7 @@ def _api_errors(scenario: str) -> Iterator[None]:
         raise UserError(f"error: {exc} (defsim figures {scenario} lists them)") from None
     except api.WorkTooBig as exc:
         raise UserError(f"error: too much work for this machine: {exc}") from None
-    except ValueError as exc:
+    except InputError as exc:  # only what the user asked for: an engine's ValueError is a bug
         raise UserError(f"error: {exc}") from None
 
 

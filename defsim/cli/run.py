@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import Progress, _api_errors, _check_out, _save, ensemble_options
+from .common import FiniteFloat, Progress, _api_errors, _check_out, _save, ensemble_options
 from .group import SET_HELP, UserError, _default_out, _load, main
 from .lazy import LazyModule, lazy
 from .plain import plain
@@ -36,7 +36,7 @@ else:
 )
 @click.option(
     "--precision",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     default=None,
     help="With --reps: add batches of --reps replications until the 95% half-width of --metric "
     "is below this.",

@@ -9,7 +9,7 @@ import click
 
 from ..io import OutputError
 from ..io.files import OutputRefused
-from ..scenario import parse_vary
+from ..scenario import InputError, parse_vary
 from .common import Progress, _api_errors, _check_out, _command, _what_if, ensemble_options
 from .group import SET_HELP, UserError, _default_out, _load, main
 from .lazy import LazyModule, lazy
@@ -185,7 +185,7 @@ def _compare_folders(
                 report=opts["report"],
                 command=_command(),
             )
-        except (CannotCompare, ValueError) as exc:
+        except InputError as exc:  # CannotCompare, a folder that is not one: not a ValueError at large
             raise UserError(f"error: cannot compare: {exc}") from None
         except (OutputRefused, OutputError) as exc:
             raise UserError(f"error: {exc}") from None

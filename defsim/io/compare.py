@@ -20,6 +20,7 @@ from ..analysis import ComparisonAnalysis, EnsembleAnalysis
 from ..analysis.ensemble import Collected, Replication
 from ..analysis.streaming import BLOCK
 from ..plan import Plan
+from ..scenario.errors import InputError
 from .files import result_folder, write_json
 from .folder import EnsembleView, NotAResultsFolder, read
 from .save import draw_folder, slug, write_report
@@ -28,7 +29,7 @@ from .tables import write_comparison_table
 VARIANT_FILES = ("summary.json", "reps.csv", "bands.csv", "p_dry.csv", "scenario.yaml")
 
 
-class CannotCompare(ValueError):
+class CannotCompare(InputError):
     """Results that cannot be compared pairwise; the message says why."""
 
 

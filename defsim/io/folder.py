@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 
 from ..analysis.answers import Layout, ensemble_answers, run_answers, start_of
+from ..scenario.errors import InputError
 from .files import FORMULA_START
 from .markers import Marker, read_markers
 
 
-class NotAResultsFolder(ValueError):
+class NotAResultsFolder(InputError):
     """The folder holds no defsim results this version can read."""
 
 

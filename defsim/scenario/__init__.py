@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .errors import KeyPath, Problem, ScenarioError
+    from .errors import InputError, KeyPath, Problem, ScenarioError
     from .loader import from_dict, load, loads, validate_data, variants
     from .overrides import apply_override, parse_vary, set_value, split_values
     from .schema import ScenarioSpec, json_schema
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 #: where each name is defined: imported on first use, so that a command that needs none
 #: of them (``defsim --version``, ``defsim list``) never pays for their imports
 _WHERE = {
+    "InputError": ".errors",
     "KeyPath": ".errors",
     "Problem": ".errors",
     "ScenarioError": ".errors",
@@ -49,6 +50,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "InputError",
     "KeyPath",
     "Problem",
     "Scenario",
