@@ -25,7 +25,7 @@ def _plan_required(text: str) -> Plan:
     plan = plan_of_yaml(text)
     if plan is None:
         raise _scenario.InputError(
-            "a results folder's scenario.yaml no longer validates: its figures cannot be named"
+            "it no longer validates (edited, or another version): its figures cannot be named"
         )
     return plan
 
@@ -33,8 +33,10 @@ def _plan_required(text: str) -> Plan:
 def plot(folder: str | Path, fmt: str = "png", dpi: int = 110, progress: Any = None) -> list[Path]:
     """Redraw every figure of a results folder from its files (nothing is run); the files written.
     ``progress``, a function of a line of text, hears what is being read and drawn."""
+    from ..io.files import unmarked_figures
     from ..io.save import draw_folder
 
+    unmarked_figures(Path(folder))
     return draw_folder(Path(folder), fmt, dpi, progress)
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..io import OutputError
+from .common import output_errors
 from .group import FORMATS, UserError, main
 from .lazy import LazyModule
 
@@ -39,10 +39,11 @@ def plot(results: str, fmt: str, dpi: int) -> None:
         if sys.stderr.isatty():
             click.echo(f"[{time.perf_counter() - t0:5.1f} s] {line}", err=True)
 
-    try:
-        written = api.plot(results, fmt, dpi, progress=progress)
-    except NotAResultsFolder as exc:
-        raise UserError(f"error: {exc}") from None
+    with output_errors():
+        try:
+            written = api.plot(results, fmt, dpi, progress=progress)
+        except NotAResultsFolder as exc:
+            raise UserError(f"error: {exc}") from None
     for path in written:
         click.echo(str(path))
 
@@ -65,10 +66,9 @@ def report(results: str, output: str | None) -> None:
     """
     from ..io.folder import NotAResultsFolder
 
-    try:
-        path = api.report(results, output)
-    except NotAResultsFolder as exc:
-        raise UserError(f"error: {exc}") from None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    with output_errors():
+        try:
+            path = api.report(results, output)
+        except NotAResultsFolder as exc:
+            raise UserError(f"error: {exc}") from None
     click.echo(str(path))
