@@ -316,3 +316,17 @@ def test_drawing_workers_end_quietly(tmp_path: Path) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert (tmp_path / "h0").read_text() == (tmp_path / "h1").read_text() == "True"
+
+
+def test_figures_drawn_side_by_side_are_all_listed_in_the_marker(tmp_path: Path) -> None:
+    """Workers writing figures at once never drop each other's name from the folder's marker:
+    every figure stays one defsim may replace (``defsim plot`` again succeeds)."""
+    from defsim.io.files import manifest
+
+    for k in range(3):
+        out = tmp_path / f"n{k}"
+        invoke("run", "nightly_raids", "--out", str(out), "-q")
+        listed = manifest(out)
+        assert listed is not None
+        assert {"stock.png", "threats.png", "deliveries.png"} <= listed
+    invoke("plot", str(tmp_path / "n0"))

@@ -68,6 +68,18 @@ def _draw(k: int) -> bool:
     return True
 
 
+def _list_first(jobs: Sequence[Job]) -> None:
+    """Every figure listed in its results folder's marker before any worker writes one: each
+    write lists its file by reading and rewriting the marker, and two workers doing that at once
+    could each drop the other's name (a figure left unlisted is one defsim would later refuse to
+    replace).  A name listed and never written (a figure with nothing to draw) is harmless."""
+    from .files import _record, manifest
+
+    for path, _ in jobs:
+        if manifest(path.parent) is not None:
+            _record(path.parent, path.name)
+
+
 def draw_jobs(
     jobs: Sequence[Job], dpi: int = 110, workers: int | None = None, progress: Progress | None = None
 ) -> list[Path]:
@@ -84,6 +96,7 @@ def draw_jobs(
                     progress(f"drawing {path.name} ({k + 1}/{len(jobs)})")
                 done.append(_draw(k))
         else:
+            _list_first(jobs)
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(n, initializer=_quiet_worker) as pool:
                 done = []
