@@ -22,6 +22,10 @@ Progress = Callable[[str], None]
 
 _JOBS: Sequence[Job] = ()
 _DPI = 110
+#: held by a worker while it writes a file: writing lists the file in its results folder's
+#: marker by reading and rewriting it, and two workers doing so at once could each drop the
+#: other's name (a figure unlisted is one defsim would later refuse to replace)
+_LOCK: Any = None
 
 
 def cores() -> int:
@@ -58,26 +62,19 @@ def _quiet_worker() -> None:
 
 def _draw(k: int) -> bool:
     """Draw and write job ``k`` (in whichever process runs it); whether a file was written."""
-    from .plotkit import save
+    import contextlib
+
+    from .files import write_output
+    from .plotkit import figure_bytes
 
     path, draw = _JOBS[k]
     fig = draw()
     if fig is None:
         return False
-    save(fig, path, _DPI)
+    data = figure_bytes(fig, path.suffix, _DPI)  # drawn side by side, written one at a time
+    with _LOCK if _LOCK is not None else contextlib.nullcontext():
+        write_output(path, data)
     return True
-
-
-def _list_first(jobs: Sequence[Job]) -> None:
-    """Every figure listed in its results folder's marker before any worker writes one: each
-    write lists its file by reading and rewriting the marker, and two workers doing that at once
-    could each drop the other's name (a figure left unlisted is one defsim would later refuse to
-    replace).  A name listed and never written (a figure with nothing to draw) is harmless."""
-    from .files import _record, manifest
-
-    for path, _ in jobs:
-        if manifest(path.parent) is not None:
-            _record(path.parent, path.name)
 
 
 def draw_jobs(
@@ -85,7 +82,7 @@ def draw_jobs(
 ) -> list[Path]:
     """Every job's figure written to its path (in parallel when :func:`workers_for` says so);
     the paths written, in the jobs' order."""
-    global _JOBS, _DPI
+    global _JOBS, _DPI, _LOCK
     n = workers if workers is not None else workers_for(len(jobs))
     _JOBS, _DPI = jobs, dpi
     try:
@@ -96,8 +93,8 @@ def draw_jobs(
                     progress(f"drawing {path.name} ({k + 1}/{len(jobs)})")
                 done.append(_draw(k))
         else:
-            _list_first(jobs)
             ctx = multiprocessing.get_context("fork")
+            _LOCK = ctx.Lock()
             with ctx.Pool(n, initializer=_quiet_worker) as pool:
                 done = []
                 for k, wrote in enumerate(pool.imap(_draw, range(len(jobs)))):
@@ -107,5 +104,5 @@ def draw_jobs(
                 pool.close()  # done: let the workers finish rather than be terminated
                 pool.join()
     finally:
-        _JOBS = ()
+        _JOBS, _LOCK = (), None
     return [path for (path, _), wrote in zip(jobs, done, strict=True) if wrote]

@@ -294,17 +294,26 @@ def busy(t: np.ndarray, duration: float) -> bool:
     return bin_days(duration) > 1 and len(t) > 3 * duration / bin_days(duration)
 
 
-def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:
-    """Write a figure (format from the suffix) so the same results give the same bytes: no
+def figure_bytes(fig: Figure, suffix: str, dpi: int = 110) -> bytes:
+    """A figure's file (format from the suffix) so the same results give the same bytes: no
     creation dates, and SVG ids from a fixed salt instead of random ones."""
-    if path is None:
-        return
+    import io
+
     import matplotlib
 
-    suffix = Path(path).suffix.lower()
+    suffix = suffix.lower()
     meta = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}, ".png": {"Software": None}}.get(suffix)
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "defsim"}):
+        fig.savefig(buf, format=suffix[1:] or None, dpi=dpi, metadata=meta)
+    return buf.getvalue()
+
+
+def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:
+    """Write a figure (see :func:`figure_bytes`) through the one writing layer: atomic, never
+    through a link, never over a user's file."""
+    if path is None:
+        return
     from .files import write_output
 
-    with matplotlib.rc_context({"svg.hashsalt": "defsim"}):
-        # through the one writing layer: atomic, never through a link, never over a user's file
-        write_output(path, lambda f: fig.savefig(f, format=suffix[1:] or None, dpi=dpi, metadata=meta))
+    write_output(path, figure_bytes(fig, Path(path).suffix, dpi))
