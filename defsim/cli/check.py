@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from .. import api
-from ..analysis.answers import days, plural
-from ..scenario import json_schema
 from .group import SET_HELP, _load, main
+from .lazy import LazyModule, lazy
+
+if TYPE_CHECKING:
+    from .. import api
+    from ..scenario import json_schema
+else:
+    api = LazyModule("defsim.api")
+    json_schema = lazy("defsim.scenario.schema", "json_schema")
 
 
 @main.command()
@@ -23,6 +29,8 @@ def validate(scenario: str, overrides: tuple[str, ...]) -> None:
       defsim validate textbook
     """
     sc = _load(scenario, overrides)
+    from ..analysis.answers import days, plural
+
     s = sc.spec
     click.echo(
         f"{scenario}: valid ({plural(len(s.sites), 'site')}, "

@@ -8,18 +8,34 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from .. import api
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import InputError, ScenarioError
 from .group import FORMATS, UserError
-from .tables import plain, print_comparison, set_width
+from .lazy import LazyModule, lazy
+from .plain import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .. import api
+    from .tables import print_comparison
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    print_comparison = lazy("defsim.cli.tables", "print_comparison")
+
+
+def _set_width(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
+    from .tables import set_width  # when the command runs: tables imports rich
+
+    set_width(value)
 
 
 def width_option(f: Any) -> Any:
@@ -29,7 +45,7 @@ def width_option(f: Any) -> Any:
         type=click.IntRange(min=40),
         default=None,
         expose_value=False,
-        callback=lambda ctx, param, value: set_width(value),
+        callback=_set_width,
         help="Print tables this many columns wide (default: the terminal's width; when piped, "
         "$COLUMNS or 80).",
     )(f)
@@ -79,7 +95,7 @@ def ensemble_options(f: Any) -> Any:
     )(f)
     f = click.option(
         "--scheduler-timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FiniteFloat(min=0, min_open=True, max=86400),
         default=10.0,
         show_default=True,
         metavar="SECONDS",
@@ -119,7 +135,8 @@ class Progress:
     last: Progress | None = None
 
     def __init__(self, label: str, quiet: bool):
-        self.label, self.quiet, self.done, self.total = label, quiet, 0, 0
+        # a scenario's name, shown as it is: no markup read in it, no control character sent
+        self.label, self.quiet, self.done, self.total = plain(label), quiet, 0, 0
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
         self._task: Any = None
@@ -132,7 +149,7 @@ class Progress:
             from rich.progress import Progress as Bar
 
             self._bar = Bar(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("ETA"),
@@ -144,6 +161,8 @@ class Progress:
 
     def start(self, total: int) -> None:
         self.total = total
+        # a new batch (--precision) widens the total: plain lines go on from where it stands
+        self._next_line = (math.floor(10 * self.done / total) + 1) / 10 if total else 0.1
         if self._bar is not None:
             if self._task is None:
                 self._task = self._bar.add_task(self.label, total=total)

@@ -21,6 +21,7 @@ from ..analysis.answers import VALUE_UNITS, days, difference, figure_label, mone
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
+from .plain import plain
 
 #: what the run tables show: figure keys under ``threats.<threat>.`` / ``totals.``, ``sites.<site>.``
 THREAT_COLUMNS = ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")
@@ -57,12 +58,6 @@ def width() -> int:
 def console() -> Console:
     # markup off: names are printed literally ("[/]" in a name is text, not a closing tag)
     return Console(width=width(), soft_wrap=False, markup=False, highlight=False)
-
-
-def plain(value: object) -> str:
-    """A user's string as it may reach a terminal: no control characters (escape sequences could
-    recolour or rewrite the screen)."""
-    return "".join(ch if ch.isprintable() else "?" for ch in str(value))
 
 
 def _bold(text: str) -> Text:
