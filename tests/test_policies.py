@@ -95,7 +95,7 @@ def test_a_site_calls_a_policy_only_at_or_below_its_threshold():
     sim = Simulation(build(from_dict(data).spec), seed=1)
     watcher = Recorder()
     watcher.sim = sim
-    sim.holders[0].subscribe(0, watcher, below=3)
+    sim.network.holders[0].subscribe(0, watcher, below=3)
     record = sim.run()
     assert int(record.shots.sum()) == 10
     assert [c[2:] for c in watcher.calls] == [(3, -1), (2, -1), (1, -1), (0, -1)]
@@ -121,8 +121,8 @@ def test_a_stockpile_publishes_puts_and_takes_and_a_route_its_deliveries():
     depot = sim.plan.holder_names.index("depot")
     at_depot, by_route = Recorder(), Recorder()
     at_depot.sim = by_route.sim = sim
-    sim.holders[depot].subscribe(0, at_depot)
-    out = next(r for r in sim.routes if r.plan.name == "out")
+    sim.network.holders[depot].subscribe(0, at_depot)
+    out = next(r for r in sim.network.routes if r.plan.name == "out")
     out.subscribe(by_route)
     sim.run()
     assert at_depot.calls == [(1.0, "Store", 6, -4), (3.0, "Store", 9, 3)]
@@ -138,8 +138,8 @@ def test_policies_are_wired_per_holder_and_type():
     sim = Simulation(build(from_dict(data).spec), seed=1)
     on_i, on_j = Recorder(), Recorder()
     on_i.sim = on_j.sim = sim
-    sim.holders[0].subscribe(0, on_i)
-    sim.holders[0].subscribe(1, on_j)
+    sim.network.holders[0].subscribe(0, on_i)
+    sim.network.holders[0].subscribe(1, on_j)
     record = sim.run()
     assert np.array_equal(record.shots[0], [5, 3])  # preference order: I first, then J
     assert [c[2] for c in on_i.calls] == [4, 3, 2, 1, 0]

@@ -8,22 +8,23 @@ channel or loaded launcher) is queued, with one timeout for its deadline.
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable
+from typing import Final, final
 
-from ..plan import SitePlan
+from ..plan import RationPlan, SitePlan
 from .clock import Call
-from .layers import FIRST_ABLE, choose
+from .layers import FIRST_ABLE, Asset, ThreatMarks, choose
+from .policies.base import Policy
 from .records import REASONS, LeakReason
+from .state import RunState
 from .streams import duration_buffer
 
-if TYPE_CHECKING:
-    from .layers import Asset
-    from .simulation import Simulation
-
-
 # waiting-entry states
-WAITING, SERVED, EXPIRED = 0, 1, 2
+WAITING: Final = 0
+SERVED: Final = 1
+EXPIRED: Final = 2
 
 # leak reasons as plain ints: the hot path indexes counters with them
 NO_STOCK: Final = int(LeakReason.NO_STOCK)
@@ -34,21 +35,55 @@ RATIONED: Final = int(LeakReason.RATIONED)
 N_REASONS: Final = len(REASONS)
 
 
+@final
 class Tally:
     """A count held by reference: adding to it allocates nothing (an int item of a list is
     replaced by a new object at each change once it passes 256)."""
+
+    __slots__ = ("n",)
 
     def __init__(self) -> None:
         self.n = 0
 
 
+@final
+class Engagement:
+    """One threat engaged by one fire channel, from its first shot to the channel's release."""
+
+    __slots__ = ("dead", "left", "newly", "tid", "tt")
+
+    def __init__(self, tid: int, tt: int, left: int) -> None:
+        self.tid = tid
+        self.tt = tt
+        self.dead = False  # killed (the site may not know it yet)
+        self.left = left  # engagement opportunities after the current one
+        self.newly = False  # killed in the current cycle: counted when the cycle ends
+
+
+@final
+class Waiting:
+    """A threat waiting at the site for a fire channel or a round, until its window closes."""
+
+    __slots__ = ("order", "state", "tid", "tt")
+
+    def __init__(self, tid: int, tt: int, order: int) -> None:
+        self.tid = tid
+        self.tt = tt
+        self.state = WAITING  # then SERVED or EXPIRED
+        self.order = order  # arrival order among the site's waiting threats
+
+
 class Site:
     """State and behaviour of one site during one run."""
 
-    def __init__(self, sim: Simulation, plan: SitePlan, series: list[int]):
-        self.sim = sim
-        self.clock = sim.clock
-        self.later = sim.clock.later
+    def __init__(self, state: RunState, plan: SitePlan, interceptors: list[str], marks: ThreatMarks):
+        self.clock = state.clock
+        self.later = state.clock.later
+        ledger = state.ledger
+        self.arrived = ledger.arrived
+        self.engaged = ledger.engaged
+        self.killed = ledger.killed
+        self.leaked = ledger.leaked
         self.index = plan.index
         self.itype = plan.types
         self.free = plan.fire_channels
@@ -58,19 +93,24 @@ class Site:
         self.reload_rounds = plan.reload_rounds
         self.reload_time = plan.reload_time
         self.reloading = [False] * len(plan.types)
-        self.series = series
-        self.rec = sim.recorder
-        self.detailed = sim.recorder.detailed  # event methods are skipped, not called, when False
+        self.series = [
+            state.series.add(plan.name, interceptors[it], "site", n, r)
+            for it, n, r in zip(plan.types, plan.initial, self.ready, strict=True)
+        ]
+        self.rec = state.recorder
+        self.detailed = state.recorder.detailed  # event methods are skipped, not called, when False
         self.rank = plan.rank
         self.choices = plan.choices
         self.window = plan.window  # per threat type: how long it may wait here
         # layered defence (see layers.py): a threat aimed at an asset goes on to the next layer
-        # instead of leaking.  Per threat id, the asset it is aimed at (-1: none), plus the
-        # number of assets once some layer has engaged it: one list holds both, read only when
-        # a threat leaves a site alive (and on a kill at a site below the upper tier)
+        # instead of leaking.  Per threat id, the asset it is aimed at (-1: none) and whether
+        # some layer engaged it, read only when a threat leaves a site alive (and on a kill at a
+        # site below the upper tier)
         self.layered = plan.layered
-        self.asset_of = sim.asset_of
-        self.n_assets = n_assets = len(sim.plan.assets)
+        self.asset_of = marks.asset
+        self.engaged_before = marks.engaged
+        self.n_assets = n_assets = marks.n_assets
+        self.engaging: dict[Engagement, None] = {}  # a layered site's engagements in progress
         self.below_top = False  # in a layer under another of some asset it covers
         # per asset covered (by asset index): the asset, its layer here, the sites of its next
         # layer (none: survivors leak); what this site passed on, by (asset, reason, type)
@@ -83,10 +123,10 @@ class Site:
         # rationing: per slot, the rules (most severe first); choices are narrowed as stock falls
         self.rationing = bool(plan.rationing)
         self.base_choices = plan.choices
-        self.rules: list[list[Any]] = [
+        self.rules: list[list[RationPlan]] = [
             [r for r in plan.rationing if r.slot == k] for k in range(len(plan.types))
         ]
-        self.active: list[tuple[Any, ...]] = [() for _ in plan.types]
+        self.active: list[tuple[RationPlan, ...]] = [() for _ in plan.types]
         self.ration_shots = [0] * len(plan.types)
         self.shots = plan.shots
         self.opportunities = plan.opportunities
@@ -96,22 +136,23 @@ class Site:
         # waiting threats per (priority level, threat type), each deque oldest first: whether a
         # waiting threat can be served depends on its type only, so serving looks at the front
         # of each type's deque once instead of rescanning the whole queue (linear in threats)
-        self.waiting: list[dict[int, deque[list[int]]]] = [{} for _ in range(levels)]
+        self.waiting: list[dict[int, deque[Waiting]]] = [{} for _ in range(levels)]
         self.n_waiting = 0
-        self.n_queued = 0  # arrival order of waiting threats: entry[3]
+        self.n_queued = 0  # arrival order of waiting threats
         self.slot_of = {it: k for k, it in enumerate(plan.types)}
         # policies subscribed to each slot's level (see policies/__init__.py), called only when
         # the rounds held after a change are at or below the slot's threshold (a reorder point)
-        self.watchers: list[list[Any]] = [[] for _ in plan.types]
+        self.watchers: list[list[Callable[[Site, int, int, int], None]]] = [[] for _ in plan.types]
         self.threshold: list[float] = [-1.0] * len(plan.types)
         self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
-        self.demand_hooks: list[Any] = []
+        self.demand_hooks: list[Callable[[int], None]] = []
         # engagement durations: the site's own stream
-        self.hold = duration_buffer(lambda: sim.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
+        streams = state.streams
+        self.hold = duration_buffer(lambda: streams.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
         # a threat's luck is its own in each layer: draws by (threat, layer, opportunity)
-        self.shot_draws = sim.layer_draws("shots", plan.layer)
+        self.shot_draws = streams.threat_draws("shots", plan.layer)
         self.first_shot = self.shot_draws.row(0)  # draws of every threat's first opportunity
-        self.assess_draws = sim.layer_draws("assessment", plan.layer)
+        self.assess_draws = streams.threat_draws("assessment", plan.layer)
         self.shots_fired = [0] * len(plan.types)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
@@ -124,7 +165,7 @@ class Site:
     # --- arrivals -------------------------------------------------------------------------
 
     def arrive(self, tid: int, tt: int) -> None:
-        self.sim.arrived[tt] += 1
+        self.arrived[tt] += 1
         if self.detailed:
             self.rec.arrival(self.clock.now, self.index, tid, tt)
         if not self.engaged_types[tt]:
@@ -138,12 +179,10 @@ class Site:
                 hook(self.shots)
         if self.free:
             ready = self.ready
-            for c in self.choices[tt]:  # _pick, inlined on the hot path
+            for c in self.choices[tt]:  # pick(), inlined on the hot path
                 r = ready[c[0]]
                 if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
-                    self.free -= 1
-                    self.sim.engaged[tt] += 1
-                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                    self._engage(tid, tt, c)
                     return
         self._wait_or_leak(tid, tt)
 
@@ -151,7 +190,7 @@ class Site:
         """No channel or round now: wait in the queue for the threat's window, or leak at once."""
         tti = self.window[tt]
         if tti > 0:
-            entry = [tid, tt, WAITING, self.n_queued]
+            entry = Waiting(tid, tt, self.n_queued)
             self.n_queued += 1
             level = self.waiting[self.rank[tt] or 0]
             dq = level.get(tt)
@@ -176,12 +215,10 @@ class Site:
                 hook(self.shots)
         if self.free:
             ready = self.ready
-            for c in self.choices[tt]:  # _pick, inlined on the hot path
+            for c in self.choices[tt]:  # pick(), inlined on the hot path
                 r = ready[c[0]]
                 if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
-                    self.free -= 1
-                    self.sim.engaged[tt] += 1
-                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                    self._engage(tid, tt, c)
                     return
         self._wait_or_leak(tid, tt)
 
@@ -199,13 +236,11 @@ class Site:
                 if not self.engaged_types[tt] or self.demand_hooks:
                     self.enter(tid, tt)  # the rare cases, as enter has them
                 else:
-                    self.free -= 1
-                    self.sim.engaged[tt] += 1
-                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                    self._engage(tid, tt, c)
                 return True
         return False
 
-    def _pick(self, tt: int) -> tuple[int, float, int] | None:
+    def pick(self, tt: int) -> tuple[int, float, int] | None:
         """The preferred usable interceptor with a ready round, honouring reserves."""
         ready = self.ready
         for c in self.choices[tt]:
@@ -220,7 +255,16 @@ class Site:
 
     # --- engagement -----------------------------------------------------------------------
 
-    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list[Any]) -> None:
+    def _engage(self, tid: int, tt: int, c: tuple[int, float, int]) -> None:
+        """A free fire channel engages the threat with the round ``c``."""
+        self.free -= 1
+        self.engaged[tt] += 1
+        eng = Engagement(tid, tt, self.opportunities - 1)
+        if self.layered:
+            self.engaging[eng] = None
+        self._fire(tid, tt, c, eng)
+
+    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: Engagement) -> None:
         # the hottest function of the simulator: locals on purpose
         slot, p, keep = c
         ready = self.ready
@@ -248,27 +292,26 @@ class Site:
         if r + magazine <= self.threshold[slot]:
             for on_level in self.watchers[slot]:
                 on_level(self, self.itype[slot], r + magazine, -n)
-        k = self.opportunities - 1 - eng[3]  # this engagement's opportunity: 0 first
+        k = self.opportunities - 1 - eng.left  # this engagement's opportunity: 0 first
         x = self.first_shot[tid] if k == 0 else self.shot_draws.row(k)[tid]
-        if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng[2]:
-            eng[2] = True
-            eng[4] = True  # killed in this cycle: counted when the cycle ends
+        if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng.dead:
+            eng.dead = True
+            eng.newly = True  # killed in this cycle: counted when the cycle ends
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
         self.later(hold, self._cycle_end_cb, eng)
 
     def _cycle_end(self, ev: Call) -> None:
-        eng = ev.value
-        sim = self.sim
-        tid, tt, dead, left, newly = eng
-        if newly:
-            eng[4] = False
-            sim.killed[tt] += 1
+        eng: Engagement = ev.value
+        tid, tt, dead, left = eng.tid, eng.tt, eng.dead, eng.left
+        if eng.newly:
+            eng.newly = False
+            self.killed[tt] += 1
             if self.detailed:
                 self.rec.kill(self.clock.now, self.index, tid, tt)
-            if self.below_top and self.asset_of[tid] >= self.n_assets:
-                sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
+            if self.below_top and self.engaged_before[tid]:
+                self.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
@@ -277,12 +320,14 @@ class Site:
             else:
                 again = self.assess_live >= 1 or self.assess_draws.row(k)[tid] < self.assess_live
             if again:
-                c = self._pick(tt)
+                c = self.pick(tt)
                 if c is not None:
-                    eng[3] = left - 1
+                    eng.left = left - 1
                     self._fire(tid, tt, c, eng)
                     return
         self.free += 1
+        if self.layered:
+            del self.engaging[eng]
         if not dead:
             self._leak(tid, tt, MISSED)
         if self.n_waiting:
@@ -301,10 +346,10 @@ class Site:
             for level in self.waiting:
                 best = None
                 for tt, dq in level.items():
-                    while dq and dq[0][2] != WAITING:
+                    while dq and dq[0].state != WAITING:
                         dq.popleft()
-                    if dq and (best is None or dq[0][3] < best[0][3]):
-                        c = self._pick(tt)
+                    if dq and (best is None or dq[0].order < best[0].order):
+                        c = self.pick(tt)
                         if c is not None:
                             best = (dq[0], c, dq)
                 if best is not None:
@@ -313,25 +358,22 @@ class Site:
             if chosen is None:
                 return  # nobody waiting can be served now
             entry, c, dq = chosen
-            entry[2] = SERVED
+            entry.state = SERVED
             dq.popleft()
             self.n_waiting -= 1
-            self.free -= 1
-            tid, tt = entry[0], entry[1]
-            self.sim.engaged[tt] += 1
-            self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+            self._engage(entry.tid, entry.tt, c)
 
     def _deadline(self, ev: Call) -> None:
-        entry = ev.value
-        if entry[2] != WAITING:
+        entry: Waiting = ev.value
+        if entry.state != WAITING:
             return
-        entry[2] = EXPIRED
+        entry.state = EXPIRED
         self.n_waiting -= 1
-        tt = entry[1]
+        tt = entry.tt
         if self.rationing and not self.choices[tt]:
-            self._leak(entry[0], tt, RATIONED)
+            self._leak(entry.tid, tt, RATIONED)
             return
-        self._leak(entry[0], tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
+        self._leak(entry.tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
     def _leak(self, tid: int, tt: int, reason: int) -> None:
         if self.layered:
@@ -339,8 +381,7 @@ class Site:
             if a >= 0:
                 self._pass(a, tid, tt, reason)
                 return
-        sim = self.sim
-        sim.leaked[reason][tt] += 1
+        self.leaked[reason][tt] += 1
         if self.detailed:
             self.rec.leak(self.clock.now, self.index, tid, tt, reason)
 
@@ -357,19 +398,14 @@ class Site:
         if layer > 0:
             self.below_top = True
 
-    def _pass(self, mark: int, tid: int, tt: int, reason: int) -> None:
-        """A threat aimed at an asset survived this layer: on to the next one, or a leak.
-
-        ``mark`` is ``asset_of[tid]``: the asset's index, plus the number of assets once a
-        layer has engaged the threat."""
-        na = self.n_assets
-        a = mark if mark < na else mark - na
+    def _pass(self, a: int, tid: int, tt: int, reason: int) -> None:
+        """A threat aimed at asset ``a`` survived this layer: on to the next one, or a leak."""
         self.passes[(a * N_REASONS + reason) * self.n_types + tt].n += 1
         if reason == MISSED:  # engaged here (only an engagement ends in a miss)
-            if mark >= na:
-                self.sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
+            if self.engaged_before[tid]:
+                self.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
             else:
-                self.asset_of[tid] = mark + na  # marked: engaged
+                self.engaged_before[tid] = True
         after = self.next_for[a]
         k = len(after)
         if k == 0:
@@ -394,22 +430,23 @@ class Site:
         nt, base = self.n_types, a * N_REASONS * self.n_types
         return [[t.n for t in self.passes[base + r * nt : base + (r + 1) * nt]] for r in range(N_REASONS)]
 
-    def in_flight(self, pending: list[Any], out: list[list[int]], twice: list[int]) -> None:
-        """Add the threats this site holds (in an engagement or waiting) among the clock's
-        ``pending`` entries, by asset and type, to ``out``: what is neither killed nor passed
-        on when the run stops.  Those it is engaging that an earlier layer engaged too are
-        counted engaged twice until the engagement ends: add them, by type, to ``twice``."""
-        na = self.n_assets
-        for _, _, _, ev in pending:
-            cb = ev.callbacks[0] if isinstance(ev, Call) and ev.callbacks else None
-            engaging = cb is self._cycle_end_cb
-            if engaging or (cb is self._deadline_cb and ev.value[2] == WAITING):
-                tid, tt = ev.value[0], ev.value[1]
-                a = self.asset_of[tid]
-                if a >= 0:
-                    out[a if a < na else a - na][tt] += 1
-                    if engaging and a >= na:
-                        twice[tt] += 1
+    def in_flight(self, out: list[list[int]], twice: list[int]) -> None:
+        """Add the threats aimed at assets that this site holds (in an engagement or waiting),
+        by asset and type, to ``out``: what is neither killed nor passed on when the run stops.
+        Those it is engaging that an earlier layer engaged too are counted engaged twice until
+        the engagement ends: add them, by type, to ``twice``."""
+        for eng in self.engaging:
+            a = self.asset_of[eng.tid]
+            if a >= 0:
+                out[a][eng.tt] += 1
+                if self.engaged_before[eng.tid]:
+                    twice[eng.tt] += 1
+        for level in self.waiting:
+            for dq in level.values():
+                for entry in dq:
+                    a = self.asset_of[entry.tid]
+                    if entry.state == WAITING and a >= 0:
+                        out[a][entry.tt] += 1
 
     # --- rationing ------------------------------------------------------------------------
 
@@ -494,7 +531,7 @@ class Site:
         if self.rationing:
             self._ration(slot)
 
-    def subscribe(self, it: int, policy, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
+    def subscribe(self, it: int, policy: Policy, below: float = math.inf) -> None:
         """Tell ``policy`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.
 
         Rounds taken away by the network (cross-levelling) are not published: a site's reorder
@@ -504,7 +541,7 @@ class Site:
         self.watchers[slot].append(policy.on_level)
         self.threshold[slot] = max(self.threshold[slot], below)
 
-    def add_demand_hook(self, hook) -> None:  # type: ignore[no-untyped-def]
+    def add_demand_hook(self, hook: Callable[[int], None]) -> None:
         self.demand_hooks.append(hook)
 
     def _record(self, slot: int) -> None:

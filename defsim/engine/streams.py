@@ -120,3 +120,33 @@ def _random_durations(rng: np.random.Generator, dist: str, **params: float) -> B
         lo, mode, hi = float(params["low"]), float(params["mode"]), float(params["high"])
         return BufferList(lambda n: rng.triangular(lo, mode, hi, n))
     raise ValueError(dist)
+
+
+class Streams:
+    """The random streams of one replication, each handed to the part whose draws it makes."""
+
+    def __init__(self, root: np.random.SeedSequence, threats: int):
+        self.root = root
+        self.threats = threats
+        self._draws: dict[tuple[str, int], ThreatDraws] = {}
+
+    def generator(self, purpose: str) -> np.random.Generator:
+        """The run-wide stream of ``purpose`` (attack sizes and times, targets)."""
+        return generator(self.root, purpose)
+
+    def stream(self, purpose: str, name: str) -> np.random.Generator:
+        """The stream of ``purpose`` that belongs to the site or route called ``name``."""
+        return generator(self.root, purpose, key(name))
+
+    def threat_draws(self, purpose: str, layer: int) -> ThreatDraws:
+        """Shot (``"shots"``) or assessment (``"assessment"``) draws of layer ``layer``: a
+        threat's luck is its own in each layer (layer 1: those of a single layer)."""
+        k = (purpose, layer)
+        draws = self._draws.get(k)
+        if draws is None:
+            if layer == 1:
+                draws = ThreatDraws(self.root, purpose, self.threats)
+            else:
+                draws = ThreatDraws(self.root, f"layer_{purpose}", self.threats, layer)
+            self._draws[k] = draws
+        return draws

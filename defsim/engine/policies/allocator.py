@@ -11,14 +11,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from ...plan import AllocationPlan
 from ..clock import Call
-from . import Rule
-
-if TYPE_CHECKING:
-    from ..supply import Network
+from .base import Rule, SupplyNetwork
 
 #: (allocator, rounds available, held + on order per recipient, need per recipient) -> rounds per recipient
 Share = Callable[["Allocator", int, list[int], list[float]], list[int]]
@@ -79,19 +75,18 @@ class Allocator(Rule):
         self.share = RULES[plan.policy]
         self.fired_before: dict[int, int] = {}  # rounds each recipient had fired at the last allocation
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         self.net = net
         net.clock.every(self.plan.times, self._allocate)
 
     def _allocate(self, _ev: Call) -> None:
         a, holders = self.plan, self.net.holders
-        pipeline = self.net.sim.pipeline
         avail = holders[a.holder].level(a.itype) - a.floor
         if a.quantity is not None:
             avail = min(avail, a.quantity)
         if avail <= 0:
             return
-        have = [holders[h].level(a.itype) + pipeline[h].get(a.itype, 0) for h in a.recipients]
+        have = [holders[h].level(a.itype) + self.net.on_order(h).get(a.itype, 0) for h in a.recipients]
         need = [max(a.up_to - x, 0) if a.up_to is not None else math.inf for x in have]
         for k, n in enumerate(self.share(self, avail, have, need)):
             if n > 0:

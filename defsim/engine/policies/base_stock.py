@@ -3,13 +3,8 @@ for, is reordered at once; what the sender cannot fill now stays owed until it r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...plan import OUTSIDE, ResupplyPlan
-from . import Holder, Rule, register
-
-if TYPE_CHECKING:
-    from ..supply import Network
+from .base import Holder, Rule, SupplyNetwork, register
 
 
 @register("base_stock")
@@ -17,7 +12,7 @@ class BaseStock(Rule):
     def __init__(self, plan: ResupplyPlan):
         self.plan = plan
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         rp = self.plan
         self.site = net.holders[rp.site]
         self.route = route = net.routes[rp.route]
