@@ -1,19 +1,22 @@
 """The supply-policy protocol: holders publish level changes to the policies subscribed to them.
 
-A new reorder policy is one class: the test below defines one, registers it under a name, and
-a site's ``resupply`` entry of that name gets it, wired by the same mechanism as the built-ins.
+A new reorder policy is one class: a test below defines one, registers it under a name, and a
+scenario's ``resupply`` entry of that name gets it, wired by the same mechanism as the built-ins.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
-from defsim.engine.policies import RESUPPLY, Rule, register, resupply_policy
+from defsim import vocab
+from defsim.engine.policies import RESUPPLY, Rule, base, register, resupply_policy
 from defsim.engine.records import EventKind
 from defsim.engine.simulation import Simulation
 from defsim.plan.compiler import build
-from defsim.scenario import from_dict
+from defsim.scenario import ScenarioError, from_dict, json_schema, loads
+from defsim.scenario.schema_doc import reference_markdown
 from tests.conftest import one_site
 
 
@@ -39,8 +42,21 @@ def resupplied_site() -> dict:
     return data
 
 
-def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
-    monkeypatch.setitem(RESUPPLY, "batch_of_5", None)  # removed from the registry after the test
+def resupplied_yaml(policy: str) -> str:
+    """The scenario as a YAML file would give it, its reorder policy named ``policy``."""
+    data = resupplied_site()
+    data["sites"]["S"]["resupply"][0]["policy"] = policy
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def test_a_policy_defined_here_and_registered_runs_from_yaml(monkeypatch):
+    """One class and one register() call: the schema accepts its name, the JSON Schema and the
+    generated reference list it, and a scenario that names it runs it."""
+    monkeypatch.setattr(vocab, "_EXTRA_POLICIES", [])  # the registration is undone after the test
+    monkeypatch.setattr(base, "RESUPPLY", dict(RESUPPLY))
+    text = resupplied_yaml("batch_of_5")
+    with pytest.raises(ScenarioError, match="batch_of_5"):  # not a policy yet: refused
+        loads(text)
 
     @register("batch_of_5")
     class BatchOfFive(Rule):
@@ -61,10 +77,12 @@ def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
                     self.fired -= 5
                     self.route.ship(5)
 
-    assert RESUPPLY["batch_of_5"] is BatchOfFive
-    plan = build(from_dict(resupplied_site()).spec)
-    plan.network.resupply[0].policy = "batch_of_5"  # what the compiler passes on from the scenario
-    record = Simulation(plan, seed=3).run()
+    assert base.RESUPPLY["batch_of_5"] is BatchOfFive
+    enum = json_schema()["$defs"]["Resupply"]["properties"]["policy"]["enum"]
+    assert enum == ["base_stock", "reorder_point", "batch_of_5"]
+    assert "`base_stock`, `reorder_point`, `batch_of_5`" in reference_markdown()
+
+    record = Simulation(build(loads(text).spec), seed=3).run()
     ev = record.events
     fired = int(ev.n[ev.kind == EventKind.SHOT].sum())
     shipped = ev.of(EventKind.SHIPPED)
@@ -74,8 +92,7 @@ def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
     assert record.routes[0]["shipped"] == 5 * (fired // 5)
 
     # the built-in policy under the same wiring ships one for one
-    plan.network.resupply[0].policy = "base_stock"
-    record = Simulation(plan, seed=3).run()
+    record = Simulation(build(loads(resupplied_yaml("base_stock")).spec), seed=3).run()
     ev = record.events
     assert record.routes[0]["shipped"] == int(ev.n[ev.kind == EventKind.SHOT].sum())
 

@@ -8,10 +8,12 @@ without a process per threat.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 import numpy as np
 
 from ..plan import Plan, RaidPlan, SizePlan, StreamPlan, WavePlan
+from ..vocab import SizeKind
 
 
 @dataclass
@@ -35,11 +37,15 @@ def _targets(weights: list[float] | None, n_sites: int, n: int, rng: np.random.G
 
 
 def _size(spec: SizePlan, n: int, rng: np.random.Generator) -> np.ndarray:
-    if spec.kind == "poisson":
-        return rng.poisson(spec.a, n)
-    if spec.kind == "uniform":
-        return rng.integers(int(spec.a), int(spec.b) + 1, n)
-    return np.full(n, int(spec.a))
+    match spec.kind:
+        case SizeKind.POISSON:
+            return rng.poisson(spec.a, n)
+        case SizeKind.UNIFORM:
+            return rng.integers(int(spec.a), int(spec.b) + 1, n)
+        case SizeKind.FIXED:
+            return np.full(n, int(spec.a))
+        case _:
+            assert_never(spec.kind)
 
 
 def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.Generator) -> Arrivals:

@@ -25,6 +25,7 @@ from typing import Any
 import simpy
 
 from ..plan import OUTSIDE, Plan, RoutePlan
+from ..vocab import RouteAction, RouteKind
 from .policies import Holder, Rule, SupplyNetwork
 from .site import Site
 from .state import RunState
@@ -120,13 +121,13 @@ class World:
         """Hold back what ``route`` would ship until it is resumed (scheduled shipments wait)."""
         r = self._route_named(route)
         if r.state == "active":
-            r.event("pause", 0.0)  # records the paused row
+            r.event(RouteAction.PAUSE, 0.0)  # records the paused row
 
     def resume(self, route: str) -> None:
         """Resume a paused route: what it held back leaves now."""
         r = self._route_named(route)
         if r.state == "paused":
-            r.event("resume", 0.0)  # records the resumed row (rounds held back that leave)
+            r.event(RouteAction.RESUME, 0.0)  # records the resumed row (rounds held back that leave)
 
     def set_doctrine(
         self,
@@ -183,7 +184,7 @@ class World:
         name = f"emergency: {src_name} -> {self.holders[dst]}"
         if name in self.routes:
             name = f"{name} ({self.interceptors[it]})"
-        plan = RoutePlan(len(self._network.routes), name, "action", src, dst, it, source=src_name)
+        plan = RoutePlan(len(self._network.routes), name, RouteKind.ACTION, src, dst, it, source=src_name)
         route = self._network.open_route(plan)
         self.routes.append(name)
         self._made[key] = route

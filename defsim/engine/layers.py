@@ -18,11 +18,12 @@ engaged it, then killed or leaked once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Final, Protocol, final
+from typing import Final, Protocol, assert_never, final
 
 import numpy as np
 
 from ..plan import AssetPlan
+from ..vocab import Share
 from .records import REASONS, LayerRecord, LeakReason
 from .state import RunState
 
@@ -30,7 +31,6 @@ from .state import RunState
 FIRST_ABLE: Final = 0
 LEAST_LOADED: Final = 1
 MOST_ROUNDS: Final = 2
-SHARE_RULES: Final = {"first_able": FIRST_ABLE, "least_loaded": LEAST_LOADED, "most_rounds": MOST_ROUNDS}
 NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
 
 
@@ -79,6 +79,19 @@ class LayerSite(Protocol):
     def in_flight(self, out: list[list[int]], twice: list[int]) -> None: ...
 
 
+def share_code(share: Share) -> int:
+    """A sharing rule as the int the hand-over compares."""
+    match share:
+        case Share.FIRST_ABLE:
+            return FIRST_ABLE
+        case Share.LEAST_LOADED:
+            return LEAST_LOADED
+        case Share.MOST_ROUNDS:
+            return MOST_ROUNDS
+        case _:
+            assert_never(share)
+
+
 def choose(sites: Sequence[LayerSite], share: int, tt: int) -> LayerSite:
     """The site of a layer that meets a threat of type ``tt``, by the sharing rule.
 
@@ -117,7 +130,7 @@ class Asset:
         self.clock = state.clock
         self.index = plan.index
         self.layers = layers
-        self.share = SHARE_RULES[plan.share]
+        self.share = share_code(plan.share)
         self.first: Sequence[LayerSite] = layers[0] if layers else []
         self.damage_of = plan.damage
         self.damage: list[float] = [0.0] * nt

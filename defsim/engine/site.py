@@ -148,7 +148,7 @@ class Site:
         self.demand_hooks: list[Callable[[int], None]] = []
         # engagement durations: the site's own stream
         streams = state.streams
-        self.hold = duration_buffer(lambda: streams.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
+        self.hold = duration_buffer(lambda: streams.stream("engagement", plan.name), plan.engagement)
         # a threat's luck is its own in each layer: draws by (threat, layer, opportunity)
         self.shot_draws = streams.threat_draws("shots", plan.layer)
         self.first_shot = self.shot_draws.row(0)  # draws of every threat's first opportunity

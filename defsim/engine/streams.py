@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from typing import assert_never
 
 import numpy as np
+
+from ..plan import DurationPlan
+from ..vocab import Dist
 
 #: stable ids: never renumber, only append (renumbering would change every result)
 PURPOSES = {
@@ -97,29 +101,34 @@ class ThreatDraws:
         return self.rows[k]
 
 
-def duration_buffer(rng: Callable[[], np.random.Generator], dist: str, **params: float) -> BufferList | float:
+def duration_buffer(rng: Callable[[], np.random.Generator], d: DurationPlan) -> BufferList | float:
     """A buffer of random durations (days), or a plain float when the duration is fixed.
 
     ``rng`` makes the generator, only when the duration is random.
     """
-    if dist == "fixed":
-        return float(params["value"])
-    if dist == "triangular" and params["low"] == params["high"]:
-        return float(params["low"])
-    return _random_durations(rng(), dist, **params)
+    if d.dist == Dist.FIXED:
+        return d.value
+    if d.dist == Dist.TRIANGULAR and d.low == d.high:
+        return d.low
+    return _random_durations(rng(), d)
 
 
-def _random_durations(rng: np.random.Generator, dist: str, **params: float) -> BufferList:
-    if dist == "exponential":
-        mean = float(params["mean"])
-        return BufferList(lambda n: rng.exponential(mean, n))
-    if dist == "uniform":
-        lo, hi = float(params["low"]), float(params["high"])
-        return BufferList(lambda n: rng.uniform(lo, hi, n))
-    if dist == "triangular":
-        lo, mode, hi = float(params["low"]), float(params["mode"]), float(params["high"])
-        return BufferList(lambda n: rng.triangular(lo, mode, hi, n))
-    raise ValueError(dist)
+def _random_durations(rng: np.random.Generator, d: DurationPlan) -> BufferList:
+    match d.dist:
+        case Dist.EXPONENTIAL:
+            mean = d.mean
+            return BufferList(lambda n: rng.exponential(mean, n))
+        case Dist.UNIFORM:
+            lo, hi = d.low, d.high
+            return BufferList(lambda n: rng.uniform(lo, hi, n))
+        case Dist.TRIANGULAR:
+            lo, mode, hi = d.low, d.mode, d.high
+            return BufferList(lambda n: rng.triangular(lo, mode, hi, n))
+        case Dist.FIXED:
+            value = d.value
+            return BufferList(lambda n: np.full(n, value))
+        case _:
+            assert_never(d.dist)
 
 
 class Streams:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, final
+from typing import Any, assert_never, final
 
 from ..plan import OUTSIDE, NetworkPlan, RouteEventPlan, RoutePlan
+from ..vocab import HolderKind, RouteAction
 from .clock import Call, Clock
 from .policies import (
     Allocator,
@@ -56,7 +57,7 @@ class Store:
         self,
         state: RunState,
         name: str,
-        kind: str,
+        kind: HolderKind,
         index: int,
         types: list[int],
         interceptors: list[str],
@@ -72,7 +73,7 @@ class Store:
         self.on_order = on_order  # rounds on their way here, by type
         add = state.series.add
         lev = self.levels
-        self.series = {it: add(name, interceptors[it], kind, lev[it], lev[it]) for it in types}
+        self.series = {it: add(name, interceptors[it], kind.value, lev[it], lev[it]) for it in types}
         self.watchers: dict[int, list[LevelCall]] = {}
 
     def level(self, it: int) -> int:
@@ -138,7 +139,7 @@ class Route:
         # lead times and losses: the route's own streams, keyed by its name
         lead, streams = plan.lead, state.streams
         self.lead: Any = (
-            duration_buffer(lambda: streams.stream("route_lead", plan.name), **lead) if lead else 0.0  # type: ignore[arg-type]
+            duration_buffer(lambda: streams.stream("route_lead", plan.name), lead) if lead else 0.0
         )
         self.loss_u = uniform_buffer(streams.stream("route_loss", plan.name)) if plan.loss > 0 else None
         self.floor = plan.floor
@@ -251,11 +252,11 @@ class Route:
             q, self.pending = self.pending, 0
             self.ship(q)
 
-    def event(self, action: str, by: float, drop: bool = False) -> None:
+    def event(self, action: RouteAction, by: float, drop: bool = False) -> None:
         """A route event of the scenario, recorded in the event log whether or not it changes
         anything (a pause of a paused route is still a decision someone took)."""
         rec, now, dst = self.recorder, self.clock.now, self.plan.dst
-        if action == "pause":
+        if action == RouteAction.PAUSE:
             if self.state == "active":
                 self.state = "paused"
                 self.dropping = drop
@@ -264,30 +265,32 @@ class Route:
                 dropped, self.pending = self.pending, 0
                 self.short += dropped
             rec.paused(now, dst, self.it, dropped, self.index)
-        elif action == "resume":
+        elif action == RouteAction.RESUME:
             held = self.pending
             if self.state == "paused":
                 self.state = "active"
                 self.dropping = False
                 self.flush()
             rec.resumed(now, dst, self.it, held, self.index)
-        elif action == "cancel":
+        elif action == RouteAction.CANCEL:
             self.state = "cancelled"
             dropped = self.pending
             self.short += self.pending
             self.pending = 0
             rec.route_decision(CANCELLED, now, dst, self.it, dropped, self.index)
-        elif action == "delay":
+        elif action == RouteAction.DELAY:
             for shipment in self.in_transit:
                 shipment.delay += by
             rec.route_decision(DELAYED, now, dst, self.it, self.transit_level, self.index)
+        else:
+            assert_never(action)
 
     def record(self, holder_names: list[str], interceptors: list[str]) -> dict[str, Any]:
         """The route's piece of the run record."""
         p = self.plan
         return {
             "name": p.name,
-            "kind": p.kind,
+            "kind": p.kind.value,
             "source": p.source,
             "from": "outside" if p.src < 0 else holder_names[p.src],
             "to": holder_names[p.dst],
@@ -318,7 +321,7 @@ class Network:
         self.made: dict[int, int] = {}  # rounds produced per holder
         self._holders: list[Site | Store] = []
         for h in plan.holders:
-            if h.kind == "site":
+            if h.kind == HolderKind.SITE:
                 self._holders.append(sites[h.index])
             else:
                 self._holders.append(

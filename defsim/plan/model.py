@@ -12,10 +12,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..vocab import AllocationRule, Dist, HolderKind, RouteAction, RouteKind, Share, SizeKind, Trigger
 from .schedules import Every, Production
 
 #: the sender of rounds that come from outside the scenario
 OUTSIDE = -1
+
+
+@dataclass(frozen=True)
+class DurationPlan:
+    """A random duration (days): ``dist`` and the parameters it uses."""
+
+    dist: Dist
+    value: float = 0.0  # fixed
+    mean: float = 0.0  # exponential
+    low: float = 0.0  # uniform, triangular
+    mode: float = 0.0  # triangular
+    high: float = 0.0  # uniform, triangular
 
 
 @dataclass
@@ -28,8 +41,7 @@ class SitePlan:
     reload_rounds: list[int]
     reload_time: list[float]
     fire_channels: int
-    engagement: dict[str, float]  # dist and its parameters, days
-    mean_engagement: float
+    engagement: DurationPlan
     shots: int
     opportunities: int
     assess_live: float  # P(live target judged alive)
@@ -62,7 +74,7 @@ class AssetPlan:
     name: str
     index: int
     value: float
-    share: str  # first_able, least_loaded, most_rounds
+    share: Share
     layers: list[list[int]]
     layer_numbers: list[int]  # the scenario's layer: numbers, per entry of ``layers``
     damage: list[float]  # per threat type: damage of one leaker (value units)
@@ -71,7 +83,7 @@ class AssetPlan:
 @dataclass
 class HolderPlan:
     name: str
-    kind: str  # site, stockpile, producer
+    kind: HolderKind
     index: int
     types: list[int]
     initial: dict[int, int]
@@ -82,11 +94,11 @@ class HolderPlan:
 class RoutePlan:
     index: int
     name: str
-    kind: str  # shipment, flow, backfill, production, allocation, cross_level, resupply, delivery
+    kind: RouteKind
     src: int  # holder index, or OUTSIDE
     dst: int
     itype: int
-    lead: dict[str, float] | None = None
+    lead: DurationPlan | None = None
     not_before: float = 0.0
     floor: int = 0
     loss: float = 0.0
@@ -113,7 +125,7 @@ class AllocationPlan:
     itype: int
     recipients: list[int]
     routes: list[int]
-    policy: str
+    policy: AllocationRule
     times: Every
     quantity: int | None
     up_to: int | None
@@ -133,10 +145,10 @@ class CrossLevelPlan:
 class ResupplyPlan:
     site: int
     itype: int
-    policy: str
+    policy: str  # a registered reorder policy (vocab.resupply_policies)
     level: int
     reorder_at: int
-    trigger: str
+    trigger: Trigger
     route: int
 
 
@@ -144,7 +156,7 @@ class ResupplyPlan:
 class RouteEventPlan:
     time: float
     route: int
-    action: str
+    action: RouteAction
     by: float
     drop: bool = False  # pause: what waits to leave is dropped (not shipped) instead of kept
 
@@ -168,7 +180,7 @@ class SizePlan:
     """Threats of one type per raid occurrence: ``poisson`` (mean a), ``uniform`` (a..b) or ``fixed`` (a)."""
 
     threat: int
-    kind: str
+    kind: SizeKind
     a: float
     b: float = 0.0
 

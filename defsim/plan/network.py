@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from ..scenario.schema import ScenarioSpec
+from ..vocab import HolderKind, RouteKind
 from .model import (
     OUTSIDE,
     AllocationPlan,
@@ -61,12 +62,12 @@ def build_network(
     for n in names:
         h = hidx[n]
         if n in sc.sites:
-            kind, init, cap = "site", sc.sites[n].stock, {}
+            kind, init, cap = HolderKind.SITE, sc.sites[n].stock, {}
         elif n in sc.stockpiles:
-            kind, init, cap = "stockpile", sc.stockpiles[n].stock, sc.stockpiles[n].capacity
+            kind, init, cap = HolderKind.STOCKPILE, sc.stockpiles[n].stock, sc.stockpiles[n].capacity
         else:
-            kind, init, cap = "producer", sc.producers[n].stock, {}
-        order = [itype[t] for t in sc.sites[n].interceptors] if kind == "site" else sorted(types[h])
+            kind, init, cap = HolderKind.PRODUCER, sc.producers[n].stock, {}
+        order = [itype[t] for t in sc.sites[n].interceptors] if kind == HolderKind.SITE else sorted(types[h])
         holders.append(
             HolderPlan(
                 n,
@@ -115,7 +116,7 @@ def build_network(
             t0 = offset(tr.at, start, 0.0)
             r = add(
                 tr.route,
-                kind="shipment",
+                kind=RouteKind.SHIPMENT,
                 schedule=Every(t0, tr.every, until, end),
                 quantity=tr.quantity,
                 **kw,
@@ -124,9 +125,9 @@ def build_network(
             t0 = offset(tr.at, start, 0.0)
             step = tr.batch / tr.rate if tr.rate > 0 else None
             flow = Every(t0 + step, step, until, end) if step is not None else None
-            r = add(tr.route, kind="flow", schedule=flow, quantity=tr.batch, **kw)
+            r = add(tr.route, kind=RouteKind.FLOW, schedule=flow, quantity=tr.batch, **kw)
         else:
-            r = add(tr.route, kind="backfill", fraction=tr.fraction, **kw)
+            r = add(tr.route, kind=RouteKind.BACKFILL, fraction=tr.fraction, **kw)
             pending_backfill.append((r, tr.backfill or ""))
         by_name[tr.route] = r
     for d in sc.deliveries:
@@ -134,7 +135,7 @@ def build_network(
         until = offset(d.until, start, end)
         add(
             f"{d.source} -> {d.to}",
-            kind="delivery",
+            kind=RouteKind.DELIVERY,
             source=d.source,
             src=OUTSIDE,
             dst=hidx[d.to],
@@ -154,7 +155,7 @@ def build_network(
         if pr.to is not None:
             route = add(
                 f"{n} -> {pr.to}",
-                kind="production",
+                kind=RouteKind.PRODUCTION,
                 src=hidx[n],
                 dst=hidx[pr.to],
                 itype=itype[pr.interceptor],
@@ -175,7 +176,7 @@ def build_network(
             add(
                 # a rule of a list names its type: two rules may feed one site with two types
                 f"{n} -> {to} ({a.interceptor})" if several else f"{n} -> {to}",
-                kind="allocation",
+                kind=RouteKind.ALLOCATION,
                 src=hidx[n],
                 dst=hidx[to],
                 itype=it,
@@ -207,7 +208,7 @@ def build_network(
                 if x != y:
                     rmap[(x, y)] = add(
                         f"cross-level {names[x]} -> {names[y]}",
-                        kind="cross_level",
+                        kind=RouteKind.CROSS_LEVEL,
                         src=x,
                         dst=y,
                         itype=it,
@@ -220,7 +221,7 @@ def build_network(
             it = itype[rp.interceptor]
             r = add(
                 f"{rp.source} -> {n} (reorder)",
-                kind="resupply",
+                kind=RouteKind.RESUPPLY,
                 src=holder(rp.source),
                 dst=hidx[n],
                 itype=it,

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..scenario.schema import ScenarioSpec
 from .model import AssetPlan, RationPlan, SitePlan
+from .timing import duration
 
 
 def _matches(entry: str, threat: str, threat_class: str) -> bool:
@@ -72,8 +73,6 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
                 )
             )
         tti = [t.time_to_impact for t in sc.threats.values()]
-        et = st.engagement_time
-        engagement = {k: v for k, v in et.model_dump().items() if v is not None}
         ka = st.doctrine.kill_assessment
         sites.append(
             SitePlan(
@@ -85,8 +84,7 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
                 reload_rounds=rr,
                 reload_time=rt,
                 fire_channels=st.fire_channels,
-                engagement=engagement,
-                mean_engagement=et.mean_value,
+                engagement=duration(st.engagement_time),
                 shots=st.doctrine.shots,
                 opportunities=st.doctrine.opportunities,
                 assess_live=ka.p_live_judged_alive if ka else 1.0,

@@ -12,6 +12,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..vocab import Share
 from .schema_supply import Resupply
 from .schema_types import (
     _PK_JS,
@@ -21,6 +22,7 @@ from .schema_types import (
     NonNegativeInt,
     PositiveInt,
     Probability,
+    ShareChoice,
     Strict,
     ThreatClass,
     TimeDistribution,
@@ -165,7 +167,7 @@ class Asset(Strict):
 
     value: Cost = Field(0.0, description="its value (money or points)")
     location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
-    share: Literal["first_able", "least_loaded", "most_rounds"] = Field(
-        "first_able", description="how several sites of one layer share the threats"
+    share: ShareChoice = Field(
+        Share.FIRST_ABLE, title="Share", description="how several sites of one layer share the threats"
     )
     description: str = Field("", description="free text")

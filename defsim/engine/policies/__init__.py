@@ -10,9 +10,14 @@ each put and take; a route, to its own subscribers, after each delivery (the rec
 A subscription may carry a ``below`` level: a site then skips the call (cheaply, on the hot
 path) while it holds more than that after a shot.
 
-A new replenishment policy is one class in one file: subclass :class:`Rule`, decorate it with
-``@register("name")``, and a site's ``resupply`` entry whose ``policy`` is that name gets it
-(see :func:`resupply_policy`).
+A new reorder policy is one class in one file: subclass :class:`Rule` and decorate it with
+``@register("name")``.  Registering adds the name to the scenario's vocabulary
+(``defsim.vocab.resupply_policies``), so the schema accepts it, ``defsim schema`` and the
+generated reference list it, and a site's ``resupply`` entry whose ``policy`` is that name gets
+it (see :func:`resupply_policy`; tests/test_policies.py registers one defined in the test and
+runs it from YAML).  A policy shipped with defsim also gets its word as a member of
+``defsim.vocab.ResupplyPolicy``, and its module is imported below.  Policies never see the
+simulation: :class:`SupplyNetwork` is what they are given (policies/base.py).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from ...plan import ResupplyPlan, RoutePlan
+from ...vocab import add_resupply_policy
 from ..clock import Clock
 
 
@@ -113,6 +114,7 @@ def register(name: str) -> Callable[[type[R]], type[R]]:
 
     def add(cls: type[R]) -> type[R]:
         RESUPPLY[name] = cls  # type: ignore[assignment]
+        add_resupply_policy(name)  # a scenario may name it: the schema and reference list it
         return cls
 
     return add

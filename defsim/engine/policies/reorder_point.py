@@ -7,11 +7,12 @@ when its turn comes after the sender receives stock, orders what the position th
 from __future__ import annotations
 
 from ...plan import OUTSIDE, ResupplyPlan
+from ...vocab import ResupplyPolicy
 from ..clock import Call
 from .base import Holder, OrderQueue, Rule, SupplyNetwork, register
 
 
-@register("reorder_point")
+@register(ResupplyPolicy.REORDER_POINT)
 class ReorderPoint(Rule):
     def __init__(self, plan: ResupplyPlan):
         self.plan = plan
