@@ -26,6 +26,7 @@ HOT = [
     "defsim/engine/simulation.py",
     "defsim/engine/supply.py",
     "defsim/engine/layers.py",
+    "defsim/engine/state.py",
 ]
 PURE = "installing the pure-Python engine (same results, about a third slower)"
 # the commands that build extension modules; pip also runs setup.py for metadata only
