@@ -14,6 +14,7 @@ import numpy as np
 from ..plan import Plan
 from . import control, streams
 from .attacks import Arrivals, generate
+from .behaviour import shots_of
 from .clock import Clock
 from .layers import Asset, ThreatMarks, layer_record
 from .recorder import NullRecorder, Recorder
@@ -58,7 +59,8 @@ class Simulation:
             np.where(target >= n_sites, target - n_sites, -1).tolist() if plan.assets else [],
             len(plan.assets),
         )
-        self.sites = [Site(state, sp, plan.interceptors, marks) for sp in plan.sites]
+        outcomes = shots_of(plan)  # how a shot at each threat type resolves
+        self.sites = [Site(state, sp, plan.interceptors, marks, outcomes) for sp in plan.sites]
         self.network = Network(state, plan.network, self.sites, plan.interceptors)
         self.assets = [self._asset(i) for i in range(len(plan.assets))]
         self.world = control.start(state, plan, self.network, self.sites, processes)

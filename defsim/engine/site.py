@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Final, final
 
 from ..plan import RationPlan, SitePlan
+from .behaviour import Shot
 from .clock import Call
 from .layers import FIRST_ABLE, Asset, ThreatMarks, choose
 from .policies.base import Policy
@@ -76,7 +77,14 @@ class Waiting:
 class Site:
     """State and behaviour of one site during one run."""
 
-    def __init__(self, state: RunState, plan: SitePlan, interceptors: list[str], marks: ThreatMarks):
+    def __init__(
+        self,
+        state: RunState,
+        plan: SitePlan,
+        interceptors: list[str],
+        marks: ThreatMarks,
+        outcomes: list[Shot | None],
+    ):
         self.clock = state.clock
         self.later = state.clock.later
         ledger = state.ledger
@@ -154,6 +162,9 @@ class Site:
         self.first_shot = self.shot_draws.row(0)  # draws of every threat's first opportunity
         self.assess_draws = streams.threat_draws("assessment", plan.layer)
         self.shots_fired = [0] * len(plan.types)
+        # per threat type, how a shot resolves (behaviour.py): None is the plain shot, inlined
+        self.outcomes = outcomes
+        self.shaped = any(o is not None for o in outcomes)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
         self._deadline_cb = self._deadline
@@ -294,7 +305,12 @@ class Site:
                 on_level(self, self.itype[slot], r + magazine, -n)
         k = self.opportunities - 1 - eng.left  # this engagement's opportunity: 0 first
         x = self.first_shot[tid] if k == 0 else self.shot_draws.row(k)[tid]
-        if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng.dead:
+        outcome = self.outcomes[tt] if self.shaped else None
+        if outcome is None:
+            hit = x < p if n == 1 else x < 1.0 - (1.0 - p) ** n
+        else:
+            hit = outcome.kills(x, p, n, self._last_layer(tid))
+        if hit and not eng.dead:
             eng.dead = True
             eng.newly = True  # killed in this cycle: counted when the cycle ends
         hold = self.hold
@@ -315,7 +331,11 @@ class Site:
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
-            if dead:
+            outcome = self.outcomes[tt] if self.shaped else None
+            if outcome is not None:
+                row = self.assess_draws.row
+                again = outcome.seen_alive(dead, self.assess_live, self.assess_dead, lambda: row(k)[tid])
+            elif dead:
                 again = self.assess_dead > 0 and self.assess_draws.row(k)[tid] < self.assess_dead
             else:
                 again = self.assess_live >= 1 or self.assess_draws.row(k)[tid] < self.assess_live
@@ -397,6 +417,15 @@ class Site:
         self.share_for[a] = asset.share
         if layer > 0:
             self.below_top = True
+
+    def _last_layer(self, tid: int) -> bool:
+        """Whether this site is the last layer defending the threat's target: the last layer of
+        the asset it is aimed at, or the site itself when it is aimed at a site."""
+        if self.layered:
+            a = self.asset_of[tid]
+            if a >= 0:
+                return not self.next_for[a]
+        return True
 
     def _pass(self, a: int, tid: int, tt: int, reason: int) -> None:
         """A threat aimed at asset ``a`` survived this layer: on to the next one, or a leak."""

@@ -31,6 +31,14 @@ class DurationPlan:
     high: float = 0.0  # uniform, triangular
 
 
+@dataclass(frozen=True)
+class ShotPlan:
+    """How a shot at one threat type resolves beyond the round's kill probability."""
+
+    #: fraction by which the kill probability drops in the last layer defending the threat's target
+    last_layer_pk_drop: float = 0.0
+
+
 @dataclass
 class SitePlan:
     name: str
@@ -240,6 +248,8 @@ class Plan:
     attacker: dict[int, tuple[int, float]] = field(default_factory=dict)
     #: defended assets; attack targets index sites, then these (n_sites + asset index)
     assets: list[AssetPlan] = field(default_factory=list)
+    #: per threat type, how a shot at it resolves (empty: every type as a plain shot)
+    shots: list[ShotPlan] = field(default_factory=list)
 
     @property
     def site_names(self) -> list[str]:

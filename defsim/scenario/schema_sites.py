@@ -48,6 +48,15 @@ class InterceptorType(Strict):
     description: str = Field("", description="free text")
 
 
+class Manoeuvre(Strict):
+    """A threat that manoeuvres at the end of its flight: harder to hit in its target's last layer."""
+
+    last_layer_pk_drop: Probability = Field(
+        description="fraction by which every round's kill probability drops in the last layer defending"
+        " the threat's target (an asset's last layer, or the site it is aimed at): 0.3 makes 0.8 into 0.56"
+    )
+
+
 class ThreatType(Strict):
     """A kind of incoming threat."""
 
@@ -63,6 +72,9 @@ class ThreatType(Strict):
     )
     damage_share: Probability = Field(
         0.0, description="damage as a share of the asset's value, added to 'damage'"
+    )
+    manoeuvre: Manoeuvre | None = Field(
+        None, description="how it evades at the end of its flight (default: it does not)"
     )
     description: str = Field("", description="free text")
 
