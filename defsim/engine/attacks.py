@@ -23,7 +23,6 @@ class Arrivals:
     site: np.ndarray  # site index
     raids: list[tuple[float, int, str]]  # (time, size, label) of each wave and raid occurrence
     planned: np.ndarray  # per threat type: drawn by the attacks
-    launched: np.ndarray  # per threat type: launched, within the attacker's stock
 
     def __len__(self) -> int:
         return len(self.time)
@@ -102,7 +101,7 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
     planned = np.zeros(len(plan.threats), dtype=np.int64)
     if not times:
         empty = np.zeros(0)
-        return Arrivals(empty, empty.astype(np.int32), empty.astype(np.int32), [], planned, planned.copy())
+        return Arrivals(empty, empty.astype(np.int32), empty.astype(np.int32), [], planned)
     t_all = np.concatenate(times)
     order = np.argsort(t_all, kind="stable")
     t_all, tt_all, s_all = t_all[order], np.concatenate(types)[order], np.concatenate(where)[order]
@@ -110,8 +109,7 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
     if plan.attacker:
         keep = apply_attacker_caps(t_all, tt_all, plan.attacker)
         t_all, tt_all, s_all = t_all[keep], tt_all[keep], s_all[keep]
-    launched = np.bincount(tt_all, minlength=len(plan.threats))
-    return Arrivals(t_all, tt_all, s_all, sorted(raids), planned, launched)
+    return Arrivals(t_all, tt_all, s_all, sorted(raids), planned)
 
 
 def apply_attacker_caps(

@@ -26,10 +26,11 @@ import simpy
 
 from ..plan import OUTSIDE, Plan, RoutePlan
 from ..vocab import RouteAction, RouteKind
+from .network import Network
 from .policies import Holder, Rule, SupplyNetwork
 from .site import Site
 from .state import RunState
-from .supply import Network, Route
+from .supply import Route
 
 #: what ``processes=`` takes: ``f(env, world)`` returning a SimPy process generator
 Process = Callable[[simpy.Environment, "World"], Generator[Any, Any, Any]]

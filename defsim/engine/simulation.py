@@ -17,11 +17,11 @@ from .attacks import Arrivals, generate
 from .behaviour import shots_of
 from .clock import Clock
 from .layers import Asset, ThreatMarks, layer_record
+from .network import Network
 from .recorder import NullRecorder, Recorder
 from .records import RunRecord
 from .site import Site
 from .state import RunState
-from .supply import Network
 
 
 class Simulation:

@@ -8,24 +8,18 @@ channel or loaded launcher) is queued, with one timeout for its deadline.
 
 from __future__ import annotations
 
-import math
 from collections import deque
-from collections.abc import Callable
-from typing import Final, final
+from typing import Final
 
-from ..plan import RationPlan, SitePlan
+from ..plan import SitePlan
 from .behaviour import Shot
 from .clock import Call
+from .engagement import EXPIRED, SERVED, WAITING, Engagement, Tally, Waiting
 from .layers import FIRST_ABLE, Asset, ThreatMarks, choose
-from .policies.base import Policy
 from .records import REASONS, LeakReason
+from .rounds import SiteRounds
 from .state import RunState
 from .streams import duration_buffer
-
-# waiting-entry states
-WAITING: Final = 0
-SERVED: Final = 1
-EXPIRED: Final = 2
 
 # leak reasons as plain ints: the hot path indexes counters with them
 NO_STOCK: Final = int(LeakReason.NO_STOCK)
@@ -36,46 +30,9 @@ RATIONED: Final = int(LeakReason.RATIONED)
 N_REASONS: Final = len(REASONS)
 
 
-@final
-class Tally:
-    """A count held by reference: adding to it allocates nothing (an int item of a list is
-    replaced by a new object at each change once it passes 256)."""
-
-    __slots__ = ("n",)
-
-    def __init__(self) -> None:
-        self.n = 0
-
-
-@final
-class Engagement:
-    """One threat engaged by one fire channel, from its first shot to the channel's release."""
-
-    __slots__ = ("dead", "left", "newly", "tid", "tt")
-
-    def __init__(self, tid: int, tt: int, left: int) -> None:
-        self.tid = tid
-        self.tt = tt
-        self.dead = False  # killed (the site may not know it yet)
-        self.left = left  # engagement opportunities after the current one
-        self.newly = False  # killed in the current cycle: counted when the cycle ends
-
-
-@final
-class Waiting:
-    """A threat waiting at the site for a fire channel or a round, until its window closes."""
-
-    __slots__ = ("order", "state", "tid", "tt")
-
-    def __init__(self, tid: int, tt: int, order: int) -> None:
-        self.tid = tid
-        self.tt = tt
-        self.state = WAITING  # then SERVED or EXPIRED
-        self.order = order  # arrival order among the site's waiting threats
-
-
-class Site:
-    """State and behaviour of one site during one run."""
+class Site(SiteRounds):
+    """One site during one run: fire channels and engagements, waiting threats, the layered
+    hand-over; its rounds (launchers, magazine, reloads, rationing) are :class:`SiteRounds`."""
 
     def __init__(
         self,
@@ -85,30 +42,14 @@ class Site:
         marks: ThreatMarks,
         outcomes: list[Shot | None],
     ):
-        self.clock = state.clock
-        self.later = state.clock.later
+        super().__init__(state, plan, interceptors)
         ledger = state.ledger
         self.arrived = ledger.arrived
         self.engaged = ledger.engaged
         self.killed = ledger.killed
         self.leaked = ledger.leaked
-        self.index = plan.index
-        self.itype = plan.types
         self.free = plan.fire_channels
-        self.cap = plan.capacity
-        self.ready = [int(min(n, c)) for n, c in zip(plan.initial, plan.capacity, strict=True)]
-        self.magazine = [n - r for n, r in zip(plan.initial, self.ready, strict=True)]
-        self.reload_rounds = plan.reload_rounds
-        self.reload_time = plan.reload_time
-        self.reloading = [False] * len(plan.types)
-        self.series = [
-            state.series.add(plan.name, interceptors[it], "site", n, r)
-            for it, n, r in zip(plan.types, plan.initial, self.ready, strict=True)
-        ]
-        self.rec = state.recorder
-        self.detailed = state.recorder.detailed  # event methods are skipped, not called, when False
         self.rank = plan.rank
-        self.choices = plan.choices
         self.window = plan.window  # per threat type: how long it may wait here
         # layered defence (see layers.py): a threat aimed at an asset goes on to the next layer
         # instead of leaking.  Per threat id, the asset it is aimed at (-1: none) and whether
@@ -128,14 +69,6 @@ class Site:
         self.share_for: list[int] = [0] * n_assets
         self.n_types = nt = len(plan.window)
         self.passes: list[Tally] = [Tally() for _ in range(n_assets * N_REASONS * nt)]
-        # rationing: per slot, the rules (most severe first); choices are narrowed as stock falls
-        self.rationing = bool(plan.rationing)
-        self.base_choices = plan.choices
-        self.rules: list[list[RationPlan]] = [
-            [r for r in plan.rationing if r.slot == k] for k in range(len(plan.types))
-        ]
-        self.active: list[tuple[RationPlan, ...]] = [() for _ in plan.types]
-        self.ration_shots = [0] * len(plan.types)
         self.shots = plan.shots
         self.opportunities = plan.opportunities
         self.assess_live = plan.assess_live
@@ -147,13 +80,7 @@ class Site:
         self.waiting: list[dict[int, deque[Waiting]]] = [{} for _ in range(levels)]
         self.n_waiting = 0
         self.n_queued = 0  # arrival order of waiting threats
-        self.slot_of = {it: k for k, it in enumerate(plan.types)}
-        # policies subscribed to each slot's level (see policies/__init__.py), called only when
-        # the rounds held after a change are at or below the slot's threshold (a reorder point)
-        self.watchers: list[list[Callable[[Site, int, int, int], None]]] = [[] for _ in plan.types]
-        self.threshold: list[float] = [-1.0] * len(plan.types)
         self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
-        self.demand_hooks: list[Callable[[int], None]] = []
         # engagement durations: the site's own stream
         streams = state.streams
         self.hold = duration_buffer(lambda: streams.stream("engagement", plan.name), plan.engagement)
@@ -161,41 +88,21 @@ class Site:
         self.shot_draws = streams.threat_draws("shots", plan.layer)
         self.first_shot = self.shot_draws.row(0)  # draws of every threat's first opportunity
         self.assess_draws = streams.threat_draws("assessment", plan.layer)
-        self.shots_fired = [0] * len(plan.types)
         # per threat type, how a shot resolves (behaviour.py): None is the plain shot, inlined
         self.outcomes = outcomes
         self.shaped = any(o is not None for o in outcomes)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
         self._deadline_cb = self._deadline
-        self._reload_cb = self._reload_done
-        for slot in range(len(plan.types)):  # a site may start below a rationing rule
-            if self.rules[slot]:
-                self._ration(slot)
 
     # --- arrivals -------------------------------------------------------------------------
 
     def arrive(self, tid: int, tt: int) -> None:
+        """A threat aimed at this site arrives (or one aimed at an asset whose first layer it is)."""
         self.arrived[tt] += 1
         if self.detailed:
             self.rec.arrival(self.clock.now, self.index, tid, tt)
-        if not self.engaged_types[tt]:
-            self._leak(tid, tt, NOT_ENGAGED)
-            return
-        if self.rationing and not self.choices[tt]:
-            self._leak(tid, tt, RATIONED)
-            return
-        if self.demand_hooks:
-            for hook in self.demand_hooks:
-                hook(self.shots)
-        if self.free:
-            ready = self.ready
-            for c in self.choices[tt]:  # pick(), inlined on the hot path
-                r = ready[c[0]]
-                if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
-                    self._engage(tid, tt, c)
-                    return
-        self._wait_or_leak(tid, tt)
+        self.enter(tid, tt)
 
     def _wait_or_leak(self, tid: int, tt: int) -> None:
         """No channel or round now: wait in the queue for the threat's window, or leak at once."""
@@ -214,7 +121,7 @@ class Site:
             self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
     def enter(self, tid: int, tt: int) -> None:
-        """A threat aimed at an asset meets this site's layer (the asset counted its arrival)."""
+        """A threat meets this site: engaged at once, queued, or let through (counted arrived)."""
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
@@ -477,102 +384,6 @@ class Site:
                     if entry.state == WAITING and a >= 0:
                         out[a][entry.tt] += 1
 
-    # --- rationing ------------------------------------------------------------------------
-
-    def _ration(self, slot: int) -> None:
-        """The rules in force for ``slot`` after its stock changed: every rule whose ``below`` is
-        above the rounds held holds at once (the fewest shots, only types every one allows)."""
-        held = self.ready[slot] + self.magazine[slot]
-        n_on = 0
-        for r in self.rules[slot]:  # sorted by below: the rules in force are the last ones
-            if held >= r.below:
-                n_on += 1
-        active = tuple(self.rules[slot][n_on:])
-        if active == self.active[slot]:
-            return
-        self.active[slot] = active
-        self.ration_shots[slot] = min((r.shots for r in active if r.shots), default=0)
-        self.choices = [
-            [c for c in opts if all(r.allowed[t] for r in self.active[c[0]])]
-            for t, opts in enumerate(self.base_choices)
-        ]
-
-    # --- reloads and deliveries -----------------------------------------------------------
-
-    def _start_reload(self, slot: int) -> None:
-        self.reloading[slot] = True
-        self.later(self.reload_time[slot], self._reload_cb, slot)
-
-    def _reload_done(self, ev: Call) -> None:
-        slot = ev.value
-        self.reloading[slot] = False
-        n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.magazine[slot]))
-        if n > 0:
-            self.ready[slot] += n
-            self.magazine[slot] -= n
-            self._record(slot)
-            self.rec.reload(self.clock.now, self.index, self.itype[slot], n)
-        if self.magazine[slot] and self.ready[slot] < self.cap[slot]:
-            self._start_reload(slot)
+    def _rounds_came(self) -> None:
         if self.n_waiting and self.free:
             self._serve()
-
-    def receive(self, slot: int, quantity: int) -> None:
-        """Rounds delivered to the site: onto launchers when they have no reload limit."""
-        if self.cap[slot] == float("inf"):
-            self.ready[slot] += quantity
-        else:
-            self.magazine[slot] += quantity
-        self._record(slot)
-        if self.rationing:
-            self._ration(slot)
-        if not self.reloading[slot] and self.magazine[slot] and self.ready[slot] < self.cap[slot]:
-            self._start_reload(slot)
-        if self.n_waiting and self.free:
-            self._serve()
-        level = self.ready[slot] + self.magazine[slot]
-        if level <= self.threshold[slot]:
-            for on_level in self.watchers[slot]:
-                on_level(self, self.itype[slot], level, quantity)
-
-    # --- the holder interface the supply network uses -------------------------------------
-
-    def level(self, it: int) -> int:
-        slot = self.slot_of[it]
-        return self.ready[slot] + self.magazine[slot]
-
-    def room(self, it: int) -> float:
-        return float("inf")
-
-    def fired_of(self, it: int) -> int:
-        return self.shots_fired[self.slot_of[it]]
-
-    def put(self, it: int, n: int) -> None:
-        self.receive(self.slot_of[it], n)
-
-    def take(self, it: int, n: int) -> None:
-        """Rounds leave the site (cross-levelling): from the magazine first, then launchers."""
-        slot = self.slot_of[it]
-        from_magazine = min(n, self.magazine[slot])
-        self.magazine[slot] -= from_magazine
-        self.ready[slot] -= n - from_magazine
-        self._record(slot)
-        if self.rationing:
-            self._ration(slot)
-
-    def subscribe(self, it: int, policy: Policy, below: float = math.inf) -> None:
-        """Tell ``policy`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.
-
-        Rounds taken away by the network (cross-levelling) are not published: a site's reorder
-        policies react to what it fires.
-        """
-        slot = self.slot_of[it]
-        self.watchers[slot].append(policy.on_level)
-        self.threshold[slot] = max(self.threshold[slot], below)
-
-    def add_demand_hook(self, hook: Callable[[int], None]) -> None:
-        self.demand_hooks.append(hook)
-
-    def _record(self, slot: int) -> None:
-        ready = self.ready[slot]
-        self.rec.stock(self.clock.now, self.series[slot], ready + self.magazine[slot], ready)
