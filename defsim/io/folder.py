@@ -22,17 +22,11 @@ from typing import Any
 import numpy as np
 
 from ..analysis.answers import Layout, ensemble_answers, run_answers, start_of
-from .files import FORMULA_START
-from .markers import Marker, read_markers
+from .markers import Marker, read_markers, run_markers, uncsv
 
 
 class NotAResultsFolder(ValueError):
     """The folder holds no defsim results this version can read."""
-
-
-def uncsv(text: str) -> str:
-    """A text field as the user wrote it (undo the spreadsheet-formula guard of csv_text)."""
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START and text[1:2] else text
 
 
 def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -367,8 +361,6 @@ def read(folder: str | Path) -> View:
 
 def run_view(result: Any, scenario_yaml: str = "") -> RunView:
     """The view of a run in memory (:class:`~defsim.analysis.RunAnalysis`): what its files hold."""
-    from .markers import run_markers
-
     st = result.stock
     series = {}
     kinds: dict[str, str] = {}
