@@ -29,11 +29,12 @@ class Tally:
 class Engagement:
     """One threat engaged by one fire channel, from its first shot to the channel's release."""
 
-    __slots__ = ("dead", "left", "newly", "tid", "tt")
+    __slots__ = ("channel", "dead", "left", "newly", "tid", "tt")
 
     def __init__(self, tid: int, tt: int, left: int) -> None:
         self.tid = tid
         self.tt = tt
+        self.channel = -1  # the fire channel it holds, where the site keeps its engagements
         self.dead = False  # killed (the site may not know it yet)
         self.left = left  # engagement opportunities after the current one
         self.newly = False  # killed in the current cycle: counted when the cycle ends

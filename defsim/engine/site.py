@@ -59,7 +59,9 @@ class Site(SiteRounds):
         self.asset_of = marks.asset
         self.engaged_before = marks.engaged
         self.n_assets = n_assets = marks.n_assets
-        self.engaging: dict[Engagement, None] = {}  # a layered site's engagements in progress
+        # a layered site's engagements in progress, one per busy fire channel (the others None)
+        self.channels: list[Engagement | None] = [None] * plan.fire_channels if plan.layered else []
+        self.idle = list(range(plan.fire_channels)) if plan.layered else []  # channels not busy
         self.below_top = False  # in a layer under another of some asset it covers
         # per asset covered (by asset index): the asset, its layer here, the sites of its next
         # layer (none: survivors leak); what this site passed on, by (asset, reason, type)
@@ -179,7 +181,9 @@ class Site(SiteRounds):
         self.engaged[tt] += 1
         eng = Engagement(tid, tt, self.opportunities - 1)
         if self.layered:
-            self.engaging[eng] = None
+            ch = self.idle.pop()
+            eng.channel = ch
+            self.channels[ch] = eng
         self._fire(tid, tt, c, eng)
 
     def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: Engagement) -> None:
@@ -254,7 +258,8 @@ class Site(SiteRounds):
                     return
         self.free += 1
         if self.layered:
-            del self.engaging[eng]
+            self.channels[eng.channel] = None
+            self.idle.append(eng.channel)
         if not dead:
             self._leak(tid, tt, MISSED)
         if self.n_waiting:
@@ -371,7 +376,9 @@ class Site(SiteRounds):
         by asset and type, to ``out``: what is neither killed nor passed on when the run stops.
         Those it is engaging that an earlier layer engaged too are counted engaged twice until
         the engagement ends: add them, by type, to ``twice``."""
-        for eng in self.engaging:
+        for eng in self.channels:
+            if eng is None:
+                continue
             a = self.asset_of[eng.tid]
             if a >= 0:
                 out[a][eng.tt] += 1
