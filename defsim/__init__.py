@@ -26,12 +26,13 @@ from .api import (
     run,
     sweep,
 )
-from .scenario import Scenario, ScenarioError, ScenarioSpec
+from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec
 
 __all__ = [
     "ComparisonResult",
     "EnsembleResult",
     "Figure",
+    "InputError",
     "Kind",
     "RunResult",
     "Scenario",

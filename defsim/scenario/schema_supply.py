@@ -16,6 +16,7 @@ from .schema_types import (
     AllocationChoice,
     Duration,
     NonNegativeInt,
+    Period,
     PolicyName,
     PositiveInt,
     Probability,
@@ -37,7 +38,7 @@ class Delivery(Strict):
     to: str = Field(description="holder name (a site, stockpile or producer)")
     interceptor: str = Field(description="the type delivered")
     quantity: PositiveInt = Field(description="rounds per delivery")
-    every: Duration | None = Field(None, gt=0, description="repeat every period")
+    every: Period | None = Field(None, description="repeat every period")
     until: TimePoint | None = Field(None, description="no delivery after this time (default: the end)")
     source: str = Field("outside", description="label shown in outputs")
 
@@ -53,7 +54,7 @@ class Allocation(Strict):
     policy: AllocationChoice = Field(
         AllocationRule.LOWEST_STOCK_FIRST, title="Policy", description="who gets the rounds"
     )
-    every: Duration = Field(gt=0, description="period between allocations")
+    every: Period = Field(description="period between allocations")
     first: TimePoint | None = Field(None, description="the first allocation (default: start)")
     quantity: PositiveInt | None = Field(
         None, description="rounds per allocation at most (default: all above floor)"
@@ -133,7 +134,7 @@ class Transfer(Strict):
     interceptor: str = Field(description="the type moved")
     at: TimePoint | None = Field(None, description="one-off or first shipment")
     quantity: PositiveInt | None = Field(None, description="rounds per shipment")
-    every: Duration | None = Field(None, gt=0, description="repeat shipments with this period")
+    every: Period | None = Field(None, description="repeat shipments with this period")
     rate: Rate | None = Field(None, description="standing flow: ship 'batch' rounds every batch/rate")
     batch: PositiveInt = Field(1, description="standing flow: rounds per shipment")
     backfill: str | None = Field(
@@ -227,7 +228,7 @@ class CrossLevel(Strict):
 
     sites: list[str] = Field(min_length=2, description="the sites levelled")
     interceptor: str = Field(description="the type moved")
-    every: Duration = Field(gt=0, description="period between checks")
+    every: Period = Field(description="period between checks")
     threshold: PositiveInt = Field(description="move when fullest - emptiest exceeds this")
     lead_time: TimeDistribution | None = Field(None, description="time from site to site (default 0)")
 
