@@ -65,7 +65,7 @@ def ensemble_options(f: Any) -> Any:
     )(f)
     f = click.option(
         "--scheduler-timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FiniteFloat(min=0, min_open=True, max=86400),
         default=10.0,
         show_default=True,
         metavar="SECONDS",
@@ -105,7 +105,8 @@ class Progress:
     last: Progress | None = None
 
     def __init__(self, label: str, quiet: bool):
-        self.label, self.quiet, self.done, self.total = label, quiet, 0, 0
+        # a scenario's name, shown as it is: no markup read in it, no control character sent
+        self.label, self.quiet, self.done, self.total = plain(label), quiet, 0, 0
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
         self._task: Any = None
@@ -118,7 +119,7 @@ class Progress:
             from rich.progress import Progress as Bar
 
             self._bar = Bar(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("ETA"),
@@ -130,6 +131,8 @@ class Progress:
 
     def start(self, total: int) -> None:
         self.total = total
+        # a new batch (--precision) widens the total: plain lines go on from where it stands
+        self._next_line = (math.floor(10 * self.done / total) + 1) / 10 if total else 0.1
         if self._bar is not None:
             if self._task is None:
                 self._task = self._bar.add_task(self.label, total=total)
@@ -159,26 +162,40 @@ def _command() -> str:
     return shlex.join(["defsim", *(argv if argv is not None else sys.argv[1:])])
 
 
+class DiskError(UserError):
+    """The disk or the system refused a write (permission, full, read-only, a name too long):
+    one line naming the path and the cause; exit status 1, since the input is not at fault."""
+
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def output_errors() -> Iterator[None]:
+    """Whatever stops a write as one line: a refusal (the user's choice of target) exits 2,
+    the operating system's error exits 1."""
+    try:
+        yield
+    except OutputRefused as exc:
+        raise UserError(f"error: {exc}") from None
+    except OutputError as exc:
+        raise DiskError(f"error: {exc}") from None
+    except OSError as exc:  # an OS error outside the writing layer (a folder that cannot be listed)
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise DiskError(f"error: {where}{exc.strerror or exc}") from None
+
+
 def _save(
     result: Any, target: Path, force: bool, no_plot: bool, fmt: str = "png", report: bool = False
 ) -> None:
-    try:
+    with output_errors():
         result.save(target, force=force, plot=not no_plot, fmt=fmt, report=report, command=_command())
-    except OutputRefused as exc:
-        raise UserError(f"error: {exc}") from None
-    except OutputError as exc:  # the disk, not the scenario: exit 1
-        raise click.ClickException(str(exc)) from None
 
 
 def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> None:
     """Refuse an --out that may not be written before spending time on replications."""
     if out:
-        try:
+        with output_errors():
             check_target(out, force, inputs)
-        except OutputRefused as exc:
-            raise UserError(f"error: {exc}") from None
-        except OutputError as exc:
-            raise click.ClickException(str(exc)) from None
 
 
 @contextlib.contextmanager
