@@ -5,7 +5,7 @@ Nothing past this layer sees pydantic: :mod:`defsim.plan` compiles a :class:`Sce
 """
 
 from .errors import KeyPath, Problem, ScenarioError
-from .loader import from_dict, load, loads, validate_data, variants
+from .loader import from_dict, load, load_bytes, loads, validate_data, variants
 from .overrides import apply_override, parse_vary, set_value, split_values
 from .schema import ScenarioSpec, json_schema
 from .source import Scenario, ScenarioSource
@@ -21,6 +21,7 @@ __all__ = [
     "from_dict",
     "json_schema",
     "load",
+    "load_bytes",
     "loads",
     "parse_vary",
     "set_value",

@@ -21,8 +21,9 @@ from .errors import KeyPath, Problem, ScenarioError
 from .overrides import apply_override, set_value
 from .references import check_references, schedule_warnings
 from .schema import ScenarioSpec
+from .schema_knobs import check_knobs
 from .source import Scenario, ScenarioSource
-from .yaml_lines import line_of, read_yaml
+from .yaml_lines import MAX_BYTES, line_of, read_yaml
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -128,7 +129,7 @@ def validate_data(
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, _where(_pydantic_problems(exc, lines), lines, over)) from None
-    problems = check_references(spec)
+    problems = check_references(spec) + check_knobs(spec.knobs, data)
     if problems:
         raise ScenarioError(source, _where(problems, lines, over))
     warnings = tuple(_where(schedule_warnings(spec), lines, over))
@@ -164,6 +165,13 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         raise ScenarioError(source, [], f"error: {source} is a folder, not a scenario file") from None
     except OSError as exc:
         raise ScenarioError(source, [], f"error: cannot read {source}: {exc.strerror or exc}") from None
+    return load_bytes(raw, source, overrides)
+
+
+def load_bytes(raw: bytes, source: str, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """A scenario from a file's bytes (an upload): the same bounds, decoding and messages as a file."""
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError(source, [Problem((), f"the file is larger than {MAX_BYTES // 2**20} MiB")])
     try:
         text = _decode(raw)
     except UnicodeDecodeError as exc:
