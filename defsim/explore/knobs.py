@@ -49,13 +49,15 @@ class Control:
         """A value as this control holds it (int for whole-number sliders)."""
         if self.kind == SLIDER:
             x = float(value)
-            return int(round(x)) if self.integer else x
+            return round(x) if self.integer else x
         return value
 
     def text(self, value: Any) -> str:
         """The value as a --set writes it: ``28``, ``4.5/d``, ``false``, ``2025-11-01``."""
         if self.kind == SLIDER:
-            x = float(value)
+            x = number_of(value, self.unit) if isinstance(value, str) else float(value)
+            if x is None:
+                return str(value)
             number = str(int(x)) if x.is_integer() else f"{x:g}"
             return number + self.unit
         if isinstance(value, bool):
@@ -122,12 +124,12 @@ def _nice_max(x: float, least: float) -> float:
     return float(math.ceil(top / scale) * scale)
 
 
-def _count(key: str, label: str, x: Any, help: str, least: float = 10) -> Control | None:
+def _count(key: str, label: str, x: Any, help: str, least: float = 10, low: float = 0.0) -> Control | None:
     if isinstance(x, bool) or not isinstance(x, int):
         return None
     top = _nice_max(x, least)
     step = max(1.0, float(10 ** max(math.floor(math.log10(top)) - 2, 0)))
-    return Control(key, label, SLIDER, x, help, 0.0, top, step)
+    return Control(key, label, SLIDER, x, help, low, top, step)
 
 
 _RATE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(/\s*[0-9]*\s*[A-Za-z]+)\s*$")
@@ -202,6 +204,7 @@ def derived(data: dict[str, Any]) -> list[Control]:
                     f"Delivery {i + 1}{where}: rounds each time",
                     d.get("quantity"),
                     "Rounds each delivery brings.",
+                    low=1.0,
                 )
             )
     for i, a in enumerate(data.get("attacks") or []):

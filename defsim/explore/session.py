@@ -211,10 +211,15 @@ def headline(result: Any) -> list[str]:
             if o.p_dry == 0:
                 out.append(f"{who} never runs dry in {o.reps} runs.")
                 continue
-            around = f"around {_day(o.median, start)}" if o.median is not None else "only late, if at all"
+            if o.median is None:  # dry in fewer than half the runs: no median day to speak of
+                out.append(
+                    f"{who} runs dry in only {100 * o.p_dry:.0f}% of {o.reps} runs "
+                    f"(the earliest 5% by {_day(o.p5, start)})."
+                )
+                continue
             late = "not by the end" if o.p95 is None else _day(o.p95, start)
             out.append(
-                f"{who} runs dry {around} (5-95%: {_day(o.p5, start)} to {late}; "
+                f"{who} runs dry around {_day(o.median, start)} (5-95%: {_day(o.p5, start)} to {late}; "
                 f"in {100 * o.p_dry:.0f}% of {o.reps} runs)."
             )
     else:

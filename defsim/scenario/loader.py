@@ -129,7 +129,7 @@ def validate_data(
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, _where(_pydantic_problems(exc, lines), lines, over)) from None
-    problems = check_references(spec) + check_knobs(spec.knobs, data)
+    problems = check_references(spec) + check_knobs(spec.knobs, data, list(over))
     if problems:
         raise ScenarioError(source, _where(problems, lines, over))
     warnings = tuple(_where(schedule_warnings(spec), lines, over))

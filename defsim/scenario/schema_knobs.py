@@ -10,6 +10,7 @@ true/false) or a date picker (a key holding a date).  The schema checks each kno
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -119,8 +120,17 @@ def control(knob: Knob, value: Any) -> str | None:
     return None
 
 
-def check_knobs(knobs: list[Knob], data: dict[str, Any]) -> list[Problem]:
-    """Every knob's key exists in the file and holds what its control sets."""
+def _touches(a: KeyPath, b: KeyPath) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def check_knobs(knobs: list[Knob], data: dict[str, Any], overridden: Sequence[KeyPath] = ()) -> list[Problem]:
+    """Every knob's key exists in the file and holds what its control sets.
+
+    A knob whose key an override (``--set``, ``--vary``) set, removed or replaced is not checked:
+    the file declares its knobs, and an override may take the key away (``--set deliveries=[]``)
+    or past the slider's range; the page then offers that knob no more."""
     problems: list[Problem] = []
     if len(knobs) > MAX_KNOBS:
         problems.append(Problem(("knobs",), f"{len(knobs)} knobs; a page holds at most {MAX_KNOBS}"))
@@ -134,6 +144,9 @@ def check_knobs(knobs: list[Knob], data: dict[str, Any]) -> list[Problem]:
         if key in seen:
             problems.append(Problem(path, f"{key!r} has two knobs"))
         seen.add(key)
+        at: KeyPath = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+        if any(_touches(at, o) for o in overridden):
+            continue
         found, value = value_at(data, key)
         if not found:
             problems.append(
