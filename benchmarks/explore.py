@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # tests.explorer_server; defsim itself as installed (compiled)
 
 import defsim  # noqa: E402
 from defsim._build import engine_kind  # noqa: E402
@@ -88,8 +88,12 @@ async def main() -> dict:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         t0 = time.perf_counter()
-        proc = subprocess.Popen(server_command("127.0.0.1", port), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=dict(os.environ))
+        proc = subprocess.Popen(
+            server_command("127.0.0.1", port),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=dict(os.environ),
+        )
         try:
             page = await browser.new_page()
             while True:  # as a user who opened the address at once and pressed reload until it came
@@ -103,13 +107,15 @@ async def main() -> dict:
             await page.close()
             # warm: the first run of a server imports plotly etc.; a class meets it once
             await answered(browser, url + "?scenario=textbook&reps=10")
-            results["textbook_100_s"] = min([await answered(browser, url + "?scenario=textbook&reps=100")
-                                             for _ in range(3)])
+            results["textbook_100_s"] = min(
+                [await answered(browser, url + "?scenario=textbook&reps=100") for _ in range(3)]
+            )
             results["backfill_50_s"] = await answered(browser, url + "?scenario=backfill&reps=50")
             stop = asyncio.Event()
             probe = asyncio.create_task(health_latency(url, stop))
-            ten = await asyncio.gather(*[answered(browser, url + "?scenario=textbook&reps=100")
-                                         for _ in range(10)])
+            ten = await asyncio.gather(
+                *[answered(browser, url + "?scenario=textbook&reps=100") for _ in range(10)]
+            )
             stop.set()
             lat = await probe
             results["ten_sessions_s"] = sorted(ten)
@@ -127,18 +133,35 @@ async def main() -> dict:
 def table(r: dict) -> str:
     rows = [
         ("first page ready after the server starts", f"{r['first_page_s']:.2f} s", "< 3 s"),
-        ("textbook x 100: Run -> answer on screen",
-         f"{r['textbook_100_s']:.2f} s ({r['textbook_100_s'] / r['api_textbook_100_s']:.1f}x the API's "
-         f"{r['api_textbook_100_s']:.2f} s)", "< 2 s"),
-        ("backfill x 50: Run -> answer on screen",
-         f"{r['backfill_50_s']:.2f} s ({r['backfill_50_s'] / r['api_backfill_50_s']:.2f}x the API's "
-         f"{r['api_backfill_50_s']:.2f} s)", "< 10 s"),
-        ("10 sessions at once, textbook x 100 each: slowest answer (fastest)",
-         f"{max(r['ten_sessions_s']):.2f} s ({min(r['ten_sessions_s']):.2f} s)", "< 10 s"),
-        ("server health check during the 10 sessions, slowest", f"{r['health_during_ten_max_s']:.2f} s",
-         "responsive"),
+        (
+            "textbook x 100: Run -> answer on screen",
+            f"{r['textbook_100_s']:.2f} s ({r['textbook_100_s'] / r['api_textbook_100_s']:.1f}x the API's "
+            f"{r['api_textbook_100_s']:.2f} s)",
+            "< 2 s",
+        ),
+        (
+            "backfill x 50: Run -> answer on screen",
+            f"{r['backfill_50_s']:.2f} s ({r['backfill_50_s'] / r['api_backfill_50_s']:.2f}x the API's "
+            f"{r['api_backfill_50_s']:.2f} s)",
+            "< 10 s",
+        ),
+        (
+            "10 sessions at once, textbook x 100 each: slowest answer (fastest)",
+            f"{max(r['ten_sessions_s']):.2f} s ({min(r['ten_sessions_s']):.2f} s)",
+            "< 10 s",
+        ),
+        (
+            "server health check during the 10 sessions, slowest",
+            f"{r['health_during_ten_max_s']:.2f} s",
+            "responsive",
+        ),
     ]
-    lines = [f"defsim engine: {r['engine']}", "", "| explorer benchmark | measured | target |", "|---|---|---|"]
+    lines = [
+        f"defsim engine: {r['engine']}",
+        "",
+        "| explorer benchmark | measured | target |",
+        "|---|---|---|",
+    ]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from defsim.explore import charts, presets, report
+from defsim.explore import presets, report
 from defsim.explore import session as S
 from defsim.explore.knobs import CHOICE, DATE, SLIDER, TOGGLE, Control, controls
 from defsim.scenario import ScenarioError, split_values
@@ -218,7 +218,15 @@ def _run(ss: Any, setup: S.Setup, label: str = "") -> S.Run | None:
     return run
 
 
+def _charts() -> Any:
+    # Plotly is imported with the first result, not with the page: the first page comes sooner
+    from defsim.explore import charts
+
+    return charts
+
+
 def _results(run: S.Run) -> list[tuple[str, list[str], list[dict[str, Any]], list[Any]]]:
+    charts = _charts()
     r = run.result
     head = S.headline(r)
     lines = head + S.answers(r)
@@ -316,7 +324,7 @@ def _show_comparison(cmp: Any, runs: list[S.Run]) -> None:
     else:
         st.caption("No knob differs: the runs differ only in what they were run with (seed, replications).")
     st.dataframe(S.comparison_rows(cmp), hide_index=True, width="stretch")
-    st.plotly_chart(charts.compare(cmp.ensembles, cmp.labels), width="stretch")
+    st.plotly_chart(_charts().compare(cmp.ensembles, cmp.labels), width="stretch")
 
 
 def _preset_block(ss: Any, source: S.Source, seed: int) -> None:
@@ -445,7 +453,7 @@ def _report(ss: Any, run: S.Run) -> str:
                 "Comparison, paired by replication",
                 [S.comparison_sentence(cmp)],
                 S.comparison_rows(cmp),
-                [charts.compare(cmp.ensembles, cmp.labels)],
+                [_charts().compare(cmp.ensembles, cmp.labels)],
             )
         )
     return report.page(sc.spec.name, sc.spec.question, sections, f"defsim explore; {run.setup.command()}")
