@@ -16,6 +16,15 @@ from .explorer_server import answer_locator, browser, move_slider, served
 TIMEOUT = 300_000
 
 
+def _settled(page: object, charts: int) -> None:
+    """Until the script has finished (no 'running' status) and ``charts`` Plotly charts are drawn."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= {charts}"
+    )
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+
+
 def shoot(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -27,18 +36,18 @@ def shoot(folder: Path) -> list[Path]:
         move_slider(page, "Weekly delivery (rounds)", 14)
         page.get_by_role("button", name="Run", exact=True).click()
         answer_locator(page).wait_for()
-        page.wait_for_timeout(1500)  # the charts draw after the answer
+        _settled(page, 2)
         out.append(folder / "explorer-run.png")
-        page.screenshot(path=str(out[-1]), full_page=False)
+        page.screenshot(path=str(out[-1]), full_page=True)
         page.goto(
             url + "?scenario=backfill&vary=transfers.0.enabled%3Dtrue%2Cfalse&label=with+backfill&label=cut"
             "&seed=2023&reps=100&run=1"
         )
         page.get_by_role("tab", name="Compare").click()
         answer_locator(page, "against").wait_for()
-        page.wait_for_timeout(1500)
+        _settled(page, 1)
         out.append(folder / "explorer-compare.png")
-        page.screenshot(path=str(out[-1]), full_page=False)
+        page.screenshot(path=str(out[-1]), full_page=True)
     return out
 
 

@@ -31,8 +31,7 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    found = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
-    return found
+    return CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def free_port() -> int:

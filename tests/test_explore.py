@@ -339,7 +339,8 @@ def test_every_preset_is_an_exercises_own_sweep(preset):
     runs = [_parsed(shlex.split(line[2:])) for line in page.splitlines() if line.startswith("$ defsim sweep")]
     assert _parsed(shlex.split(preset.command())) in runs
     assert len(preset.values) == len(preset.labels)
-    defsim.load(preset.scenario, list(preset.sets))  # its --set lines load
+    base = defsim.load(preset.scenario, list(preset.sets))  # its --set lines load
+    S.check_work(base, preset.reps * len(preset.values))  # and the page runs it (not refused)
 
 
 def test_every_exercise_page_with_a_sweep_has_a_preset():

@@ -31,9 +31,9 @@ from .knobs import Control, controls
 
 #: the page refuses an ensemble beyond this many threats in all (threats per run x replications):
 #: a shared classroom server must answer everyone, and the CLI is there for bigger work
-PAGE_THREATS = 2e6
+PAGE_THREATS = 5e6
 #: above this many threats in all, the page warns that the answer will take more than seconds
-QUICK_THREATS = 2e5
+QUICK_THREATS = 3e5
 MAX_REPS = 1000
 UPLOAD = "upload"
 
