@@ -263,7 +263,7 @@ def figures_table(result: Any) -> list[dict[str, Any]]:
             lo, hi = (show(fig.kind, x, start, currency, fig.unit) for x in ci)
             interval = f"{lo} to {hi}" if ci[0] is not None else ""
             meaning = fig.meaning
-        rows.append({"figure": line.key, "meaning": meaning, "mean": value, "95% interval": interval})
+        rows.append({"figure": line.key, "mean": value, "95% interval": interval, "meaning": meaning})
     return rows
 
 
