@@ -31,7 +31,9 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    return CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium") or shutil.which("chromium-browser")
+    return (
+        CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium") or shutil.which("chromium-browser")
+    )
 
 
 def free_port() -> int:

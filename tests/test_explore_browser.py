@@ -31,6 +31,7 @@ def _has_chromium():
             pytest.fail("chromium is not installed (CI must install it: see .ci/run)")
         pytest.skip("chromium is not installed")
 
+
 TIMEOUT = 60_000  # ms: a shared 2-core machine may be slow; the benchmarks measure speed
 
 
