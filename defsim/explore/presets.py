@@ -126,6 +126,16 @@ PRESETS: tuple[Preset, ...] = (
         100,
         1,
     ),
+    Preset(
+        "08-explorer-weekly-delivery",
+        "8. How big must the weekly delivery be?",
+        "textbook",
+        "deliveries.0.quantity",
+        ("14", "28", "42"),
+        ("14 a week", "28 a week", "42 a week"),
+        100,
+        1,
+    ),
 )
 
 
