@@ -12,7 +12,13 @@ again when ``precision`` adds more).
 
 from __future__ import annotations
 
-from ..analysis.execution import Interrupted, ReplicationFailed, SchedulerUnreachable
+from ..analysis.execution import (
+    Interrupted,
+    ReplicationFailed,
+    SchedulerNotDask,
+    SchedulerUnreachable,
+    WorkerLost,
+)
 from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..plan.size import WorkTooBig
 from .catalogue import scenarios, templates
@@ -30,9 +36,11 @@ __all__ = [
     "PrecisionUnreachable",
     "ReplicationFailed",
     "RunResult",
+    "SchedulerNotDask",
     "SchedulerUnreachable",
     "UnknownFigure",
     "WorkTooBig",
+    "WorkerLost",
     "compare",
     "compare_results",
     "ensemble",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from .. import api
-from ..io import OutputError
+from .common import output_errors
 from .group import FORMATS, UserError, main
+from .lazy import LazyModule
+
+if TYPE_CHECKING:
+    from .. import api
+else:
+    api = LazyModule("defsim.api")
 
 
 @main.command()
@@ -21,12 +28,22 @@ def plot(results: str, fmt: str, dpi: int) -> None:
     Example:
       defsim plot results/backfill --format svg
     """
+    import sys
+    import time
+
     from ..io.folder import NotAResultsFolder
 
-    try:
-        written = api.plot(results, fmt, dpi)
-    except NotAResultsFolder as exc:
-        raise UserError(f"error: {exc}") from None
+    t0 = time.perf_counter()
+
+    def progress(line: str) -> None:  # on a terminal: a sweep's redraw takes a while
+        if sys.stderr.isatty():
+            click.echo(f"[{time.perf_counter() - t0:5.1f} s] {line}", err=True)
+
+    with output_errors():
+        try:
+            written = api.plot(results, fmt, dpi, progress=progress)
+        except NotAResultsFolder as exc:
+            raise UserError(f"error: {exc}") from None
     for path in written:
         click.echo(str(path))
 
@@ -49,10 +66,9 @@ def report(results: str, output: str | None) -> None:
     """
     from ..io.folder import NotAResultsFolder
 
-    try:
-        path = api.report(results, output)
-    except NotAResultsFolder as exc:
-        raise UserError(f"error: {exc}") from None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    with output_errors():
+        try:
+            path = api.report(results, output)
+        except NotAResultsFolder as exc:
+            raise UserError(f"error: {exc}") from None
     click.echo(str(path))

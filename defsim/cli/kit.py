@@ -9,21 +9,63 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from .. import api
-from ..io import OutputError
 from ..io.files import atomic_write_text
 from ..scenario.templates import DEFAULT, UnknownTemplate, find
+from .common import output_errors
 from .group import UserError, main
-from .tables import plain
+from .lazy import LazyModule, lazy
+from .plain import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .. import api
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    Table = lazy("rich.table", "Table")
 
 LIST_FORMATS = ("table", "plain", "json")
+
+
+def box_table(heads: tuple[str, ...], rows: list[tuple[str, ...]], most: int) -> str:
+    """A table in box-drawing characters, its cells wrapped between words, at most ``most``
+    columns wide (plain text: ``defsim list`` answers without loading a terminal library)."""
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size((most, 24)).columns, most)
+    first = max(len(h) for h in [heads[0], *(r[0] for r in rows)])
+    free = max(width - first - 3 * len(heads) - 1, 20)
+    widths = [first, *(free // 2 for _ in heads[1:])]
+    widths[-1] += free - sum(widths[1:])
+
+    def line(left: str, mid: str, right: str) -> str:
+        return left + mid.join("─" * (w + 2) for w in widths) + right
+
+    def cells(values: tuple[str, ...]) -> list[str]:
+        wrapped = [textwrap.wrap(v, w) or [""] for v, w in zip(values, widths, strict=True)]
+        return [
+            "│"
+            + "│".join(f" {(c[k] if k < len(c) else ''):<{w}} " for c, w in zip(wrapped, widths, strict=True))
+            + "│"
+            for k in range(max(len(c) for c in wrapped))
+        ]
+
+    out = [line("┌", "┬", "┐"), *cells(heads), line("├", "┼", "┤")]
+    for j, row in enumerate(rows):
+        out += cells(row)
+        out.append(line("├", "┼", "┤") if j < len(rows) - 1 else line("└", "┴", "┘"))
+    return "\n".join(out)
 
 
 @main.command("list")
@@ -46,10 +88,14 @@ def list_shipped(show_templates: bool, fmt: str) -> None:
       defsim new mine.yaml --template raids
     """
     if show_templates:
-        rows = [(t.name, t.title, t.description) for t in api.templates()]
+        from ..scenario import templates
+
+        rows = [(t.name, t.title, t.description) for t in templates.catalogue()]
         heads = ("template", "title", "what it sets up")
     else:
-        rows = [(s.name, s.title, s.question) for s in api.scenarios()]
+        from ..scenario import shipped  # not the api: listing needs neither numpy nor pydantic
+
+        rows = [(s.name, s.title, s.question) for s in shipped.catalogue()]
         heads = ("name", "title", "question")
     if fmt == "json":
         click.echo(json.dumps([dict(zip(heads, r, strict=True)) for r in rows], indent=2))
@@ -59,13 +105,9 @@ def list_shipped(show_templates: bool, fmt: str) -> None:
             click.echo(f"{plain(name)}: {plain(title)}\n  {plain(text)}")
         return
     # at most 80 columns, so the table reads the same in a narrow terminal, a notebook or a pipe
-    console = Console(width=min(Console().width, 80))
-    table = Table(*heads, show_lines=True)
-    for name, title, text in rows:
-        table.add_row(f"[bold]{escape(plain(name))}[/bold]", escape(plain(title)), escape(plain(text)))
-    console.print(table)
+    click.echo(box_table(heads, [tuple(plain(c) for c in r) for r in rows], 80))
     how = "defsim new FILE --template NAME" if show_templates else "defsim run NAME, defsim show NAME"
-    console.print(f"use: {how}")
+    click.echo(f"use: {how}")
 
 
 @main.command()
@@ -111,15 +153,16 @@ def new(file: str, template: str, force: bool) -> None:
         chosen = find(template)
     except UnknownTemplate as exc:
         raise UserError(f"error: {exc}") from None
+    if not file.strip():
+        raise UserError("error: FILE is empty; give a file name such as my_scenario.yaml")
     target = Path(file)
-    if target.is_dir():
-        raise UserError(f"error: {file} is a folder; give a file name such as {file}/my_scenario.yaml")
-    if target.exists() and not force:
-        raise UserError(f"error: {file} already exists; choose another name or pass --force to replace it")
-    try:
-        atomic_write_text(target, chosen.text())
-    except OutputError as exc:
-        raise UserError(f"error: {exc}") from None
+    with output_errors():
+        if os.path.isdir(target):  # os.path: a name too long is "not a folder", then refused below
+            raise UserError(
+                f"error: {file} is a folder; give a file name such as {target / 'my_scenario.yaml'}"
+            )
+        advice = "it already exists; choose another name or pass --force to replace it"
+        atomic_write_text(target, chosen.text(), force, advice)
     where = target.parent / "defsim.schema.json"
     click.echo(f"wrote {plain(file)} from the template '{chosen.name}' ({plain(chosen.title)})")
     click.echo(f"  next: defsim validate {plain(file)} && defsim run {plain(file)}")

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from .. import api
-from .common import Progress, _api_errors, _check_out, _save, ensemble_options
+from .common import FiniteFloat, Progress, _api_errors, _check_out, _save, ensemble_options
 from .group import SET_HELP, UserError, _default_out, _load, main
-from .tables import plain, print_ensemble, print_summary
+from .lazy import LazyModule, lazy
+from .plain import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .. import api
+    from .tables import print_ensemble, print_summary
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    print_ensemble = lazy("defsim.cli.tables", "print_ensemble")
+    print_summary = lazy("defsim.cli.tables", "print_summary")
 
 
 @main.command()
@@ -24,7 +36,7 @@ from .tables import plain, print_ensemble, print_summary
 )
 @click.option(
     "--precision",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     default=None,
     help="With --reps: add batches of --reps replications until the 95% half-width of --metric "
     "is below this.",
@@ -80,6 +92,8 @@ def run(
     target = Path(out) if out else _default_out(scenario)
     if precision is not None and reps is None:
         raise UserError("error: --precision needs --reps (the batch size)")
+    if scheduler is not None and reps is None:
+        raise UserError("error: --scheduler needs --reps (one run runs here, in this process)")
     if reps is None:
         with _api_errors(scenario):
             result = api.run(sc, seed=seed, allow_work=allow_work, replication=replication)

@@ -11,7 +11,7 @@ import yaml
 from .._version import __version__
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
-from .files import result_folder, write_json
+from .files import result_folder, write_json, write_output
 from .markers import run_markers, write_markers
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
 
@@ -93,10 +93,10 @@ def save_run(
         write_run_tables(result, tmp)
         write_markers(tmp / "markers.csv", run_markers(result))
         replication = result.record.replication
-        (tmp / "scenario.yaml").write_text(scenario_yaml(source, result.seed, replication))
-        write_answers(tmp)
+        write_output(tmp / "scenario.yaml", scenario_yaml(source, result.seed, replication))
+        view = write_answers(tmp)
         if plot:
-            draw_folder(tmp, fmt)
+            draw_folder(tmp, fmt, view=view)
         if report:
             write_report(tmp, tmp / "report.html", command, result.plan)
     return Path(folder)
@@ -116,19 +116,21 @@ def save_ensemble(
     with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
-        (tmp / "scenario.yaml").write_text(scenario_yaml(source, ens.seed))
-        write_answers(tmp)
+        write_output(tmp / "scenario.yaml", scenario_yaml(source, ens.seed))
+        view = write_answers(tmp)
         if plot:
-            draw_folder(tmp, fmt)
+            draw_folder(tmp, fmt, view=view)
         if report:
             write_report(tmp, tmp / "report.html", command, ens.plan)
     return Path(folder)
 
 
-def write_answers(folder: Path) -> None:
+def write_answers(folder: Path) -> Any:
     """The answers of a run or ensemble folder, declared in :mod:`defsim.analysis.answers`: as
     data under summary.json's ``answers`` (the structured facts and their sentences) and, one per
     line, in answers.txt (what the CLI prints first).  Both come from one call, so they agree."""
+    import dataclasses
+
     from ..analysis.answers import ensemble_answers_data, run_answers_data
     from .folder import EnsembleView, RunView, read
 
@@ -138,23 +140,32 @@ def write_answers(folder: Path) -> None:
     elif isinstance(view, RunView):
         data = run_answers_data(view.answers)
     else:
-        return
-    _json(folder / "summary.json", {**view.summary, "answers": data})
-    (folder / "answers.txt").write_text("\n".join(data["lines"]) + "\n", encoding="utf-8")
+        return view
+    summary = {**view.summary, "answers": data}
+    _json(folder / "summary.json", summary)
+    write_output(folder / "answers.txt", "\n".join(data["lines"]) + "\n")
+    return dataclasses.replace(view, summary=summary)  # the folder as now written: read once
 
 
-def draw_folder(folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
-    """Every figure of a results folder, drawn from its files (what ``defsim plot`` does)."""
+def draw_folder(
+    folder: Path, fmt: str = "png", dpi: int = 110, progress: Any = None, view: Any = None
+) -> list[Path]:
+    """Every figure of a results folder, drawn from its files (what ``defsim plot`` does), or
+    from ``view``, the folder as just read; ``progress`` (a function of a line of text) hears of
+    each figure as it is drawn."""
     from .folder import ComparisonView, EnsembleView, read
     from .plots import plot_run_folder
     from .plots_ensemble import plot_comparison_folder, plot_ensemble_folder
 
-    view = read(folder)
+    if view is None:
+        if progress:
+            progress(f"reading {folder}")
+        view = read(folder)
     if isinstance(view, ComparisonView):
-        return plot_comparison_folder(view, folder, fmt, dpi)
+        return plot_comparison_folder(view, folder, fmt, dpi, progress)
     if isinstance(view, EnsembleView):
-        return plot_ensemble_folder(view, folder, fmt, dpi)
-    return plot_run_folder(view, folder, fmt, dpi)
+        return plot_ensemble_folder(view, folder, fmt, dpi, progress)
+    return plot_run_folder(view, folder, fmt, dpi, progress)
 
 
 def write_report(folder: Path, path: Path, command: str = "", plan: Any = None) -> Path:
@@ -198,10 +209,10 @@ def save_comparison(
             _json(sub / "summary.json", ens.summary)
             write_ensemble_tables(ens, sub)
             if sources and k < len(sources):
-                (sub / "scenario.yaml").write_text(scenario_yaml(sources[k], ens.seed))
+                write_output(sub / "scenario.yaml", scenario_yaml(sources[k], ens.seed))
             write_answers(sub)
         if sources:
-            (tmp / "scenario.yaml").write_text(scenario_yaml(sources[0], cmp.ensembles[0].seed))
+            write_output(tmp / "scenario.yaml", scenario_yaml(sources[0], cmp.ensembles[0].seed))
         if plot:
             draw_folder(tmp, fmt)
         if report:
