@@ -24,7 +24,7 @@ from ..plan.size import WorkTooBig
 from .catalogue import scenarios, templates
 from .folders import compare_results, plot, report
 from .results import ComparisonResult, EnsembleResult, RunResult
-from .runs import PrecisionUnreachable, ensemble, figures, load, run, workers_for
+from .runs import PrecisionUnreachable, ensemble, figures, load, loads, run, workers_for
 from .variants import compare, sweep
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "ensemble",
     "figures",
     "load",
+    "loads",
     "plot",
     "report",
     "run",

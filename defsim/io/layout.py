@@ -20,6 +20,8 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .text import lit
+
 TITLE_PT = 11.0
 PAD = 0.12  # inches between a panel's decorations and its neighbour's
 
@@ -150,8 +152,6 @@ class Grid:
         self.title_text, self.sub_text = text, sub
 
     def finish(self) -> None:
-        from .plotkit import lit
-
         rows = sorted({c.row for c in self.cells})
         cols = sorted({c.col for c in self.cells})
         vis = [c for c in self.cells if c.ax.get_visible()]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .markers import DECISION, RAID, Marker
+from .text import drawable, lit
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
@@ -27,12 +27,6 @@ KILL = "#0072B2"
 EMPTY = "#D55E00"
 GREY = "#555555"
 MARKER_STYLE = {RAID: ("v", "#444444", "--"), DECISION: ("D", "#7a0177", "-.")}
-
-
-def lit(text: object) -> str:
-    """A user string shown literally: ``$`` escaped so matplotlib never reads mathtext, and
-    :func:`drawable` (tick labels are made when drawn, after :func:`save` looks at the texts)."""
-    return drawable(str(text).replace("\\", "\\\\").replace("$", r"\$"))
 
 
 def color(k: int) -> str:
@@ -294,14 +288,6 @@ def busy(t: np.ndarray, duration: float) -> bool:
     """A long run's series that changes more often than its bins reads better as a band (a short
     run's exact steps are readable as they are)."""
     return bin_days(duration) > 1 and len(t) > 3 * duration / bin_days(duration)
-
-
-def drawable(text: str) -> str:
-    """Text as a figure may hold it: control, format (bidi) and unassigned characters become
-    U+FFFD, so an SVG stays well-formed XML and no font is asked for an escape character."""
-    return "".join(
-        "\ufffd" if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Cn") else ch for ch in text
-    )
 
 
 def figure_bytes(fig: Figure, suffix: str, dpi: int = 110) -> bytes:

@@ -22,6 +22,7 @@ from .errors import KeyPath, Problem, ScenarioError
 from .overrides import apply_override, set_value
 from .references import check_references, schedule_warnings
 from .schema import ScenarioSpec
+from .schema_knobs import check_knobs
 from .schema_types import Strict
 from .source import Scenario, ScenarioSource
 from .yaml_lines import MAX_BYTES, line_of, read_yaml
@@ -171,7 +172,7 @@ def validate_data(
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, _where(_pydantic_problems(exc, lines), lines, over)) from None
-    problems = check_references(spec)
+    problems = check_references(spec) + check_knobs(spec.knobs, data, list(over))
     if problems:
         raise ScenarioError(source, _where(problems, lines, over))
     warnings = tuple(_where(schedule_warnings(spec), lines, over))
@@ -209,6 +210,19 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         raise ScenarioError(source, [], f"error: {source} is a folder, not a scenario file") from None
     except OSError as exc:
         raise ScenarioError(source, [], f"error: cannot read {source}: {exc.strerror or exc}") from None
+    try:
+        return load_bytes(raw, source, overrides)
+    except ScenarioError as exc:
+        if p == Path(path) or exc.source != source:
+            raise
+        # a shipped scenario is named as the user named it, not by its path inside the install
+        name = p.name
+        shown = f" (the shipped scenario: `defsim show {p.stem}` prints it)"
+        raise ScenarioError(name, exc.problems, exc.header.replace(source, name) + shown) from None
+
+
+def load_bytes(raw: bytes, source: str, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """A scenario from a file's bytes (an upload): the same bounds, decoding and messages as a file."""
     if len(raw) > MAX_BYTES:
         problem = Problem((), f"the file is larger than {MAX_BYTES // 2**20} MiB; a scenario needs far less")
         raise ScenarioError(source, [problem])
@@ -216,17 +230,7 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         text = _decode(raw)
     except UnicodeDecodeError as exc:
         raise ScenarioError(source, [_undecodable(raw, exc)]) from None
-    try:
-        return loads(text, source, overrides)
-    except ScenarioError as exc:
-        if p == Path(path) or exc.source != source:
-            raise
-        # a shipped scenario is named as the user named it, not by its path inside the install
-        name = p.name
-        header = (
-            exc.header.replace(source, name) + f" (the shipped scenario: `defsim show {p.stem}` prints it)"
-        )
-        raise ScenarioError(name, exc.problems, header) from None
+    return loads(text, source, overrides)
 
 
 def _undecodable(raw: bytes, exc: UnicodeDecodeError) -> Problem:
