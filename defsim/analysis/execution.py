@@ -269,8 +269,15 @@ def run_chunk(
     return out
 
 
-def _run_part(args: tuple[Plan, int, Sequence[int], np.ndarray, Processes]) -> list[Replication]:
-    return run_chunk(*args)
+def _chunk_last(
+    plan: Plan, seed: int, grid: np.ndarray, processes: Processes, indices: Sequence[int]
+) -> list[Replication]:
+    return run_chunk(plan, seed, indices, grid, processes)
+
+
+def _call(args: tuple[Callable[..., Any], tuple[Any, ...], Any]) -> Any:
+    fn, common, part = args
+    return fn(*common, part)
 
 
 def chunk_size(count: int, workers: int) -> int:
@@ -317,20 +324,41 @@ def execute(
     """
     w = max(workers, 1)
     n_parts = math.ceil(len(indices) / chunk_size(len(indices), w)) if len(indices) else 0
-    parts = chunks(indices, w)
     done = into if into is not None else Collected(grid)
-    parts_iter: Iterator[list[Replication]]
-    if scheduler is not None:
-        parts_iter = _dask(plan, seed, parts, grid, scheduler, processes, scheduler_timeout, w)
-    elif workers <= 1 or n_parts <= 1:
-        parts_iter = (run_chunk(plan, seed, p, grid, processes) for p in parts)
-    else:
-        parts_iter = _pool(plan, seed, parts, grid, min(workers, n_parts), processes)
-    for reps in parts_iter:
+    parts = run_parts(
+        _chunk_last,
+        (plan, seed, grid, processes),
+        chunks(indices, w),
+        n_parts,
+        w,
+        scheduler,
+        scheduler_timeout,
+    )
+    for reps in parts:
         done.add(reps)
         if progress is not None:
             progress(len(reps))
     return done
+
+
+def run_parts(
+    fn: Callable[..., Any],
+    common: tuple[Any, ...],
+    parts: Iterator[Any],
+    count: int,
+    workers: int = 1,
+    scheduler: str | None = None,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+) -> Iterator[Any]:
+    """``fn(*common, part)`` for each of ``count`` parts, results yielded in the order of the parts: in this
+    process, on ``workers`` local processes or on a Dask ``scheduler``.  ``fn`` must be a
+    module-level function (it is pickled).  An interrupt ends every worker (see the module
+    docstring); on Dask, workers running another defsim version are refused before any work."""
+    if scheduler is not None:
+        return _dask(fn, common, parts, scheduler, scheduler_timeout, max(workers, 1))
+    if workers <= 1 or count <= 1:
+        return (fn(*common, p) for p in parts)
+    return _pool(fn, common, parts, min(workers, count))
 
 
 def _worker_init() -> None:
@@ -341,13 +369,8 @@ def _worker_init() -> None:
 
 
 def _pool(
-    plan: Plan,
-    seed: int,
-    parts: Iterator[Sequence[int]],
-    grid: np.ndarray,
-    workers: int,
-    processes: Processes,
-) -> Iterator[list[Replication]]:
+    fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], workers: int
+) -> Iterator[Any]:
     # multiprocessing.Pool rather than concurrent.futures: its terminate() ends the workers now,
     # where an executor's shutdown lets running chunks finish
     pool = multiprocessing.get_context().Pool(workers, initializer=_worker_init)
@@ -356,20 +379,20 @@ def _pool(
 
         def send() -> None:
             for p in itertools.islice(parts, workers * AHEAD - len(flight)):
-                flight.append(pool.apply_async(_run_part, ((plan, seed, p, grid, processes),)))
+                flight.append(pool.apply_async(_call, ((fn, common, p),)))
 
         send()
         while flight:
             oldest = flight[0]
             while True:
                 try:
-                    reps = oldest.get(timeout=0.2)  # wake often, so an interrupt is handled at once
+                    out = oldest.get(timeout=0.2)  # wake often, so an interrupt is handled at once
                     break
                 except multiprocessing.TimeoutError:
                     continue
             flight.popleft()
             send()
-            yield reps
+            yield out
         pool.close()
     except BaseException:
         pool.terminate()
@@ -378,16 +401,39 @@ def _pool(
         pool.join()
 
 
+class WorkerVersionMismatch(Exception):
+    """A Dask worker runs another defsim version than this process: its results could differ."""
+
+
+def worker_version() -> str:
+    """The defsim version of the process this runs in (read at call time, on a Dask worker)."""
+    from .. import _version
+
+    return _version.__version__
+
+
+def check_worker_versions(versions: dict[str, str], address: str) -> None:
+    """Refuse workers whose defsim version is not this process's, naming them."""
+    mine = worker_version()
+    other = {w: v for w, v in sorted(versions.items()) if v != mine}
+    if other:
+        listed = ", ".join(f"{w} runs defsim {v}" for w, v in list(other.items())[:3])
+        more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+        raise WorkerVersionMismatch(
+            f"the Dask cluster at {address} has workers running another defsim version than this "
+            f"one ({mine}): {listed}{more}; nothing was run. Install the same defsim on every "
+            "worker (pip install 'defsim[dask]==VERSION' or the same source) and restart them"
+        )
+
+
 def _dask(
-    plan: Plan,
-    seed: int,
-    parts: Iterator[Sequence[int]],
-    grid: np.ndarray,
+    fn: Callable[..., Any],
+    common: tuple[Any, ...],
+    parts: Iterator[Any],
     address: str,
-    processes: Processes,
     timeout: float,
     workers: int,
-) -> Iterator[list[Replication]]:
+) -> Iterator[Any]:
     try:
         from distributed import Client
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
@@ -399,20 +445,23 @@ def _dask(
             f"the Dask scheduler at {address} did not answer within {timeout:g} s ({type(exc).__name__})"
         ) from None
     with client:
+        # before any work: a worker with another defsim could compute other results
+        check_worker_versions(client.run(worker_version), address)
         ahead = max(workers, sum(client.nthreads().values())) * AHEAD
         flight: deque[Any] = deque()
 
         def send() -> None:
             for p in itertools.islice(parts, ahead - len(flight)):
-                flight.append(client.submit(run_chunk, plan, seed, list(p), grid, processes, pure=False))
+                part = list(p) if isinstance(p, range) else p
+                flight.append(client.submit(fn, *common, part, pure=False))
 
         try:
             send()
             while flight:
-                reps = flight[0].result()
+                out = flight[0].result()
                 flight.popleft()  # the future is released: Dask forgets its result
                 send()
-                yield reps
+                yield out
         except BaseException:
             client.cancel(list(flight))
             raise
