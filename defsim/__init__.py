@@ -14,12 +14,14 @@ Every number in a shipped scenario is notional.
 from ._version import __version__
 from .api import (
     ComparisonResult,
+    DiscoveryResult,
     EnsembleResult,
     Figure,
     Kind,
     RunResult,
     UnknownFigure,
     compare,
+    discover,
     ensemble,
     figures,
     load,
@@ -30,6 +32,7 @@ from .scenario import Scenario, ScenarioError, ScenarioSpec
 
 __all__ = [
     "ComparisonResult",
+    "DiscoveryResult",
     "EnsembleResult",
     "Figure",
     "Kind",
@@ -40,6 +43,7 @@ __all__ = [
     "UnknownFigure",
     "__version__",
     "compare",
+    "discover",
     "ensemble",
     "figures",
     "load",

@@ -12,17 +12,21 @@ again when ``precision`` adds more).
 
 from __future__ import annotations
 
-from ..analysis.execution import Interrupted, ReplicationFailed, SchedulerUnreachable
+from ..analysis.execution import Interrupted, ReplicationFailed, SchedulerUnreachable, WorkerVersionMismatch
 from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..plan.size import WorkTooBig
 from .catalogue import scenarios, templates
+from .discover import DiscoveryError, SampleInvalid, discover
 from .folders import compare_results, plot, report
 from .results import ComparisonResult, EnsembleResult, RunResult
+from .results_discover import DiscoveryResult
 from .runs import PrecisionUnreachable, ensemble, figures, load, run, workers_for
 from .variants import compare, sweep
 
 __all__ = [
     "ComparisonResult",
+    "DiscoveryError",
+    "DiscoveryResult",
     "EnsembleResult",
     "Figure",
     "Interrupted",
@@ -30,11 +34,14 @@ __all__ = [
     "PrecisionUnreachable",
     "ReplicationFailed",
     "RunResult",
+    "SampleInvalid",
     "SchedulerUnreachable",
     "UnknownFigure",
     "WorkTooBig",
+    "WorkerVersionMismatch",
     "compare",
     "compare_results",
+    "discover",
     "ensemble",
     "figures",
     "load",

@@ -90,6 +90,9 @@ class DefsimGroup(click.Group):
             click.echo(f"  rerun it alone: {rerun}{variant}", err=True)
             click.echo(f"  this is an internal error, not a problem with your scenario: {REPORT}", err=True)
             ctx.exit(1)
+        except api.WorkerVersionMismatch as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
         except api.SchedulerUnreachable as exc:
             click.echo(f"error: {exc}; check the address, or raise --scheduler-timeout", err=True)
             ctx.exit(1)
