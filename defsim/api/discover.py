@@ -42,7 +42,7 @@ from ..analysis.run import RunAnalysis
 from ..engine import simulate
 from ..plan.compiler import build
 from ..plan.size import DEFAULT_LIMITS, Work, check, estimate
-from ..scenario import Problem, Scenario, ScenarioError, set_value, validate_data, variants
+from ..scenario import Problem, Scenario, ScenarioError, validate_data, variants
 from ..scenario.overrides import parse_value, split_values
 from .results_discover import DiscoveryResult
 from .runs import Progress, ScenarioLike, _scenario_of, _start, workers_for
@@ -131,6 +131,22 @@ def _condition(sc: Scenario, plan: Any, when: str) -> tuple[Condition, bool]:
     return Condition(fig.key, op, float(value), when), day
 
 
+def _with_values(data: dict[str, Any], keys: list[str], values: tuple[Any, ...], name: str) -> dict[str, Any]:
+    """``data`` with each key set, copying only the dicts and lists on the keys' paths (the rest
+    is shared: nothing downstream changes the data), as :func:`~defsim.scenario.set_value` would."""
+    out = dict(data)
+    for key, value in zip(keys, values, strict=True):
+        parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
+        node: Any = out
+        for part in parts[:-1]:
+            child = node[part]
+            child = dict(child) if isinstance(child, dict) else list(child)
+            node[part] = child
+            node = child
+        node[parts[-1]] = value
+    return out
+
+
 def _run_futures(
     data: dict[str, Any],
     lines: Any,
@@ -146,9 +162,7 @@ def _run_futures(
     each replication (NaN: none)."""
     out = []
     for index, values in part:
-        d = data
-        for key, value in zip(keys, values, strict=True):
-            d = set_value(d, key, value, name)
+        d = _with_values(data, keys, values, name)
         try:
             sc = validate_data(d, lines, name, {}, text)
         except ScenarioError as exc:
