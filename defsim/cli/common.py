@@ -92,8 +92,8 @@ class Progress:
     #: the one running, for the message an interrupt prints
     last: Progress | None = None
 
-    def __init__(self, label: str, quiet: bool):
-        self.label, self.quiet, self.done, self.total = label, quiet, 0, 0
+    def __init__(self, label: str, quiet: bool, unit: str = "replications"):
+        self.label, self.quiet, self.done, self.total, self.unit = label, quiet, 0, 0, unit
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
         self._task: Any = None
@@ -131,7 +131,7 @@ class Progress:
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, completed=min(self.done, self.total))
         elif self._bar is None and self.done >= self._next_line * self.total:
-            click.echo(f"{self.label}: {self.done}/{self.total} replications", err=True)
+            click.echo(f"{self.label}: {self.done}/{self.total} {self.unit}", err=True)
             while self._next_line * self.total <= self.done:
                 self._next_line += 0.1
 

@@ -138,7 +138,7 @@ def discover(
     out = Path(opts["out"]) if opts["out"] else _default_out(scenario, "discover")
     _check_out(str(out), opts["force"], (scenario,))
     partial = checkpoint_of(out)
-    progress = Progress("futures", opts["quiet"])
+    progress = Progress(sc.name, opts["quiet"], "futures")
     try:
         with _api_errors(scenario), progress:
             try:
