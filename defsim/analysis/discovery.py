@@ -13,7 +13,9 @@ The answers:
   condition (``--when``) holds far more often than overall.  The peeling trajectory trades
   *coverage* (the share of all futures meeting the condition that are in the box) against
   *density* (the share of the futures in the box that meet it); the chosen box maximises
-  coverage x density.  Each restriction gets a *quasi-p-value* (Bryant and Lempert 2010): a
+  coverage x lift, the lift being how far the density rises from the overall share towards 1
+  (``(density - share) / (1 - share)``): a loose box barely denser than everything scores
+  near 0 however much it covers.  Each restriction gets a *quasi-p-value* (Bryant and Lempert 2010): a
   one-sided binomial test of whether the box's density could come from the box without that
   restriction; above 0.05 the restriction could be dropped.
 - **Sobol indices** (Saltelli 2010 estimators, ``SALib.analyze.sobol``), first order S1 and
@@ -371,7 +373,8 @@ def prim_boxes(
                         "restrictions": _restrictions(box._box_lims[i], init, uncertainties, None),
                     }
                 )
-            score = [s["coverage"] * s["density"] for s in steps]
+            base = steps[0]["density"]  # the share among the futures this box starts from
+            score = [s["coverage"] * (s["density"] - base) / (1 - base) for s in steps]
             chosen = int(np.argmax(score))
             box.select(chosen)
             if steps[chosen]["density"] <= overall or steps[chosen]["restricted"] == 0:

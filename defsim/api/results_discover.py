@@ -106,7 +106,8 @@ class DiscoveryResult:
         return {
             "condition": self.condition.text if self.condition is not None else None,
             "method": "PRIM (Friedman and Fisher 1999; the prim package), peel and paste alpha 0.05, "
-            "minimum mass 0.05; the chosen step maximises coverage x density; quasi-p-values "
+            "minimum mass 0.05; the chosen step maximises coverage x (density - share) / (1 - share), "
+            "share: of the futures the box started from; quasi-p-values "
             "(Bryant and Lempert 2010) per restriction",
             "futures": len(self.values),
             "of_interest": int(np.sum(self.interest)),

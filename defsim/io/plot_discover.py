@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..analysis.discovery import show_value
 from .plotkit import GREY, KILL, LEAK, color, lit, title
 
 INTEREST = LEAK
@@ -92,7 +93,7 @@ def plot_box_scatter(result: Any) -> Figure:
     pairs = list(itertools.combinations(keys, 2)) or [(keys[0], keys[0])]
     cols = min(3, len(pairs))
     rows = -(-len(pairs) // cols)
-    fig = Figure(figsize=(4.4 * cols, 1.0 + 3.9 * rows), layout="constrained")
+    fig = Figure(figsize=(max(6.4, 4.6 * cols), 1.2 + 3.9 * rows), layout="constrained")
     interest = np.asarray(result.interest, dtype=bool)
     for k, (a, b) in enumerate(pairs):
         ax = fig.add_subplot(rows, cols, k + 1)
@@ -129,22 +130,34 @@ def plot_box_scatter(result: Any) -> Figure:
         ):
             set_label(lit(u.label), fontsize=8)
             if u.categorical:
-                set_ticks(range(len(u.choices)), [lit(c) for c in u.choices])
+                set_ticks(range(len(u.choices)), [lit(show_value(c)) for c in u.choices])
         ax.tick_params(labelsize=7)
+        if ua.kind == "date":
+            from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+            loc = AutoDateLocator(maxticks=6)
+            ax.xaxis.set_major_locator(loc)
+            ax.xaxis.set_major_formatter(ConciseDateFormatter(loc))
         if k == 0:
             ax.legend(fontsize=7, loc="upper right", markerscale=2)
     title(
         fig,
-        f"{lit(result.name)}: the futures over the box's keys",
-        f"dashed: the chosen box's limits; orange: {lit(_what(result))}",
+        f"{lit(result.name)}: futures and the box",
+        f"dashed: the box's limits\norange: {lit(_what(result))}",
     )
     return fig
 
 
 def _box_lines(ax: Any, r: dict[str, Any] | None, u: Any, axis: str) -> None:
-    if r is None or u.categorical:
+    if r is None:
         return
     line = ax.axvline if axis == "x" else ax.axhline
+    if u.categorical:  # the values kept: a dashed band around each
+        for k, c in enumerate(u.choices):
+            if show_value(c) in r["values"]:
+                line(k - 0.3, color="black", ls="--", lw=1.2)
+                line(k + 0.3, color="black", ls="--", lw=1.2)
+        return
     for end in ("low_value", "high_value"):
         if r.get(end) is not None:
             v = r[end]
