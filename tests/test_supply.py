@@ -364,3 +364,47 @@ def test_a_pause_keeps_or_drops_what_waits(waiting, shipped_at_resume):
     assert shipped.n[np.isclose(shipped.time, 8.5)].sum() == shipped_at_resume
     r = result.summary["routes"]["r"]
     assert r["not_shipped"] == (3 if waiting == "drop" else 0)
+
+
+@pytest.mark.parametrize("seed", range(1, 11))
+def test_a_delay_reaches_every_shipment_in_transit_when_equal_shipments_overtake(seed):
+    """Shipments of one round every 6 h with a random lead time overtake each other.  A delay at
+    day 10.1 (with the route paused then, so nothing leaves after it) must push back exactly the
+    shipments still on the way: none arrives between day 10.1 and day 15.1, and each arrives by
+    day 10.1 + 5 + its longest possible lead.  Shipments compared by value once removed an equal
+    twin on arrival, so the delay shifted one that had arrived and missed one in transit."""
+    data = one_site(stock={"I": 0})
+    data["attacks"] = []
+    data["duration"] = "40d"
+    data["transfers"] = [
+        {
+            "name": "r",
+            "from": "outside",
+            "to": "S",
+            "interceptor": "I",
+            "at": "0d",
+            "every": "6h",
+            "quantity": 1,
+            "lead_time": {"dist": "uniform", "low": "1d", "high": "3d"},
+        },
+    ]
+    data["route_events"] = [
+        {"at": "10.1d", "route": "r", "action": "pause"},
+        {"at": "10.1d", "route": "r", "action": "delay", "by": "5d"},
+    ]
+    result = run_data(data, seed=seed)
+    ev = result.record.events
+    assert ev is not None
+    shipped = ev.of(EventKind.SHIPPED)
+    delivered = ev.of(EventKind.DELIVERY)
+    before = int(shipped.n[shipped.time < 10.1].sum())
+    arrived_by_10 = int(delivered.n[delivered.time <= 10.1].sum())
+    in_transit_at_10 = before - arrived_by_10
+    assert in_transit_at_10 > 4  # the case overtakes: several shipments on the way at once
+    assert int(shipped.n[shipped.time >= 10.1].sum()) == 0
+    late = delivered.time > 10.1
+    assert not ((delivered.time > 10.1) & (delivered.time < 15.1)).any()
+    assert int(delivered.n[late].sum()) == in_transit_at_10
+    assert delivered.time.max() <= 10.1 + 5 + 3
+    r = result.summary["routes"]["r"]
+    assert r["delivered"] == before and r["in_transit_at_end"] == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, final
 
 from ..plan import OUTSIDE, RouteEventPlan, RoutePlan
 from .clock import Call
@@ -26,6 +26,19 @@ if TYPE_CHECKING:
 
 #: a subscriber's ``on_level(holder, itype, level, change)``
 LevelCall = Callable[[Any, int, int, int], None]
+
+
+@final
+class Shipment:
+    """Rounds on their way along a route.  Compared by identity, never by value: two shipments
+    of the same size are still two shipments, and a delay must reach the ones in transit."""
+
+    __slots__ = ("delay", "lost", "n")
+
+    def __init__(self, n: int, lost: bool) -> None:
+        self.n = n
+        self.lost = lost
+        self.delay = 0.0  # added by a route's delay event while in transit, served on arrival
 
 
 class Store:
@@ -104,7 +117,8 @@ class Route:
         self.state = "active" if plan.enabled else "cancelled"
         self.pending = 0  # held back by a pause or an approval date
         self.dropping = False  # paused with waiting: drop
-        self.in_transit: list[list[Any]] = []
+        # insertion-ordered, keyed by identity: removal is O(1) and never takes an equal twin
+        self.in_transit: dict[Shipment, None] = {}
         self.watchers: list[LevelCall] = []  # told of each delivery: the receiver's new level
         self.shipped = self.delivered = self.lost = self.short = 0
         self.owes = False  # base-stock reorders set this: what the sender cannot fill now stays owed
@@ -164,8 +178,8 @@ class Route:
         lead = self.lead
         if lead.__class__ is not float:
             lead = lead.pop() if lead else lead.refill()
-        shipment = [n, lost, 0.0]
-        self.in_transit.append(shipment)
+        shipment = Shipment(n, lost)
+        self.in_transit[shipment] = None
         sim.recorder.shipped(sim.clock.now, self.plan.src, self.it, n, self.index)
         sim.clock.later(lead, self._arrive_cb, shipment)
         return n
@@ -175,14 +189,14 @@ class Route:
         self.sim.recorder.stock(self.sim.clock.now, self.series, self.transit_level, self.transit_level)
 
     def _arrive(self, ev: Call) -> None:
-        shipment = ev.value
+        shipment: Shipment = ev.value
         sim = self.sim
-        if shipment[2] > 0:  # delayed while in transit
-            delay, shipment[2] = shipment[2], 0.0
+        if shipment.delay > 0:  # delayed while in transit
+            delay, shipment.delay = shipment.delay, 0.0
             sim.clock.later(delay, self._arrive_cb, shipment)
             return
-        n, lost = shipment[0], shipment[1]
-        self.in_transit.remove(shipment)
+        n, lost = shipment.n, shipment.lost
+        del self.in_transit[shipment]
         self._transit(-n)
         pipe = sim.pipeline[self.plan.dst]
         pipe[self.it] -= n
@@ -238,7 +252,7 @@ class Route:
             rec.route_decision(CANCELLED, now, dst, self.it, dropped, self.index)
         elif action == "delay":
             for shipment in self.in_transit:
-                shipment[2] += by
+                shipment.delay += by
             rec.route_decision(DELAYED, now, dst, self.it, self.transit_level, self.index)
 
 
