@@ -78,8 +78,10 @@ def _run_cli(tmp_path: Path, out: str, *extra: str) -> tuple[int, str]:
 
 
 def test_the_cli_prints_the_box_in_words_and_writes_every_file(tmp_path):
-    code, output = _run_cli(tmp_path, "d", "--workers", "1", "--report")
+    code, output = _run_cli(tmp_path, "d", "--workers", "1", "--report", "--set", "name=<script>x</script>")
     assert code == 0, output
+    page = (tmp_path / "d" / "report.html").read_text()
+    assert "<script>x" not in page and "&lt;script&gt;x" in page  # user strings escaped
     assert output.index("meet the condition") < output.index("the box:") < output.index("results written")
     names = {p.name for p in (tmp_path / "d").rglob("*")}
     for want in (
@@ -98,6 +100,8 @@ def test_the_cli_prints_the_box_in_words_and_writes_every_file(tmp_path):
     boxes = json.loads((tmp_path / "d" / "boxes.json").read_text())  # strict JSON
     assert boxes["boxes"][0]["peeling_trajectory"][0]["coverage"] == 1.0
     assert not (tmp_path / "d.partial").exists()  # the checkpoint goes once the folder is whole
+    again = CliRunner().invoke(main, ["report", str(tmp_path / "d")])
+    assert again.exit_code == 2 and "holds a discovery" in again.output  # said, not a traceback
 
 
 def test_one_worker_two_workers_same_files(tmp_path):
