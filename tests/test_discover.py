@@ -295,3 +295,12 @@ def test_the_ema_workbench_shape(tmp_path):
     }
     y = outcomes["sites.Battery.first_stockout_day"]
     assert len(y) == 40 and all(len(v) == 2 for v in y)  # futures x replications
+
+
+def test_a_continuous_outcome_ranks_the_keys_that_move_it():
+    # the first stockout is the wave's time when the stock is at most 60, else never (censored
+    # at the end of the run): only those two keys move it
+    r = defsim.discover(KNOWN, RANGES, outcome="sites.Battery.first_stockout_day", samples=100, workers=1)
+    assert not r.boxes  # a box needs a condition
+    assert {s.key for s in r.ranking.scores[:2]} == {STOCK, WAVE}
+    assert all(s.p_value > 0.01 for s in r.ranking.scores[2:])
