@@ -55,7 +55,7 @@ from .tables import plain
 @click.option(
     "--sensitivity",
     is_flag=True,
-    help="Sample for Sobol indices (first and total order with 95%% intervals) instead of a Latin hypercube.",
+    help="Sample for Sobol indices (first and total order with 95% intervals) instead of a Latin hypercube.",
 )
 @click.option("--resume", is_flag=True, help="Continue an interrupted discovery from OUT.partial.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
