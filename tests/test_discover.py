@@ -304,3 +304,36 @@ def test_a_continuous_outcome_ranks_the_keys_that_move_it():
     assert not r.boxes  # a box needs a condition
     assert {s.key for s in r.ranking.scores[:2]} == {STOCK, WAVE}
     assert all(s.p_value > 0.01 for s in r.ranking.scores[2:])
+
+
+def test_the_ema_archive_is_what_ema_workbench_load_results_reads(tmp_path):
+    import tarfile
+
+    r = defsim.discover(
+        KNOWN,
+        RANGES[:2],
+        choices=["sites.Battery.doctrine.mode=salvo,shoot_look_shoot"],
+        when=WHEN,
+        samples=200,
+        workers=1,
+    )
+    r.save(tmp_path / "d", plot=False)
+    archive = tmp_path / "d" / "ema" / "results.tar.gz"
+    figure = "sites.Battery.first_stockout_day"
+    with tarfile.open(archive) as tar:
+        assert sorted(tar.getnames()) == sorted(["experiments.csv", f"{figure}.cls", "metadata.json"])
+        assert all(m.mtime == 0 for m in tar.getmembers())  # the same bytes on every run
+        meta = json.loads(tar.extractfile("metadata.json").read())
+    assert meta["outcomes"] == [["ScalarOutcome", figure, f"{figure}.cls"]]
+    assert meta["experiments"][STOCK] == "int64" and meta["experiments"][WAVE] == "float64"
+    ema = pytest.importorskip("ema_workbench")  # optional: not in the test extra (heavy)
+    experiments, outcomes = ema.load_results(str(archive))
+    assert list(experiments[STOCK]) == [v[0] for v in r.values]
+    assert str(experiments["sites.Battery.doctrine.mode"].dtype) == "category"
+    y = outcomes[figure]
+    assert y.shape == (200,) and ((y < 20) == r.interest).all()  # NaN (never) is not < 20
+    from ema_workbench.analysis import prim
+
+    x = experiments.drop(columns=["scenario", "policy", "model"]).astype({STOCK: float})
+    box = prim.Prim(x, r.interest, threshold=0.8).find_box()
+    assert abs(box.box_lims[-1].loc[1, STOCK] - TRUE_STOCK_HIGH) <= STOCK_TOL + 1

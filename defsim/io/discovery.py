@@ -10,15 +10,20 @@ The results folder: ``samples.csv`` (one row per future: its inputs and outcome)
 ``boxes.json`` (PRIM boxes with their peeling trajectories), ``ranking.json``,
 ``discovery.json`` (the design and the answer in words), ``scenario.yaml``, the plots
 ``tradeoff.png``, ``box_scatter.png`` and ``ranking.png``, ``ema/`` (the EMA Workbench shape:
-``experiments.csv`` and ``outcomes.json``) and, if asked, ``report.html``.
+``experiments.csv``, ``outcomes.json`` and ``results.tar.gz`` for ``ema_workbench.load_results``)
+and, if asked, ``report.html``.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import json
 import math
 import os
 import shutil
+import tarfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -182,9 +187,12 @@ def _samples_csv(result: Any, path: Path) -> None:
 
 def _ema(result: Any, folder: Path) -> None:
     """The EMA Workbench's shape: an experiments table (one column per uncertainty, then
-    ``scenario``, ``policy``, ``model``) and an outcomes dict of arrays (futures x replications)."""
+    ``scenario``, ``policy``, ``model``) and an outcomes dict of arrays (futures x replications),
+    as plain files and as the archive ``ema_workbench.load_results`` reads (``results.tar.gz``:
+    ``experiments.csv``, one file per outcome and ``metadata.json``, its format 0.1)."""
     folder.mkdir()
     us = result.uncertainties
+    head = [*(u.key for u in us), "scenario", "policy", "model"]
     rows = [
         [
             *(csv_text(u.column(v)) for u, v in zip(us, values, strict=True)),
@@ -194,5 +202,50 @@ def _ema(result: Any, folder: Path) -> None:
         ]
         for i, values in enumerate(result.values)
     ]
-    write_csv(folder / "experiments.csv", [*(u.key for u in us), "scenario", "policy", "model"], rows)
+    write_csv(folder / "experiments.csv", head, rows)
     write_json(folder / "outcomes.json", {result.figure: [[float(v) for v in ys] for ys in result.y]})
+    _ema_archive(result, folder / "results.tar.gz", head, rows)
+
+
+def _csv(rows: list[list[str]], head: list[str] | None = None) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    if head is not None:
+        w.writerow(head)
+    w.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _ema_archive(result: Any, path: Path, head: list[str], rows: list[list[str]]) -> None:
+    def dtype(u: Any) -> str:
+        if u.kind in ("date", "choice"):
+            return "object"  # read back as a category
+        return "int64" if u.integer else "float64"
+
+    experiments = {u.key: dtype(u) for u in result.uncertainties}
+    experiments.update({"scenario": "int64", "policy": "object", "model": "object"})
+    reps = result.y.shape[1]
+    name = result.figure
+    if reps == 1:  # a number per future: EMA's ScalarOutcome (its files end in .cls)
+        outcome = ["ScalarOutcome", name, f"{name}.cls"]
+        values = [[csv_number(float(ys[0]))] for ys in result.y]
+    else:  # futures x replications: an ArrayOutcome
+        outcome = ["ArrayOutcome", name, f"{name}.csv"]
+        values = [[csv_number(float(v)) for v in ys] for ys in result.y]
+    files = {
+        "experiments.csv": _csv(rows, head),
+        outcome[2]: _csv(values),
+        "metadata.json": json.dumps(
+            {"version": 0.1, "outcomes": [outcome], "experiments": experiments}
+        ).encode(),
+    }
+    # gzip and tar without times or names of this machine: the same bytes on every run
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        for fname, data in files.items():
+            info = tarfile.TarInfo(fname)
+            info.size, info.mtime, info.mode = len(data), 0, 0o644
+            tar.addfile(info, io.BytesIO(data))
