@@ -246,9 +246,7 @@ def discover(
         max(w.threats for w in works), max(w.rounds_made for w in works), max(w.holder_series for w in works)
     )
     limits = DEFAULT_LIMITS.scaled(allow_work)
-    check(work, reps=n * reps, limits=limits)
-    if n > limits.replications:
-        check(work, reps=n, limits=limits)
+    check(work, reps=n * reps, limits=limits)  # every replication of every future
     units = saltelli(base, d, seed) if sensitivity else latin_hypercube(n, d, seed)
     values = [tuple(u.value(float(x)) for u, x in zip(uncertainties, row, strict=True)) for row in units]
     design = {
