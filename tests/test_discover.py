@@ -337,3 +337,29 @@ def test_the_ema_archive_is_what_ema_workbench_load_results_reads(tmp_path):
     x = experiments.drop(columns=["scenario", "policy", "model"]).astype({STOCK: float})
     box = prim.Prim(x, r.interest, threshold=0.8).find_box()
     assert abs(box.box_lims[-1].loc[1, STOCK] - TRUE_STOCK_HIGH) <= STOCK_TOL + 1
+
+
+def test_a_lost_worker_stops_the_discovery_and_resume_finishes_it(tmp_path):
+    """A worker process killed mid-run (as by the out-of-memory killer): the run stops at once
+    instead of waiting for its chunk forever; --resume then gives the uninterrupted files."""
+    import multiprocessing
+    import os
+    import signal
+
+    kw = {"when": WHEN, "samples": 120, "workers": 2}
+    defsim.discover(KNOWN, RANGES, **kw).save(tmp_path / "whole")
+
+    class KillOne:
+        killed = False
+
+        def __call__(self, n: int) -> None:
+            if not self.killed:
+                self.killed = True
+                os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+
+    ck = tmp_path / "run.partial"
+    with pytest.raises(defsim.api.WorkerLost, match="ended while it ran"):
+        defsim.discover(KNOWN, RANGES, checkpoint=ck, progress=KillOne(), **kw)
+    resumed = defsim.discover(KNOWN, RANGES, checkpoint=ck, resume=True, **kw)
+    resumed.save(tmp_path / "resumed")
+    assert _files(tmp_path / "whole") == _files(tmp_path / "resumed")

@@ -374,6 +374,9 @@ def _pool(
     # multiprocessing.Pool rather than concurrent.futures: its terminate() ends the workers now,
     # where an executor's shutdown lets running chunks finish
     pool = multiprocessing.get_context().Pool(workers, initializer=_worker_init)
+    # the pool quietly replaces a worker that dies (killed, out of memory) and the chunk it held
+    # never comes back: a worker that is no longer among the pool's is one that was lost
+    started = _pids(pool)
     try:
         flight: deque[Any] = deque()
 
@@ -389,6 +392,12 @@ def _pool(
                     out = oldest.get(timeout=0.2)  # wake often, so an interrupt is handled at once
                     break
                 except multiprocessing.TimeoutError:
+                    gone = started - _pids(pool)
+                    if gone:
+                        raise WorkerLost(
+                            f"a worker process (pid {min(gone)}) ended while it ran replications: killed, "
+                            "or out of memory?"
+                        ) from None
                     continue
             flight.popleft()
             send()
@@ -399,6 +408,14 @@ def _pool(
         raise
     finally:
         pool.join()
+
+
+def _pids(pool: Any) -> set[int]:
+    return {p.pid for p in pool._pool}  # the pool's processes (no public accessor)
+
+
+class WorkerLost(Exception):
+    """A local worker process ended while it ran work (killed, out of memory): its work is lost."""
 
 
 class WorkerVersionMismatch(Exception):

@@ -12,7 +12,13 @@ again when ``precision`` adds more).
 
 from __future__ import annotations
 
-from ..analysis.execution import Interrupted, ReplicationFailed, SchedulerUnreachable, WorkerVersionMismatch
+from ..analysis.execution import (
+    Interrupted,
+    ReplicationFailed,
+    SchedulerUnreachable,
+    WorkerLost,
+    WorkerVersionMismatch,
+)
 from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..plan.size import WorkTooBig
 from .catalogue import scenarios, templates
@@ -38,6 +44,7 @@ __all__ = [
     "SchedulerUnreachable",
     "UnknownFigure",
     "WorkTooBig",
+    "WorkerLost",
     "WorkerVersionMismatch",
     "compare",
     "compare_results",

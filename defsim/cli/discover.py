@@ -164,16 +164,14 @@ def discover(
                 raise UserError(f"error: {exc}") from None
             except OutputError as exc:
                 raise click.ClickException(str(exc)) from None
+    except api.WorkerLost as exc:
+        click.echo(f"error: {exc}; stopped every worker{_kept(progress, partial)}", err=True)
+        click.get_current_context().exit(1)
     except KeyboardInterrupt as exc:
         signum = getattr(exc, "signum", signal.SIGINT)
-        kept = (
-            f"; the {progress.done} finished futures are kept in {plain(partial)}: run the same command "
-            "with --resume to continue"
-            if partial.is_dir()
-            else ""
-        )
         click.echo(
-            f"\ninterrupted after {progress.done} of {progress.total} futures: stopped every worker{kept}",
+            f"\ninterrupted after {progress.done} of {progress.total} futures: stopped every worker"
+            + _kept(progress, partial),
             err=True,
         )
         click.get_current_context().exit(128 + int(signum))
@@ -184,3 +182,12 @@ def discover(
     for line in result.answers():
         click.echo(plain(line))
     Console().print(f"results written to [bold]{escape(plain(out))}[/bold]")
+
+
+def _kept(progress: Progress, partial: Path) -> str:
+    if not partial.is_dir():
+        return ""
+    return (
+        f"; the {progress.done} finished futures are kept in {plain(partial)}: run the same command "
+        "with --resume to continue"
+    )

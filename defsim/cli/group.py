@@ -90,8 +90,8 @@ class DefsimGroup(click.Group):
             click.echo(f"  rerun it alone: {rerun}{variant}", err=True)
             click.echo(f"  this is an internal error, not a problem with your scenario: {REPORT}", err=True)
             ctx.exit(1)
-        except api.WorkerVersionMismatch as exc:
-            click.echo(f"error: {exc}", err=True)
+        except (api.WorkerVersionMismatch, api.WorkerLost) as exc:
+            click.echo(f"error: {exc}; stopped every worker, wrote nothing", err=True)
             ctx.exit(1)
         except api.SchedulerUnreachable as exc:
             click.echo(f"error: {exc}; check the address, or raise --scheduler-timeout", err=True)
