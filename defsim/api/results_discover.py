@@ -92,7 +92,9 @@ class DiscoveryResult:
             for j, box in enumerate(self.boxes):
                 lines = box_words(box, self.uncertainties)
                 if j > 0:
-                    lines[0] = "next " + lines[0]
+                    lines[0] = lines[0].replace(
+                        "the box:", f"box {j + 1}, among the futures the first missed:", 1
+                    )
                 out += lines
         else:
             t = self.target
