@@ -295,6 +295,9 @@ def test_the_ema_workbench_shape(tmp_path):
     }
     y = outcomes["sites.Battery.first_stockout_day"]
     assert len(y) == 40 and all(len(v) == 2 for v in y)  # futures x replications
+    frame = r.to_frame()
+    assert len(frame) == 40 and list(frame.columns)[:2] == [STOCK, f"{WAVE} [d]"]
+    assert list(frame["of_interest"]) == list(r.interest)
 
 
 def test_a_continuous_outcome_ranks_the_keys_that_move_it():
