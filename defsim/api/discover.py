@@ -334,7 +334,11 @@ def _analyse(
         rsa_note = "futures that meet the condition against those that do not"
     else:
         # a day that never came is censored at the end of the run
-        target = np.nanmean(np.where(np.isnan(y), sc.duration if day else math.nan, y), axis=1)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a future with no value at all: NaN
+            target = np.nanmean(np.where(np.isnan(y), sc.duration if day else math.nan, y), axis=1)
         interest = target > np.nanmedian(target)
         boxes = []
         rsa_note = "futures above the outcome's median against those at or below it"

@@ -133,7 +133,11 @@ class DiscoveryResult:
         cols: dict[str, Any] = {
             u.label: [u.column(v[j]) for v in self.values] for j, u in enumerate(self.uncertainties)
         }
-        cols[self.figure] = np.nanmean(self.y, axis=1) if np.isfinite(self.y).any() else np.nan
+        finite = np.isfinite(self.y)
+        total = np.where(finite, self.y, 0.0).sum(axis=1)
+        count = finite.sum(axis=1)
+        # the mean over the replications that have a value (NaN: none has, e.g. never ran dry)
+        cols[self.figure] = np.divide(total, count, out=np.full(len(total), np.nan), where=count > 0)
         cols["of_interest"] = self.interest
         return pd.DataFrame(cols)
 
