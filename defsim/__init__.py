@@ -28,13 +28,14 @@ from .api import (
     run,
     sweep,
 )
-from .scenario import Scenario, ScenarioError, ScenarioSpec
+from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec
 
 __all__ = [
     "ComparisonResult",
     "DiscoveryResult",
     "EnsembleResult",
     "Figure",
+    "InputError",
     "Kind",
     "RunResult",
     "Scenario",

@@ -2,8 +2,10 @@
 
 Each example takes a shipped scenario and breaks it the way people and programs break files:
 keys dropped, duplicated, renamed or retyped; extreme numbers (NaN, infinities, 1e308, huge
-integers); wrong units; deep nesting; long strings; aliases; tabs; bytes that are not UTF-8;
-truncation.  Whatever the damage, ``load`` must return a scenario whose plan builds, or raise a
+integers, 309 digits and more); wrong units; periods under a second (down to 1e-300 days);
+layer numbers up to 10^12; deep nesting (to thousands of brackets); long strings; aliases; tabs;
+bytes that are not UTF-8 or UTF-16 that does not decode; truncation.  Whatever the damage,
+``load`` must return a scenario whose plan builds and whose work can be sized, or raise a
 :class:`ScenarioError` whose message names what is wrong, within a few seconds, and never any
 other exception.  Examples are derandomised, so CI runs the same 2,000+ every time.
 """
@@ -22,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from defsim.plan.compiler import build
+from defsim.plan.size import estimate
 from defsim.scenario import ScenarioError, load
 from tests.conftest import SCENARIOS
 
@@ -41,6 +44,11 @@ SOURCES = {p.stem: _data(p) for p in SHIPPED}
 weird_numbers = st.sampled_from(
     [float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 0, -1, 2**53 + 1, 10**40, 0.5, 1e-300]
 )
+# integers no float holds (they raised OverflowError): 309 digits and more
+huge_integers = st.sampled_from([10**308 * 2, -(10**309), 10**400, int("9" * 1000)])
+# periods under a second (at 1e-300 days the clock could not advance) and at the bound
+tiny_periods = st.sampled_from(["1e-7", 1e-7, 1e-300, "1e-300d", "0.1s", "0.999s", 0, "1s"])
+layers = st.sampled_from([10**12, 10**6, 101, 100, 50, 2])
 weird_text = st.sampled_from(
     ["5 parsecs", "3/0d", "1e308d", "-2d", "2024-13-01", "02:61", "", " ", "=cmd()", "$^$", "[/]", "\x1b[31m"]
 )
@@ -87,7 +95,9 @@ def mutated(draw: st.DrawFn, name: str) -> bytes:
             break
         path = draw(st.sampled_from(paths))
         parent, key = _parent(data, path), path[-1]
-        action = draw(st.sampled_from(["drop", "retype", "rename", "nest", "copy"]))
+        action = draw(
+            st.sampled_from(["drop", "retype", "rename", "nest", "copy", "huge", "period", "layer"])
+        )
         if action == "drop":
             del parent[key]
         elif action == "retype":
@@ -100,12 +110,30 @@ def mutated(draw: st.DrawFn, name: str) -> bytes:
             for _ in range(draw(st.integers(1, 60))):
                 value = [value]
             parent[key] = value
+        elif action == "huge":
+            parent[key] = draw(huge_integers)
+        elif action == "period":
+            # an existing period if the scenario has one, else whatever key was drawn
+            periods = [p for p in paths if p[-1] == "every"]
+            if periods:
+                path = draw(st.sampled_from(periods))
+                parent, key = _parent(data, path), path[-1]
+            parent[key] = draw(tiny_periods)
+        elif action == "layer" and isinstance(data.get("sites"), dict) and data["sites"]:
+            site = data["sites"][draw(st.sampled_from(sorted(data["sites"])))]
+            if isinstance(site, dict):
+                site["layer"] = draw(layers)
+                if draw(st.booleans()):
+                    site["covers"] = ["Z"]
+                    data.setdefault("assets", {})["Z"] = {}
         elif action == "copy":
             other = draw(st.sampled_from(paths))
             parent[key] = copy.deepcopy(_parent(data, other)[other[-1]])  # a copy: never a cycle
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     damage = draw(
-        st.sampled_from(["none", "none", "tab", "alias", "duplicate", "bytes", "truncate", "control"])
+        st.sampled_from(
+            ["none", "none", "tab", "alias", "duplicate", "bytes", "truncate", "control", "deep", "utf16"]
+        )
     )
     lines = text.splitlines(keepends=True)
     at = draw(st.integers(0, max(len(lines) - 1, 0)))
@@ -121,7 +149,16 @@ def mutated(draw: st.DrawFn, name: str) -> bytes:
         lines = lines[:at]
     elif damage == "control" and lines:
         lines[at] = lines[at].rstrip("\n") + "\x07\n"
+    elif damage == "deep":
+        depth = draw(st.sampled_from([41, 200, 1000, 5000]))
+        lines.append("x-deep: " + "[" * depth + "]" * depth + "\n")
     raw = "".join(lines).encode("utf-8")
+    if damage == "utf16":  # a UTF-16 file as PowerShell writes it, whole or cut
+        raw = "".join(lines).encode("utf-16")
+        if draw(st.booleans()):
+            raw = raw[: draw(st.integers(2, max(len(raw) - 1, 2)))] + draw(
+                st.sampled_from([b"", b"\x00\xd8"])
+            )
     if damage == "bytes":
         cut = draw(st.integers(0, len(raw)))
         raw = raw[:cut] + draw(st.binary(min_size=1, max_size=4)) + raw[cut:]
@@ -142,6 +179,7 @@ def _check(raw: bytes, tmp: Path) -> None:
         assert exc.problems or "cannot read" in message or "no such file" in message, message
     else:
         build(sc.spec)  # a file that validates compiles into a plan
+        estimate(sc.spec)  # and its work can be sized (then refused if too big, before it starts)
     assert time.perf_counter() - t0 < TIME_BOUND
 
 

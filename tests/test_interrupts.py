@@ -153,7 +153,7 @@ def test_an_unreachable_scheduler_fails_within_its_timeout(tmp_path):
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["--set", "duration=100y", "--set", "attacks.0.stream.rate=1e4/d"], "--allow-work 19"),
+        (["--set", "duration=100y", "--set", "attacks.0.stream.rate=1e4/d"], "--allow-work 147"),
         (["--reps", "10000000"], "replications in all"),
         (
             ["--set", "duration=1y", "--reps", "100", "--grid", "1s"],

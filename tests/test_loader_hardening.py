@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -32,6 +33,12 @@ CASES = [
     ("control byte", _swap("name: bad input test", "name: bad\x01"), "does not allow (U+0001)", 1),
     ("1000 nested brackets", BASE + "x: " + "[" * 1000 + "]" * 1000 + "\n", "nested", None),
     ("41 nested lists", BASE + "x: " + "[" * 41 + "]" * 41 + "\n", "nested more than 40 levels", 24),
+    (
+        "100,000 nested brackets",  # refused as they are scanned, on their line, at once
+        BASE + "x: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "nested more than 40 levels deep; a scenario needs far fewer",
+        24,
+    ),
     ("rate per zero days", _swap("rate: 10/d", "rate: 5/0d"), "period longer than zero", 20),
     ("timezone", "start: 2024-01-01T00:00:00+02:00\n" + BASE, "without a time zone", 1),
     (
@@ -102,6 +109,88 @@ def _alias_bomb(levels: int) -> str:
 
 
 CASES.append(("alias bomb, 7 levels", _alias_bomb(7), "expands to more than 200,000 values", None))
+
+# Integers of 309 digits or more: no float holds them (they raised OverflowError, an internal error)
+HUGE = "9" * 400
+_SECOND_SITE = "    doctrine: {mode: salvo, shots: 1}\n"
+_LAYERED = _swap(_SECOND_SITE, _SECOND_SITE + "    covers: [A]\n    layer: LAYER\n") + "assets:\n  A: {}\n"
+CASES += [
+    ("400-digit duration", _swap("duration: 10d", f"duration: {HUGE}"), "got a number of 400 digits", 3),
+    (
+        "400-digit rate",
+        _swap("rate: 10/d", f"rate: {HUGE}"),
+        "at most 1,000,000 per day is supported, got a number of 400 digits",
+        20,
+    ),
+    ("negative 400-digit rate", _swap("rate: 10/d", f"rate: -{HUGE}"), "cannot be negative", 20),
+    ("400-digit time point", _swap("wave: {at: 2d", f"wave: {{at: {HUGE}"), "at most 100 years", 21),
+    (
+        "400-digit lead time",
+        BASE + f"transfers:\n  - {{from: outside, to: S, interceptor: I, at: 1d, quantity: 1, "
+        f"lead_time: {{dist: exponential, mean: {HUGE}}}}}\n",
+        "transfers.0.lead_time.mean: a duration of at most 100 years",
+        25,
+    ),
+    ("400-digit probability", _swap("pk: 0.7", f"pk: {HUGE}"), "from 0 to 1, got a number of 400 digits", 6),
+    ("400-digit weight", _swap("targets: [S]", f"targets: {{S: {HUGE}}}"), "400 digits", 21),
+    (
+        "400-digit latitude",
+        _swap(_SECOND_SITE, _SECOND_SITE + f"    location: [{HUGE}, 1]\n"),
+        "-90 to 90",
+        19,
+    ),
+    ("latitude out of range", _swap(_SECOND_SITE, _SECOND_SITE + "    location: [91, 1]\n"), "less than", 19),
+]
+# Periods below a second: at 1e-300 days the clock could never advance (the run never ended)
+_TINY = "a period of at least 1 second (1s) is supported"
+CASES += [
+    (
+        "delivery every 1e-7 days",
+        BASE + "  - {at: 0, to: S, interceptor: I, quantity: 1, every: 1e-7}\n",
+        "deliveries.1.every: " + _TINY,
+        24,
+    ),
+    (
+        "transfer every 1e-300 days",
+        BASE + "transfers:\n  - {from: outside, to: S, interceptor: I, at: 0, quantity: 1, every: 1e-300}\n",
+        "transfers.0.every: " + _TINY,
+        25,
+    ),
+    (
+        "allocation every 1e-7 days",
+        BASE + "stockpiles:\n  D:\n    stock: {I: 5}\n    allocate: {interceptor: I, to: [S], every: 1e-7}\n",
+        "stockpiles.D.allocate.every: " + _TINY,
+        27,
+    ),
+    (
+        "cross-levelling every half second",
+        _swap(
+            _SECOND_SITE,
+            _SECOND_SITE
+            + "  S2: {interceptors: [I], stock: {I: 5}, fire_channels: 1, engagement_time: 5m}\n",
+        )
+        + "cross_levelling:\n  - {sites: [S, S2], interceptor: I, every: 0.5s, threshold: 2}\n",
+        "cross_levelling.0.every: " + _TINY,
+        26,
+    ),
+    (
+        "raid every 0.1 s",
+        _swap("  - wave: {at: 2d", "  - raid: {every: 0.1s, size: {T: 1}}\n  - wave: {at: 2d"),
+        "attacks.1.raid.every: " + _TINY,
+        21,
+    ),
+    (
+        "raid every 0",
+        _swap("  - wave: {at: 2d", "  - raid: {every: 0, size: {T: 1}}\n  - wave: {at: 2d"),
+        _TINY,
+        21,
+    ),
+]
+# A layer numbered 10^12 built one problem per missing layer below it, without end
+CASES += [
+    ("layer 10^12", _LAYERED.replace("LAYER", "1000000000000"), "less than or equal to 100", 20),
+    ("layer 50", _LAYERED.replace("LAYER", "50"), "layers 1-49 of asset 'A' have no site", 27),
+]
 
 
 @pytest.mark.parametrize("text, needle, line", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -225,3 +314,44 @@ def test_a_utf16_file_from_windows_powershell_loads(tmp_path):
         path = tmp_path / f"mine-{encoding}.yaml"
         path.write_bytes(text.encode(encoding))
         assert defsim.load(path).spec == defsim.load("textbook").spec
+
+
+def test_a_utf16_file_that_does_not_decode_says_so_on_the_line_it_stops(tmp_path):
+    """A UTF-16 file cut in the middle of a character was called "not UTF-8" on a line counted in
+    newline bytes, which mean nothing in UTF-16."""
+    path = tmp_path / "scenario.yaml"
+    path.write_bytes(BASE.encode("utf-16") + b"x")  # an odd byte at the end: UTF-16 cut short
+    r = CliRunner().invoke(main, ["validate", str(path)])
+    assert r.exit_code == 2, r.output
+    assert "UTF-16 byte-order mark but is not UTF-16 text" in r.output, r.output
+    assert "not UTF-8" not in r.output
+    assert f"scenario.yaml:{BASE.count(chr(10)) + 1}:" in r.output, r.output  # after the last line
+
+
+def test_a_file_over_the_size_bound_is_refused_and_one_under_it_loads(tmp_path, monkeypatch):
+    from defsim.scenario import yaml_lines
+
+    monkeypatch.setattr(yaml_lines, "MAX_BYTES", 1000)
+    monkeypatch.setattr("defsim.scenario.loader.MAX_BYTES", 1000)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(BASE + "#" * 2000 + "\n")
+    with pytest.raises(ScenarioError, match="larger than"):
+        defsim.load(path)
+    path.write_text(BASE)
+    defsim.load(path)  # under the bound, it loads
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_validate_dev_zero_is_refused_at_once():
+    t0 = time.perf_counter()
+    r = CliRunner().invoke(main, ["validate", "/dev/zero"])
+    assert r.exit_code == 2, r.output
+    assert "the file is larger than 4 MiB" in r.output, r.output
+    assert time.perf_counter() - t0 < 30
+
+
+def test_missing_layers_are_one_problem_however_many():
+    with pytest.raises(ScenarioError) as info:
+        loads(_LAYERED.replace("LAYER", "100"))
+    assert len(info.value.problems) == 1, info.value.format()
+    assert "layers 1-99 of asset 'A' have no site" in info.value.format()

@@ -31,8 +31,13 @@ def test_plot_redraws_a_run_as_svg_without_running(tmp_path: Path) -> None:
     assert {Path(p).name for p in written} == {"stock.svg", "threats.svg", "deliveries.svg"}
     svg = (out / "stock.svg").read_text()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    # nothing else changed: the files it was drawn from are as they were
+    # nothing else changed: the files it was drawn from are as they were; the marker now lists
+    # the new figures too (defsim wrote them, so a later plot or --force may replace them)
+    marker = before.pop(".defsim-results").decode()
     assert {p: (out / p).read_bytes() for p in before} == before
+    listed = (out / ".defsim-results").read_text()
+    drawn = {"stock.svg", "threats.svg", "deliveries.svg"}
+    assert set(listed.splitlines()) == set(marker.splitlines()) | drawn
     again = (out / "stock.svg").read_bytes()
     invoke("plot", str(out), "--format", "svg")
     assert (out / "stock.svg").read_bytes() == again  # no dates in the file: the same bytes

@@ -445,3 +445,75 @@ def test_the_installed_engine_agrees_with_the_source_on_generated_scenarios(tmp_
     assert len(got) == len(want) >= 10
     for k, (a, b) in enumerate(zip(got, want, strict=True)):
         assert a == b, f"s{k}.yaml: the installed engine and the source disagree"
+
+
+@st.composite
+def overtaking(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[float, float]], float]:
+    """Many small shipments with random lead times much longer than their period (so they
+    overtake each other), and one to three delays; the route is paused at the first delay, so
+    what a delay must reach is exactly what is on the way then.  A second route keeps shipping."""
+    every_h = draw(st.sampled_from([1, 2, 3, 6, 12]))
+    lo_h = draw(st.integers(1, 24))
+    hi_h = lo_h + draw(st.integers(every_h * 2, 96))  # leads spread over several periods
+    delays: list[tuple[float, float]] = []
+    d = (draw(st.integers(8, 60)) + 0.5) * every_h / 24  # half-way between two departures
+    for _ in range(draw(st.integers(1, 3))):
+        delays.append((d, draw(st.integers(1, 72)) / 24))
+        d += draw(st.integers(1, 48)) / 24
+    lead = {"dist": "uniform", "low": f"{lo_h}h", "high": f"{hi_h}h"}
+    route = {"from": "outside", "to": "S", "interceptor": "I", "at": "0d", "lead_time": lead}
+    data: dict[str, Any] = {
+        "name": "overtaking",
+        "provenance": "notional, test",
+        "seed": draw(st.integers(0, 2**32)),
+        "duration": f"{delays[-1][0] + sum(b for _, b in delays) + hi_h / 24 + 1:.4f}d",
+        "interceptors": {"I": {"pk": 0.7}},
+        "threats": {"T": {"class": "drone"}},
+        "sites": {
+            "S": {
+                "interceptors": ["I"],
+                "stock": {"I": draw(st.integers(0, 20))},
+                "fire_channels": 2,
+                "engagement_time": "5m",
+            }
+        },
+        "attacks": [{"stream": {"rate": f"{draw(st.integers(0, 40))}/d", "threats": "T"}}],
+        "transfers": [
+            route | {"name": "r", "every": f"{every_h}h", "quantity": draw(st.integers(1, 3))},
+            route | {"name": "other", "every": "5h", "quantity": 1, "loss": draw(st.floats(0, 0.3))},
+        ],
+        "route_events": [{"at": f"{delays[0][0]:.6f}d", "route": "r", "action": "pause"}]
+        + [{"at": f"{t:.6f}d", "route": "r", "action": "delay", "by": f"{b:.6f}d"} for t, b in delays],
+    }
+    if draw(st.booleans()):
+        data["transfers"][0]["loss"] = draw(st.floats(0, 0.5))
+    return data, delays, hi_h / 24
+
+
+@pytest.mark.fuzz
+@settings(SETTINGS, max_examples=60)
+@given(case=overtaking())
+def test_a_delay_reaches_exactly_what_is_in_transit_when_shipments_overtake(case):
+    data, delays, longest = case
+    sc = from_dict(data)
+    result = RunResult(simulate(build(sc.spec), sc.seed, 0, True), sc)
+    check_run(result)  # the books balance, per series and over the network
+    ev = result.record.events
+    assert ev is not None
+    r = [p.name for p in result.plan.network.routes].index("r")
+    shipped = ev.select((ev.kind == EventKind.SHIPPED) & (ev.route == r))
+    ends = ev.select(np.isin(ev.kind, [EventKind.DELIVERY, EventKind.LOST]) & (ev.route == r))
+    first = delays[0][0]
+    assert not (shipped.time >= first).any()  # paused with the first delay
+    total = int(shipped.n.sum())
+    for d, b in delays:
+        on_the_way = int(shipped.n[shipped.time < d].sum()) - int(ends.n[ends.time <= d].sum())
+        # the delay reaches every shipment on the way and nothing that had arrived: none arrives
+        # within the delay, and all that were on the way arrive after it
+        assert not ((ends.time > d) & (ends.time < d + b)).any(), (d, b)
+        assert int(ends.n[ends.time > d].sum()) == on_the_way, (d, b)
+    assert int(ends.n.sum()) == total  # each shipment ends once: delivered or lost
+    assert ends.time.max(initial=0) <= first + longest + sum(b for _, b in delays) + 1e-9
+    summary = result.summary["routes"]["r"]
+    assert summary["delivered"] + summary.get("lost", 0) == total
+    assert summary["in_transit_at_end"] == 0

@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from ..scenario.errors import InputError
+
 #: entropy added to the seed for the sampling design, so it draws from other streams than the runs
 DESIGN_TAG = 0x64697363
 #: quasi-p-values above this: the restriction could be dropped
@@ -47,7 +49,7 @@ QP_MATTERS = 0.05
 OPERATORS = ("<=", ">=", "<", ">")
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(InputError):
     """A range, a choice or a condition that cannot be used: the message says what was expected."""
 
 

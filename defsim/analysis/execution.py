@@ -29,6 +29,7 @@ import numpy as np
 from ..engine import simulate
 from ..engine.control import Process
 from ..plan import Plan
+from ..scenario.errors import InputError
 from . import figures
 from .run import RunAnalysis
 from .streaming import BLOCK, GridCrossings, LevelHistogram, Moments, ValueCounts
@@ -457,6 +458,8 @@ def _dask(
         raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
     try:
         client = Client(address, timeout=timeout)
+    except ValueError as exc:  # not an address at all: the user's argument, not the network
+        raise InputError(f"--scheduler {address!r} is not a Dask scheduler address: {exc}") from None
     except (OSError, TimeoutError) as exc:
         raise SchedulerUnreachable(
             f"the Dask scheduler at {address} did not answer within {timeout:g} s ({type(exc).__name__})"

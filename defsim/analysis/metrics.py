@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..plan import Plan
+from ..scenario.errors import InputError
 from .statistics import Bounds
 
 Params = dict[str, str]
@@ -151,7 +152,7 @@ class Figure:
         return f"<Figure {self.key!r}: {self.kind.value}, {self.unit}>"
 
 
-class UnknownFigure(ValueError):
+class UnknownFigure(InputError):
     """A figure key the scenario does not report; the message names the closest keys."""
 
     def __init__(self, key: str, known: Sequence[str], what: str = "figure", hint: str = ""):

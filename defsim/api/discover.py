@@ -43,6 +43,7 @@ from ..engine import simulate
 from ..plan.compiler import build
 from ..plan.size import DEFAULT_LIMITS, Work, check, estimate
 from ..scenario import Problem, Scenario, ScenarioError, validate_data, variants
+from ..scenario.errors import InputError
 from ..scenario.overrides import parse_value, split_values
 from .results_discover import DiscoveryResult
 from .runs import Progress, ScenarioLike, _scenario_of, _start, workers_for
@@ -51,7 +52,7 @@ from .runs import Progress, ScenarioLike, _scenario_of, _start, workers_for
 MAX_CHUNK = 25
 
 
-class SampleInvalid(ValueError):
+class SampleInvalid(InputError):
     """A sampled future is not a valid scenario (a combination of values the ranges allow)."""
 
 
@@ -242,8 +243,9 @@ def discover(
         base, n = 0, samples
     # the biggest end of every range sizes the work (a raid size, a rate of production)
     works = [estimate(s.spec) for s in [sc, *ends]]
+    busiest = max(works, key=lambda w: w.events)
     work = Work(
-        max(w.threats for w in works), max(w.rounds_made for w in works), max(w.holder_series for w in works)
+        max(w.threats for w in works), busiest.events, max(w.holder_series for w in works), busiest.largest
     )
     limits = DEFAULT_LIMITS.scaled(allow_work)
     check(work, reps=n * reps, limits=limits)  # every replication of every future

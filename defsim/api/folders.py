@@ -24,14 +24,18 @@ def plan_of_yaml(text: str) -> Plan | None:
 def _plan_required(text: str) -> Plan:
     plan = plan_of_yaml(text)
     if plan is None:
-        raise ValueError("a results folder's scenario.yaml no longer validates: its figures cannot be named")
+        raise _scenario.InputError(
+            "it no longer validates (edited, or another version): its figures cannot be named"
+        )
     return plan
 
 
 def plot(folder: str | Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
     """Redraw every figure of a results folder from its files (nothing is run); the files written."""
+    from ..io.files import unmarked_figures
     from ..io.save import draw_folder
 
+    unmarked_figures(Path(folder))
     return draw_folder(Path(folder), fmt, dpi)
 
 

@@ -17,7 +17,7 @@ from ..engine.control import Process
 from ..plan import Plan
 from ..plan.compiler import build
 from ..plan.size import DEFAULT_LIMITS, check, estimate
-from ..scenario import Scenario
+from ..scenario import InputError, Scenario
 from ..scenario.units import parse_duration
 from .results import EnsembleResult, RunResult
 
@@ -229,10 +229,13 @@ def _ensemble(
     variants: int = 1,
 ) -> EnsembleResult:
     if reps < 1:
-        raise ValueError("reps must be at least 1")
-    step = parse_duration(grid)
+        raise InputError("reps must be at least 1")
+    try:
+        step = parse_duration(grid)
+    except ValueError as exc:
+        raise InputError(f"grid: {exc}") from None
     if step <= 0:
-        raise ValueError("grid must be a positive duration")
+        raise InputError("grid must be a positive duration")
     seed = sc.seed if seed is None else seed
     g = make_grid(plan.duration, step)
     limits = DEFAULT_LIMITS.scaled(allow_work)
@@ -278,5 +281,5 @@ def _ensemble(
     return result
 
 
-class PrecisionUnreachable(ValueError):
+class PrecisionUnreachable(InputError):
     """``precision`` cannot be reached: the figure has no value, or the replications would pass the bound."""

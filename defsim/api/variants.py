@@ -10,7 +10,7 @@ from ..analysis.execution import SCHEDULER_TIMEOUT, ReplicationFailed
 from ..analysis.figures import REGISTRY
 from ..plan.compiler import build
 from ..plan.size import DEFAULT_LIMITS, check, estimate
-from ..scenario import Scenario, variants
+from ..scenario import InputError, Scenario, variants
 from .results import ComparisonResult
 from .runs import Progress, ScenarioLike, _ensemble, _scenario_of, _start
 
@@ -19,7 +19,7 @@ def _labels(given: Sequence[str] | None, default: list[str]) -> list[str]:
     if given is None:
         return default
     if len(given) != len(default):
-        raise ValueError(f"{len(given)} labels for {len(default)} variants")
+        raise InputError(f"{len(given)} labels for {len(default)} variants")
     return [str(x) for x in given]
 
 
@@ -123,7 +123,7 @@ def compare(
     ``labels`` names them (default: the path given, or the scenario's name).
     """
     if len(scenarios) < 2:
-        raise ValueError("compare needs at least two scenarios")
+        raise InputError("compare needs at least two scenarios")
     scs = [_scenario_of(s) for s in scenarios]
     names = _labels(labels, [s.name if isinstance(s, Scenario) else str(s) for s in scenarios])
     kwargs = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -16,9 +17,20 @@ from rich.markup import escape
 from .. import api
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
-from ..scenario import ScenarioError
+from ..scenario import InputError, ScenarioError
 from .group import FORMATS, UserError
 from .tables import plain, print_comparison
+
+
+class FiniteFloat(click.FloatRange):
+    """A number in a range, and a number: click's ranges let ``nan`` through (no comparison
+    with it is true) and ``inf`` past a minimum, which would turn a bound off."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return rv
 
 
 def ensemble_options(f: Any) -> Any:
@@ -45,11 +57,11 @@ def ensemble_options(f: Any) -> Any:
     )(f)
     f = click.option(
         "--allow-work",
-        type=click.FloatRange(min=1.0),
+        type=FiniteFloat(min=1.0),
         default=1.0,
         metavar="FACTOR",
-        help="Raise the bounds on threats, rounds, replications, grid values and workers by this "
-        "factor (work beyond them is refused before it starts).",
+        help="Raise the bounds on threats, scheduled events, replications, grid values and workers "
+        "by this finite factor (work beyond them is refused before it starts).",
     )(f)
     f = click.option(
         "--scheduler-timeout",
@@ -147,31 +159,46 @@ def _command() -> str:
     return shlex.join(["defsim", *(argv if argv is not None else sys.argv[1:])])
 
 
+class DiskError(UserError):
+    """The disk or the system refused a write (permission, full, read-only, a name too long):
+    one line naming the path and the cause; exit status 1, since the input is not at fault."""
+
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def output_errors() -> Iterator[None]:
+    """Whatever stops a write as one line: a refusal (the user's choice of target) exits 2,
+    the operating system's error exits 1."""
+    try:
+        yield
+    except OutputRefused as exc:
+        raise UserError(f"error: {exc}") from None
+    except OutputError as exc:
+        raise DiskError(f"error: {exc}") from None
+    except OSError as exc:  # an OS error outside the writing layer (a folder that cannot be listed)
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise DiskError(f"error: {where}{exc.strerror or exc}") from None
+
+
 def _save(
     result: Any, target: Path, force: bool, no_plot: bool, fmt: str = "png", report: bool = False
 ) -> None:
-    try:
+    with output_errors():
         result.save(target, force=force, plot=not no_plot, fmt=fmt, report=report, command=_command())
-    except OutputRefused as exc:
-        raise UserError(f"error: {exc}") from None
-    except OutputError as exc:  # the disk, not the scenario: exit 1
-        raise click.ClickException(str(exc)) from None
 
 
 def _check_out(out: str | None, force: bool, inputs: tuple[str, ...] = ()) -> None:
     """Refuse an --out that may not be written before spending time on replications."""
     if out:
-        try:
+        with output_errors():
             check_target(out, force, inputs)
-        except OutputRefused as exc:
-            raise UserError(f"error: {exc}") from None
-        except OutputError as exc:
-            raise click.ClickException(str(exc)) from None
 
 
 @contextlib.contextmanager
 def _api_errors(scenario: str) -> Iterator[None]:
-    """The API's refusals as one line on stderr and exit status 2."""
+    """The API's refusals of the user's input as one line on stderr and exit status 2; anything
+    else (a fault in the engine) goes on to the command group's internal-error report."""
     try:
         yield
     except ScenarioError as exc:
@@ -180,7 +207,7 @@ def _api_errors(scenario: str) -> Iterator[None]:
         raise UserError(f"error: {exc} (defsim figures {scenario} lists them)") from None
     except api.WorkTooBig as exc:
         raise UserError(f"error: too much work for this machine: {exc}") from None
-    except ValueError as exc:
+    except InputError as exc:  # only what the user asked for: an engine's ValueError is a bug
         raise UserError(f"error: {exc}") from None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from ..io import OutputError
+from .common import output_errors
 from .group import FORMATS, UserError, main
 
 
@@ -23,10 +23,11 @@ def plot(results: str, fmt: str, dpi: int) -> None:
     """
     from ..io.folder import NotAResultsFolder
 
-    try:
-        written = api.plot(results, fmt, dpi)
-    except NotAResultsFolder as exc:
-        raise UserError(f"error: {exc}") from None
+    with output_errors():
+        try:
+            written = api.plot(results, fmt, dpi)
+        except NotAResultsFolder as exc:
+            raise UserError(f"error: {exc}") from None
     for path in written:
         click.echo(str(path))
 
@@ -49,10 +50,9 @@ def report(results: str, output: str | None) -> None:
     """
     from ..io.folder import NotAResultsFolder
 
-    try:
-        path = api.report(results, output)
-    except NotAResultsFolder as exc:
-        raise UserError(f"error: {exc}") from None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    with output_errors():
+        try:
+            path = api.report(results, output)
+        except NotAResultsFolder as exc:
+            raise UserError(f"error: {exc}") from None
     click.echo(str(path))

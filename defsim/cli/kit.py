@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from pathlib import Path
 
 import click
@@ -17,9 +18,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import api
-from ..io import OutputError
 from ..io.files import atomic_write_text
 from ..scenario.templates import DEFAULT, UnknownTemplate, find
+from .common import output_errors
 from .group import UserError, main
 from .tables import plain
 
@@ -111,15 +112,16 @@ def new(file: str, template: str, force: bool) -> None:
         chosen = find(template)
     except UnknownTemplate as exc:
         raise UserError(f"error: {exc}") from None
+    if not file.strip():
+        raise UserError("error: FILE is empty; give a file name such as my_scenario.yaml")
     target = Path(file)
-    if target.is_dir():
-        raise UserError(f"error: {file} is a folder; give a file name such as {file}/my_scenario.yaml")
-    if target.exists() and not force:
-        raise UserError(f"error: {file} already exists; choose another name or pass --force to replace it")
-    try:
-        atomic_write_text(target, chosen.text())
-    except OutputError as exc:
-        raise UserError(f"error: {exc}") from None
+    with output_errors():
+        if os.path.isdir(target):  # os.path: a name too long is "not a folder", then refused below
+            raise UserError(
+                f"error: {file} is a folder; give a file name such as {target / 'my_scenario.yaml'}"
+            )
+        advice = "it already exists; choose another name or pass --force to replace it"
+        atomic_write_text(target, chosen.text(), force, advice)
     where = target.parent / "defsim.schema.json"
     click.echo(f"wrote {plain(file)} from the template '{chosen.name}' ({plain(chosen.title)})")
     click.echo(f"  next: defsim validate {plain(file)} && defsim run {plain(file)}")

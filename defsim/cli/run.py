@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .. import api
-from .common import Progress, _api_errors, _check_out, _save, ensemble_options
+from .common import FiniteFloat, Progress, _api_errors, _check_out, _save, ensemble_options
 from .group import SET_HELP, UserError, _default_out, _load, main
 from .tables import plain, print_ensemble, print_summary
 
@@ -24,7 +24,7 @@ from .tables import plain, print_ensemble, print_summary
 )
 @click.option(
     "--precision",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloat(min=0, min_open=True),
     default=None,
     help="With --reps: add batches of --reps replications until the 95% half-width of --metric "
     "is below this.",

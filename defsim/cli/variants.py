@@ -10,10 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from .. import api
-from ..io import OutputError
-from ..io.files import OutputRefused
-from ..scenario import parse_vary
-from .common import Progress, _api_errors, _check_out, _command, _what_if, ensemble_options
+from ..scenario import InputError, parse_vary
+from .common import Progress, _api_errors, _check_out, _command, _what_if, ensemble_options, output_errors
 from .group import SET_HELP, UserError, _default_out, _load, main
 from .tables import plain, print_comparison
 
@@ -106,6 +104,11 @@ def compare(
       defsim compare textbook my_variant.yaml --reps 200
       defsim compare results/base results/more-stock
     """
+    if len(scenarios) < 2:
+        raise UserError(
+            f"error: compare needs two or more scenarios or results folders, got only {scenarios[0]} "
+            f"(for one scenario alone: defsim run {scenarios[0]} --reps N)"
+        )
     if any(Path(s).is_dir() for s in scenarios):
         _compare_folders(scenarios, reps, overrides, figures, **opts)
         return
@@ -142,7 +145,7 @@ def _compare_folders(
         )
     seed = opts["seed"] if opts["seed"] is not None else first.seed
     target = Path(opts["out"]) if opts["out"] else _default_out(Path(folders[0]).name, "compare")
-    _check_out(str(target), opts["force"], ())
+    _check_out(str(target), opts["force"], tuple(folders))  # never one of the folders compared
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for k, s in enumerate(given):
@@ -164,21 +167,20 @@ def _compare_folders(
             ens.save(path, plot=False)
             paths.append(str(path))
         try:
-            result = api.compare_results(
-                paths,
-                target,
-                labels=list(given),
-                figures=figures,
-                force=opts["force"],
-                plot=not opts["no_plot"],
-                fmt=opts["fmt"],
-                report=opts["report"],
-                command=_command(),
-            )
-        except (CannotCompare, ValueError) as exc:
+            with output_errors():
+                result = api.compare_results(
+                    paths,
+                    target,
+                    labels=list(given),
+                    figures=figures,
+                    force=opts["force"],
+                    plot=not opts["no_plot"],
+                    fmt=opts["fmt"],
+                    report=opts["report"],
+                    command=_command(),
+                )
+        except InputError as exc:  # CannotCompare, a folder that is not one: not a ValueError at large
             raise UserError(f"error: cannot compare: {exc}") from None
-        except (OutputRefused, OutputError) as exc:
-            raise UserError(f"error: {exc}") from None
     if opts["quiet"]:
         click.echo(str(target))
         return

@@ -10,7 +10,6 @@ the folders' files: nothing is run again.
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from ..analysis import ComparisonAnalysis, EnsembleAnalysis
 from ..analysis.ensemble import Collected, Replication
 from ..analysis.streaming import BLOCK
 from ..plan import Plan
-from .files import result_folder, write_json
+from ..scenario.errors import InputError
+from .files import copy_output, result_folder, write_json
 from .folder import EnsembleView, NotAResultsFolder, read
 from .save import draw_folder, slug, write_report
 from .tables import write_comparison_table
@@ -28,7 +28,7 @@ from .tables import write_comparison_table
 VARIANT_FILES = ("summary.json", "reps.csv", "bands.csv", "p_dry.csv", "scenario.yaml")
 
 
-class CannotCompare(ValueError):
+class CannotCompare(InputError):
     """Results that cannot be compared pairwise; the message says why."""
 
 
@@ -65,7 +65,10 @@ def load_ensembles(folders: Sequence[str | Path]) -> list[EnsembleView]:
 
 def _analysis(view: EnsembleView, label: str, plan_of: Callable[[str], Plan]) -> EnsembleAnalysis:
     """An ensemble analysis of a folder's figures (no stock levels: they are in bands.csv)."""
-    plan = plan_of(view.scenario_yaml)
+    try:
+        plan = plan_of(view.scenario_yaml)
+    except ValueError as exc:  # edited, or from another version: say which folder
+        raise CannotCompare(f"{view.folder / 'scenario.yaml'}: {exc}") from None
     n_series = sum(len(h.types) for h in plan.network.holders)
     empty = np.zeros((n_series, len(view.grid)), dtype=np.int32)
     collected = Collected(view.grid)
@@ -102,7 +105,7 @@ def compare_folders(
     cmp = ComparisonAnalysis(
         [_analysis(v, lab, plan_of) for v, lab in zip(views, names, strict=True)], figures
     )
-    with result_folder(out, force, ()) as tmp:
+    with result_folder(out, force, [Path(f) for f in folders]) as tmp:  # never onto an input
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
         write_json(tmp / "compare.json", summary)
@@ -111,8 +114,8 @@ def compare_folders(
             sub.mkdir(parents=True)
             for name in VARIANT_FILES:
                 if (v.folder / name).is_file():
-                    shutil.copyfile(v.folder / name, sub / name)
-        shutil.copyfile(views[0].folder / "scenario.yaml", tmp / "scenario.yaml")
+                    copy_output(v.folder / name, sub / name)
+        copy_output(views[0].folder / "scenario.yaml", tmp / "scenario.yaml")
         if plot:
             draw_folder(tmp, fmt)
         if report:

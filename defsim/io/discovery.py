@@ -1,6 +1,7 @@
 """A discovery's files: its checkpoint while it runs, and its results folder when it is done.
 
 While futures run, each finished chunk is appended to ``done.jsonl`` in a checkpoint folder
+(appended and synced, not rewritten: a torn last line is dropped when read)
 (``<out>.partial``, with the design it was started with in ``design.json``) and synced to disk,
 so a discovery that stops resumes where it was.  The checkpoint holds no marker of a results
 folder: nothing takes it for finished results.  When all futures are in, the results folder is
@@ -29,7 +30,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from .files import OutputError, OutputRefused, csv_number, csv_text, result_folder, write_csv, write_json
+from .files import (
+    OutputError,
+    OutputRefused,
+    csv_number,
+    csv_text,
+    result_folder,
+    write_csv,
+    write_json,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from ..scenario import ScenarioSource
@@ -152,17 +162,18 @@ def save_discovery(
             tmp / "discovery.json",
             {**result.summary, "defsim": __version__, "command": command, "answer": result.answers()},
         )
-        (tmp / "scenario.yaml").write_text(scenario_yaml, encoding="utf-8")
+        write_output(tmp / "scenario.yaml", scenario_yaml)
         _ema(result, tmp / "ema")
         if plot:
             from .plot_discover import draw
+            from .plotkit import save
 
             for name, fig in draw(result).items():
-                fig.savefig(tmp / f"{name}.{fmt}", dpi=dpi)
+                save(fig, tmp / f"{name}.{fmt}", dpi)
         if report:
             from .report_discover import render
 
-            (tmp / "report.html").write_text(render(result, command, scenario_yaml), encoding="utf-8")
+            write_output(tmp / "report.html", render(result, command, scenario_yaml))
     return Path(target)
 
 
@@ -240,8 +251,8 @@ def _ema_archive(result: Any, path: Path, head: list[str], rows: list[list[str]]
         ).encode(),
     }
     # gzip and tar without times or names of this machine: the same bytes on every run
+    raw = io.BytesIO()
     with (
-        path.open("wb") as raw,
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
         tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
     ):
@@ -249,3 +260,4 @@ def _ema_archive(result: Any, path: Path, head: list[str], rows: list[list[str]]
             info = tarfile.TarInfo(fname)
             info.size, info.mtime, info.mode = len(data), 0, 0o644
             tar.addfile(info, io.BytesIO(data))
+    write_output(path, raw.getvalue())

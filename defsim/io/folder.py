@@ -8,8 +8,8 @@ and what ``defsim run`` draws is exactly what ``defsim plot`` redraws.  A folder
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import functools
 import json
 import math
 from array import array
@@ -22,12 +22,15 @@ from typing import Any
 import numpy as np
 
 from ..analysis.answers import Layout, ensemble_answers, run_answers, start_of
+from . import folder_check as fc
 from .files import FORMULA_START
+from .folder_check import NotAResultsFolder, TamperedFolder
 from .markers import Marker, read_markers
 
+__all__ = ["NotAResultsFolder", "TamperedFolder", "read"]
 
-class NotAResultsFolder(ValueError):
-    """The folder holds no defsim results this version can read."""
+#: scenario.yaml longer or deeper than this is not read back (a scenario is a few kilobytes)
+MAX_SCENARIO, MAX_DEPTH = 4 * 2**20, 64
 
 
 def uncsv(text: str) -> str:
@@ -35,42 +38,63 @@ def uncsv(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START and text[1:2] else text
 
 
-def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        head = next(reader)
-        return head, list(reader)
-
-
-def _number(text: str) -> float:
-    return float(text) if text else math.nan
-
-
 def _scenario_text(folder: Path) -> str:
     path = folder / "scenario.yaml"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    return fc.read_text(path) if path.is_file() else ""
+
+
+def _yaml(text: str) -> dict[str, Any]:
+    """scenario.yaml's data; empty when missing, too big or unreadable: it names things (the
+    currency, rationing rules), the figures come from the other files.  Only keys are looked up
+    in it, so aliases cost nothing; deep nesting is caught."""
+    if not text or len(text) > MAX_SCENARIO:
+        return {}
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> dict[str, Any]:
+    import yaml
+
+    class Bounded(yaml.SafeLoader):
+        """Stops at the first node nested deeper than any scenario: the scanner reads only as far
+        as the composer asks, so ``[[[[...`` is refused at once rather than after seconds."""
+
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    try:
+        data = yaml.load(text, Loader=Bounded)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _currency(text: str) -> str:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        return "USD"
-    return str(data.get("currency", "USD")) if isinstance(data, dict) else "USD"
+    return str(_yaml(text).get("currency", "USD"))
 
 
 def _scenario_meta(text: str) -> dict[str, str]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
+    data = _yaml(text)
     return {k: str(data.get(k) or "").strip() for k in ("name", "description", "provenance")}
+
+
+def _rule(rule: Any) -> bool:
+    """A rationing rule the stock plot can draw: a number below, whole shots, a list to engage."""
+    if not isinstance(rule, dict) or not fc._is_num(rule.get("below")):
+        return False
+    shots, engage = rule.get("shots"), rule.get("engage")
+    return (shots is None or (fc._is_num(shots) and 0 < shots < 1e6)) and (
+        engage is None or (isinstance(engage, list) and len(engage) < 1000)
+    )
 
 
 @dataclass
@@ -118,13 +142,7 @@ class RunView:
     @cached_property
     def scenario(self) -> dict[str, Any]:
         """The scenario as run (scenario.yaml), parsed once; empty when missing or unreadable."""
-        import yaml
-
-        try:
-            data = yaml.safe_load(self.scenario_yaml) if self.scenario_yaml else {}
-        except yaml.YAMLError:
-            return {}
-        return data if isinstance(data, dict) else {}
+        return _yaml(self.scenario_yaml)
 
     def rationing(self, holder: str, itype: str) -> list[dict[str, Any]]:
         """``holder``'s rationing rules on ``itype`` (``below``, ``shots``, ``engage``), from
@@ -133,7 +151,9 @@ class RunView:
             rules = self.scenario["sites"][holder].get("rationing") or []
         except (KeyError, TypeError, AttributeError):
             return []
-        return [r for r in rules if isinstance(r, dict) and r.get("interceptor") == itype and "below" in r]
+        if not isinstance(rules, list):
+            return []
+        return [r for r in rules if _rule(r) and r.get("interceptor") == itype]
 
     def of(self, event: str, holder: str | None = None) -> np.ndarray:
         """Rows (indices into ``events``) of one event kind, at one holder if given."""
@@ -178,12 +198,10 @@ class EnsembleView:
     keep: Any = field(default=None, repr=False)
 
     def rows(self) -> Iterator[list[float]]:
-        """reps.csv's rows as numbers (NaN: none), one at a time."""
-        with (self.folder / "reps.csv").open(newline="", encoding="utf-8") as f:
-            reader = csv.reader(f)
-            next(reader)
-            for r in reader:
-                yield [_number(x) for x in r[1:]]
+        """reps.csv's rows as numbers (NaN: none), one at a time (checked when the view was read)."""
+        path = self.folder / "reps.csv"
+        for line, _, r in fc.Table(path, ("replication",)).rows():
+            yield [fc.number(path, line, "a figure", x, math.nan) for x in r[1:]]
 
     @property
     def values(self) -> np.ndarray:
@@ -229,10 +247,20 @@ class EnsembleView:
         if key not in self._figures:
             j = self.columns.index(key) + 1
             out = array("d")
-            with (self.folder / "reps.csv").open(newline="", encoding="utf-8") as f:
-                reader = csv.reader(f)
-                next(reader)
-                out.extend(_number(r[j]) for r in reader)
+            path = self.folder / "reps.csv"
+            try:  # the characters were checked when the view was read; the numbers are here
+                out.extend(float(r[j]) if r[j] else math.nan for _, _, r in fc.Table(path, ()).rows())
+            except ValueError:  # a cell such as "1.2.3": find it, for the message
+                for line, _, r in fc.Table(path, ()).rows():
+                    fc.number(path, line, key, r[j], math.nan)
+                raise fc.tampered(path, "changed while it was read") from None
+            if len(out) != self.count:
+                raise fc.tampered(path, "changed while it was read")
+            values = np.frombuffer(out, dtype=float)
+            if np.isinf(values).any():
+                raise fc.tampered(
+                    path, f"{key} holds a number too large (line {int(np.argmax(np.isinf(values))) + 2})"
+                )
             self._figures[key] = np.frombuffer(out, dtype=float)
         return self._figures[key]
 
@@ -276,57 +304,112 @@ class ComparisonView:
 View = RunView | EnsembleView | ComparisonView
 
 
+STOCK_COLUMNS = ("time_d", "holder", "kind", "interceptor", "level")
+EVENT_COLUMNS = ("time_d", "event", "holder", "interceptor", "n", "reason", "route", "threat")
+BAND_COLUMNS = ("time_d", "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95")
+HOLDER_KINDS = ("site", "stockpile", "producer", "transit")
+
+
+def _time(path: Path, line: int, text: str, end: float) -> float:
+    """A time in days within the run (written to six decimals)."""
+    time = fc.number(path, line, "time_d", text)
+    if not -1e-6 <= time <= end + 1e-6:
+        raise fc.tampered(path, f"line {line}: time_d {time:g} is outside the run (0 to {end:g} days)")
+    return time
+
+
 def read_run(folder: Path) -> RunView:
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    head, rows = _rows(folder / "stock.csv")
-    col = {c: k for k, c in enumerate(head)}
+    """A single run's folder, every file checked (:mod:`.folder_check`)."""
+    path = folder / "summary.json"
+    summary = fc.check(path, fc.read_json(path), fc.RUN)
+    end = float(summary["duration_days"])
     grouped: dict[tuple[str, str], tuple[list[float], list[int]]] = {}
     kinds: dict[str, str] = {}
-    for r in rows:
-        holder, itype = uncsv(r[col["holder"]]), uncsv(r[col["interceptor"]])
-        kinds.setdefault(holder, r[col["kind"]])
+    path = folder / "stock.csv"
+    for line, col, r in fc.Table(path, STOCK_COLUMNS).rows():
+        holder, itype, kind = uncsv(r[col["holder"]]), uncsv(r[col["interceptor"]]), r[col["kind"]]
+        if kind not in HOLDER_KINDS:
+            raise fc.tampered(path, f"line {line}: kind should be one of {', '.join(HOLDER_KINDS)}")
+        if kinds.setdefault(holder, kind) != kind:
+            raise fc.tampered(path, f"line {line}: {holder} is a {kinds[holder]} on earlier lines")
         t, lev = grouped.setdefault((holder, itype), ([], []))
-        t.append(float(r[col["time_d"]]))
-        lev.append(int(r[col["level"]]))
-    series = {k: (np.array(t), np.array(lev)) for k, (t, lev) in grouped.items()}
-    head, rows = _rows(folder / "events.csv")
-    col = {c: k for k, c in enumerate(head)}
+        time = _time(path, line, r[col["time_d"]], end)
+        if t and time < t[-1]:
+            raise fc.tampered(path, f"line {line}: time_d goes back in time")
+        t.append(time)
+        lev.append(fc.count(path, line, "level", r[col["level"]]))
+    if not grouped:
+        raise fc.tampered(path, "no stock series in it")
+    for name, entry in [*summary["sites"].items(), *summary["stockpiles_and_producers"].items()]:
+        for itype in entry["by_interceptor"]:
+            if (name, itype) not in grouped:
+                raise fc.tampered(path, f"no series of {itype} at {name}, which summary.json lists")
+    series = {k: (np.array(t, dtype=float), np.array(lev, dtype=np.int64)) for k, (t, lev) in grouped.items()}
+    path = folder / "events.csv"
+    times: list[float] = []
+    ns: list[int] = []
+    names = ("event", "holder", "interceptor", "reason", "route", "threat")
+    text: dict[str, list[str]] = {name: [] for name in names}
+    for line, col, r in fc.Table(path, EVENT_COLUMNS).rows():
+        times.append(_time(path, line, r[col["time_d"]], end))
+        ns.append(fc.count(path, line, "n", r[col["n"]], 0))
+        for name, values in text.items():
+            values.append(uncsv(r[col[name]]))
     events: dict[str, np.ndarray] = {
-        "time_d": np.array([float(r[col["time_d"]]) for r in rows]),
-        "n": np.array([int(r[col["n"]] or 0) for r in rows], dtype=np.int64),
+        "time_d": np.array(times, dtype=float),
+        "n": np.array(ns, dtype=np.int64),
     }
-    for name in ("event", "holder", "interceptor", "reason", "route", "threat"):
-        events[name] = np.array([uncsv(r[col[name]]) for r in rows], dtype=object)
+    for name, values in text.items():
+        events[name] = np.array(values, dtype=object)
     return RunView(
         folder, summary, series, kinds, events, read_markers(folder / "markers.csv"), _scenario_text(folder)
     )
 
 
 def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    with (folder / "reps.csv").open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        columns = [uncsv(c) for c in next(reader)[1:]]
-        count = sum(1 for _ in reader)  # the rows are read when a figure is asked for
-    head, rows = _rows(folder / "bands.csv")
-    col = {c: k for k, c in enumerate(head)}
+    """An ensemble's folder, every file checked (reps.csv a row at a time, never held whole)."""
+    path = folder / "summary.json"
+    summary = fc.check(path, fc.read_json(path), fc.ENSEMBLE)
+    end = float(summary["duration_days"])
+    path = folder / "reps.csv"
+    reps = fc.Table(path, ("replication",))
+    columns = [uncsv(c) for c in reps.header()[1:]]
+    count = 0
+    for line, _, r in reps.rows():
+        fc.count(path, line, "replication", r[0])
+        fc.numbers(path, line, r[1:])
+        count += 1
+    if count == 0:
+        raise fc.tampered(path, "no replications in it")
+    path = folder / "bands.csv"
     series: list[tuple[str, str, str]] = []
     times: list[float] = []
     data: dict[tuple[str, str, str], list[list[float]]] = {}
     empty: dict[tuple[str, str, str], list[float]] = {}
-    for r in rows:
+    for line, col, r in fc.Table(path, BAND_COLUMNS).rows():
         key = (uncsv(r[col["holder"]]), r[col["kind"]], uncsv(r[col["interceptor"]]))
         if key not in data:
             series.append(key)
             data[key] = []
             empty[key] = []
+        time = _time(path, line, r[col["time_d"]], end)
         if len(series) == 1:
-            times.append(float(r[col["time_d"]]))
-        data[key].append([float(r[col[q]]) for q in ("p5", "p25", "median", "p75", "p95")])
-        empty[key].append(float(r[col["p_empty"]]) if "p_empty" in col else math.nan)
-    bands = (
-        np.array([data[k] for k in series], dtype=float).transpose(2, 0, 1) if series else np.zeros((5, 0, 0))
-    )
+            if times and time <= times[-1]:
+                raise fc.tampered(path, f"line {line}: time_d goes back in time")
+            times.append(time)
+        elif len(data[key]) >= len(times) or time != times[len(data[key])]:
+            raise fc.tampered(path, f"line {line}: {key[0]} is not on the grid of {series[0][0]}")
+        data[key].append([fc.number(path, line, q, r[col[q]]) for q in BAND_COLUMNS[4:]])
+        p_empty = fc.number(path, line, "p_empty", r[col["p_empty"]]) if "p_empty" in col else math.nan
+        empty[key].append(p_empty)
+    if not times or times[0] != 0 or abs(times[-1] - end) > 1e-5:
+        at = f"ends on day {times[-1]:g}" if times else "holds no grid"
+        raise fc.tampered(path, f"{at} where the ensemble ran {end:g} days")
+    for key in series:
+        if len(data[key]) != len(times):
+            where = f"{key[0]}: {len(data[key])} grid times where the first series has {len(times)}"
+            raise fc.tampered(path, where)
+    bands = np.array([data[k] for k in series], dtype=float).transpose(2, 0, 1)
     return EnsembleView(
         folder,
         summary,
@@ -342,9 +425,18 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
 
 
 def read_comparison(folder: Path) -> ComparisonView:
-    summary = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
-    subs = sorted(p for p in (folder / "variants").iterdir() if p.is_dir())
-    labels = summary.get("variants") or []
+    """A sweep's or comparison's folder: compare.json and every variant's ensemble, checked."""
+    path = folder / "compare.json"
+    summary = fc.check(path, fc.read_json(path), fc.COMPARISON)
+    try:
+        subs = sorted(p for p in (folder / "variants").iterdir() if p.is_dir())
+    except FileNotFoundError:
+        raise fc.tampered(folder / "variants", "missing") from None
+    except OSError as exc:
+        raise TamperedFolder(f"{folder / 'variants'}: cannot read it: {exc.strerror or exc}") from None
+    if not subs:
+        raise fc.tampered(folder / "variants", "no variant in it")
+    labels = summary["variants"]
     variants = [read_ensemble(p, labels[k] if k < len(labels) else p.name) for k, p in enumerate(subs)]
     text = _scenario_text(folder) or (variants and variants[0].scenario_yaml) or ""
     return ComparisonView(folder, summary, variants, text)

@@ -8,7 +8,6 @@ are not markers: they are in events.csv with their quantity and type, and plots 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,8 +83,15 @@ def read_markers(path: Path) -> list[Marker]:
     """markers.csv, or no markers for a folder written before it existed."""
     if not path.is_file():
         return []
+    from . import folder_check as fc
     from .folder import uncsv
 
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return [Marker(float(r["time_d"]), uncsv(r["label"]), r["kind"], int(r["size"] or 0)) for r in rows]
+    return [
+        Marker(
+            fc.number(path, line, "time_d", r[col["time_d"]]),
+            uncsv(r[col["label"]]),
+            r[col["kind"]],
+            fc.count(path, line, "size", r[col["size"]], 0),
+        )
+        for line, col, r in fc.Table(path, ("time_d", "kind", "label", "size")).rows()
+    ]

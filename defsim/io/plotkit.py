@@ -222,5 +222,8 @@ def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:
 
     suffix = Path(path).suffix.lower()
     meta = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}, ".png": {"Software": None}}.get(suffix)
+    from .files import write_output
+
     with matplotlib.rc_context({"svg.hashsalt": "defsim"}):
-        fig.savefig(path, dpi=dpi, metadata=meta)
+        # through the one writing layer: atomic, never through a link, never over a user's file
+        write_output(path, lambda f: fig.savefig(f, format=suffix[1:] or None, dpi=dpi, metadata=meta))

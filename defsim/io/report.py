@@ -21,7 +21,7 @@ from typing import Any
 from .._version import __version__
 from ..analysis.answers import count, money, percent, short_date, show
 from ..analysis.metrics import Kind
-from .files import atomic_write_text
+from .files import atomic_write_text, is_report
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
 
 CSS = """
@@ -356,7 +356,10 @@ def write_report(
 ) -> Path:
     """report.html of a results folder (or ``path``); the path written."""
     target = Path(path) if path is not None else Path(folder) / "report.html"
-    atomic_write_text(target, render(read(folder), command, plan_of))
+    view = read(folder)
+    # a report replaces only a report defsim wrote: never the scenario or a file the report reads
+    advice = "it is not a report defsim wrote; choose another -o"
+    atomic_write_text(target, render(view, command, plan_of), is_report, advice)
     return target
 
 

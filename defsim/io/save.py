@@ -11,7 +11,7 @@ import yaml
 from .._version import __version__
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
-from .files import result_folder, write_json
+from .files import result_folder, write_json, write_output
 from .markers import run_markers, write_markers
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
 
@@ -93,7 +93,7 @@ def save_run(
         write_run_tables(result, tmp)
         write_markers(tmp / "markers.csv", run_markers(result))
         replication = result.record.replication
-        (tmp / "scenario.yaml").write_text(scenario_yaml(source, result.seed, replication))
+        write_output(tmp / "scenario.yaml", scenario_yaml(source, result.seed, replication))
         write_answers(tmp)
         if plot:
             draw_folder(tmp, fmt)
@@ -116,7 +116,7 @@ def save_ensemble(
     with result_folder(folder, force, _inputs(source)) as tmp:
         _json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
-        (tmp / "scenario.yaml").write_text(scenario_yaml(source, ens.seed))
+        write_output(tmp / "scenario.yaml", scenario_yaml(source, ens.seed))
         write_answers(tmp)
         if plot:
             draw_folder(tmp, fmt)
@@ -140,7 +140,7 @@ def write_answers(folder: Path) -> None:
     else:
         return
     _json(folder / "summary.json", {**view.summary, "answers": data})
-    (folder / "answers.txt").write_text("\n".join(data["lines"]) + "\n", encoding="utf-8")
+    write_output(folder / "answers.txt", "\n".join(data["lines"]) + "\n")
 
 
 def draw_folder(folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
@@ -198,10 +198,10 @@ def save_comparison(
             _json(sub / "summary.json", ens.summary)
             write_ensemble_tables(ens, sub)
             if sources and k < len(sources):
-                (sub / "scenario.yaml").write_text(scenario_yaml(sources[k], ens.seed))
+                write_output(sub / "scenario.yaml", scenario_yaml(sources[k], ens.seed))
             write_answers(sub)
         if sources:
-            (tmp / "scenario.yaml").write_text(scenario_yaml(sources[0], cmp.ensembles[0].seed))
+            write_output(tmp / "scenario.yaml", scenario_yaml(sources[0], cmp.ensembles[0].seed))
         if plot:
             draw_folder(tmp, fmt)
         if report:

@@ -4,13 +4,14 @@ Nothing past this layer sees pydantic: :mod:`defsim.plan` compiles a :class:`Sce
 ``spec`` into plain typed data.
 """
 
-from .errors import KeyPath, Problem, ScenarioError
+from .errors import InputError, KeyPath, Problem, ScenarioError
 from .loader import from_dict, load, loads, validate_data, variants
 from .overrides import apply_override, parse_vary, set_value, split_values
 from .schema import ScenarioSpec, json_schema
 from .source import Scenario, ScenarioSource
 
 __all__ = [
+    "InputError",
     "KeyPath",
     "Problem",
     "Scenario",

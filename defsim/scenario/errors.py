@@ -22,6 +22,15 @@ class Problem:
         return ".".join(str(p) for p in self.path) or "(top level)"
 
 
+class InputError(ValueError):
+    """A request the user got wrong, outside any scenario file: an argument out of range, a
+    figure or folder that does not exist, too much work.  The message says what to change.
+
+    The command line turns exactly this (and :class:`ScenarioError`) into ``error:`` and exit
+    status 2; any other exception, a ``ValueError`` from inside the engine included, is a fault
+    of defsim's and is reported as an internal error.  A ``ValueError`` for the API's callers."""
+
+
 class ScenarioError(Exception):
     """A scenario that cannot be used, with every problem found."""
 

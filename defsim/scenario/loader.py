@@ -21,8 +21,9 @@ from .errors import KeyPath, Problem, ScenarioError
 from .overrides import apply_override, set_value
 from .references import check_references, schedule_warnings
 from .schema import ScenarioSpec
+from .schema_types import Strict
 from .source import Scenario, ScenarioSource
-from .yaml_lines import line_of, read_yaml
+from .yaml_lines import MAX_BYTES, line_of, read_yaml
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -71,6 +72,7 @@ def _describe_input(value: Any) -> str:
 
 def _pydantic_problems(exc: ValidationError, lines: dict[KeyPath, int]) -> list[Problem]:
     problems: list[Problem] = []
+    shapes: list[bool] = []
     for err in exc.errors(include_url=False):
         loc: KeyPath = tuple(err["loc"])
         kind = err["type"]
@@ -93,12 +95,32 @@ def _pydantic_problems(exc: ValidationError, lines: dict[KeyPath, int]) -> list[
             msg = f"{msg[0].lower()}{msg[1:]} (got {_describe_input(err.get('input'))})"
             if kind == "less_than_equal" and err.get("ctx", {}).get("le") == 1:
                 msg += "; a probability is between 0 and 1 (70% is 0.7)"
-        # a nullable field's branch tag ("function-before[...]") is not a key of the file
-        path = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        # a nullable field's branch tag ("function-before[...]") and a union's ("Allocation",
+        # "list[Allocation]") are not keys of the file
+        path = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in _BLOCKS)))
         if lines and path and path[-1] == "default" and path not in lines:
             path = path[:-1]  # ``pk: 0.7`` stands for ``pk: {default: 0.7}``: name what was written
         problems.append(Problem(path, msg, line_of(lines, path)))
-    return problems
+        shapes.append(kind in _SHAPE_ERRORS)
+    # ``allocate: {...}`` with a bad key fails both branches of ``Allocation | list[Allocation]``:
+    # say what is wrong inside it, not also that it is not a list
+    return [
+        p
+        for p, shape in zip(problems, shapes, strict=True)
+        if not (
+            shape and any(len(q.path) > len(p.path) and q.path[: len(p.path)] == p.path for q in problems)
+        )
+    ]
+
+
+def _blocks(model: type[BaseModel]) -> set[str]:
+    return {model.__name__}.union(*(_blocks(sub) for sub in model.__subclasses__()))
+
+
+#: the names of the schema's blocks, which pydantic puts in an error's location for a union
+_BLOCKS = _blocks(Strict)
+#: errors that say a value has the wrong shape (not a list, not a mapping)
+_SHAPE_ERRORS = {"list_type", "dict_type", "model_type", "model_attributes_type", "tuple_type"}
 
 
 def _where(
@@ -156,7 +178,9 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     p = shipped.find(path) or Path(path)
     source = str(p)
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            # at most one byte past the bound: /dev/zero or a huge file is refused, not read
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         hint = shipped.suggestion(path)
         raise ScenarioError(source, [], f"error: {source}: no such file{hint}") from None
@@ -164,15 +188,32 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         raise ScenarioError(source, [], f"error: {source} is a folder, not a scenario file") from None
     except OSError as exc:
         raise ScenarioError(source, [], f"error: cannot read {source}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        problem = Problem((), f"the file is larger than {MAX_BYTES // 2**20} MiB; a scenario needs far less")
+        raise ScenarioError(source, [problem])
     try:
         text = _decode(raw)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        problem = Problem(
-            (), f"the file is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8", line
-        )
-        raise ScenarioError(source, [problem]) from None
+        raise ScenarioError(source, [_undecodable(raw, exc)]) from None
     return loads(text, source, overrides)
+
+
+def _undecodable(raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """What is wrong with bytes that do not decode, on the line where decoding stopped."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # the line is counted in the text decoded so far: newline bytes mean nothing in UTF-16
+        try:
+            line: int | None = raw[: exc.start].decode("utf-16").count("\n") + 1
+        except UnicodeDecodeError:
+            line = None
+        return Problem(
+            (),
+            f"the file starts with a UTF-16 byte-order mark but is not UTF-16 text ({exc.reason} at "
+            f"byte {exc.start:,}): it was cut or damaged; save it again, as UTF-8",
+            line,
+        )
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return Problem((), f"the file is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8", line)
 
 
 def loads(text: str, source: str = "<scenario>", overrides: list[str] | tuple[str, ...] = ()) -> Scenario:

@@ -102,14 +102,15 @@ def check_references(sc: ScenarioSpec) -> list[Problem]:
             out.append(
                 Problem(("assets", name), f"no site covers asset {name!r}: add it to a site's 'covers:'")
             )
-        for n in range(1, numbers[-1] if numbers else 1):
-            if n not in numbers:
-                out.append(
-                    Problem(
-                        ("assets", name),
-                        f"layer {n} of asset {name!r} has no site (layers {', '.join(map(str, numbers))})",
-                    )
+        gaps = _gaps(numbers)  # one problem for every run of missing layers, however long
+        if gaps:
+            out.append(
+                Problem(
+                    ("assets", name),
+                    f"{gaps} of asset {name!r} {'have' if ',' in gaps or '-' in gaps else 'has'} no site "
+                    f"(sites cover layers {', '.join(map(str, numbers))}); number the layers 1, 2, 3 ...",
                 )
+            )
 
     def day(tp: Any) -> float | None:
         """A time point in days from the start (None when it cannot be told yet)."""
@@ -368,3 +369,15 @@ def schedule_warnings(sc: ScenarioSpec) -> list[Problem]:
         after_end(pr.start, ("producers", n, "start"), "this producer's start")
         after_end(pr.not_before, ("producers", n, "not_before"), "this producer's approval")
     return out
+
+
+def _gaps(numbers: list[int]) -> str:
+    """The layers missing below the highest of ``numbers`` (sorted): "layer 2", "layers 2-5, 7"."""
+    runs, expected = [], 1
+    for n in numbers:
+        if n > expected:
+            runs.append(f"{expected}" if n - 1 == expected else f"{expected}-{n - 1}")
+        expected = n + 1
+    if not runs:
+        return ""
+    return ("layer " if len(runs) == 1 and "-" not in runs[0] else "layers ") + ", ".join(runs)

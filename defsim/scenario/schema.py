@@ -51,6 +51,7 @@ from .schema_types import (
     Duration,
     NonNegativeFloat,
     NonNegativeInt,
+    Period,
     PositiveInt,
     Probability,
     Rate,
@@ -82,6 +83,7 @@ __all__ = [
     "Launchers",
     "NonNegativeFloat",
     "NonNegativeInt",
+    "Period",
     "PositiveInt",
     "Probability",
     "Producer",
@@ -162,7 +164,7 @@ class Wave(Strict):
 class Raid(Strict):
     """Raids that recur every period, with a random size per threat type."""
 
-    every: Duration = Field(gt=0, description="period between raids")
+    every: Period = Field(description="period between raids")
     at: TimeOfDay | None = Field(None, description='time of day, e.g. "02:00"')
     first: TimePoint | None = Field(None, description="time of the first raid (default: start)")
     until: TimePoint | None = Field(None, description="no raid after this time (default: the end)")

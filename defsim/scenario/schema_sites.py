@@ -15,8 +15,10 @@ from pydantic import (
 from .schema_supply import Resupply
 from .schema_types import (
     _PK_JS,
+    MAX_LAYER,
     Cost,
     Duration,
+    Location,
     NonNegativeFloat,
     NonNegativeInt,
     PositiveInt,
@@ -150,9 +152,11 @@ class Site(Strict):
     doctrine: Doctrine = Field(default_factory=Doctrine, description="how many rounds go at one threat")  # type: ignore[arg-type]  # pydantic overloads
     reserve: list[ReserveRule] = Field(default_factory=list, description="rounds kept back for some threats")
     resupply: list[Resupply] = Field(default_factory=list, description="the site's own reorder policies")
-    location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
+    location: Location | None = Field(None, description="[latitude, longitude] in degrees")
     covers: list[str] = Field(default_factory=list, description="assets this site defends (as a layer)")
-    layer: PositiveInt = Field(1, description="its layer in the defence of 'covers': 1 = the upper tier")
+    layer: Annotated[int, Field(ge=1, le=MAX_LAYER)] = Field(
+        1, description="its layer in the defence of 'covers': 1 = the upper tier"
+    )
     window: Duration | None = Field(
         None, description="engagement window: how long a threat is in reach (default: its time_to_impact)"
     )
@@ -164,7 +168,7 @@ class Asset(Strict):
     """A defended asset: what leakers damage."""
 
     value: Cost = Field(0.0, description="its value (money or points)")
-    location: tuple[float, float] | None = Field(None, description="[latitude, longitude]")
+    location: Location | None = Field(None, description="[latitude, longitude] in degrees")
     share: Literal["first_able", "least_loaded", "most_rounds"] = Field(
         "first_able", description="how several sites of one layer share the threats"
     )

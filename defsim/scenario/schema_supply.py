@@ -13,6 +13,7 @@ from pydantic import (
 from .schema_types import (
     Duration,
     NonNegativeInt,
+    Period,
     PositiveInt,
     Probability,
     Rate,
@@ -31,7 +32,7 @@ class Delivery(Strict):
     to: str = Field(description="holder name (a site, stockpile or producer)")
     interceptor: str = Field(description="the type delivered")
     quantity: PositiveInt = Field(description="rounds per delivery")
-    every: Duration | None = Field(None, gt=0, description="repeat every period")
+    every: Period | None = Field(None, description="repeat every period")
     until: TimePoint | None = Field(None, description="no delivery after this time (default: the end)")
     source: str = Field("outside", description="label shown in outputs")
 
@@ -47,7 +48,7 @@ class Allocation(Strict):
     policy: Literal["lowest_stock_first", "proportional_to_use", "priority"] = Field(
         "lowest_stock_first", description="who gets the rounds"
     )
-    every: Duration = Field(gt=0, description="period between allocations")
+    every: Period = Field(description="period between allocations")
     first: TimePoint | None = Field(None, description="the first allocation (default: start)")
     quantity: PositiveInt | None = Field(
         None, description="rounds per allocation at most (default: all above floor)"
@@ -127,7 +128,7 @@ class Transfer(Strict):
     interceptor: str = Field(description="the type moved")
     at: TimePoint | None = Field(None, description="one-off or first shipment")
     quantity: PositiveInt | None = Field(None, description="rounds per shipment")
-    every: Duration | None = Field(None, gt=0, description="repeat shipments with this period")
+    every: Period | None = Field(None, description="repeat shipments with this period")
     rate: Rate | None = Field(None, description="standing flow: ship 'batch' rounds every batch/rate")
     batch: PositiveInt = Field(1, description="standing flow: rounds per shipment")
     backfill: str | None = Field(
@@ -217,7 +218,7 @@ class CrossLevel(Strict):
 
     sites: list[str] = Field(min_length=2, description="the sites levelled")
     interceptor: str = Field(description="the type moved")
-    every: Duration = Field(gt=0, description="period between checks")
+    every: Period = Field(description="period between checks")
     threshold: PositiveInt = Field(description="move when fullest - emptiest exceeds this")
     lead_time: TimeDistribution | None = Field(None, description="time from site to site (default 0)")
 

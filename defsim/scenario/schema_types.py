@@ -17,24 +17,58 @@ from pydantic import (
     model_validator,
 )
 
-from .units import check_date, parse_duration, parse_rate, parse_time_of_day, parse_time_point
+from .units import (
+    check_date,
+    parse_duration,
+    parse_period,
+    parse_rate,
+    parse_time_of_day,
+    parse_time_point,
+    show_number,
+)
 
 #: the most rounds, threats or weight units one number may give: far above any real stockpile,
 #: and well inside the range where the engine's counts and float times stay exact
 MAX_COUNT = 10**12
+#: the highest ``layer:`` of a layered defence: far more tiers than any defence has
+MAX_LAYER = 100
 #: the largest cost of one round or threat (any currency)
 MAX_COST = 1e15
+
+
+def _within(low: float, high: float) -> BeforeValidator:
+    """An integer no float can hold (309 digits or more) refused before pydantic converts it
+    (which would call it "not a valid number"), with the key's range."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**300:
+            raise ValueError(f"expected a number from {low:g} to {high:g}, got {show_number(value)}")
+        return value
+
+    return BeforeValidator(check)
+
 
 # Bounded numbers: every count, cost and weight is finite and in a stated range (docs/reference/scenario.md)
 NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 PositiveInt = Annotated[int, Field(ge=1, le=MAX_COUNT)]
-NonNegativeFloat = Annotated[float, Field(ge=0.0, le=float(MAX_COUNT), allow_inf_nan=False)]
-Cost = Annotated[float, Field(ge=0.0, le=MAX_COST, allow_inf_nan=False)]
+NonNegativeFloat = Annotated[
+    float, Field(ge=0.0, le=float(MAX_COUNT), allow_inf_nan=False), _within(0, MAX_COUNT)
+]
+Cost = Annotated[float, Field(ge=0.0, le=MAX_COST, allow_inf_nan=False), _within(0, MAX_COST)]
+#: a place on the map: [latitude, longitude] in degrees
+Location = tuple[
+    Annotated[float, Field(ge=-90.0, le=90.0), _within(-90, 90)],
+    Annotated[float, Field(ge=-180.0, le=180.0), _within(-180, 180)],
+]
 
 THREAT_CLASSES = ("ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft")
 ThreatClass = Literal["ballistic_missile", "cruise_missile", "drone", "decoy", "aircraft"]
 
 _DURATION_JS = {"type": ["string", "number"], "description": "duration: 30s, 45m, 6h, 3d, 2w; number = days"}
+_PERIOD_JS = {
+    "type": ["string", "number"],
+    "description": "period: 30s, 45m, 6h, 3d, 2w; number = days; at least 1s",
+}
 _RATE_JS = {
     "type": ["string", "number"],
     "description": "rate: 20/h, 2/d, 10/month, 500/yr; number = per day",
@@ -42,12 +76,14 @@ _RATE_JS = {
 _TIME_JS = {"type": ["string", "number"], "description": "time after start (3d, 36h) or a date (2024-01-15)"}
 
 Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_JS)]
+#: the period of something that recurs: a duration of at least one second
+Period = Annotated[float, BeforeValidator(parse_period), WithJsonSchema(_PERIOD_JS)]
 Rate = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_JS)]
 TimePoint = Annotated[float | dt.datetime, BeforeValidator(parse_time_point), WithJsonSchema(_TIME_JS)]
 TimeOfDay = Annotated[
     float, BeforeValidator(parse_time_of_day), WithJsonSchema({"type": "string", "description": "HH:MM"})
 ]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0), _within(0, 1)]
 
 
 def _number_to_default(value: Any) -> Any:

@@ -10,6 +10,7 @@ A point in time is either a duration after the scenario start or, when the scena
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 #: length of each duration unit in days
@@ -36,6 +37,12 @@ DURATION_UNITS: dict[str, float] = {
 #: real campaign, and small enough that every count, time and date stays exact and in range
 MAX_DAYS = 100 * 365.25
 MAX_RATE = 1e6
+#: the shortest period of anything that recurs (raids, deliveries, shipments, allocations,
+#: cross-levelling): one second.  Shorter ones only multiply events (a century at 1s is already
+#: 3e9, which the work bound refuses), and at 1e-300 days the clock could not advance at all.
+MIN_PERIOD = 1 / 86400
+#: the largest integer converted as it is: beyond it, no float holds it (1.8e308 overflows)
+_FLOAT_INT = 10**300
 #: calendar dates a scenario may use
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -61,12 +68,28 @@ def _unit(name: str, hint: str, text: str) -> float:
     return DURATION_UNITS[key]
 
 
+def as_float(value: int | float) -> float:
+    """A YAML number as a float, bounded before conversion: an integer too long for a float
+    (309 digits or more) becomes an infinity of its sign, which every caller's bound refuses
+    with its own message, instead of raising OverflowError."""
+    if isinstance(value, int) and abs(value) > _FLOAT_INT:
+        return math.inf if value > 0 else -math.inf
+    return float(value)
+
+
+def show_number(value: object) -> str:
+    """A number as the user wrote it; a very long integer by its count of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        return f"a number of {len(str(abs(value)))} digits"
+    return show(value)
+
+
 def parse_duration(value: object) -> float:
     """Return a duration in days; raise ValueError naming what was expected."""
     if isinstance(value, bool):
         raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
     if isinstance(value, int | float):
-        days = float(value)
+        days = as_float(value)
     elif isinstance(value, str):
         m = _DURATION_RE.match(value)
         if m:
@@ -78,10 +101,23 @@ def parse_duration(value: object) -> float:
                 raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}") from None
     else:
         raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
-    if days < 0 or days != days:
-        raise ValueError(f"a duration cannot be negative, got {show(value)}")
+    if days != days:
+        raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
+    if days < 0:
+        raise ValueError(f"a duration cannot be negative, got {show_number(value)}")
     if days > MAX_DAYS:
-        raise ValueError(f"a duration of at most 100 years is supported, got {show(value)}")
+        raise ValueError(f"a duration of at most 100 years is supported, got {show_number(value)}")
+    return days
+
+
+def parse_period(value: object) -> float:
+    """A period between recurring events, in days: a duration of at least :data:`MIN_PERIOD`."""
+    days = parse_duration(value)
+    if days < MIN_PERIOD:
+        raise ValueError(
+            f"a period of at least 1 second (1s) is supported, got {show_number(value)}: "
+            "every occurrence is an event the run must process"
+        )
     return days
 
 
@@ -90,7 +126,7 @@ def parse_rate(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
     if isinstance(value, int | float):
-        rate = float(value)
+        rate = as_float(value)
     elif isinstance(value, str):
         m = _RATE_RE.match(value)
         if m:
@@ -105,10 +141,12 @@ def parse_rate(value: object) -> float:
                 raise ValueError(f"expected {_RATE_HINT}, got {show(value)}") from None
     else:
         raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
-    if rate < 0 or rate != rate:
-        raise ValueError(f"a rate cannot be negative, got {show(value)}")
+    if rate != rate:
+        raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
+    if rate < 0:
+        raise ValueError(f"a rate cannot be negative, got {show_number(value)}")
     if rate > MAX_RATE:
-        raise ValueError(f"a rate of at most {MAX_RATE:,.0f} per day is supported, got {show(value)}")
+        raise ValueError(f"a rate of at most {MAX_RATE:,.0f} per day is supported, got {show_number(value)}")
     return rate
 
 

@@ -29,8 +29,34 @@ ALLOWED_TAGS = {
 }
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe loading of plain data only; a value that cannot be read says where it stands."""
+    """Safe loading of plain data only; a value that cannot be read says where it stands.
+
+    Nesting is bounded while the file is composed, not after: composing recurses once per
+    level, so thousands of brackets took seconds and then ran out of stack."""
+
+    _depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # brackets are counted as they are scanned: the scanner looks ahead over every open one,
+        # so 1,000 of them cost a second before the composer would see the 41st
+        if self.flow_level >= MAX_DEPTH:
+            raise _TooDeep(int(self.get_mark().line) + 1)
+        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:  # the document's top node is level 0
+                raise _TooDeep(int(self.peek_event().start_mark.line) + 1)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
@@ -156,8 +182,11 @@ def compose(text: str, source: str) -> Node | None:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
         raise ScenarioError(source, [_yaml_problem(exc, text)]) from None
-    except RecursionError:
-        raise ScenarioError(source, [Problem((), f"nested far more than {MAX_DEPTH} levels deep")]) from None
+    except _TooDeep as exc:
+        problem = Problem(
+            (), f"nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer", exc.line
+        )
+        raise ScenarioError(source, [problem]) from None
     finally:
         loader.dispose()
     if node is not None:
