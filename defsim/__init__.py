@@ -11,8 +11,12 @@ Layers, each importing only those after it: cli -> api -> io -> analysis -> engi
 Every number in a shipped scenario is notional.
 """
 
-from ._version import __version__
-from .api import (
+from ._startup import hold as _hold
+
+_hold()  # the defsim command notes Ctrl-C while it loads (no traceback from an import)
+
+from ._version import __version__  # noqa: E402
+from .api import (  # noqa: E402
     ComparisonResult,
     DiscoveryResult,
     EnsembleResult,
@@ -28,7 +32,7 @@ from .api import (
     run,
     sweep,
 )
-from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec
+from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec  # noqa: E402
 
 __all__ = [
     "ComparisonResult",

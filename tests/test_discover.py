@@ -361,7 +361,7 @@ def test_a_lost_worker_stops_the_discovery_and_resume_finishes_it(tmp_path):
                 os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
 
     ck = tmp_path / "run.partial"
-    with pytest.raises(defsim.api.WorkerLost, match="ended while it ran"):
+    with pytest.raises(defsim.api.WorkerLost, match="killed by signal"):
         defsim.discover(KNOWN, RANGES, checkpoint=ck, progress=KillOne(), **kw)
     resumed = defsim.discover(KNOWN, RANGES, checkpoint=ck, resume=True, **kw)
     resumed.save(tmp_path / "resumed")

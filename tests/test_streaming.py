@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from defsim.analysis.streaming import (
 )
 from defsim.plan.compiler import build
 from defsim.scenario import from_dict
+from tests.conftest import SCENARIOS
 
 from .conftest import one_site
 
@@ -199,3 +201,65 @@ def test_a_real_ensembles_state_is_the_same_size_after_100_and_1000_replications
         assert counts <= len(c.columns) * MAX_DISTINCT * 16  # value counts are capped
         held[n] = c.nbytes - counts  # all else: fixed by the figures and the grid
     assert held[100] == held[1000]
+
+
+def test_a_pooled_band_where_every_replication_holds_the_same_level_is_that_level(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pooled into wide bins, a percentile was its bin's centre: 95.5 where every replication held
+    120.  Kept within the lowest and highest level seen, it is 120."""
+    monkeypatch.setattr(streaming, "MAX_CELLS", 400)
+    rng = np.random.default_rng(7)
+    levels = rng.integers(0, 5000, (300, 1, 4)).astype(np.int32)
+    levels[:, 0, 1] = 120  # the same in every replication at one grid point
+    hist = LevelHistogram(1, 4)
+    for part in np.array_split(levels, 5):
+        hist.add(part)
+    assert hist.width[0] >= 16  # pooled, 120 is not a bin centre
+    got = hist.percentiles((5, 25, 50, 75, 95))
+    assert np.all(got[:, 0, 1] == 120)
+    want = np.percentile(levels, (5, 25, 50, 75, 95), axis=0)
+    assert np.all(np.abs(got - want) <= hist.width[0] / 2)
+
+
+def test_pooled_bands_are_said_in_summary_bands_csv_and_the_fan_chart(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import csv
+    import json
+
+    from matplotlib.figure import Figure
+
+    import defsim
+    from defsim.io import plot_fan
+    from defsim.io.folder import read
+
+    monkeypatch.setattr(streaming, "MAX_CELLS", 2000)
+    sc = defsim.load(SCENARIOS / "textbook.yaml")
+    ens = defsim.run(sc, reps=8, workers=1, grid="1h")
+    ens.save(tmp_path / "o", plot=False)
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    pooled = summary["pooled_bands"]
+    assert pooled and pooled[0]["holder"] == "Battery" and pooled[0]["bin_rounds"] > 1
+    with (tmp_path / "o" / "bands.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["bin_rounds"] for r in rows} == {str(pooled[0]["bin_rounds"])}
+    start = rows[0]  # time 0: every replication holds its full stock
+    assert start["median"] == start["p5"] == start["p95"] == "120"
+    drawn: list[str] = []
+    real = Figure.savefig
+
+    def keep(fig: Figure, *a: object, **k: object) -> None:
+        drawn.extend(t.get_text() for ax in fig.axes for t in ax.texts)
+        real(fig, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    plot_fan.plot_fan(read(tmp_path / "o"), tmp_path / "fan.png")  # type: ignore[arg-type]
+    assert any(f"pooled in {pooled[0]['bin_rounds']}-round bins" in t for t in drawn), drawn
+
+
+def test_exact_bands_say_so() -> None:
+    import defsim
+
+    ens = defsim.run(defsim.load(SCENARIOS / "textbook.yaml"), reps=4, workers=1)
+    assert ens.summary["pooled_bands"] == []

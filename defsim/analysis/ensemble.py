@@ -183,6 +183,20 @@ class EnsembleAnalysis:
             return np.zeros((len(PERCENTILES), len(self.series), len(self.grid)))
         return hist.percentiles(PERCENTILES)
 
+    def band_bins(self) -> list[int]:
+        """Rounds per histogram bin of every series' bands: 1 exact, more when the series' range
+        of levels was pooled to keep memory flat (percentiles within half a bin; mean exact)."""
+        hist = self.collected.levels
+        return list(hist.width) if hist is not None else [1] * len(self.series)
+
+    def pooled_bands(self) -> list[dict[str, Any]]:
+        """The series whose bands were pooled, with their bin width (empty: every band exact)."""
+        return [
+            {"holder": holder, "kind": kind, "interceptor": itype, "bin_rounds": w}
+            for (holder, itype, kind), w in zip(self.series, self.band_bins(), strict=True)
+            if w > 1
+        ]
+
     def level_mean(self) -> np.ndarray:
         """The mean stock of every series at every grid time: (series, grid)."""
         hist = self.collected.levels
@@ -202,6 +216,7 @@ class EnsembleAnalysis:
             "replications": self.reps,
             "seeding": f"replication i uses numpy.random.SeedSequence({self.seed}).spawn(N)[i]",
             "grid_days": float(self.grid[1] - self.grid[0]) if len(self.grid) > 1 else None,
+            "pooled_bands": self.pooled_bands(),
             "duration_days": self.plan.duration,
             "start": self.plan.start.isoformat() if self.plan.start else None,
             "first_stockout": {

@@ -12,16 +12,21 @@ the work runs never changes a result.  What this module adds is control:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import math
 import multiprocessing
 import os
 import signal
 import tempfile
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 import numpy as np
@@ -65,6 +70,10 @@ class ReplicationFailed(Exception):
 
 class SchedulerUnreachable(Exception):
     """The Dask scheduler given did not answer in time."""
+
+
+class SchedulerNotDask(SchedulerUnreachable):
+    """What answers at the address given is not a Dask scheduler (a wrong address: exit 2)."""
 
 
 @dataclass
@@ -270,15 +279,13 @@ def run_chunk(
     return out
 
 
-def _chunk_last(
-    plan: Plan, seed: int, grid: np.ndarray, processes: Processes, indices: Sequence[int]
-) -> list[Replication]:
+def _chunk_last(plan: Plan, seed: int, grid: np.ndarray, processes: Processes, indices: Sequence[int]) -> Any:
+    """:func:`run_chunk` with the chunk last: what :func:`run_parts` calls for an ensemble."""
     return run_chunk(plan, seed, indices, grid, processes)
 
 
-def _call(args: tuple[Callable[..., Any], tuple[Any, ...], Any]) -> Any:
-    fn, common, part = args
-    return fn(*common, part)
+def _run_part(args: tuple[Plan, int, Sequence[int], np.ndarray, Processes]) -> list[Replication]:
+    return run_chunk(*args)
 
 
 def chunk_size(count: int, workers: int) -> int:
@@ -315,30 +322,35 @@ def execute(
     processes: Processes = (),
     scheduler_timeout: float = SCHEDULER_TIMEOUT,
     into: Collected | None = None,
+    pool: Workers | None = None,
 ) -> Collected:
     """Run the replications ``indices`` (folded ``into`` a :class:`Collected`, or a new one).
 
     Chunks come back in order, at most ``AHEAD`` per worker in flight, and are folded in as they
     come: the main process holds statistics, not replications.  ``processes`` (user SimPy
     processes, see engine/control.py) go to the workers by pickling: they must be module-level
-    functions.
+    functions.  Local workers are those of ``pool`` (kept across calls, e.g. the batches of a
+    ``--precision`` run), or started for this call alone.
     """
     w = max(workers, 1)
     n_parts = math.ceil(len(indices) / chunk_size(len(indices), w)) if len(indices) else 0
+    parts = chunks(indices, w)
     done = into if into is not None else Collected(grid)
-    parts = run_parts(
-        _chunk_last,
-        (plan, seed, grid, processes),
-        chunks(indices, w),
-        n_parts,
-        w,
-        scheduler,
-        scheduler_timeout,
-    )
-    for reps in parts:
-        done.add(reps)
-        if progress is not None:
-            progress(len(reps))
+    with contextlib.ExitStack() as stack:
+        parts_iter: Iterator[list[Replication]]
+        common = (plan, seed, grid, processes)
+        if scheduler is not None:
+            parts_iter = _dask(_chunk_last, common, parts, scheduler, scheduler_timeout, w)
+        elif workers <= 1 or n_parts <= 1:
+            parts_iter = (run_chunk(plan, seed, p, grid, processes) for p in parts)
+        else:
+            if pool is None:
+                pool = stack.enter_context(Workers(workers))
+            parts_iter = pool.run(_chunk_last, common, parts, min(workers, n_parts))
+        for reps in parts_iter:
+            done.add(reps)
+            if progress is not None:
+                progress(len(reps))
     return done
 
 
@@ -351,72 +363,208 @@ def run_parts(
     scheduler: str | None = None,
     scheduler_timeout: float = SCHEDULER_TIMEOUT,
 ) -> Iterator[Any]:
-    """``fn(*common, part)`` for each of ``count`` parts, results yielded in the order of the parts: in this
-    process, on ``workers`` local processes or on a Dask ``scheduler``.  ``fn`` must be a
-    module-level function (it is pickled).  An interrupt ends every worker (see the module
-    docstring); on Dask, workers running another defsim version are refused before any work."""
+    """``fn(*common, part)`` for each of ``count`` parts, results yielded in the order of the
+    parts: in this process, on ``workers`` local processes or on a Dask ``scheduler``, with the
+    same control as an ensemble's (interrupts, lost workers, Dask workers of another defsim
+    version refused).  ``fn`` must be a module-level function (it is pickled)."""
     if scheduler is not None:
         return _dask(fn, common, parts, scheduler, scheduler_timeout, max(workers, 1))
     if workers <= 1 or count <= 1:
         return (fn(*common, p) for p in parts)
-    return _pool(fn, common, parts, min(workers, count))
+    return _on_workers(fn, common, parts, min(workers, count))
 
 
-def _worker_init() -> None:
+def _on_workers(
+    fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], count: int
+) -> Iterator[Any]:
+    with Workers(count) as pool:
+        yield from pool.run(fn, common, parts, count)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while worker processes start or stop, then act on them.
+
+    An interrupt raised half-way through ``fork`` or a shutdown would lose a worker's handle (a
+    process nobody ends); a child forked meanwhile inherits this handler, so it cannot die with
+    a traceback before it sets its own.
+    """
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover - API use
+        yield
+        return
+    got: list[int] = []
+
+    def note(signum: int, _frame: Any) -> None:
+        got.append(signum)
+
+    old = {s: signal.signal(s, note) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+    if got:
+        raise Interrupted(got[0])
+
+
+#: the main process's ends of every worker pipe: a child forked later closes them, so that a
+#: worker that dies closes its pipe for good and the main process reads end-of-file, not silence
+_PARENT_ENDS: set[Connection] = set()
+
+
+def _serve(conn: Connection) -> None:
+    """A worker: run the chunks that come down its own pipe until the pipe closes."""
+    for other in list(_PARENT_ENDS):
+        other.close()
+    _PARENT_ENDS.clear()
     # Ctrl-C reaches every process of the terminal's group: the main process alone decides what
-    # stops, and ends the workers itself (SIGTERM, whose default action is to exit)
+    # stops, and ends the workers itself (SIGTERM, whose default action is to exit at once)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _pool(
-    fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], workers: int
-) -> Iterator[Any]:
-    # multiprocessing.Pool rather than concurrent.futures: its terminate() ends the workers now,
-    # where an executor's shutdown lets running chunks finish
-    pool = multiprocessing.get_context().Pool(workers, initializer=_worker_init)
-    # the pool quietly replaces a worker that dies (killed, out of memory) and the chunk it held
-    # never comes back: a worker that is no longer among the pool's is one that was lost
-    started = _pids(pool)
+    job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
     try:
-        flight: deque[Any] = deque()
-
-        def send() -> None:
-            for p in itertools.islice(parts, workers * AHEAD - len(flight)):
-                flight.append(pool.apply_async(_call, ((fn, common, p),)))
-
-        send()
-        while flight:
-            oldest = flight[0]
-            while True:
+        while True:
+            message = conn.recv()
+            if message[0] == "job":
+                job = message[1]
+                continue
+            assert job is not None
+            fn, common = job
+            try:
+                conn.send(("ok", fn(*common, message[1])))
+            except ReplicationFailed as exc:
+                conn.send(("failed", exc))
+            except Exception as exc:  # e.g. a sampled future that is not a valid scenario
                 try:
-                    out = oldest.get(timeout=0.2)  # wake often, so an interrupt is handled at once
+                    conn.send(("failed", exc))
+                except Exception:  # an exception that does not pickle: its words
+                    conn.send(("failed", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    except (EOFError, OSError):
+        pass  # the main process closed the pipe (or is gone): nothing more to do
+
+
+class WorkerLost(RuntimeError):
+    """A worker process ended without being asked to (killed by the system, out of memory ...)."""
+
+
+class Workers:
+    """Local worker processes, each with its own pipe, kept for as long as an ensemble runs
+    (every batch of ``--precision`` included).
+
+    No lock or queue is shared between processes, so a worker killed at any moment (a SIGTERM
+    to the process group kills every worker as it reaches the main process) cannot leave the
+    main process waiting on it: its pipe reads end-of-file and its sentinel fires.  Closing
+    kills what still runs and waits a bounded time for each process.
+    """
+
+    #: seconds to wait for a worker to end once killed (it is gone long before)
+    JOIN = 5.0
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self._procs: list[multiprocessing.process.BaseProcess] = []
+        self._conns: list[Connection] = []
+        self._job: list[int] = []  # the job each worker holds (an index into jobs sent)
+        self._jobs = 0
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        self.close(kill=kind is not None)
+
+    def _start(self, count: int) -> None:
+        context = multiprocessing.get_context()
+        with _signals_deferred():
+            while len(self._procs) < min(count, self.count):
+                here, there = context.Pipe()
+                _PARENT_ENDS.add(here)
+                proc = context.Process(target=_serve, args=(there,), daemon=True, name="defsim-worker")
+                self._conns.append(here)
+                self._job.append(-1)
+                self._procs.append(proc)
+                proc.start()
+                there.close()  # the worker's end lives in the worker alone
+
+    def run(
+        self, fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], count: int
+    ) -> Iterator[Any]:
+        """``fn(*common, part)`` of every part, in the order of ``parts``, on ``count`` workers at
+        most (an ensemble's: its chunks' replications)."""
+        self._start(count)
+        job = self._jobs
+        self._jobs += 1
+        workers = range(len(self._procs))
+        idle = list(workers)
+        busy: dict[int, int] = {}  # worker -> chunk number
+        back: dict[int, Any] = {}
+        sent = taken = 0
+        more = True
+        while True:
+            # at most AHEAD chunks per worker between the oldest not yet taken and the newest sent
+            while more and idle and sent < taken + len(self._procs) * AHEAD:
+                part = next(parts, None)
+                if part is None:
+                    more = False
                     break
-                except multiprocessing.TimeoutError:
-                    gone = started - _pids(pool)
-                    if gone:
-                        raise WorkerLost(
-                            f"a worker process (pid {min(gone)}) ended while it ran replications: killed, "
-                            "or out of memory?"
-                        ) from None
+                w = idle.pop()
+                if self._job[w] != job:
+                    self._conns[w].send(("job", (fn, common)))
+                    self._job[w] = job
+                self._conns[w].send(("chunk", part))
+                busy[w] = sent
+                sent += 1
+            if taken in back:
+                yield back.pop(taken)
+                taken += 1
+                continue
+            if not busy:
+                return
+            watched: dict[Any, int] = {self._conns[w]: w for w in busy}
+            watched.update({self._procs[w].sentinel: w for w in busy})
+            # wake often: an interrupt is handled at once whatever the platform
+            for ready in wait(list(watched), timeout=0.2):
+                w = watched[ready]
+                if w not in busy:
+                    continue  # both its pipe and its sentinel were ready
+                try:
+                    kind, value = self._conns[w].recv()
+                except (EOFError, OSError):
+                    raise self._lost(w) from None
+                if kind == "failed":
+                    raise value
+                back[busy.pop(w)] = value
+                idle.append(w)
+
+    def _lost(self, w: int) -> BaseException:
+        proc = self._procs[w]
+        proc.join(self.JOIN)
+        code = proc.exitcode
+        if code is not None and -code in (signal.SIGINT, signal.SIGTERM):
+            # a signal sent to the whole group reached the worker first: the run was stopped
+            return Interrupted(-code)
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited ({code})"
+        return WorkerLost(f"a worker process {how}, not by defsim (out of memory?)")
+
+    def close(self, kill: bool = False) -> None:
+        """End every worker: at once (``kill``) or when it has read the end of its pipe; never
+        waiting more than :attr:`JOIN` seconds on one."""
+        with _signals_deferred():
+            for conn in self._conns:
+                _PARENT_ENDS.discard(conn)
+                conn.close()  # a waiting worker reads end-of-file and exits
+            if kill:
+                for proc in self._procs:
+                    if proc.pid is not None and proc.exitcode is None:
+                        proc.kill()
+            for proc in self._procs:
+                if proc.pid is None:
                     continue
-            flight.popleft()
-            send()
-            yield out
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
-def _pids(pool: Any) -> set[int]:
-    return {p.pid for p in pool._pool}  # the pool's processes (no public accessor)
-
-
-class WorkerLost(Exception):
-    """A local worker process ended while it ran work (killed, out of memory): its work is lost."""
+                proc.join(self.JOIN)
+                if proc.exitcode is None:
+                    proc.kill()
+                    proc.join(self.JOIN)
+            self._procs, self._conns, self._job = [], [], []
 
 
 class WorkerVersionMismatch(Exception):
@@ -444,6 +592,70 @@ def check_worker_versions(versions: dict[str, str], address: str) -> None:
         )
 
 
+def _connect(address: str, timeout: float) -> Any:
+    """A Dask client of ``address``, or :class:`SchedulerUnreachable` within about ``timeout``.
+
+    The peer is first asked who it is, in a thread the main process waits for a bounded time:
+    distributed's own timeout does not cover a peer that accepts the connection and then says
+    nothing (a silent listener, a web server), and a peer that answers with something else
+    makes it decode nonsense (a MemoryError for a frame of exabytes).
+    """
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
+    box: dict[str, Any] = {}
+
+    async def identity() -> Any:
+        from distributed.comm import connect
+
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    def probe() -> None:
+        try:
+            box["identity"] = asyncio.run(asyncio.wait_for(identity(), timeout))
+        except BaseException as exc:
+            box["error"] = exc
+
+    # the peer is asked who it is before a Client is made: a Client that fails half-way tries
+    # to close itself later, slowly and with a traceback
+    thread = threading.Thread(target=probe, name="defsim-dask-probe", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout + 1.0
+    while thread.is_alive() and time.monotonic() < deadline:
+        thread.join(0.2)  # short waits: an interrupt is handled at once
+    error = box.get("error")
+    if thread.is_alive() or isinstance(error, (OSError, TimeoutError)):
+        why = type(error).__name__ if error is not None else "no answer"
+        raise SchedulerUnreachable(
+            f"the Dask scheduler at {address} did not answer within {timeout:g} s ({why})"
+        )
+    if isinstance(error, ValueError):  # not an address at all: the user's argument, not the network
+        raise InputError(f"--scheduler {address!r} is not a Dask scheduler address: {error}") from None
+    if isinstance(error, Exception) or not (
+        isinstance(box.get("identity"), dict) and box["identity"].get("type") == "Scheduler"
+    ):
+        what = type(error).__name__ if error is not None else "it did not say it is one"
+        raise SchedulerNotDask(
+            f"what answers at {address} is not a Dask scheduler ({what}); give the scheduler's "
+            "address, e.g. tcp://host:8786"
+        )
+    if error is not None:
+        raise error
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerUnreachable(
+            f"the Dask scheduler at {address} did not answer within {timeout:g} s "
+            f"({type(exc).__name__}); check the address, or raise --scheduler-timeout"
+        ) from None
+
+
 def _dask(
     fn: Callable[..., Any],
     common: tuple[Any, ...],
@@ -452,18 +664,7 @@ def _dask(
     timeout: float,
     workers: int,
 ) -> Iterator[Any]:
-    try:
-        from distributed import Client
-    except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise RuntimeError("--scheduler needs Dask: pip install 'defsim[dask]'") from exc
-    try:
-        client = Client(address, timeout=timeout)
-    except ValueError as exc:  # not an address at all: the user's argument, not the network
-        raise InputError(f"--scheduler {address!r} is not a Dask scheduler address: {exc}") from None
-    except (OSError, TimeoutError) as exc:
-        raise SchedulerUnreachable(
-            f"the Dask scheduler at {address} did not answer within {timeout:g} s ({type(exc).__name__})"
-        ) from None
+    client = _connect(address, timeout)
     with client:
         # before any work: a worker with another defsim could compute other results
         check_worker_versions(client.run(worker_version), address)

@@ -217,7 +217,12 @@ def linear_percentiles(vc: ValueCounts, percentiles: Sequence[float]) -> np.ndar
 
 
 class LevelHistogram:
-    """Per stock series: counts of each level at each grid point, with exact sums and P(empty)."""
+    """Per stock series: counts of each level at each grid point, with exact sums and P(empty).
+
+    A series whose levels range too wide is pooled into bins of ``width`` rounds; a percentile
+    is then its bin's centre, kept within the lowest and highest level seen at that grid point
+    (so a point where every replication holds the same level gives that level, pooled or not).
+    """
 
     def __init__(self, series: int, points: int) -> None:
         self.series, self.points = series, points
@@ -227,10 +232,13 @@ class LevelHistogram:
         self.counts = [np.zeros((points, 0), dtype=np.int64) for _ in range(series)]
         self.total = np.zeros((series, points), dtype=np.int64)  # sum of levels: the exact mean
         self.empty = np.zeros((series, points), dtype=np.int64)  # replications holding none
+        self.lowest = np.full((series, points), np.iinfo(np.int32).max, dtype=np.int32)
+        self.highest = np.full((series, points), np.iinfo(np.int32).min, dtype=np.int32)
 
     @property
     def nbytes(self) -> int:
-        return int(sum(c.nbytes for c in self.counts) + self.total.nbytes + self.empty.nbytes)
+        held = self.total.nbytes + self.empty.nbytes + self.lowest.nbytes + self.highest.nbytes
+        return int(sum(c.nbytes for c in self.counts) + held)
 
     def _cells(self) -> int:
         return sum(c.size for c in self.counts)
@@ -253,6 +261,8 @@ class LevelHistogram:
         self.n += levels.shape[0]
         self.total += levels.sum(axis=0, dtype=np.int64)
         self.empty += (levels <= 0).sum(axis=0)
+        np.minimum(self.lowest, levels.min(axis=0).astype(np.int32), out=self.lowest)
+        np.maximum(self.highest, levels.max(axis=0).astype(np.int32), out=self.highest)
         for s in range(self.series):
             x = levels[:, s, :].astype(np.int64)
             while True:
@@ -280,7 +290,10 @@ class LevelHistogram:
         at = np.stack([(cum <= r).sum(axis=1) for r in ranks.tolist()])
         w = self.width[s]
         value = (self.low[s] + at) * w
-        return (value + (w - 1) / 2 if w > 1 else value).astype(float)
+        if w == 1:
+            return value.astype(float)
+        centre = value + (w - 1) / 2
+        return np.clip(centre, self.lowest[s], self.highest[s]).astype(float)
 
     def percentiles(self, percentiles: Sequence[float]) -> np.ndarray:
         """(len(percentiles), series, points), as ``np.percentile(levels, percentiles, axis=0)``."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..analysis.execution import (
     Interrupted,
     ReplicationFailed,
+    SchedulerNotDask,
     SchedulerUnreachable,
     WorkerLost,
     WorkerVersionMismatch,
@@ -41,6 +42,7 @@ __all__ = [
     "ReplicationFailed",
     "RunResult",
     "SampleInvalid",
+    "SchedulerNotDask",
     "SchedulerUnreachable",
     "UnknownFigure",
     "WorkTooBig",

@@ -9,7 +9,7 @@ from typing import overload
 
 from .. import scenario as _scenario
 from ..analysis import Collected, default_workers, execute, make_grid
-from ..analysis.execution import SCHEDULER_TIMEOUT
+from ..analysis.execution import SCHEDULER_TIMEOUT, Workers
 from ..analysis.figures import REGISTRY
 from ..analysis.metrics import Figure
 from ..engine import simulate
@@ -244,41 +244,45 @@ def _ensemble(
     w = workers_for(workers, allow_work)
 
     done = Collected(g)  # statistics folded in as replications come: memory flat in reps
+    # one set of worker processes for every batch of a --precision run: none started per batch
+    with Workers(w) as pool:
 
-    def more(first: int, n: int) -> Collected:
-        return execute(
-            plan,
-            seed,
-            range(first, first + n),
-            g,
-            w,
-            scheduler,
-            progress,
-            tuple(processes),
-            scheduler_timeout,
-            into=done,
-        )
-
-    more(0, reps)
-    result = EnsembleResult(sc, plan, seed, g, done, label)
-    if precision is not None:
-        if result.finite_count(metric) == 0:
-            raise PrecisionUnreachable(
-                f"{metric} has no value in any of {len(done)} replications (e.g. a stockout that never "
-                "happens), so no number of replications gives it a precision; choose another --metric"
+        def more(first: int, n: int) -> Collected:
+            return execute(
+                plan,
+                seed,
+                range(first, first + n),
+                g,
+                w,
+                scheduler,
+                progress,
+                tuple(processes),
+                scheduler_timeout,
+                into=done,
+                pool=pool,
             )
-        while result.half_width(metric) > precision:
-            if len(done) + reps > limits.replications:
+
+        more(0, reps)
+        result = EnsembleResult(sc, plan, seed, g, done, label)
+        if precision is not None:
+            if result.finite_count(metric) == 0:
                 raise PrecisionUnreachable(
-                    f"{len(done)} replications reached a 95% half-width of "
-                    f"{result.half_width(metric):.4g} on {metric}, not {precision:g}, and more would "
-                    f"pass the bound of {limits.replications:,.0f} replications (raise it with --allow-work)"
+                    f"{metric} has no value in any of {len(done)} replications (e.g. a stockout that never "
+                    "happens), so no number of replications gives it a precision; choose another --metric"
                 )
-            check(work, reps=len(done) + reps, grid_points=len(g), variants=variants, limits=limits)
-            _start(progress, len(done) + reps)
-            more(len(done), reps)
-            result = EnsembleResult(sc, plan, seed, g, done, label)
-    return result
+            while result.half_width(metric) > precision:
+                if len(done) + reps > limits.replications:
+                    raise PrecisionUnreachable(
+                        f"{len(done)} replications reached a 95% half-width of "
+                        f"{result.half_width(metric):.4g} on {metric}, not {precision:g}, and more would "
+                        f"pass the bound of {limits.replications:,.0f} replications "
+                        "(raise it with --allow-work)"
+                    )
+                check(work, reps=len(done) + reps, grid_points=len(g), variants=variants, limits=limits)
+                _start(progress, len(done) + reps)
+                more(len(done), reps)
+                result = EnsembleResult(sc, plan, seed, g, done, label)
+        return result
 
 
 class PrecisionUnreachable(InputError):

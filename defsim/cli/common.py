@@ -65,7 +65,7 @@ def ensemble_options(f: Any) -> Any:
     )(f)
     f = click.option(
         "--scheduler-timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FiniteFloat(min=0, min_open=True, max=86400),
         default=10.0,
         show_default=True,
         metavar="SECONDS",
@@ -105,7 +105,8 @@ class Progress:
     last: Progress | None = None
 
     def __init__(self, label: str, quiet: bool, unit: str = "replications"):
-        self.label, self.quiet, self.done, self.total, self.unit = label, quiet, 0, 0, unit
+        # a scenario's name, shown as it is: no markup read in it, no control character sent
+        self.label, self.quiet, self.done, self.total, self.unit = plain(label), quiet, 0, 0, unit
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
         self._task: Any = None
@@ -118,7 +119,7 @@ class Progress:
             from rich.progress import Progress as Bar
 
             self._bar = Bar(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("ETA"),
@@ -130,6 +131,8 @@ class Progress:
 
     def start(self, total: int) -> None:
         self.total = total
+        # a new batch (--precision) widens the total: plain lines go on from where it stands
+        self._next_line = (math.floor(10 * self.done / total) + 1) / 10 if total else 0.1
         if self._bar is not None:
             if self._task is None:
                 self._task = self._bar.add_task(self.label, total=total)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .. import api
+from .. import _startup, api
 from .._build import engine_kind
 from .._version import __version__
 from ..scenario import ScenarioError
@@ -70,8 +70,11 @@ class DefsimGroup(click.Group):
         def terminate(signum: int, _frame: Any) -> None:
             raise api.Interrupted(signum)
 
+        noted = _startup.release()  # a signal that came while the command was loading
         previous = signal.signal(signal.SIGTERM, terminate)
         try:
+            if noted is not None:
+                raise api.Interrupted(noted)
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             from .common import Progress  # here: common builds on this module
@@ -90,12 +93,15 @@ class DefsimGroup(click.Group):
             click.echo(f"  rerun it alone: {rerun}{variant}", err=True)
             click.echo(f"  this is an internal error, not a problem with your scenario: {REPORT}", err=True)
             ctx.exit(1)
-        except (api.WorkerVersionMismatch, api.WorkerLost) as exc:
+        except api.WorkerVersionMismatch as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except api.WorkerLost as exc:  # the system ended a worker (out of memory ...): not a bug
             click.echo(f"error: {exc}; stopped every worker, wrote nothing", err=True)
             ctx.exit(1)
         except api.SchedulerUnreachable as exc:
-            click.echo(f"error: {exc}; check the address, or raise --scheduler-timeout", err=True)
-            ctx.exit(1)
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2 if isinstance(exc, api.SchedulerNotDask) else 1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:

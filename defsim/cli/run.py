@@ -80,6 +80,8 @@ def run(
     target = Path(out) if out else _default_out(scenario)
     if precision is not None and reps is None:
         raise UserError("error: --precision needs --reps (the batch size)")
+    if scheduler is not None and reps is None:
+        raise UserError("error: --scheduler needs --reps (one run runs here, in this process)")
     if reps is None:
         with _api_errors(scenario):
             result = api.run(sc, seed=seed, allow_work=allow_work, replication=replication)

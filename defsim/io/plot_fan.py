@@ -60,9 +60,20 @@ def _binned(ens: EnsembleView, s: int) -> tuple[np.ndarray, np.ndarray, str]:
     return np.arange(n) * float(width), out, f"{width}-day"
 
 
+def _pooled(ens: EnsembleView) -> dict[tuple[str, str, str], int]:
+    """(holder, kind, interceptor) -> rounds per bin, for the series whose bands were pooled."""
+    out = {}
+    for p in ens.summary.get("pooled_bands") or []:
+        if isinstance(p, dict) and isinstance(p.get("bin_rounds"), int) and p["bin_rounds"] > 1:
+            out[(str(p.get("holder")), str(p.get("kind")), str(p.get("interceptor")))] = p["bin_rounds"]
+    return out
+
+
 def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
-    """Median stock with 50% and 90% bands, one panel per (holder, type)."""
+    """Median stock with 50% and 90% bands, one panel per (holder, type); a panel whose bands
+    were pooled (a wide range of levels) says in how many rounds per bin."""
     start, end = ens.start, ens.duration
+    pooled = _pooled(ens)
     holders, types = _panels(ens)
     fig = Figure(figsize=(6.2 * len(types), 1.4 + 1.8 * len(holders)), layout="constrained")
     axes = _grid(fig, len(holders), len(types))
@@ -92,6 +103,16 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
                 f", median {short_date(odds['median'], start)}" if odds["median"] is not None else ""
             )
             ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} — {state}", fontsize=8.5, loc="left")
+            w = pooled.get((holder, kind, itype))
+            if w:
+                ax.text(
+                    0.01,
+                    0.03,
+                    f"percentiles pooled in {w}-round bins (within {w / 2:g} rounds; mean exact)",
+                    transform=ax.transAxes,
+                    fontsize=7,
+                    color="0.3",
+                )
             ax.set_ylim(bottom=0)
             ax.set_ylabel("rounds")
             ax.grid(alpha=0.25)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,9 @@ MARKER_STYLE = {RAID: ("v", "#444444", "--"), DECISION: ("D", "#7a0177", "-.")}
 
 
 def lit(text: object) -> str:
-    """A user string shown literally: ``$`` escaped so matplotlib never reads mathtext."""
-    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+    """A user string shown literally: ``$`` escaped so matplotlib never reads mathtext, and
+    :func:`drawable` (tick labels are made when drawn, after :func:`save` looks at the texts)."""
+    return drawable(str(text).replace("\\", "\\\\").replace("$", r"\$"))
 
 
 def color(k: int) -> str:
@@ -213,17 +215,40 @@ def busy(t: np.ndarray, duration: float) -> bool:
     return bin_days(duration) > 1 and len(t) > 3 * duration / bin_days(duration)
 
 
+def drawable(text: str) -> str:
+    """Text as a figure may hold it: control, format (bidi) and unassigned characters become
+    U+FFFD, so an SVG stays well-formed XML and no font is asked for an escape character."""
+    return "".join(
+        "\ufffd" if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Cn") else ch for ch in text
+    )
+
+
 def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:
     """Write a figure (format from the suffix) so the same results give the same bytes: no
-    creation dates, and SVG ids from a fixed salt instead of random ones."""
+    creation dates, and SVG ids from a fixed salt instead of random ones.  Every text is made
+    :func:`drawable` first, and every artist's label (a comment in an SVG), whatever user
+    string (a name, a label) they hold."""
     if path is None:
         return
+    import warnings
+
     import matplotlib
+    from matplotlib.text import Text
+
+    for artist in fig.findobj():
+        if isinstance(artist, Text) and not artist.get_text().isprintable():
+            artist.set_text(drawable(artist.get_text()))
+        label = artist.get_label()  # an SVG carries it as a comment
+        if isinstance(label, str) and not label.isprintable():
+            artist.set_label(drawable(label))
 
     suffix = Path(path).suffix.lower()
     meta = {".svg": {"Date": None}, ".pdf": {"CreationDate": None}, ".png": {"Software": None}}.get(suffix)
     from .files import write_output
 
-    with matplotlib.rc_context({"svg.hashsalt": "defsim"}):
+    with matplotlib.rc_context({"svg.hashsalt": "defsim"}), warnings.catch_warnings():
+        # a name in a script the font lacks is drawn as boxes; the warning would print the
+        # name raw on the terminal, once per character
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
         # through the one writing layer: atomic, never through a link, never over a user's file
         write_output(path, lambda f: fig.savefig(f, format=suffix[1:] or None, dpi=dpi, metadata=meta))

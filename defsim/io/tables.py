@@ -37,6 +37,10 @@ def _rep_rows(ens: EnsembleAnalysis) -> Iterator[list[str]]:
             i += 1
 
 
+#: bands.csv's columns after the series: bin_rounds is 1 where the percentiles are exact
+BAND_COLUMNS = ("p5", "p25", "median", "p75", "p95", "mean", "p_empty", "bin_rounds")
+
+
 def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
     """reps.csv, bands.csv and p_dry.csv into ``folder``."""
     dated = ens.plan.start is not None
@@ -49,10 +53,24 @@ def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
     bands = ens.bands()
     mean = ens.level_mean()
     empty = ens.p_empty()
+    bins = ens.band_bins()
     grid = ens.grid.tolist()
     write_csv(
         folder / "bands.csv",
-        [*when_head, "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95", "mean", "p_empty"],
+        [
+            *when_head,
+            "holder",
+            "kind",
+            "interceptor",
+            "p5",
+            "p25",
+            "median",
+            "p75",
+            "p95",
+            "mean",
+            "p_empty",
+            "bin_rounds",
+        ],
         (
             [
                 *when(t),
@@ -62,6 +80,7 @@ def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
                 *(f"{bands[q, s, g]:g}" for q in range(len(PERCENTILES))),
                 f"{mean[s, g]:.4f}",
                 f"{empty[s, g]:.4f}",
+                str(bins[s]),
             ]
             for s, (holder, itype, kind) in enumerate(ens.series)
             for g, t in enumerate(grid)
