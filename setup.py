@@ -26,6 +26,10 @@ HOT = [
     "defsim/engine/simulation.py",
     "defsim/engine/supply.py",
     "defsim/engine/layers.py",
+    "defsim/engine/state.py",
+    "defsim/engine/network.py",
+    "defsim/engine/rounds.py",
+    "defsim/engine/engagement.py",
 ]
 PURE = "installing the pure-Python engine (same results, about a third slower)"
 # the commands that build extension modules; pip also runs setup.py for metadata only

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from defsim.engine.site import NO_STOCK, NOT_ENGAGED, SATURATED, SERVED, WAITING, Site
+from defsim.engine.site import NO_STOCK, NOT_ENGAGED, SATURATED, SERVED, WAITING, Site, Waiting
 
 
 class QuadraticQueueSite(Site):
@@ -19,7 +19,7 @@ class QuadraticQueueSite(Site):
         self.waiting = [deque() for _ in self.waiting]  # type: ignore[misc]
 
     def arrive(self, tid: int, tt: int) -> None:
-        self.sim.arrived[tt] += 1
+        self.arrived[tt] += 1
         if self.detailed:
             self.rec.arrival(self.clock.now, self.index, tid, tt)
         if not self.engaged_types[tt]:
@@ -29,15 +29,13 @@ class QuadraticQueueSite(Site):
             for hook in self.demand_hooks:
                 hook(self.shots)
         if self.free:
-            c = self._pick(tt)
+            c = self.pick(tt)
             if c is not None:
-                self.free -= 1
-                self.sim.engaged[tt] += 1
-                self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                self._engage(tid, tt, c)
                 return
-        tti = self.sim.time_to_impact[tt]
+        tti = self.window[tt]
         if tti > 0:
-            entry = [tid, tt, WAITING]
+            entry = Waiting(tid, tt, 0)
             self.waiting[self.rank[tt] or 0].append(entry)  # type: ignore[attr-defined]
             self.n_waiting += 1
             self.later(tti, self._deadline_cb, entry)
@@ -47,12 +45,12 @@ class QuadraticQueueSite(Site):
     def _serve(self) -> None:
         while self.free and self.n_waiting:
             for dq in self.waiting:
-                while dq and dq[0][2] != WAITING:  # type: ignore[index]
+                while dq and dq[0].state != WAITING:  # type: ignore[attr-defined]
                     dq.popleft()  # type: ignore[attr-defined]
                 chosen = None
                 for entry in dq:
-                    if entry[2] == WAITING:  # type: ignore[index]
-                        c = self._pick(entry[1])  # type: ignore[index]
+                    if entry.state == WAITING:  # type: ignore[attr-defined]
+                        c = self.pick(entry.tt)  # type: ignore[attr-defined]
                         if c is not None:
                             chosen = (entry, c)
                             break
@@ -61,10 +59,7 @@ class QuadraticQueueSite(Site):
             else:
                 return
             entry, c = chosen
-            entry[2] = SERVED
+            entry.state = SERVED
             dq.remove(entry)  # type: ignore[attr-defined]
             self.n_waiting -= 1
-            self.free -= 1
-            tid, tt = entry[0], entry[1]
-            self.sim.engaged[tt] += 1
-            self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+            self._engage(entry.tid, entry.tt, c)

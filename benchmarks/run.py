@@ -205,9 +205,62 @@ def long_queue(sizes: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
+def _wall(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its workers): on a shared machine the CPU
+    time is the figure other users' load does not change."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def results_folders(repeats: int) -> dict[str, Any]:
+    """Time to a results folder, end to end as a user types it (a fresh `defsim` process each
+    time): every shipped scenario's `defsim run NAME` with its plots against the same run with
+    `--no-plot`; the backfill sweep with `--report` against the same sweep with `--no-plot`;
+    `defsim --version` and `defsim list`.  Medians of ``repeats``, the two timings interleaved."""
+    import statistics
+    import tempfile
+
+    exe = [sys.executable, "-m", "defsim"]
+    names = [p.stem for p in sorted((ROOT / "defsim" / "scenarios").glob("*.yaml"))]
+    sweep = ["sweep", "backfill", "--vary", "transfers.0.enabled=true,false", "--reps", "50"]
+    out: dict[str, Any] = {"runs": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        where = Path(tmp)
+
+        def pair(args: list[str], extra: list[str]) -> dict[str, float]:
+            plot, bare = [], []
+            for k in range(repeats):
+                plot.append(_wall([*exe, *args, *extra, "-q", "--force", "--out", f"p{k}"], where))
+                bare.append(_wall([*exe, *args, "--no-plot", "-q", "--force", "--out", f"n{k}"], where))
+            p, n = statistics.median(w for w, _ in plot), statistics.median(w for w, _ in bare)
+            pc, nc = statistics.median(c for _, c in plot), statistics.median(c for _, c in bare)
+            row = {"seconds": p, "seconds_no_plot": n, "ratio": p / n, "cpu": pc, "cpu_no_plot": nc}
+            print(f"  {' '.join(args)}: {row}", file=sys.stderr)
+            return row
+
+        for name in names:
+            out["runs"][name] = pair(["run", name], [])
+        out["sweep_report"] = pair(sweep, ["--report"])
+        for what, args in (("version", ["--version"]), ("list", ["list"])):
+            times = [_wall([*exe, *args], where) for _ in range(max(repeats, 3))]
+            out[what] = statistics.median(w for w, _ in times)
+            out[f"{what}_cpu"] = statistics.median(c for _, c in times)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer replications and repeats")
+    ap.add_argument(
+        "--folders", action="store_true", help="only the time to a results folder (`defsim run`, sweeps)"
+    )
+    ap.add_argument("--repeats", type=int, default=None, help="repeats of each timing (median)")
     args = ap.parse_args()
     repeats = 2 if args.quick else 3
     reps = 200 if args.quick else 1000
@@ -222,6 +275,11 @@ def main() -> None:
         "quick": args.quick,
         "engine": "pure Python" if hot.__file__.endswith(".py") else "compiled (mypyc)",
     }
+    print("time to a results folder ...", file=sys.stderr)
+    out["results_folders"] = results_folders(args.repeats or (3 if args.quick or args.folders else 5))
+    if args.folders:
+        print(folders_report(out))
+        return
     print("baseline vs defsim ...", file=sys.stderr)
     out["baseline"] = baseline_vs_defsim(repeats)
     print("classroom, one run ...", file=sys.stderr)
@@ -255,6 +313,27 @@ def main() -> None:
     out["long_queue"] = long_queue([2000] if args.quick else [2000, 6000])
     (HERE / "results.json").write_text(json.dumps(out, indent=2) + "\n")
     print(report(out))
+
+
+def folders_report(o: dict[str, Any]) -> str:
+    f = o["results_folders"]
+    lines = [
+        f"| `defsim run {name}`: time to a results folder with its plots / with `--no-plot` (CPU) | "
+        f"{r['seconds']:.2f} s / {r['seconds_no_plot']:.2f} s = **{r['ratio']:.2f}x** "
+        f"({r['cpu']:.2f} / {r['cpu_no_plot']:.2f} CPU s) | <= 2.5 s |"
+        for name, r in f["runs"].items()
+    ]
+    s = f["sweep_report"]
+    lines.append(
+        "| `defsim sweep backfill --vary transfers.0.enabled=true,false --reps 50`: `--report` / `--no-plot` | "
+        f"{s['seconds']:.2f} s / {s['seconds_no_plot']:.2f} s = **{s['ratio']:.2f}x** "
+        f"({s['cpu']:.2f} / {s['cpu_no_plot']:.2f} CPU s) | <= 1.5x |"
+    )
+    lines.append(
+        f"| `defsim --version` / `defsim list` | {f['version']:.2f} s / {f['list']:.2f} s "
+        f"({f['version_cpu']:.2f} / {f['list_cpu']:.2f} CPU s) | < 0.4 s |"
+    )
+    return "\n".join(lines)
 
 
 def report(o: dict[str, Any]) -> str:
@@ -303,7 +382,7 @@ def report(o: dict[str, Any]) -> str:
             f"| long waiting queue (time_to_impact 1d, one launcher), {r['threats_per_day']:,} threats/day: "
             f"before / after | {before} / {r['seconds_after']:.2f} s | linear |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + folders_report(o)
 
 
 if __name__ == "__main__":

@@ -11,28 +11,65 @@ Layers, each importing only those after it: cli -> api -> io -> analysis -> engi
 Every number in a shipped scenario is notional.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._startup import hold as _hold
 
 _hold()  # the defsim command notes Ctrl-C while it loads (no traceback from an import)
 
 from ._version import __version__  # noqa: E402
-from .api import (  # noqa: E402
-    ComparisonResult,
-    DiscoveryResult,
-    EnsembleResult,
-    Figure,
-    Kind,
-    RunResult,
-    UnknownFigure,
-    compare,
-    discover,
-    ensemble,
-    figures,
-    load,
-    run,
-    sweep,
-)
-from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec  # noqa: E402
+
+if TYPE_CHECKING:
+    from .api import (
+        ComparisonResult,
+        DiscoveryResult,
+        EnsembleResult,
+        Figure,
+        Kind,
+        RunResult,
+        UnknownFigure,
+        compare,
+        discover,
+        ensemble,
+        figures,
+        load,
+        run,
+        sweep,
+    )
+    from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec
+
+#: the public names, imported on first use: ``defsim --version`` need not import numpy
+_WHERE = {
+    "ComparisonResult": "defsim.api",
+    "DiscoveryResult": "defsim.api",
+    "EnsembleResult": "defsim.api",
+    "Figure": "defsim.api",
+    "Kind": "defsim.api",
+    "RunResult": "defsim.api",
+    "UnknownFigure": "defsim.api",
+    "compare": "defsim.api",
+    "discover": "defsim.api",
+    "ensemble": "defsim.api",
+    "figures": "defsim.api",
+    "load": "defsim.api",
+    "run": "defsim.api",
+    "sweep": "defsim.api",
+    "InputError": "defsim.scenario",
+    "Scenario": "defsim.scenario",
+    "ScenarioError": "defsim.scenario",
+    "ScenarioSpec": "defsim.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'defsim' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ComparisonResult",

@@ -1,7 +1,8 @@
 """Which engine this installation runs: compiled by mypyc (see setup.py) or pure Python.
 
-Imports nothing of defsim but the engine module it inspects, so it stays valid wherever the
-engine's modules move.
+Imports nothing of defsim: it looks for the engine's files as Python's import would (an
+extension module next to a .py file is the one imported), so ``defsim --version`` need not load
+the engine and numpy.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ PURE = "pure Python"
 
 def engine_kind() -> str:
     """``"compiled by mypyc"`` if the engine's hot modules are extension modules, else ``"pure Python"``."""
-    from .engine import site
+    from importlib.machinery import EXTENSION_SUFFIXES
+    from pathlib import Path
 
-    return PURE if site.__file__ is None or site.__file__.endswith((".py", ".pyc")) else COMPILED
+    engine = Path(__file__).resolve().parent / "engine"
+    return COMPILED if any((engine / f"site{suffix}").is_file() for suffix in EXTENSION_SUFFIXES) else PURE

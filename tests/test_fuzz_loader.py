@@ -123,9 +123,10 @@ def mutated(draw: st.DrawFn, name: str) -> bytes:
             site = data["sites"][draw(st.sampled_from(sorted(data["sites"])))]
             if isinstance(site, dict):
                 site["layer"] = draw(layers)
-                if draw(st.booleans()):
+                assets = data.setdefault("assets", {})
+                if isinstance(assets, dict) and draw(st.booleans()):  # (an earlier mutation may retype it)
                     site["covers"] = ["Z"]
-                    data.setdefault("assets", {})["Z"] = {}
+                    assets["Z"] = {}
         elif action == "copy":
             other = draw(st.sampled_from(paths))
             parent[key] = copy.deepcopy(_parent(data, other)[other[-1]])  # a copy: never a cycle

@@ -185,3 +185,148 @@ def test_stock_plot_marks_when_each_rationing_rule_came_into_force(tmp_path: Pat
     assert len(ours_lines) == 4
     # a site without rules draws none
     assert not any(x.startswith("rationing") for x in fig.axes[2].get_legend_handles_labels()[1])
+
+
+def _panels_under(fig, strip):  # the panels in a strip's column (same left edge), below it
+    box = strip.get_position()
+    return [
+        a
+        for a in fig.axes
+        if a is not strip and abs(a.get_position().x0 - box.x0) < 1e-9 and a.get_position().y1 <= box.y0
+    ]
+
+
+@pytest.mark.parametrize(("scenario", "figure"), [("multi_site", "stock"), ("backfill", "supply")])
+def test_markers_sit_over_their_date_in_every_column(tmp_path: Path, scenario: str, figure: str) -> None:
+    """Each raid or decision symbol on a strip is drawn at the pixel where the panels under it
+    show its date, in every column (a strip spanning the whole figure put it elsewhere)."""
+    from matplotlib.dates import date2num
+
+    from defsim.io.folder import read
+    from defsim.io.plot_stock import plot_stock
+    from defsim.io.plotkit import x_of
+
+    invoke("run", scenario, "--out", str(tmp_path / "r"), "--no-plot", "-q")
+    view = read(tmp_path / "r")
+    holders = view.holders("site") if figure == "stock" else [h for h, k in view.kinds.items() if k != "site"]
+    fig = plot_stock(view, holders, "q")
+    strips = [a for a in fig.axes if not a.get_yticks().size and a.get_lines() and a.get_legend()]
+    assert len(strips) >= 2, "a strip per column"
+    times = sorted(m.time for m in view.markers)
+    for strip in strips:
+        panels = _panels_under(fig, strip)
+        assert panels
+        drawn = sorted(
+            float(x)
+            for line in strip.get_lines()
+            for x in date2num(line.get_xdata())
+            if len(line.get_xdata())
+        )
+        assert len(drawn) == len(times)
+        want = date2num(x_of(times, view.start))
+        assert np.allclose(drawn, want)  # in the strip's data coordinates: the event's date
+        px = strip.transData.transform(np.column_stack([drawn, np.zeros(len(drawn))]))[:, 0]
+        for ax in panels:  # and in pixels, where each panel of the column shows that date
+            at = ax.transData.transform(np.column_stack([want, np.zeros(len(want))]))[:, 0]
+            assert np.allclose(px, at, atol=0.5)
+
+
+def test_no_strip_without_markers_and_no_legend_under_a_title(tmp_path: Path) -> None:
+    """textbook has nothing to mark: no empty strip.  A one-panel comparison's legend stands
+    clear of the title and of the panel (bounding boxes, drawn)."""
+    from defsim.io.folder import read
+    from defsim.io.plot_compare import plot_compare_p_dry
+    from defsim.io.plot_stock import plot_stock
+
+    invoke("run", "textbook", "--out", str(tmp_path / "t"), "--no-plot", "-q")
+    view = read(tmp_path / "t")
+    assert not view.markers
+    fig = plot_stock(view, view.holders("site"), "q")
+    assert len(fig.axes) == 1 and "to mark" not in " ".join(t.get_text() for t in fig.texts)
+    a, b = tmp_path / "a", tmp_path / "b"
+    invoke("run", "textbook", "--reps", "4", "--out", str(a), "-q", "--no-plot", "--workers", "1")
+    invoke("run", "textbook", "--reps", "4", "--set", "sites.Battery.fire_channels=1", "--out", str(b), "-q",
+           "--no-plot", "--workers", "1")  # fmt: skip
+    invoke("compare", str(a), str(b), "--out", str(tmp_path / "c"), "-q", "--no-plot")
+    cmp = read(tmp_path / "c")
+    for empty in (False, True):
+        fig = plot_compare_p_dry(cmp, empty=empty)  # type: ignore[arg-type]
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        fig.draw(renderer)
+        legend = fig.legends[0].get_window_extent(renderer)
+        assert fig._suptitle is not None
+        title = fig._suptitle.get_window_extent(renderer)
+        (ax,) = [x for x in fig.axes if x.get_visible()]
+        panel = ax.get_tightbbox(renderer)
+        assert not legend.overlaps(title) and not legend.overlaps(panel)
+        assert legend.x1 <= fig.bbox.x1 and title.x1 <= fig.bbox.x1
+
+
+def test_damage_axis_reads_in_value_units(tmp_path: Path) -> None:
+    from defsim.io.folder import read
+    from defsim.io.plot_threats import plot_threats
+
+    invoke("run", "layered", "--out", str(tmp_path / "l"), "--no-plot", "-q")
+    fig = plot_threats(read(tmp_path / "l"))
+    assert fig is not None
+    dax = fig.axes[-1]
+    assert "value units" in dax.get_ylabel() and "value units in all" in dax.get_title(loc="left")
+    labels = [t.get_text() for t in dax.get_yticklabels()]
+    assert any(s.endswith(("bn", "m")) for s in labels) and not any("e" in s for s in labels)
+    assert not dax.yaxis.get_offset_text().get_text()
+
+
+def test_a_folder_draws_the_same_bytes_on_one_or_several_processes(tmp_path: Path) -> None:
+    from defsim.io.drawing import draw_jobs
+    from defsim.io.folder import read
+    from defsim.io.plots import plot_deliveries, plot_stock, plot_threats
+
+    invoke("run", "nightly_raids", "--out", str(tmp_path / "n"), "--no-plot", "-q")
+    view = read(tmp_path / "n")
+    seen = {}
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        out.mkdir()
+        jobs = [
+            (out / "stock.png", lambda: plot_stock(view, view.holders("site"), "q")),
+            (out / "threats.png", lambda: plot_threats(view)),
+            (out / "deliveries.png", lambda: plot_deliveries(view)),
+        ]
+        written = draw_jobs(jobs, workers=workers)
+        seen[workers] = {p.name: p.read_bytes() for p in written}
+    assert seen[1] == seen[2] and len(seen[1]) >= 2
+
+
+def test_drawing_workers_end_quietly(tmp_path: Path) -> None:
+    """A drawing worker does not keep the command's SIGTERM handler (inherited through fork, it
+    printed a traceback as the workers were stopped): it ends quietly when told to."""
+    import signal
+
+    from defsim.io.drawing import draw_jobs
+
+    def seen(k: int) -> None:  # runs in the worker: what would SIGTERM do there?
+        (tmp_path / f"h{k}").write_text(str(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL))
+
+    def loud(signum: int, frame: object) -> None:
+        raise RuntimeError("the command's handler")
+
+    previous = signal.signal(signal.SIGTERM, loud)
+    try:
+        draw_jobs([(tmp_path / "a.png", lambda: seen(0)), (tmp_path / "b.png", lambda: seen(1))], workers=2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert (tmp_path / "h0").read_text() == (tmp_path / "h1").read_text() == "True"
+
+
+def test_figures_drawn_side_by_side_are_all_listed_in_the_marker(tmp_path: Path) -> None:
+    """Workers writing figures at once never drop each other's name from the folder's marker:
+    every figure stays one defsim may replace (``defsim plot`` again succeeds)."""
+    from defsim.io.files import manifest
+
+    for k in range(3):
+        out = tmp_path / f"n{k}"
+        invoke("run", "nightly_raids", "--out", str(out), "-q")
+        listed = manifest(out)
+        assert listed is not None
+        assert {"stock.png", "threats.png", "deliveries.png"} <= listed
+    invoke("plot", str(tmp_path / "n0"))

@@ -1,19 +1,22 @@
 """The supply-policy protocol: holders publish level changes to the policies subscribed to them.
 
-A new reorder policy is one class: the test below defines one, registers it under a name, and
-a site's ``resupply`` entry of that name gets it, wired by the same mechanism as the built-ins.
+A new reorder policy is one class: a test below defines one, registers it under a name, and a
+scenario's ``resupply`` entry of that name gets it, wired by the same mechanism as the built-ins.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
-from defsim.engine.policies import RESUPPLY, Rule, register, resupply_policy
+from defsim import vocab
+from defsim.engine.policies import RESUPPLY, Rule, base, register, resupply_policy
 from defsim.engine.records import EventKind
 from defsim.engine.simulation import Simulation
 from defsim.plan.compiler import build
-from defsim.scenario import from_dict
+from defsim.scenario import ScenarioError, from_dict, json_schema, loads
+from defsim.scenario.schema_doc import reference_markdown
 from tests.conftest import one_site
 
 
@@ -39,8 +42,21 @@ def resupplied_site() -> dict:
     return data
 
 
-def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
-    monkeypatch.setitem(RESUPPLY, "batch_of_5", None)  # removed from the registry after the test
+def resupplied_yaml(policy: str) -> str:
+    """The scenario as a YAML file would give it, its reorder policy named ``policy``."""
+    data = resupplied_site()
+    data["sites"]["S"]["resupply"][0]["policy"] = policy
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def test_a_policy_defined_here_and_registered_runs_from_yaml(monkeypatch):
+    """One class and one register() call: the schema accepts its name, the JSON Schema and the
+    generated reference list it, and a scenario that names it runs it."""
+    monkeypatch.setattr(vocab, "_EXTRA_POLICIES", [])  # the registration is undone after the test
+    monkeypatch.setattr(base, "RESUPPLY", dict(RESUPPLY))
+    text = resupplied_yaml("batch_of_5")
+    with pytest.raises(ScenarioError, match="batch_of_5"):  # not a policy yet: refused
+        loads(text)
 
     @register("batch_of_5")
     class BatchOfFive(Rule):
@@ -61,10 +77,12 @@ def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
                     self.fired -= 5
                     self.route.ship(5)
 
-    assert RESUPPLY["batch_of_5"] is BatchOfFive
-    plan = build(from_dict(resupplied_site()).spec)
-    plan.network.resupply[0].policy = "batch_of_5"  # what the compiler passes on from the scenario
-    record = Simulation(plan, seed=3).run()
+    assert base.RESUPPLY["batch_of_5"] is BatchOfFive
+    enum = json_schema()["$defs"]["Resupply"]["properties"]["policy"]["enum"]
+    assert enum == ["base_stock", "reorder_point", "batch_of_5"]
+    assert "`base_stock`, `reorder_point`, `batch_of_5`" in reference_markdown()
+
+    record = Simulation(build(loads(text).spec), seed=3).run()
     ev = record.events
     fired = int(ev.n[ev.kind == EventKind.SHOT].sum())
     shipped = ev.of(EventKind.SHIPPED)
@@ -74,8 +92,7 @@ def test_a_custom_reorder_policy_is_one_registered_class(monkeypatch):
     assert record.routes[0]["shipped"] == 5 * (fired // 5)
 
     # the built-in policy under the same wiring ships one for one
-    plan.network.resupply[0].policy = "base_stock"
-    record = Simulation(plan, seed=3).run()
+    record = Simulation(build(loads(resupplied_yaml("base_stock")).spec), seed=3).run()
     ev = record.events
     assert record.routes[0]["shipped"] == int(ev.n[ev.kind == EventKind.SHOT].sum())
 
@@ -95,7 +112,7 @@ def test_a_site_calls_a_policy_only_at_or_below_its_threshold():
     sim = Simulation(build(from_dict(data).spec), seed=1)
     watcher = Recorder()
     watcher.sim = sim
-    sim.holders[0].subscribe(0, watcher, below=3)
+    sim.network.holders[0].subscribe(0, watcher, below=3)
     record = sim.run()
     assert int(record.shots.sum()) == 10
     assert [c[2:] for c in watcher.calls] == [(3, -1), (2, -1), (1, -1), (0, -1)]
@@ -121,8 +138,8 @@ def test_a_stockpile_publishes_puts_and_takes_and_a_route_its_deliveries():
     depot = sim.plan.holder_names.index("depot")
     at_depot, by_route = Recorder(), Recorder()
     at_depot.sim = by_route.sim = sim
-    sim.holders[depot].subscribe(0, at_depot)
-    out = next(r for r in sim.routes if r.plan.name == "out")
+    sim.network.holders[depot].subscribe(0, at_depot)
+    out = next(r for r in sim.network.routes if r.plan.name == "out")
     out.subscribe(by_route)
     sim.run()
     assert at_depot.calls == [(1.0, "Store", 6, -4), (3.0, "Store", 9, 3)]
@@ -138,8 +155,8 @@ def test_policies_are_wired_per_holder_and_type():
     sim = Simulation(build(from_dict(data).spec), seed=1)
     on_i, on_j = Recorder(), Recorder()
     on_i.sim = on_j.sim = sim
-    sim.holders[0].subscribe(0, on_i)
-    sim.holders[0].subscribe(1, on_j)
+    sim.network.holders[0].subscribe(0, on_i)
+    sim.network.holders[0].subscribe(1, on_j)
     record = sim.run()
     assert np.array_equal(record.shots[0], [5, 3])  # preference order: I first, then J
     assert [c[2] for c in on_i.calls] == [4, 3, 2, 1, 0]

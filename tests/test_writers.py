@@ -7,9 +7,9 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 from pathlib import Path
 
-import matplotlib.figure
 import pytest
 from click.testing import CliRunner
 
@@ -110,24 +110,18 @@ def test_a_folder_where_a_figure_goes_is_refused(run):
     assert "stock.svg" in out and "is a folder" in out
 
 
-def _failing_savefig(err: int):
-    """savefig as a disk that fails part-way: a few bytes written, then the OS error."""
-
-    def savefig(self, fname, *args, **kwargs):
-        if isinstance(fname, str | os.PathLike):
-            with open(fname, "wb") as f:
-                f.write(b"\x89PNG")
-        else:
-            fname.write(b"\x89PNG")
-        raise OSError(err, os.strerror(err))
-
-    return savefig
-
-
 @pytest.mark.parametrize("err", [errno.ENOSPC, errno.EROFS, errno.EPERM, errno.EACCES])
 def test_a_disk_that_fails_while_plotting_leaves_the_old_figure_whole(run, monkeypatch, err):
     before = _snapshot(run)
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", _failing_savefig(err))
+    # figures are drawn in memory and then written: the disk fails once the bytes are out
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(err, os.strerror(err))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
     out = one_line(cli("plot", run), 1)
     assert os.strerror(err) in out and "stock.png" in out  # the cause and the path
     assert _snapshot(run) == before  # stock.png whole, not 4 bytes

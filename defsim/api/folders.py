@@ -30,13 +30,14 @@ def _plan_required(text: str) -> Plan:
     return plan
 
 
-def plot(folder: str | Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
-    """Redraw every figure of a results folder from its files (nothing is run); the files written."""
+def plot(folder: str | Path, fmt: str = "png", dpi: int = 110, progress: Any = None) -> list[Path]:
+    """Redraw every figure of a results folder from its files (nothing is run); the files written.
+    ``progress``, a function of a line of text, hears what is being read and drawn."""
     from ..io.files import unmarked_figures
     from ..io.save import draw_folder
 
     unmarked_figures(Path(folder))
-    return draw_folder(Path(folder), fmt, dpi)
+    return draw_folder(Path(folder), fmt, dpi, progress)
 
 
 def report(folder: str | Path, output: str | Path | None = None, command: str = "") -> Path:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from .. import api
-from ..scenario import json_schema
 from .group import SET_HELP, _load, main
+from .lazy import LazyModule, lazy
+
+if TYPE_CHECKING:
+    from .. import api
+    from ..scenario import json_schema
+else:
+    api = LazyModule("defsim.api")
+    json_schema = lazy("defsim.scenario.schema", "json_schema")
 
 
 @main.command()

@@ -8,18 +8,28 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from .. import api
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import InputError, ScenarioError
 from .group import FORMATS, UserError
-from .tables import plain, print_comparison
+from .lazy import LazyModule, lazy
+from .plain import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .. import api
+    from .tables import print_comparison
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    print_comparison = lazy("defsim.cli.tables", "print_comparison")
 
 
 class FiniteFloat(click.FloatRange):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from .. import api
 from .common import output_errors
 from .group import FORMATS, UserError, main
+from .lazy import LazyModule
+
+if TYPE_CHECKING:
+    from .. import api
+else:
+    api = LazyModule("defsim.api")
 
 
 @main.command()
@@ -21,11 +28,20 @@ def plot(results: str, fmt: str, dpi: int) -> None:
     Example:
       defsim plot results/backfill --format svg
     """
+    import sys
+    import time
+
     from ..io.folder import NotAResultsFolder
+
+    t0 = time.perf_counter()
+
+    def progress(line: str) -> None:  # on a terminal: a sweep's redraw takes a while
+        if sys.stderr.isatty():
+            click.echo(f"[{time.perf_counter() - t0:5.1f} s] {line}", err=True)
 
     with output_errors():
         try:
-            written = api.plot(results, fmt, dpi)
+            written = api.plot(results, fmt, dpi, progress=progress)
         except NotAResultsFolder as exc:
             raise UserError(f"error: {exc}") from None
     for path in written:

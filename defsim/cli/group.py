@@ -6,15 +6,22 @@ import os
 import shlex
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .. import _startup, api
+from .. import _startup
 from .._build import engine_kind
 from .._version import __version__
 from ..scenario import ScenarioError
-from .tables import plain
+from .lazy import LazyModule
+from .plain import plain
+
+if TYPE_CHECKING:
+    from .. import api
+else:
+    api = LazyModule("defsim.api")
+
 
 FORMATS = ("png", "svg", "pdf")
 SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."

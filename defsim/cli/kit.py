@@ -11,20 +11,61 @@ import difflib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from .. import api
 from ..io.files import atomic_write_text
 from ..scenario.templates import DEFAULT, UnknownTemplate, find
 from .common import output_errors
 from .group import UserError, main
-from .tables import plain
+from .lazy import LazyModule, lazy
+from .plain import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .. import api
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    Table = lazy("rich.table", "Table")
 
 LIST_FORMATS = ("table", "plain", "json")
+
+
+def box_table(heads: tuple[str, ...], rows: list[tuple[str, ...]], most: int) -> str:
+    """A table in box-drawing characters, its cells wrapped between words, at most ``most``
+    columns wide (plain text: ``defsim list`` answers without loading a terminal library)."""
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size((most, 24)).columns, most)
+    first = max(len(h) for h in [heads[0], *(r[0] for r in rows)])
+    free = max(width - first - 3 * len(heads) - 1, 20)
+    widths = [first, *(free // 2 for _ in heads[1:])]
+    widths[-1] += free - sum(widths[1:])
+
+    def line(left: str, mid: str, right: str) -> str:
+        return left + mid.join("─" * (w + 2) for w in widths) + right
+
+    def cells(values: tuple[str, ...]) -> list[str]:
+        wrapped = [textwrap.wrap(v, w) or [""] for v, w in zip(values, widths, strict=True)]
+        return [
+            "│"
+            + "│".join(f" {(c[k] if k < len(c) else ''):<{w}} " for c, w in zip(wrapped, widths, strict=True))
+            + "│"
+            for k in range(max(len(c) for c in wrapped))
+        ]
+
+    out = [line("┌", "┬", "┐"), *cells(heads), line("├", "┼", "┤")]
+    for j, row in enumerate(rows):
+        out += cells(row)
+        out.append(line("├", "┼", "┤") if j < len(rows) - 1 else line("└", "┴", "┘"))
+    return "\n".join(out)
 
 
 @main.command("list")
@@ -47,10 +88,14 @@ def list_shipped(show_templates: bool, fmt: str) -> None:
       defsim new mine.yaml --template raids
     """
     if show_templates:
-        rows = [(t.name, t.title, t.description) for t in api.templates()]
+        from ..scenario import templates
+
+        rows = [(t.name, t.title, t.description) for t in templates.catalogue()]
         heads = ("template", "title", "what it sets up")
     else:
-        rows = [(s.name, s.title, s.question) for s in api.scenarios()]
+        from ..scenario import shipped  # not the api: listing needs neither numpy nor pydantic
+
+        rows = [(s.name, s.title, s.question) for s in shipped.catalogue()]
         heads = ("name", "title", "question")
     if fmt == "json":
         click.echo(json.dumps([dict(zip(heads, r, strict=True)) for r in rows], indent=2))
@@ -60,13 +105,9 @@ def list_shipped(show_templates: bool, fmt: str) -> None:
             click.echo(f"{plain(name)}: {plain(title)}\n  {plain(text)}")
         return
     # at most 80 columns, so the table reads the same in a narrow terminal, a notebook or a pipe
-    console = Console(width=min(Console().width, 80))
-    table = Table(*heads, show_lines=True)
-    for name, title, text in rows:
-        table.add_row(f"[bold]{escape(plain(name))}[/bold]", escape(plain(title)), escape(plain(text)))
-    console.print(table)
+    click.echo(box_table(heads, [tuple(plain(c) for c in r) for r in rows], 80))
     how = "defsim new FILE --template NAME" if show_templates else "defsim run NAME, defsim show NAME"
-    console.print(f"use: {how}")
+    click.echo(f"use: {how}")
 
 
 @main.command()

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from .. import api
 from .common import FiniteFloat, Progress, _api_errors, _check_out, _save, ensemble_options
 from .group import SET_HELP, UserError, _default_out, _load, main
-from .tables import plain, print_ensemble, print_summary
+from .lazy import LazyModule, lazy
+from .plain import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .. import api
+    from .tables import print_ensemble, print_summary
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    print_ensemble = lazy("defsim.cli.tables", "print_ensemble")
+    print_summary = lazy("defsim.cli.tables", "print_summary")
 
 
 @main.command()

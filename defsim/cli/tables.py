@@ -19,6 +19,7 @@ from ..analysis.answers import VALUE_UNITS, money, show
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
+from .plain import plain
 
 #: what the run tables show: figure keys under ``threats.<threat>.`` / ``totals.``, ``sites.<site>.``
 THREAT_COLUMNS = ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")
@@ -32,12 +33,6 @@ def console() -> Console:
     return Console(
         width=None if sys.stdout.isatty() else WIDTH, soft_wrap=False, markup=False, highlight=False
     )
-
-
-def plain(value: object) -> str:
-    """A user's string as it may reach a terminal: no control characters (escape sequences could
-    recolour or rewrite the screen)."""
-    return "".join(ch if ch.isprintable() else "?" for ch in str(value))
 
 
 def _bold(text: str) -> Text:

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from .. import api
 from ..scenario import InputError, parse_vary
 from .common import Progress, _api_errors, _check_out, _command, _what_if, ensemble_options, output_errors
 from .group import SET_HELP, UserError, _default_out, _load, main
-from .tables import plain, print_comparison
+from .lazy import LazyModule, lazy
+from .plain import plain
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .. import api
+    from .tables import print_comparison
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    print_comparison = lazy("defsim.cli.tables", "print_comparison")
 
 
 @main.command()

@@ -8,10 +8,12 @@ without a process per threat.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 import numpy as np
 
 from ..plan import Plan, RaidPlan, SizePlan, StreamPlan, WavePlan
+from ..vocab import SizeKind
 
 
 @dataclass
@@ -21,7 +23,6 @@ class Arrivals:
     site: np.ndarray  # site index
     raids: list[tuple[float, int, str]]  # (time, size, label) of each wave and raid occurrence
     planned: np.ndarray  # per threat type: drawn by the attacks
-    launched: np.ndarray  # per threat type: launched, within the attacker's stock
 
     def __len__(self) -> int:
         return len(self.time)
@@ -35,11 +36,15 @@ def _targets(weights: list[float] | None, n_sites: int, n: int, rng: np.random.G
 
 
 def _size(spec: SizePlan, n: int, rng: np.random.Generator) -> np.ndarray:
-    if spec.kind == "poisson":
-        return rng.poisson(spec.a, n)
-    if spec.kind == "uniform":
-        return rng.integers(int(spec.a), int(spec.b) + 1, n)
-    return np.full(n, int(spec.a))
+    match spec.kind:
+        case SizeKind.POISSON:
+            return rng.poisson(spec.a, n)
+        case SizeKind.UNIFORM:
+            return rng.integers(int(spec.a), int(spec.b) + 1, n)
+        case SizeKind.FIXED:
+            return np.full(n, int(spec.a))
+        case _:
+            assert_never(spec.kind)
 
 
 def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.Generator) -> Arrivals:
@@ -96,7 +101,7 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
     planned = np.zeros(len(plan.threats), dtype=np.int64)
     if not times:
         empty = np.zeros(0)
-        return Arrivals(empty, empty.astype(np.int32), empty.astype(np.int32), [], planned, planned.copy())
+        return Arrivals(empty, empty.astype(np.int32), empty.astype(np.int32), [], planned)
     t_all = np.concatenate(times)
     order = np.argsort(t_all, kind="stable")
     t_all, tt_all, s_all = t_all[order], np.concatenate(types)[order], np.concatenate(where)[order]
@@ -104,8 +109,7 @@ def generate(plan: Plan, attack_rng: np.random.Generator, target_rng: np.random.
     if plan.attacker:
         keep = apply_attacker_caps(t_all, tt_all, plan.attacker)
         t_all, tt_all, s_all = t_all[keep], tt_all[keep], s_all[keep]
-    launched = np.bincount(tt_all, minlength=len(plan.threats))
-    return Arrivals(t_all, tt_all, s_all, sorted(raids), planned, launched)
+    return Arrivals(t_all, tt_all, s_all, sorted(raids), planned)
 
 
 def apply_attacker_caps(

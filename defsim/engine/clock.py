@@ -48,10 +48,6 @@ class Clock:
         """Call ``callback(call)`` ``delay`` after now; ``call.value`` is ``value``."""
         heappush(self._queue, (self.now + delay, NORMAL, next(self._eid), Call(callback, value)))
 
-    def pending(self) -> list[Any]:
-        """What is still scheduled: ``(time, priority, eid, event)`` entries, in no order."""
-        return list(self._queue)
-
     def every(self, times: Iterable[float], callback: Callable[[Call], None], value: Any = None) -> None:
         """Call ``callback(call)`` at each of ``times`` (absolute, increasing), one at a time.
 

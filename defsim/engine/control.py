@@ -20,18 +20,17 @@ Example (examples/emergency_package.py)::
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import simpy
 
-from ..plan import OUTSIDE, RoutePlan
-from .policies import Rule
+from ..plan import OUTSIDE, Plan, RoutePlan
+from ..vocab import RouteAction, RouteKind
+from .network import Network
+from .policies import Holder, Rule, SupplyNetwork
+from .site import Site
+from .state import RunState
 from .supply import Route
-
-if TYPE_CHECKING:
-    from .simulation import Simulation
-    from .supply import Network
 
 #: what ``processes=`` takes: ``f(env, world)`` returning a SimPy process generator
 Process = Callable[[simpy.Environment, "World"], Generator[Any, Any, Any]]
@@ -44,10 +43,10 @@ class _Below(Rule):
         self.mark = mark
         self.event: simpy.Event | None = None
 
-    def attach(self, net: Network) -> None:  # subscribed by World.below directly
+    def attach(self, net: SupplyNetwork) -> None:  # subscribed by World.below directly
         return None
 
-    def on_level(self, holder: Any, itype: int, level: int, change: int) -> None:
+    def on_level(self, holder: Holder, itype: int, level: int, change: int) -> None:
         if self.event is not None and level < self.mark:
             self.event.succeed(level)
             self.event = None
@@ -56,15 +55,17 @@ class _Below(Rule):
 class World:
     """What a process may read and do.  Holders, routes and interceptors are named as in the scenario."""
 
-    def __init__(self, sim: Simulation):
-        self._sim = sim
-        plan = sim.plan
+    def __init__(self, state: RunState, plan: Plan, network: Network, sites: list[Site]):
+        self._state = state
+        self._env = state.clock.env
+        self._network = network
+        self._sites = sites
         #: names of sites, stockpiles and producers
         self.holders: list[str] = plan.holder_names
         #: names of the sites
         self.sites: list[str] = plan.site_names
         #: names of the routes (grows when an action opens one)
-        self.routes: list[str] = [r.plan.name for r in sim.routes]
+        self.routes: list[str] = [r.plan.name for r in network.routes]
         #: names of the interceptor types
         self.interceptors: list[str] = list(plan.interceptors)
         self._made: dict[tuple[int, int, int], Route] = {}
@@ -75,16 +76,16 @@ class World:
     @property
     def now(self) -> float:
         """Days since the scenario's start (the same as ``env.now``)."""
-        return float(self._sim.env.now)
+        return float(self._env.now)
 
     def stock(self, holder: str, interceptor: str) -> int:
         """Rounds ``holder`` holds of ``interceptor`` (for a site: magazine plus ready rounds)."""
         h, it = self._holder(holder), self._type(interceptor)
-        return self._sim.holders[h].level(it)
+        return self._network.holders[h].level(it)
 
     def on_order(self, holder: str, interceptor: str) -> int:
         """Rounds of ``interceptor`` on their way to ``holder``."""
-        return self._sim.pipeline[self._holder(holder)].get(self._type(interceptor), 0)
+        return self._network.on_order(self._holder(holder)).get(self._type(interceptor), 0)
 
     def below(self, holder: str, interceptor: str, level: int) -> simpy.Event:
         """An event that fires (value: the stock) as soon as the stock is below ``level``.
@@ -93,16 +94,15 @@ class World:
         arrive or leave; a site's after each shot and each receipt.
         """
         h, it = self._holder(holder), self._type(interceptor)
-        env = self._sim.env
-        event = env.event()
-        stock = self._sim.holders[h].level(it)
+        event = self._env.event()
+        stock = self._network.holders[h].level(it)
         if stock < level:
             return event.succeed(stock)
         key = (h, it, level)
         watch = self._below.get(key)
         if watch is None:
             watch = self._below[key] = _Below(level)
-            self._sim.holders[h].subscribe(it, watch, below=level - 1)
+            self._network.holders[h].subscribe(it, watch, below=level - 1)
         if watch.event is None:
             watch.event = event
         return watch.event
@@ -122,13 +122,13 @@ class World:
         """Hold back what ``route`` would ship until it is resumed (scheduled shipments wait)."""
         r = self._route_named(route)
         if r.state == "active":
-            r.event("pause", 0.0)  # records the paused row
+            r.event(RouteAction.PAUSE, 0.0)  # records the paused row
 
     def resume(self, route: str) -> None:
         """Resume a paused route: what it held back leaves now."""
         r = self._route_named(route)
         if r.state == "paused":
-            r.event("resume", 0.0)  # records the resumed row (rounds held back that leave)
+            r.event(RouteAction.RESUME, 0.0)  # records the resumed row (rounds held back that leave)
 
     def set_doctrine(
         self,
@@ -138,7 +138,7 @@ class World:
     ) -> None:
         """Change a site's doctrine from now on: rounds per engagement cycle, cycles per threat."""
         k = self._site(site)
-        s = self._sim.sites[k]
+        s = self._sites[k]
         if shots is not None:
             if shots < 1:
                 raise ValueError("shots must be at least 1")
@@ -147,7 +147,7 @@ class World:
             if opportunities < 1:
                 raise ValueError("opportunities must be at least 1")
             s.opportunities = int(opportunities)
-        self._sim.recorder.doctrine(self._sim.clock.now, self.holders.index(site), s.shots)
+        self._state.recorder.doctrine(self._state.clock.now, self.holders.index(site), s.shots)
 
     # --- names ------------------------------------------------------------------------------
 
@@ -171,7 +171,7 @@ class World:
 
     def _route_named(self, name: str) -> Route:
         try:
-            return self._sim.routes[self.routes.index(name)]
+            return self._network.routes[self.routes.index(name)]
         except ValueError:
             raise KeyError(f"no route {name!r}; routes: {', '.join(self.routes)}") from None
 
@@ -181,28 +181,29 @@ class World:
         route = self._made.get(key)
         if route is not None:
             return route
-        sim = self._sim
         src_name = "outside" if src == OUTSIDE else self.holders[src]
         name = f"emergency: {src_name} -> {self.holders[dst]}"
         if name in self.routes:
             name = f"{name} ({self.interceptors[it]})"
-        plan = RoutePlan(len(sim.routes), name, "action", src, dst, it, source=src_name)
-        series = len(sim.series)
-        sim.series.append((name, self.interceptors[it], "transit"))
-        sim.initial = np.append(sim.initial, 0)
-        sim.initial_ready = np.append(sim.initial_ready, 0)
-        route = Route(sim, plan, series)
-        sim.routes.append(route)
+        plan = RoutePlan(len(self._network.routes), name, RouteKind.ACTION, src, dst, it, source=src_name)
+        route = self._network.open_route(plan)
         self.routes.append(name)
         self._made[key] = route
         return route
 
 
-def start(sim: Simulation, processes: list[Process] | tuple[Process, ...]) -> World | None:
+def start(
+    state: RunState,
+    plan: Plan,
+    network: Network,
+    sites: list[Site],
+    processes: list[Process] | tuple[Process, ...],
+) -> World | None:
     """Start each process in the run's environment, with one shared :class:`World`."""
     if not processes:
         return None
-    world = World(sim)
+    world = World(state, plan, network, sites)
+    env = state.clock.env
     for f in processes:
-        sim.env.process(f(sim.env, world))
+        env.process(f(env, world))
     return world

@@ -6,35 +6,93 @@ engaged, rationed) hands it straight to one site of the next layer instead of re
 leak; after the last layer it leaks through :meth:`Asset.leak`, with that layer's reason, and
 deals its damage.
 
-The hand-over is on the hot path, so it carries no per-threat state beyond one mark (whether
-some layer already engaged the threat, so that it is counted engaged once; kept in
-``Simulation.asset_of``): each site knows, per asset it covers, the sites of the next layer,
-and counts what it passes on.  Kills per layer are not counted as they happen: the run's
-record works them out at the end (see ``Simulation._layer_record``), so a kill in the upper
-tier costs no more than in a single layer.  A threat is counted once: arrived at the asset,
-engaged if any layer engaged it, then killed or leaked once.
+The hand-over is on the hot path, so it carries no per-threat state beyond
+:class:`ThreatMarks` (the asset a threat is aimed at, and whether some layer already engaged
+it, so that it is counted engaged once): each site knows, per asset it covers, the sites of the
+next layer, and counts what it passes on.  Kills per layer are not counted as they happen:
+:func:`layer_record` works them out at the end, so a kill in the upper tier costs no more than
+in a single layer.  A threat is counted once: arrived at the asset, engaged if any layer
+engaged it, then killed or leaked once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable, Sequence
+from typing import Final, Protocol, assert_never, final
+
+import numpy as np
 
 from ..plan import AssetPlan
-from .records import REASONS
-
-if TYPE_CHECKING:
-    from .simulation import Simulation
-    from .site import Site
+from ..vocab import Share
+from .records import REASONS, LayerRecord, LeakReason
+from .state import RunState
 
 # sharing rules as ints: the hand-over compares them per threat
 FIRST_ABLE: Final = 0
 LEAST_LOADED: Final = 1
 MOST_ROUNDS: Final = 2
-SHARE_RULES: Final = {"first_able": FIRST_ABLE, "least_loaded": LEAST_LOADED, "most_rounds": MOST_ROUNDS}
+NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
 
 
-def choose(sites: list[Site], share: int, tt: int) -> Site:
+@final
+class ThreatMarks:
+    """Per threat id: ``asset``, the asset it is aimed at (-1: a site), and ``engaged``, whether
+    a layer has engaged it and passed it on (a later layer's engagement is then not counted)."""
+
+    __slots__ = ("asset", "engaged", "n_assets")
+
+    def __init__(self, asset: list[int], n_assets: int) -> None:
+        self.asset = asset
+        self.engaged = [False] * len(asset)
+        self.n_assets = n_assets
+
+
+class LayerSite(Protocol):
+    """What an asset and the sharing rules ask of a site in one of its layers."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def free(self) -> int: ...
+
+    @property
+    def n_waiting(self) -> int: ...
+
+    @property
+    def ready(self) -> list[int]: ...
+
+    @property
+    def magazine(self) -> list[int]: ...
+
+    @property
+    def choices(self) -> list[list[tuple[int, float, int]]]: ...
+
+    def pick(self, tt: int) -> tuple[int, float, int] | None: ...
+
+    def arrive(self, tid: int, tt: int) -> None: ...
+
+    def enter(self, tid: int, tt: int) -> None: ...
+
+    def passed_of(self, a: int) -> list[list[int]]: ...
+
+    def in_flight(self, out: list[list[int]], twice: list[int]) -> None: ...
+
+
+def share_code(share: Share) -> int:
+    """A sharing rule as the int the hand-over compares."""
+    match share:
+        case Share.FIRST_ABLE:
+            return FIRST_ABLE
+        case Share.LEAST_LOADED:
+            return LEAST_LOADED
+        case Share.MOST_ROUNDS:
+            return MOST_ROUNDS
+        case _:
+            assert_never(share)
+
+
+def choose(sites: Sequence[LayerSite], share: int, tt: int) -> LayerSite:
     """The site of a layer that meets a threat of type ``tt``, by the sharing rule.
 
     first_able: the first site (in the file's order) with a free fire channel and a round it
@@ -44,7 +102,7 @@ def choose(sites: list[Site], share: int, tt: int) -> Site:
     """
     if share == FIRST_ABLE:
         for s in sites:
-            if s.free and s._pick(tt) is not None:
+            if s.free and s.pick(tt) is not None:
                 return s
         return sites[0]
     best = sites[0]
@@ -62,18 +120,18 @@ def choose(sites: list[Site], share: int, tt: int) -> Site:
 
 
 class Asset:
-    """One defended asset during one run: its layers and what leakers did to it."""
+    """One defended asset during one run: its layers and what leakers did to it.
 
-    def __init__(self, sim: Simulation, plan: AssetPlan, nt: int):
-        self.sim = sim
+    The sites of its layers are wired to it (``Site.cover``) by whoever builds the run."""
+
+    def __init__(self, state: RunState, plan: AssetPlan, layers: Sequence[Sequence[LayerSite]], nt: int):
+        self.ledger = state.ledger
+        self.recorder = state.recorder
+        self.clock = state.clock
         self.index = plan.index
-        self.layers: list[list[Site]] = [[sim.sites[i] for i in layer] for layer in plan.layers]
-        self.share = SHARE_RULES[plan.share]
-        for k, sites in enumerate(self.layers):
-            after = self.layers[k + 1] if k + 1 < len(self.layers) else []
-            for s in sites:
-                s.cover(self, k, after)
-        self.first: list[Site] = self.layers[0] if self.layers else []
+        self.layers = layers
+        self.share = share_code(plan.share)
+        self.first: Sequence[LayerSite] = layers[0] if layers else []
         self.damage_of = plan.damage
         self.damage: list[float] = [0.0] * nt
         self.leaks: list[tuple[float, int, float]] = []
@@ -84,25 +142,69 @@ class Asset:
 
     def arrive(self, tid: int, tt: int) -> None:
         """A threat aimed at the asset arrives: it meets one site of the first layer."""
-        sim = self.sim
-        sim.arrived[tt] += 1
+        self.ledger.arrive(tt)
+        rec = self.recorder
         if not self.first:  # an asset no site covers: every threat leaks
-            if sim.recorder.detailed:
-                sim.recorder.arrival(sim.clock.now, sim.sites[0].index, tid, tt)
-            self.leak(tid, tt, int(REASONS.index("not_engaged")), -1)
+            if rec.detailed:
+                rec.arrival(self.clock.now, 0, tid, tt)
+            self.leak(tid, tt, NOT_ENGAGED, -1)
             return
         site = choose(self.first, self.share, tt)
-        if sim.recorder.detailed:
-            sim.recorder.arrival(sim.clock.now, site.index, tid, tt)
+        if rec.detailed:
+            rec.arrival(self.clock.now, site.index, tid, tt)
         site.enter(tid, tt)  # not offer(): the arrival was recorded at the chosen site first
 
     def leak(self, tid: int, tt: int, reason: int, site: int) -> None:
         """The threat survived every layer (the last one at ``site``, for ``reason``)."""
-        sim = self.sim
-        sim.leaked[reason][tt] += 1
+        self.ledger.leak(reason, tt)
         d = self.damage_of[tt]
         self.damage[tt] += d
-        now = sim.clock.now
+        now = self.clock.now
         self.leaks.append((now, self.index, d))
-        if sim.recorder.detailed:
-            sim.recorder.leak(now, site, tid, tt, reason)
+        if self.recorder.detailed:
+            self.recorder.leak(now, site, tid, tt, reason)
+
+
+def layer_record(
+    assets: list[Asset], sites: Sequence[LayerSite], target: np.ndarray, threat: np.ndarray, nt: int
+) -> tuple[LayerRecord, list[int]]:
+    """What the assets' layers saw, and per type the threats counted engaged twice at the end.
+
+    Each site counted what it passed on, per asset; a layer's passes are its sites' sum.  Every
+    threat that met a layer was killed there, passed on, or is still held by one of its sites
+    when the run stops: kills are what is left.
+    """
+    depth = max((len(a.layers) for a in assets), default=0)
+    na, n_sites = len(assets), len(sites)
+    entered = np.zeros((na, depth, nt), dtype=np.int64)
+    killed = np.zeros((na, depth, nt), dtype=np.int64)
+    passed = np.zeros((na, depth, len(REASONS), nt), dtype=np.int64)
+    held = np.zeros((na, depth, nt), dtype=np.int64)
+    twice = [0] * nt
+    held_by: dict[int, list[list[int]]] = {}  # per site (asked once): by asset and type
+    for a in assets:
+        i = a.index
+        for k, layer in enumerate(a.layers):
+            for s in layer:
+                out = held_by.get(s.index)
+                if out is None:
+                    out = held_by[s.index] = [[0] * nt for _ in range(na)]
+                    s.in_flight(out, twice)
+                held[i, k] += out[i]
+                passed[i, k] += s.passed_of(i)
+        if not a.layers:
+            continue
+        # every threat aimed at the asset met its first layer; survivors the next
+        mine = target == n_sites + i
+        entered[i, 0] = np.bincount(threat[mine], minlength=nt)
+        entered[i, 1:] = passed[i, :-1].sum(axis=1)
+        killed[i] = entered[i] - passed[i].sum(axis=1) - held[i]
+    record = LayerRecord(
+        target=target.copy(),
+        entered=entered,
+        killed=killed,
+        passed=passed,
+        damage=np.array([a.damage for a in assets]),
+        leaks=sorted(leak for a in assets for leak in a.leaks),
+    )
+    return record, twice

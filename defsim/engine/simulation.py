@@ -14,15 +14,24 @@ import numpy as np
 from ..plan import Plan
 from . import control, streams
 from .attacks import Arrivals, generate
+from .behaviour import shots_of
 from .clock import Clock
-from .layers import Asset
+from .layers import Asset, ThreatMarks, layer_record
+from .network import Network
 from .recorder import NullRecorder, Recorder
-from .records import REASONS, LayerRecord, RunRecord
+from .records import RunRecord
 from .site import Site
-from .supply import Network, Route, Store
+from .state import RunState
 
 
 class Simulation:
+    """One replication of a plan: its parts wired on one clock, run, and their records collected.
+
+    Each part receives what it uses (see state.py): sites the run state and the threat marks,
+    the network the run state and the sites, assets the run state and their layers' sites, user
+    processes a :class:`~defsim.engine.control.World`.
+    """
+
     def __init__(
         self,
         plan: Plan,
@@ -37,79 +46,35 @@ class Simulation:
         root = streams.replication_seed(seed, replication)
         self.clock = Clock()
         self.env = self.clock.env  # the SimPy environment: processes run on the same clock
-        self.root = root
         self.arrivals: Arrivals = generate(
             plan, streams.generator(root, "attacks"), streams.generator(root, "targets")
         )
-        # a threat's luck is its own: shot and assessment draws by (opportunity, threat id)
-        self.shot_draws = streams.ThreatDraws(root, "shots", len(self.arrivals))
-        self.assess_draws = streams.ThreatDraws(root, "assessment", len(self.arrivals))
-        self._layer_draws: dict[tuple[str, int], streams.ThreatDraws] = {}
-        nt = len(plan.threats)
-        self.time_to_impact = plan.time_to_impact.tolist()
-        self.arrived = [0] * nt
-        self.engaged = [0] * nt
-        self.killed = [0] * nt
-        self.leaked = [[0] * nt for _ in REASONS]
-        self.recorder: Recorder = Recorder() if record_events else NullRecorder()
-        # layered defence (see layers.py): per threat id, the asset it is aimed at (-1: a site);
-        # a site adds the number of assets once it has engaged the threat and passed it on
+        draws = streams.Streams(root, len(self.arrivals))
+        recorder: Recorder = Recorder() if record_events else NullRecorder()
+        self.state = state = RunState(self.clock, recorder, draws, len(plan.threats))
+        # layered defence (see layers.py): per threat id, the asset it is aimed at (-1: a site)
         n_sites = len(plan.sites)
-        self.asset_of: list[int] = (
-            np.where(self.arrivals.site >= n_sites, self.arrivals.site - n_sites, -1).tolist()
-            if plan.assets
-            else []
+        target = self.arrivals.site
+        marks = ThreatMarks(
+            np.where(target >= n_sites, target - n_sites, -1).tolist() if plan.assets else [],
+            len(plan.assets),
         )
-        self.delivered: list[tuple[float, int, int]] = []
-        self.produced: dict[int, int] = {}
-        net = plan.network
-        self.pipeline: list[dict[int, int]] = [{} for _ in net.holders]
-        self.series: list[tuple[str, str, str]] = []
-        initial: list[int] = []
-        initial_ready: list[int] = []
-        self.sites: list[Site] = []
-        self.holders: list[Site | Store] = []
-        for h in net.holders:
-            ids = {}
-            for it in h.types:
-                ids[it] = len(self.series)
-                self.series.append((h.name, plan.interceptors[it], h.kind))
-                initial.append(h.initial.get(it, 0))
-            if h.kind == "site":
-                sp = plan.sites[h.index]
-                site = Site(self, sp, [ids[it] for it in sp.types])
-                self.sites.append(site)
-                self.holders.append(site)
-                initial_ready.extend(site.ready)
-            else:
-                self.holders.append(Store(self, h.index, h.initial, h.capacity, ids))
-                initial_ready.extend(h.initial.get(it, 0) for it in h.types)
-        self.routes: list[Route] = []
-        for r in net.routes:
-            self.routes.append(Route(self, r, len(self.series)))
-            self.series.append((r.name, plan.interceptors[r.itype], "transit"))
-            initial.append(0)
-            initial_ready.append(0)
-        self.initial = np.array(initial, dtype=np.int64)
-        self.initial_ready = np.array(initial_ready, dtype=np.int64)
-        self.assets = [Asset(self, a, nt) for a in plan.assets]
-        self.network = Network(self)
-        self.world = control.start(self, processes)  # the user's SimPy processes, if any
+        outcomes = shots_of(plan)  # how a shot at each threat type resolves
+        self.sites = [Site(state, sp, plan.interceptors, marks, outcomes) for sp in plan.sites]
+        self.network = Network(state, plan.network, self.sites, plan.interceptors)
+        self.assets = [self._asset(i) for i in range(len(plan.assets))]
+        self.world = control.start(state, plan, self.network, self.sites, processes)
 
-    def layer_draws(self, purpose: str, layer: int) -> streams.ThreatDraws:
-        """The shot or assessment draws of layer ``layer`` (layer 1: those of a single layer)."""
-        if layer == 1:
-            return self.shot_draws if purpose == "shots" else self.assess_draws
-        key = (purpose, layer)
-        if key not in self._layer_draws:
-            self._layer_draws[key] = streams.ThreatDraws(
-                self.root, f"layer_{purpose}", len(self.arrivals), layer
-            )
-        return self._layer_draws[key]
-
-    def stream(self, purpose: str, name: str) -> np.random.Generator:
-        """The random stream of ``purpose`` that belongs to the site or route called ``name``."""
-        return streams.generator(self.root, purpose, streams.key(name))
+    def _asset(self, i: int) -> Asset:
+        """Asset ``i``, each site of its layers wired to it and to the sites of the next layer."""
+        ap = self.plan.assets[i]
+        layers = [[self.sites[k] for k in layer] for layer in ap.layers]
+        asset = Asset(self.state, ap, layers, len(self.plan.threats))
+        for k, sites in enumerate(layers):
+            after = layers[k + 1] if k + 1 < len(layers) else []
+            for s in sites:
+                s.cover(asset, k, after)
+        return asset
 
     # --- the event loop: SimPy's queue merged with the pre-drawn arrival stream ------------
 
@@ -141,99 +106,43 @@ class Simulation:
         return self.collect()
 
     def collect(self) -> RunRecord:
-        plan = self.plan
-        stock = self.recorder.stock_log()
-        events = self.recorder.event_log()
+        """The run record: each part's piece."""
+        plan, state = self.plan, self.state
         shots = np.zeros((len(self.sites), len(plan.interceptors)), dtype=np.int64)
         for s in self.sites:
             for slot, itype in enumerate(s.itype):
                 shots[s.index, itype] += s.shots_fired[slot]
-        names = plan.holder_names
-        routes = []
-        for r in self.routes:
-            p = r.plan
-            routes.append(
-                {
-                    "name": p.name,
-                    "kind": p.kind,
-                    "source": p.source,
-                    "from": "outside" if p.src < 0 else names[p.src],
-                    "to": names[p.dst],
-                    "interceptor": plan.interceptors[p.itype],
-                    "shipped": r.shipped,
-                    "delivered": r.delivered,
-                    "lost": r.lost,
-                    "in_transit_at_end": r.transit_level,
-                    "not_shipped": r.short + r.pending + r.owed,
-                    "state_at_end": r.state,
-                }
-            )
-        layers, twice = self._layer_record() if self.assets else (None, [0] * len(plan.threats))
+        a = self.arrivals
+        layers, twice = (
+            layer_record(self.assets, self.sites, a.site, a.threat, len(plan.threats))
+            if self.assets
+            else (None, [0] * len(plan.threats))
+        )
+        arrived, engaged, killed, leaked = state.ledger.counts(twice)
+        series = state.series
         return RunRecord(
             plan=plan,
             seed=self.seed,
             replication=self.replication,
-            series=self.series,
-            initial=self.initial,
-            initial_ready=self.initial_ready,
-            stock=stock,
-            events=events,
-            arrivals=len(self.arrivals),
-            planned=self.arrivals.planned,
-            arrived=np.array(self.arrived),
+            series=series.names,
+            initial=np.array(series.initial, dtype=np.int64),
+            initial_ready=np.array(series.initial_ready, dtype=np.int64),
+            stock=state.recorder.stock_log(),
+            events=state.recorder.event_log(),
+            arrivals=len(a),
+            planned=a.planned,
+            arrived=arrived,
             # a threat still engaged at the end in a layer under one that engaged it counts once
-            engaged=np.array(self.engaged) - np.array(twice, dtype=np.int64),
-            killed=np.array(self.killed),
-            leaked=np.array(self.leaked),
+            engaged=engaged,
+            killed=killed,
+            leaked=leaked,
             shots=shots,
-            raids=self.arrivals.raids,
-            deliveries=self.delivered,
-            routes=routes,
-            produced={names[h]: n for h, n in self.produced.items()},
+            raids=a.raids,
+            deliveries=self.network.deliveries,
+            routes=self.network.route_records(),
+            produced=self.network.produced_record(),
             layers=layers,
         )
-
-    def _layer_record(self) -> tuple[LayerRecord, list[int]]:
-        # each site counted what it passed on, per asset; a layer's passes are its sites' sum.
-        # Every threat that met a layer was killed there, passed on, or is still held by one of
-        # its sites when the run stops: kills are what is left (see layers.py)
-        depth = max((len(a.layers) for a in self.assets), default=0)
-        nt, na = len(self.plan.threats), len(self.assets)
-        entered = np.zeros((na, depth, nt), dtype=np.int64)
-        killed = np.zeros((na, depth, nt), dtype=np.int64)
-        passed = np.zeros((na, depth, len(REASONS), nt), dtype=np.int64)
-        target = self.arrivals.site
-        held = np.zeros((na, depth, nt), dtype=np.int64)
-        twice = [0] * nt
-        pending = self.clock.pending()
-        for s in self.sites:
-            if s.layered:
-                out = [[0] * nt for _ in range(na)]
-                s.in_flight(pending, out, twice)
-                for i, k in enumerate(s.layer_of):
-                    if k >= 0:
-                        held[i, k] += out[i]
-        for a in self.assets:
-            i = a.index
-            if not a.layers:
-                continue
-            for k, sites in enumerate(a.layers):
-                for s in sites:
-                    passed[i, k] += s.passed_of(i)
-            # every threat aimed at the asset met its first layer; survivors the next
-            mine = target == len(self.sites) + i
-            entered[i, 0] = np.bincount(self.arrivals.threat[mine], minlength=nt)
-            entered[i, 1:] = passed[i, :-1].sum(axis=1)
-            killed[i] = entered[i] - passed[i].sum(axis=1) - held[i]
-        record = LayerRecord(
-            target=target.copy(),
-            entered=entered,
-            killed=killed,
-            passed=passed,
-            damage=np.array([a.damage for a in self.assets]),
-            leaks=sorted(leak for a in self.assets for leak in a.leaks),
-        )
-        return record, twice
 
 
 def simulate(

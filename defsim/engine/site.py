@@ -9,21 +9,17 @@ channel or loaded launcher) is queued, with one timeout for its deadline.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Any, Final
+from typing import Final
 
 from ..plan import SitePlan
+from .behaviour import Shot
 from .clock import Call
-from .layers import FIRST_ABLE, choose
+from .engagement import EXPIRED, SERVED, WAITING, Engagement, Tally, Waiting
+from .layers import FIRST_ABLE, Asset, ThreatMarks, choose
 from .records import REASONS, LeakReason
+from .rounds import SiteRounds
+from .state import RunState
 from .streams import duration_buffer
-
-if TYPE_CHECKING:
-    from .layers import Asset
-    from .simulation import Simulation
-
-
-# waiting-entry states
-WAITING, SERVED, EXPIRED = 0, 1, 2
 
 # leak reasons as plain ints: the hot path indexes counters with them
 NO_STOCK: Final = int(LeakReason.NO_STOCK)
@@ -34,43 +30,38 @@ RATIONED: Final = int(LeakReason.RATIONED)
 N_REASONS: Final = len(REASONS)
 
 
-class Tally:
-    """A count held by reference: adding to it allocates nothing (an int item of a list is
-    replaced by a new object at each change once it passes 256)."""
+class Site(SiteRounds):
+    """One site during one run: fire channels and engagements, waiting threats, the layered
+    hand-over; its rounds (launchers, magazine, reloads, rationing) are :class:`SiteRounds`."""
 
-    def __init__(self) -> None:
-        self.n = 0
-
-
-class Site:
-    """State and behaviour of one site during one run."""
-
-    def __init__(self, sim: Simulation, plan: SitePlan, series: list[int]):
-        self.sim = sim
-        self.clock = sim.clock
-        self.later = sim.clock.later
-        self.index = plan.index
-        self.itype = plan.types
+    def __init__(
+        self,
+        state: RunState,
+        plan: SitePlan,
+        interceptors: list[str],
+        marks: ThreatMarks,
+        outcomes: list[Shot | None],
+    ):
+        super().__init__(state, plan, interceptors)
+        ledger = state.ledger
+        self.arrived = ledger.arrived
+        self.engaged = ledger.engaged
+        self.killed = ledger.killed
+        self.leaked = ledger.leaked
         self.free = plan.fire_channels
-        self.cap = plan.capacity
-        self.ready = [int(min(n, c)) for n, c in zip(plan.initial, plan.capacity, strict=True)]
-        self.magazine = [n - r for n, r in zip(plan.initial, self.ready, strict=True)]
-        self.reload_rounds = plan.reload_rounds
-        self.reload_time = plan.reload_time
-        self.reloading = [False] * len(plan.types)
-        self.series = series
-        self.rec = sim.recorder
-        self.detailed = sim.recorder.detailed  # event methods are skipped, not called, when False
         self.rank = plan.rank
-        self.choices = plan.choices
         self.window = plan.window  # per threat type: how long it may wait here
         # layered defence (see layers.py): a threat aimed at an asset goes on to the next layer
-        # instead of leaking.  Per threat id, the asset it is aimed at (-1: none), plus the
-        # number of assets once some layer has engaged it: one list holds both, read only when
-        # a threat leaves a site alive (and on a kill at a site below the upper tier)
+        # instead of leaking.  Per threat id, the asset it is aimed at (-1: none) and whether
+        # some layer engaged it, read only when a threat leaves a site alive (and on a kill at a
+        # site below the upper tier)
         self.layered = plan.layered
-        self.asset_of = sim.asset_of
-        self.n_assets = n_assets = len(sim.plan.assets)
+        self.asset_of = marks.asset
+        self.engaged_before = marks.engaged
+        self.n_assets = n_assets = marks.n_assets
+        # a layered site's engagements in progress, one per busy fire channel (the others None)
+        self.channels: list[Engagement | None] = [None] * plan.fire_channels if plan.layered else []
+        self.idle = list(range(plan.fire_channels)) if plan.layered else []  # channels not busy
         self.below_top = False  # in a layer under another of some asset it covers
         # per asset covered (by asset index): the asset, its layer here, the sites of its next
         # layer (none: survivors leak); what this site passed on, by (asset, reason, type)
@@ -80,14 +71,6 @@ class Site:
         self.share_for: list[int] = [0] * n_assets
         self.n_types = nt = len(plan.window)
         self.passes: list[Tally] = [Tally() for _ in range(n_assets * N_REASONS * nt)]
-        # rationing: per slot, the rules (most severe first); choices are narrowed as stock falls
-        self.rationing = bool(plan.rationing)
-        self.base_choices = plan.choices
-        self.rules: list[list[Any]] = [
-            [r for r in plan.rationing if r.slot == k] for k in range(len(plan.types))
-        ]
-        self.active: list[tuple[Any, ...]] = [() for _ in plan.types]
-        self.ration_shots = [0] * len(plan.types)
         self.shots = plan.shots
         self.opportunities = plan.opportunities
         self.assess_live = plan.assess_live
@@ -96,62 +79,38 @@ class Site:
         # waiting threats per (priority level, threat type), each deque oldest first: whether a
         # waiting threat can be served depends on its type only, so serving looks at the front
         # of each type's deque once instead of rescanning the whole queue (linear in threats)
-        self.waiting: list[dict[int, deque[list[int]]]] = [{} for _ in range(levels)]
+        self.waiting: list[dict[int, deque[Waiting]]] = [{} for _ in range(levels)]
         self.n_waiting = 0
-        self.n_queued = 0  # arrival order of waiting threats: entry[3]
-        self.slot_of = {it: k for k, it in enumerate(plan.types)}
-        # policies subscribed to each slot's level (see policies/__init__.py), called only when
-        # the rounds held after a change are at or below the slot's threshold (a reorder point)
-        self.watchers: list[list[Any]] = [[] for _ in plan.types]
-        self.threshold: list[float] = [-1.0] * len(plan.types)
+        self.n_queued = 0  # arrival order of waiting threats
         self.engaged_types = [r is not None and bool(c) for r, c in zip(plan.rank, plan.choices, strict=True)]
-        self.demand_hooks: list[Any] = []
         # engagement durations: the site's own stream
-        self.hold = duration_buffer(lambda: sim.stream("engagement", plan.name), **plan.engagement)  # type: ignore[arg-type]
+        streams = state.streams
+        self.hold = duration_buffer(lambda: streams.stream("engagement", plan.name), plan.engagement)
         # a threat's luck is its own in each layer: draws by (threat, layer, opportunity)
-        self.shot_draws = sim.layer_draws("shots", plan.layer)
+        self.shot_draws = streams.threat_draws("shots", plan.layer)
         self.first_shot = self.shot_draws.row(0)  # draws of every threat's first opportunity
-        self.assess_draws = sim.layer_draws("assessment", plan.layer)
-        self.shots_fired = [0] * len(plan.types)
+        self.assess_draws = streams.threat_draws("assessment", plan.layer)
+        # per threat type, how a shot resolves (behaviour.py): None is the plain shot, inlined
+        self.outcomes = outcomes
+        self.shaped = any(o is not None for o in outcomes)
         # bound once: the hot path appends these as callbacks
         self._cycle_end_cb = self._cycle_end
         self._deadline_cb = self._deadline
-        self._reload_cb = self._reload_done
-        for slot in range(len(plan.types)):  # a site may start below a rationing rule
-            if self.rules[slot]:
-                self._ration(slot)
 
     # --- arrivals -------------------------------------------------------------------------
 
     def arrive(self, tid: int, tt: int) -> None:
-        self.sim.arrived[tt] += 1
+        """A threat aimed at this site arrives (or one aimed at an asset whose first layer it is)."""
+        self.arrived[tt] += 1
         if self.detailed:
             self.rec.arrival(self.clock.now, self.index, tid, tt)
-        if not self.engaged_types[tt]:
-            self._leak(tid, tt, NOT_ENGAGED)
-            return
-        if self.rationing and not self.choices[tt]:
-            self._leak(tid, tt, RATIONED)
-            return
-        if self.demand_hooks:
-            for hook in self.demand_hooks:
-                hook(self.shots)
-        if self.free:
-            ready = self.ready
-            for c in self.choices[tt]:  # _pick, inlined on the hot path
-                r = ready[c[0]]
-                if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
-                    self.free -= 1
-                    self.sim.engaged[tt] += 1
-                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
-                    return
-        self._wait_or_leak(tid, tt)
+        self.enter(tid, tt)
 
     def _wait_or_leak(self, tid: int, tt: int) -> None:
         """No channel or round now: wait in the queue for the threat's window, or leak at once."""
         tti = self.window[tt]
         if tti > 0:
-            entry = [tid, tt, WAITING, self.n_queued]
+            entry = Waiting(tid, tt, self.n_queued)
             self.n_queued += 1
             level = self.waiting[self.rank[tt] or 0]
             dq = level.get(tt)
@@ -164,7 +123,7 @@ class Site:
             self._leak(tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
     def enter(self, tid: int, tt: int) -> None:
-        """A threat aimed at an asset meets this site's layer (the asset counted its arrival)."""
+        """A threat meets this site: engaged at once, queued, or let through (counted arrived)."""
         if not self.engaged_types[tt]:
             self._leak(tid, tt, NOT_ENGAGED)
             return
@@ -176,12 +135,10 @@ class Site:
                 hook(self.shots)
         if self.free:
             ready = self.ready
-            for c in self.choices[tt]:  # _pick, inlined on the hot path
+            for c in self.choices[tt]:  # pick(), inlined on the hot path
                 r = ready[c[0]]
                 if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
-                    self.free -= 1
-                    self.sim.engaged[tt] += 1
-                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                    self._engage(tid, tt, c)
                     return
         self._wait_or_leak(tid, tt)
 
@@ -199,13 +156,11 @@ class Site:
                 if not self.engaged_types[tt] or self.demand_hooks:
                     self.enter(tid, tt)  # the rare cases, as enter has them
                 else:
-                    self.free -= 1
-                    self.sim.engaged[tt] += 1
-                    self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+                    self._engage(tid, tt, c)
                 return True
         return False
 
-    def _pick(self, tt: int) -> tuple[int, float, int] | None:
+    def pick(self, tt: int) -> tuple[int, float, int] | None:
         """The preferred usable interceptor with a ready round, honouring reserves."""
         ready = self.ready
         for c in self.choices[tt]:
@@ -220,7 +175,18 @@ class Site:
 
     # --- engagement -----------------------------------------------------------------------
 
-    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: list[Any]) -> None:
+    def _engage(self, tid: int, tt: int, c: tuple[int, float, int]) -> None:
+        """A free fire channel engages the threat with the round ``c``."""
+        self.free -= 1
+        self.engaged[tt] += 1
+        eng = Engagement(tid, tt, self.opportunities - 1)
+        if self.layered:
+            ch = self.idle.pop()
+            eng.channel = ch
+            self.channels[ch] = eng
+        self._fire(tid, tt, c, eng)
+
+    def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: Engagement) -> None:
         # the hottest function of the simulator: locals on purpose
         slot, p, keep = c
         ready = self.ready
@@ -248,41 +214,52 @@ class Site:
         if r + magazine <= self.threshold[slot]:
             for on_level in self.watchers[slot]:
                 on_level(self, self.itype[slot], r + magazine, -n)
-        k = self.opportunities - 1 - eng[3]  # this engagement's opportunity: 0 first
+        k = self.opportunities - 1 - eng.left  # this engagement's opportunity: 0 first
         x = self.first_shot[tid] if k == 0 else self.shot_draws.row(k)[tid]
-        if (x < p if n == 1 else x < 1.0 - (1.0 - p) ** n) and not eng[2]:
-            eng[2] = True
-            eng[4] = True  # killed in this cycle: counted when the cycle ends
+        outcome = self.outcomes[tt] if self.shaped else None
+        if outcome is None:
+            hit = x < p if n == 1 else x < 1.0 - (1.0 - p) ** n
+        else:
+            hit = outcome.kills(x, p, n, self._last_layer(tid))
+        if hit and not eng.dead:
+            eng.dead = True
+            eng.newly = True  # killed in this cycle: counted when the cycle ends
         hold = self.hold
         if hold.__class__ is not float:
             hold = hold.pop() if hold else hold.refill()  # type: ignore[union-attr]
         self.later(hold, self._cycle_end_cb, eng)
 
     def _cycle_end(self, ev: Call) -> None:
-        eng = ev.value
-        sim = self.sim
-        tid, tt, dead, left, newly = eng
-        if newly:
-            eng[4] = False
-            sim.killed[tt] += 1
+        eng: Engagement = ev.value
+        tid, tt, dead, left = eng.tid, eng.tt, eng.dead, eng.left
+        if eng.newly:
+            eng.newly = False
+            self.killed[tt] += 1
             if self.detailed:
                 self.rec.kill(self.clock.now, self.index, tid, tt)
-            if self.below_top and self.asset_of[tid] >= self.n_assets:
-                sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
+            if self.below_top and self.engaged_before[tid]:
+                self.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
         if left > 0:
             # look, then maybe shoot again
             k = self.opportunities - 1 - left  # the opportunity that just ended
-            if dead:
+            outcome = self.outcomes[tt] if self.shaped else None
+            if outcome is not None:
+                row = self.assess_draws.row
+                again = outcome.seen_alive(dead, self.assess_live, self.assess_dead, lambda: row(k)[tid])
+            elif dead:
                 again = self.assess_dead > 0 and self.assess_draws.row(k)[tid] < self.assess_dead
             else:
                 again = self.assess_live >= 1 or self.assess_draws.row(k)[tid] < self.assess_live
             if again:
-                c = self._pick(tt)
+                c = self.pick(tt)
                 if c is not None:
-                    eng[3] = left - 1
+                    eng.left = left - 1
                     self._fire(tid, tt, c, eng)
                     return
         self.free += 1
+        if self.layered:
+            self.channels[eng.channel] = None
+            self.idle.append(eng.channel)
         if not dead:
             self._leak(tid, tt, MISSED)
         if self.n_waiting:
@@ -301,10 +278,10 @@ class Site:
             for level in self.waiting:
                 best = None
                 for tt, dq in level.items():
-                    while dq and dq[0][2] != WAITING:
+                    while dq and dq[0].state != WAITING:
                         dq.popleft()
-                    if dq and (best is None or dq[0][3] < best[0][3]):
-                        c = self._pick(tt)
+                    if dq and (best is None or dq[0].order < best[0].order):
+                        c = self.pick(tt)
                         if c is not None:
                             best = (dq[0], c, dq)
                 if best is not None:
@@ -313,25 +290,22 @@ class Site:
             if chosen is None:
                 return  # nobody waiting can be served now
             entry, c, dq = chosen
-            entry[2] = SERVED
+            entry.state = SERVED
             dq.popleft()
             self.n_waiting -= 1
-            self.free -= 1
-            tid, tt = entry[0], entry[1]
-            self.sim.engaged[tt] += 1
-            self._fire(tid, tt, c, [tid, tt, False, self.opportunities - 1, False])
+            self._engage(entry.tid, entry.tt, c)
 
     def _deadline(self, ev: Call) -> None:
-        entry = ev.value
-        if entry[2] != WAITING:
+        entry: Waiting = ev.value
+        if entry.state != WAITING:
             return
-        entry[2] = EXPIRED
+        entry.state = EXPIRED
         self.n_waiting -= 1
-        tt = entry[1]
+        tt = entry.tt
         if self.rationing and not self.choices[tt]:
-            self._leak(entry[0], tt, RATIONED)
+            self._leak(entry.tid, tt, RATIONED)
             return
-        self._leak(entry[0], tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
+        self._leak(entry.tid, tt, SATURATED if self._holds_usable(tt) else NO_STOCK)
 
     def _leak(self, tid: int, tt: int, reason: int) -> None:
         if self.layered:
@@ -339,8 +313,7 @@ class Site:
             if a >= 0:
                 self._pass(a, tid, tt, reason)
                 return
-        sim = self.sim
-        sim.leaked[reason][tt] += 1
+        self.leaked[reason][tt] += 1
         if self.detailed:
             self.rec.leak(self.clock.now, self.index, tid, tt, reason)
 
@@ -357,19 +330,23 @@ class Site:
         if layer > 0:
             self.below_top = True
 
-    def _pass(self, mark: int, tid: int, tt: int, reason: int) -> None:
-        """A threat aimed at an asset survived this layer: on to the next one, or a leak.
+    def _last_layer(self, tid: int) -> bool:
+        """Whether this site is the last layer defending the threat's target: the last layer of
+        the asset it is aimed at, or the site itself when it is aimed at a site."""
+        if self.layered:
+            a = self.asset_of[tid]
+            if a >= 0:
+                return not self.next_for[a]
+        return True
 
-        ``mark`` is ``asset_of[tid]``: the asset's index, plus the number of assets once a
-        layer has engaged the threat."""
-        na = self.n_assets
-        a = mark if mark < na else mark - na
+    def _pass(self, a: int, tid: int, tt: int, reason: int) -> None:
+        """A threat aimed at asset ``a`` survived this layer: on to the next one, or a leak."""
         self.passes[(a * N_REASONS + reason) * self.n_types + tt].n += 1
         if reason == MISSED:  # engaged here (only an engagement ends in a miss)
-            if mark >= na:
-                self.sim.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
+            if self.engaged_before[tid]:
+                self.engaged[tt] -= 1  # engaged in an earlier layer too: counted once
             else:
-                self.asset_of[tid] = mark + na  # marked: engaged
+                self.engaged_before[tid] = True
         after = self.next_for[a]
         k = len(after)
         if k == 0:
@@ -394,119 +371,26 @@ class Site:
         nt, base = self.n_types, a * N_REASONS * self.n_types
         return [[t.n for t in self.passes[base + r * nt : base + (r + 1) * nt]] for r in range(N_REASONS)]
 
-    def in_flight(self, pending: list[Any], out: list[list[int]], twice: list[int]) -> None:
-        """Add the threats this site holds (in an engagement or waiting) among the clock's
-        ``pending`` entries, by asset and type, to ``out``: what is neither killed nor passed
-        on when the run stops.  Those it is engaging that an earlier layer engaged too are
-        counted engaged twice until the engagement ends: add them, by type, to ``twice``."""
-        na = self.n_assets
-        for _, _, _, ev in pending:
-            cb = ev.callbacks[0] if isinstance(ev, Call) and ev.callbacks else None
-            engaging = cb is self._cycle_end_cb
-            if engaging or (cb is self._deadline_cb and ev.value[2] == WAITING):
-                tid, tt = ev.value[0], ev.value[1]
-                a = self.asset_of[tid]
-                if a >= 0:
-                    out[a if a < na else a - na][tt] += 1
-                    if engaging and a >= na:
-                        twice[tt] += 1
+    def in_flight(self, out: list[list[int]], twice: list[int]) -> None:
+        """Add the threats aimed at assets that this site holds (in an engagement or waiting),
+        by asset and type, to ``out``: what is neither killed nor passed on when the run stops.
+        Those it is engaging that an earlier layer engaged too are counted engaged twice until
+        the engagement ends: add them, by type, to ``twice``."""
+        for eng in self.channels:
+            if eng is None:
+                continue
+            a = self.asset_of[eng.tid]
+            if a >= 0:
+                out[a][eng.tt] += 1
+                if self.engaged_before[eng.tid]:
+                    twice[eng.tt] += 1
+        for level in self.waiting:
+            for dq in level.values():
+                for entry in dq:
+                    a = self.asset_of[entry.tid]
+                    if entry.state == WAITING and a >= 0:
+                        out[a][entry.tt] += 1
 
-    # --- rationing ------------------------------------------------------------------------
-
-    def _ration(self, slot: int) -> None:
-        """The rules in force for ``slot`` after its stock changed: every rule whose ``below`` is
-        above the rounds held holds at once (the fewest shots, only types every one allows)."""
-        held = self.ready[slot] + self.magazine[slot]
-        n_on = 0
-        for r in self.rules[slot]:  # sorted by below: the rules in force are the last ones
-            if held >= r.below:
-                n_on += 1
-        active = tuple(self.rules[slot][n_on:])
-        if active == self.active[slot]:
-            return
-        self.active[slot] = active
-        self.ration_shots[slot] = min((r.shots for r in active if r.shots), default=0)
-        self.choices = [
-            [c for c in opts if all(r.allowed[t] for r in self.active[c[0]])]
-            for t, opts in enumerate(self.base_choices)
-        ]
-
-    # --- reloads and deliveries -----------------------------------------------------------
-
-    def _start_reload(self, slot: int) -> None:
-        self.reloading[slot] = True
-        self.later(self.reload_time[slot], self._reload_cb, slot)
-
-    def _reload_done(self, ev: Call) -> None:
-        slot = ev.value
-        self.reloading[slot] = False
-        n = int(min(self.reload_rounds[slot], self.cap[slot] - self.ready[slot], self.magazine[slot]))
-        if n > 0:
-            self.ready[slot] += n
-            self.magazine[slot] -= n
-            self._record(slot)
-            self.rec.reload(self.clock.now, self.index, self.itype[slot], n)
-        if self.magazine[slot] and self.ready[slot] < self.cap[slot]:
-            self._start_reload(slot)
+    def _rounds_came(self) -> None:
         if self.n_waiting and self.free:
             self._serve()
-
-    def receive(self, slot: int, quantity: int) -> None:
-        """Rounds delivered to the site: onto launchers when they have no reload limit."""
-        if self.cap[slot] == float("inf"):
-            self.ready[slot] += quantity
-        else:
-            self.magazine[slot] += quantity
-        self._record(slot)
-        if self.rationing:
-            self._ration(slot)
-        if not self.reloading[slot] and self.magazine[slot] and self.ready[slot] < self.cap[slot]:
-            self._start_reload(slot)
-        if self.n_waiting and self.free:
-            self._serve()
-        level = self.ready[slot] + self.magazine[slot]
-        if level <= self.threshold[slot]:
-            for on_level in self.watchers[slot]:
-                on_level(self, self.itype[slot], level, quantity)
-
-    # --- the holder interface the supply network uses -------------------------------------
-
-    def level(self, it: int) -> int:
-        slot = self.slot_of[it]
-        return self.ready[slot] + self.magazine[slot]
-
-    def room(self, it: int) -> float:
-        return float("inf")
-
-    def fired_of(self, it: int) -> int:
-        return self.shots_fired[self.slot_of[it]]
-
-    def put(self, it: int, n: int) -> None:
-        self.receive(self.slot_of[it], n)
-
-    def take(self, it: int, n: int) -> None:
-        """Rounds leave the site (cross-levelling): from the magazine first, then launchers."""
-        slot = self.slot_of[it]
-        from_magazine = min(n, self.magazine[slot])
-        self.magazine[slot] -= from_magazine
-        self.ready[slot] -= n - from_magazine
-        self._record(slot)
-        if self.rationing:
-            self._ration(slot)
-
-    def subscribe(self, it: int, policy, below: float = float("inf")) -> None:  # type: ignore[no-untyped-def]
-        """Tell ``policy`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.
-
-        Rounds taken away by the network (cross-levelling) are not published: a site's reorder
-        policies react to what it fires.
-        """
-        slot = self.slot_of[it]
-        self.watchers[slot].append(policy.on_level)
-        self.threshold[slot] = max(self.threshold[slot], below)
-
-    def add_demand_hook(self, hook) -> None:  # type: ignore[no-untyped-def]
-        self.demand_hooks.append(hook)
-
-    def _record(self, slot: int) -> None:
-        ready = self.ready[slot]
-        self.rec.stock(self.clock.now, self.series[slot], ready + self.magazine[slot], ready)

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from typing import assert_never
 
 import numpy as np
+
+from ..plan import DurationPlan
+from ..vocab import Dist
 
 #: stable ids: never renumber, only append (renumbering would change every result)
 PURPOSES = {
@@ -97,26 +101,61 @@ class ThreatDraws:
         return self.rows[k]
 
 
-def duration_buffer(rng: Callable[[], np.random.Generator], dist: str, **params: float) -> BufferList | float:
+def duration_buffer(rng: Callable[[], np.random.Generator], d: DurationPlan) -> BufferList | float:
     """A buffer of random durations (days), or a plain float when the duration is fixed.
 
     ``rng`` makes the generator, only when the duration is random.
     """
-    if dist == "fixed":
-        return float(params["value"])
-    if dist == "triangular" and params["low"] == params["high"]:
-        return float(params["low"])
-    return _random_durations(rng(), dist, **params)
+    if d.dist == Dist.FIXED:
+        return d.value
+    if d.dist == Dist.TRIANGULAR and d.low == d.high:
+        return d.low
+    return _random_durations(rng(), d)
 
 
-def _random_durations(rng: np.random.Generator, dist: str, **params: float) -> BufferList:
-    if dist == "exponential":
-        mean = float(params["mean"])
-        return BufferList(lambda n: rng.exponential(mean, n))
-    if dist == "uniform":
-        lo, hi = float(params["low"]), float(params["high"])
-        return BufferList(lambda n: rng.uniform(lo, hi, n))
-    if dist == "triangular":
-        lo, mode, hi = float(params["low"]), float(params["mode"]), float(params["high"])
-        return BufferList(lambda n: rng.triangular(lo, mode, hi, n))
-    raise ValueError(dist)
+def _random_durations(rng: np.random.Generator, d: DurationPlan) -> BufferList:
+    match d.dist:
+        case Dist.EXPONENTIAL:
+            mean = d.mean
+            return BufferList(lambda n: rng.exponential(mean, n))
+        case Dist.UNIFORM:
+            lo, hi = d.low, d.high
+            return BufferList(lambda n: rng.uniform(lo, hi, n))
+        case Dist.TRIANGULAR:
+            lo, mode, hi = d.low, d.mode, d.high
+            return BufferList(lambda n: rng.triangular(lo, mode, hi, n))
+        case Dist.FIXED:
+            value = d.value
+            return BufferList(lambda n: np.full(n, value))
+        case _:
+            assert_never(d.dist)
+
+
+class Streams:
+    """The random streams of one replication, each handed to the part whose draws it makes."""
+
+    def __init__(self, root: np.random.SeedSequence, threats: int):
+        self.root = root
+        self.threats = threats
+        self._draws: dict[tuple[str, int], ThreatDraws] = {}
+
+    def generator(self, purpose: str) -> np.random.Generator:
+        """The run-wide stream of ``purpose`` (attack sizes and times, targets)."""
+        return generator(self.root, purpose)
+
+    def stream(self, purpose: str, name: str) -> np.random.Generator:
+        """The stream of ``purpose`` that belongs to the site or route called ``name``."""
+        return generator(self.root, purpose, key(name))
+
+    def threat_draws(self, purpose: str, layer: int) -> ThreatDraws:
+        """Shot (``"shots"``) or assessment (``"assessment"``) draws of layer ``layer``: a
+        threat's luck is its own in each layer (layer 1: those of a single layer)."""
+        k = (purpose, layer)
+        draws = self._draws.get(k)
+        if draws is None:
+            if layer == 1:
+                draws = ThreatDraws(self.root, purpose, self.threats)
+            else:
+                draws = ThreatDraws(self.root, f"layer_{purpose}", self.threats, layer)
+            self._draws[k] = draws
+        return draws

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, final
+from typing import Any, assert_never, final
 
-from ..plan import OUTSIDE, RouteEventPlan, RoutePlan
+from ..plan import RoutePlan
+from ..vocab import HolderKind, RouteAction
 from .clock import Call
-from .policies import Allocator, Backfill, Backorders, CrossLeveller, Policy, Producer, resupply_policy
+from .policies import (
+    Holder,
+    OrderQueue,
+    Policy,
+)
 from .records import EventKind
 from .site import Site
+from .state import RunState
 from .streams import duration_buffer, uniform_buffer
 
-CANCELLED, DELAYED, APPROVED = int(EventKind.CANCELLED), int(EventKind.DELAYED), int(EventKind.APPROVED)
-
-if TYPE_CHECKING:
-    from .simulation import Simulation
+CANCELLED, DELAYED = int(EventKind.CANCELLED), int(EventKind.DELAYED)
 
 #: a subscriber's ``on_level(holder, itype, level, change)``
-LevelCall = Callable[[Any, int, int, int], None]
+LevelCall = Callable[[Holder, int, int, int], None]
 
 
 @final
@@ -46,17 +49,25 @@ class Store:
 
     def __init__(
         self,
-        sim: Simulation,
+        state: RunState,
+        name: str,
+        kind: HolderKind,
         index: int,
+        types: list[int],
+        interceptors: list[str],
         initial: dict[int, int],
         capacity: dict[int, float],
-        series: dict[int, int],
+        on_order: dict[int, int],
     ):
-        self.sim = sim
+        self.recorder = state.recorder
+        self.clock = state.clock
         self.index = index
-        self.levels = {it: initial.get(it, 0) for it in series}
+        self.levels = {it: initial.get(it, 0) for it in types}
         self.capacity = capacity
-        self.series = series
+        self.on_order = on_order  # rounds on their way here, by type
+        add = state.series.add
+        lev = self.levels
+        self.series = {it: add(name, interceptors[it], kind.value, lev[it], lev[it]) for it in types}
         self.watchers: dict[int, list[LevelCall]] = {}
 
     def level(self, it: int) -> int:
@@ -66,7 +77,7 @@ class Store:
         cap = self.capacity.get(it)
         if cap is None:
             return math.inf
-        return cap - self.levels.get(it, 0) - self.sim.pipeline[self.index].get(it, 0)
+        return cap - self.levels.get(it, 0) - self.on_order.get(it, 0)
 
     def fired_of(self, it: int) -> int:
         return 0
@@ -94,26 +105,40 @@ class Store:
 
     def _record(self, it: int) -> None:
         lev = self.levels[it]
-        self.sim.recorder.stock(self.sim.clock.now, self.series[it], lev, lev)
+        self.recorder.stock(self.clock.now, self.series[it], lev, lev)
 
 
 class Route:
     """One way rounds move: a sender, a receiver, a type, a lead time and the route's state."""
 
-    def __init__(self, sim: Simulation, plan: RoutePlan, transit_series: int):
-        self.sim = sim
+    def __init__(
+        self,
+        state: RunState,
+        plan: RoutePlan,
+        src: Site | Store | None,
+        dst: Site | Store,
+        on_order: dict[int, int],
+        deliveries: list[tuple[float, int, int]],
+        interceptor: str,
+    ):
+        self.clock = state.clock
+        self.recorder = state.recorder
         self.plan = plan
         self.index = plan.index
-        self.src = None if plan.src == OUTSIDE else sim.holders[plan.src]
-        self.dst = sim.holders[plan.dst]
+        self.src = src
+        self.dst = dst
+        self.on_order = on_order  # the receiver's rounds on their way
+        self.deliveries = deliveries  # the network's record of every delivery
         self.it = plan.itype
         # lead times and losses: the route's own streams, keyed by its name
-        lead = plan.lead
-        self.lead: Any = duration_buffer(lambda: sim.stream("route_lead", plan.name), **lead) if lead else 0.0  # type: ignore[arg-type]
-        self.loss_u = uniform_buffer(sim.stream("route_loss", plan.name)) if plan.loss > 0 else None
+        lead, streams = plan.lead, state.streams
+        self.lead: Any = (
+            duration_buffer(lambda: streams.stream("route_lead", plan.name), lead) if lead else 0.0
+        )
+        self.loss_u = uniform_buffer(streams.stream("route_loss", plan.name)) if plan.loss > 0 else None
         self.floor = plan.floor
         self.loss = plan.loss
-        self.series = transit_series
+        self.series = state.series.add(plan.name, interceptor, "transit")
         self.state = "active" if plan.enabled else "cancelled"
         self.pending = 0  # held back by a pause or an approval date
         self.dropping = False  # paused with waiting: drop
@@ -123,12 +148,12 @@ class Route:
         self.shipped = self.delivered = self.lost = self.short = 0
         self.owes = False  # base-stock reorders set this: what the sender cannot fill now stays owed
         self.owed = 0
-        self.backorders: Any = None  # the sender's queue of owed orders (policies/backorders.py)
+        self.backorders: OrderQueue | None = None  # the sender's queue of owed orders
         self._arrive_cb = self._arrive
         self.transit_level = 0
 
     def blocked(self) -> bool:
-        return self.state != "active" or self.sim.clock.now < self.plan.not_before
+        return self.state != "active" or self.clock.now < self.plan.not_before
 
     def ship(self, q: int) -> int:
         """Send up to q rounds now; return how many were sent."""
@@ -162,7 +187,6 @@ class Route:
         return q - n
 
     def _send(self, q: int) -> int:
-        sim = self.sim
         avail = math.inf if self.src is None else self.src.level(self.it) - self.floor
         n = int(min(q, avail, self.dst.room(self.it)))
         if n <= 0:
@@ -170,7 +194,7 @@ class Route:
         if self.src is not None:
             self.src.take(self.it, n)
         self.shipped += n
-        pipe = sim.pipeline[self.plan.dst]
+        pipe = self.on_order
         pipe[self.it] = pipe.get(self.it, 0) + n
         self._transit(n)
         u = self.loss_u
@@ -180,35 +204,33 @@ class Route:
             lead = lead.pop() if lead else lead.refill()
         shipment = Shipment(n, lost)
         self.in_transit[shipment] = None
-        sim.recorder.shipped(sim.clock.now, self.plan.src, self.it, n, self.index)
-        sim.clock.later(lead, self._arrive_cb, shipment)
+        self.recorder.shipped(self.clock.now, self.plan.src, self.it, n, self.index)
+        self.clock.later(lead, self._arrive_cb, shipment)
         return n
 
     def _transit(self, delta: int) -> None:
         self.transit_level += delta
-        self.sim.recorder.stock(self.sim.clock.now, self.series, self.transit_level, self.transit_level)
+        self.recorder.stock(self.clock.now, self.series, self.transit_level, self.transit_level)
 
     def _arrive(self, ev: Call) -> None:
         shipment: Shipment = ev.value
-        sim = self.sim
         if shipment.delay > 0:  # delayed while in transit
             delay, shipment.delay = shipment.delay, 0.0
-            sim.clock.later(delay, self._arrive_cb, shipment)
+            self.clock.later(delay, self._arrive_cb, shipment)
             return
         n, lost = shipment.n, shipment.lost
         del self.in_transit[shipment]
         self._transit(-n)
-        pipe = sim.pipeline[self.plan.dst]
-        pipe[self.it] -= n
-        now = sim.clock.now
+        self.on_order[self.it] -= n
+        now = self.clock.now
         if lost:
             self.lost += n
-            sim.recorder.lost(now, self.plan.dst, self.it, n, self.index)
+            self.recorder.lost(now, self.plan.dst, self.it, n, self.index)
             return
         self.delivered += n
-        sim.delivered.append((now, self.index, n))
+        self.deliveries.append((now, self.index, n))
         # recorded before the stock changes: a delivery can set off shots
-        sim.recorder.delivery(now, self.plan.dst, self.it, n, self.index)
+        self.recorder.delivery(now, self.plan.dst, self.it, n, self.index)
         self.dst.put(self.it, n)
         if self.watchers:
             level = self.dst.level(self.it)
@@ -224,11 +246,11 @@ class Route:
             q, self.pending = self.pending, 0
             self.ship(q)
 
-    def event(self, action: str, by: float, drop: bool = False) -> None:
+    def event(self, action: RouteAction, by: float, drop: bool = False) -> None:
         """A route event of the scenario, recorded in the event log whether or not it changes
         anything (a pause of a paused route is still a decision someone took)."""
-        rec, now, dst = self.sim.recorder, self.sim.clock.now, self.plan.dst
-        if action == "pause":
+        rec, now, dst = self.recorder, self.clock.now, self.plan.dst
+        if action == RouteAction.PAUSE:
             if self.state == "active":
                 self.state = "paused"
                 self.dropping = drop
@@ -237,80 +259,40 @@ class Route:
                 dropped, self.pending = self.pending, 0
                 self.short += dropped
             rec.paused(now, dst, self.it, dropped, self.index)
-        elif action == "resume":
+        elif action == RouteAction.RESUME:
             held = self.pending
             if self.state == "paused":
                 self.state = "active"
                 self.dropping = False
                 self.flush()
             rec.resumed(now, dst, self.it, held, self.index)
-        elif action == "cancel":
+        elif action == RouteAction.CANCEL:
             self.state = "cancelled"
             dropped = self.pending
             self.short += self.pending
             self.pending = 0
             rec.route_decision(CANCELLED, now, dst, self.it, dropped, self.index)
-        elif action == "delay":
+        elif action == RouteAction.DELAY:
             for shipment in self.in_transit:
                 shipment.delay += by
             rec.route_decision(DELAYED, now, dst, self.it, self.transit_level, self.index)
+        else:
+            assert_never(action)
 
-
-class Network:
-    """Wires scheduled shipments, route events and the supply policies, in plan order."""
-
-    def __init__(self, sim: Simulation):
-        self.sim = sim
-        self.clock = sim.clock
-        self.holders = sim.holders
-        self.routes = sim.routes
-        self._backorders: dict[tuple[int, int], Backorders] = {}
-        plan = sim.plan.network
-        # the order of wiring is the order of SimPy's ties at equal times: kept as the plan's
-        self.policies: list[Policy] = [Backfill(r) for r in self.routes if r.plan.backfill_of >= 0]
-        for p in self.policies:
-            p.attach(self)
-        for r in self.routes:
-            if r.plan.schedule is not None:
-                sim.clock.every(r.plan.schedule, self._scheduled, (r, r.plan.quantity))
-            if r.plan.not_before > 0:
-                sim.clock.later(r.plan.not_before, self._flush, r)
-        for e in plan.events:
-            sim.clock.later(e.time, self._route_event, e)
-        timed: list[Policy] = []
-        timed.extend(Producer(p) for p in plan.producers)
-        timed.extend(Allocator(a) for a in plan.allocations)
-        timed.extend(CrossLeveller(c) for c in plan.cross_levels)
-        timed.extend(resupply_policy(rp) for rp in plan.resupply)
-        for p in timed:
-            p.attach(self)
-        self.policies.extend(timed)
-
-    def backorders(self, holder: int, itype: int) -> Backorders:
-        """The queue of orders ``holder`` could not fill of ``itype`` (one per holder and type)."""
-        key = (holder, itype)
-        queue = self._backorders.get(key)
-        if queue is None:
-            queue = self._backorders[key] = Backorders(self.holders[holder], itype)
-            queue.attach(self)
-        return queue
-
-    def on_demand(self, site: int, hook: Callable[[int], None]) -> None:
-        """Call ``hook(rounds asked for)`` at each threat's arrival at ``site``."""
-        holder = self.holders[site]
-        assert isinstance(holder, Site)
-        holder.add_demand_hook(hook)
-
-    def _scheduled(self, ev: Call) -> None:
-        route, q = ev.value
-        route.ship(q)
-
-    def _flush(self, ev: Call) -> None:
-        route = ev.value
-        rec = self.sim.recorder
-        rec.route_decision(APPROVED, self.clock.now, route.plan.dst, route.it, route.pending, route.index)
-        route.flush()
-
-    def _route_event(self, ev: Call) -> None:
-        e: RouteEventPlan = ev.value
-        self.routes[e.route].event(e.action, e.by, e.drop)
+    def record(self, holder_names: list[str], interceptors: list[str]) -> dict[str, Any]:
+        """The route's piece of the run record."""
+        p = self.plan
+        return {
+            "name": p.name,
+            "kind": p.kind.value,
+            "source": p.source,
+            "from": "outside" if p.src < 0 else holder_names[p.src],
+            "to": holder_names[p.dst],
+            "interceptor": interceptors[p.itype],
+            "shipped": self.shipped,
+            "delivered": self.delivered,
+            "lost": self.lost,
+            "in_transit_at_end": self.transit_level,
+            "not_shipped": self.short + self.pending + self.owed,
+            "state_at_end": self.state,
+        }

@@ -1,10 +1,40 @@
 """The io layer: results folders written atomically, CSV tables, plots.
 
 It reads analysis results and scenario sources; nothing here changes a number.
+
+Its names are imported when first used (see ``_WHERE``).
 """
 
-from .files import OutputError, OutputExistsError, result_folder
-from .save import plot_comparison, save_comparison, save_ensemble, save_run, scenario_yaml
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .files import OutputError, OutputExistsError, result_folder
+    from .save import plot_comparison, save_comparison, save_ensemble, save_run, scenario_yaml
+
+#: where each name is defined: imported on first use, so that a command that needs none
+#: of them (``defsim --version``, ``defsim list``) never pays for their imports
+_WHERE = {
+    "OutputError": ".files",
+    "OutputExistsError": ".files",
+    "result_folder": ".files",
+    "plot_comparison": ".save",
+    "save_comparison": ".save",
+    "save_ensemble": ".save",
+    "save_run": ".save",
+    "scenario_yaml": ".save",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "OutputError",

@@ -23,19 +23,13 @@ import numpy as np
 
 from ..analysis.answers import Layout, ensemble_answers, run_answers, start_of
 from . import folder_check as fc
-from .files import FORMULA_START
 from .folder_check import NotAResultsFolder, TamperedFolder
-from .markers import Marker, read_markers
+from .markers import Marker, read_markers, run_markers, uncsv
 
 __all__ = ["NotAResultsFolder", "TamperedFolder", "read"]
 
 #: scenario.yaml longer or deeper than this is not read back (a scenario is a few kilobytes)
 MAX_SCENARIO, MAX_DEPTH = 4 * 2**20, 64
-
-
-def uncsv(text: str) -> str:
-    """A text field as the user wrote it (undo the spreadsheet-formula guard of csv_text)."""
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START and text[1:2] else text
 
 
 def _scenario_text(folder: Path) -> str:
@@ -464,7 +458,6 @@ def read(folder: str | Path) -> View:
 
 def run_view(result: Any, scenario_yaml: str = "") -> RunView:
     """The view of a run in memory (:class:`~defsim.analysis.RunAnalysis`): what its files hold."""
-    from .markers import run_markers
 
     st = result.stock
     series = {}

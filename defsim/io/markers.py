@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..engine.records import EventKind
-from .files import csv_text, write_csv
+from .files import FORMULA_START, csv_text, write_csv
 
 if TYPE_CHECKING:
     from ..analysis import RunAnalysis
@@ -79,12 +79,16 @@ def write_markers(path: Path, markers: Iterable[Marker]) -> None:
     )
 
 
+def uncsv(text: str) -> str:
+    """A text field as the user wrote it (undo the spreadsheet-formula guard of csv_text)."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START and text[1:2] else text
+
+
 def read_markers(path: Path) -> list[Marker]:
     """markers.csv, or no markers for a folder written before it existed."""
     if not path.is_file():
         return []
     from . import folder_check as fc
-    from .folder import uncsv
 
     return [
         Marker(

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +18,9 @@ from matplotlib.figure import Figure
 from ..analysis.answers import type_key
 from ..analysis.statistics import Z95, paired_difference
 from .folder import ComparisonView
-from .plot_fan import _bin_mean, _grid, _panels, _where
-from .plotkit import color, lit, outside_legend, save, style, time_axis, title, x_of
+from .layout import Grid
+from .plot_fan import _bin_mean, _panels, _where
+from .plotkit import color, lit, new_figure, outside_legend, save, style, time_axis, x_of
 
 
 def _variant_style(k: int) -> dict:
@@ -33,15 +33,21 @@ def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> F
     first = cmp.variants[0]
     start, end = first.start, first.duration
     holders, types = _panels(first)
-    fig = Figure(figsize=(4.4 * len(types) + 2.6, 1.6 + 1.8 * len(holders)), layout="constrained")
-    axes = _grid(fig, len(holders), len(types))
+    fig = new_figure()
+    grid = Grid(fig, 4.0)
+    shared = None
+    last = {
+        c: max(r for r, (h, k) in enumerate(holders) if (h, k, i) in first.series)
+        for c, i in enumerate(types)
+    }
+    handles: list = []
     for r, (holder, kind) in enumerate(holders):
         for c, itype in enumerate(types):
-            ax = axes[r, c]
             key = (holder, kind, itype)
             if key not in first.series:
-                ax.set_visible(False)
                 continue
+            ax = grid.add(r, c, 1.6, sharex=shared)
+            shared = shared or ax
             for k, ens in enumerate(cmp.variants):
                 if key not in ens.series:
                     continue
@@ -52,12 +58,14 @@ def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> F
             ax.set_ylim(bottom=0)
             ax.set_ylabel("median rounds" + (f"\n{per.strip(' ()')}" if per else ""))
             ax.grid(alpha=0.25)
-            time_axis(ax, start, end, label=r == len(holders) - 1)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False, title="variant")
-    title(
-        fig, f"{first.name}: median stock per variant", f"{first.reps} replications per variant, same seeds"
+            time_axis(ax, start, end, label=r == last[c], width_in=grid.width)
+            if len(ax.get_lines()) > len(handles):
+                handles = ax.get_lines()
+    grid.fig_legend(handles, [h.get_label() for h in handles], fontsize=8, title="variant")
+    grid.title(
+        f"{first.name}: median stock per variant", f"{first.reps} replications per variant, same seeds"
     )
+    grid.finish()
     save(fig, path)
     return fig
 
@@ -69,10 +77,14 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
     start, end = first.start, first.duration
     keys = [(h, k, i) for h, k, i in first.series if k != "producer"]
     cols = min(2, len(keys))
-    rows = math.ceil(len(keys) / cols)
-    fig = Figure(figsize=(4.6 * cols + 2.6, 1.6 + 2.0 * rows), layout="constrained")
-    axes = _grid(fig, rows, cols, share=False).ravel()
-    for ax, (holder, kind, itype) in zip(axes, keys, strict=False):
+    fig = new_figure()
+    grid = Grid(fig, 3.8)
+    shared = None
+    axes = []
+    for j, (holder, kind, itype) in enumerate(keys):
+        ax = grid.add(j // cols, j % cols, 1.9, sharex=shared)
+        shared = shared or ax
+        axes.append(ax)
         for k, ens in enumerate(cmp.variants):
             key = (holder, kind, itype)
             if not empty:
@@ -86,15 +98,15 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
         what = "none held that day" + per if empty else "ran out by then"
         ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} {what}", fontsize=8.5, loc="left")
         ax.set_ylim(-0.02, 1.02)
+        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
-        time_axis(ax, start, end)
-    for ax in axes[len(keys) :]:
-        ax.set_visible(False)
+        time_axis(
+            ax, start, end, label=j + cols >= len(keys), width_in=grid.width
+        )  # "date" under each column once
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False, title="variant")
-    title(
-        fig,
+    grid.fig_legend(handles, labels, fontsize=8, title="variant")
+    grid.title(
         f"{first.name}: "
         + (
             "on each day, how often is each type gone?"
@@ -104,6 +116,7 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
         + " (per variant)",
         f"{first.reps} replications per variant, same seeds",
     )
+    grid.finish()
     save(fig, path)
     return fig
 
@@ -133,9 +146,10 @@ def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Fi
         ("threats leaked", [r for r in rows if r[0] == "totals.leaked"]),
         ("days without each type (sites)", [r for r in rows if r[0] != "totals.leaked"]),
     ]
-    fig = Figure(figsize=(10, 1.8 + 0.32 * len(rows) * max(1, len(cmp.variants) - 1)), layout="constrained")
-    axes = fig.subplots(2, 1, height_ratios=[max(len(g[1]), 1) for g in groups], squeeze=False)[:, 0]
     nv = len(cmp.variants) - 1
+    fig = new_figure()
+    grid = Grid(fig, 5.4)
+    axes = [grid.add(j, 0, 0.3 + 0.32 * max(len(g[1]), 1) * max(1, nv)) for j, g in enumerate(groups)]
     for ax, (what, group) in zip(axes, groups, strict=True):
         for j, (_, _label, diffs) in enumerate(group):
             for k, d in enumerate(diffs):
@@ -163,15 +177,16 @@ def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Fi
                 )
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(range(len(group)))
-        ax.set_yticklabels([lit(g[1]) for g in group], fontsize=8)
+        ax.set_yticklabels([lit(g[1]) for g in group])
+        ax.tick_params(axis="y", labelsize=8)
         ax.set_ylim(len(group) - 0.5, -0.5)
         ax.set_xlabel(f"{what}: variant minus {lit(first.label)} (mean, 95% interval)")
         ax.grid(axis="x", alpha=0.25)
         outside_legend(ax, title="variant", title_fontsize=7)
-    title(
-        fig,
+    grid.title(
         f"{first.name}: how does each variant differ from {first.label}?",
         f"paired by replication ({first.reps} per variant, same seeds)",
     )
+    grid.finish()
     save(fig, path)
     return fig

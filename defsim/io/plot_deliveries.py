@@ -10,17 +10,18 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from .folder import RunView
+from .layout import Grid
 from .markers import DECISION
 from .plotkit import (
     LEAK,
     color,
     draw_markers,
     lit,
+    new_figure,
     outside_legend,
     save,
     strip_height,
     time_axis,
-    title,
     x_of,
 )
 
@@ -33,13 +34,12 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
         return None
     types = list(dict.fromkeys(i for _, i in view.series))
     decisions = [m for m in view.markers if m.kind == DECISION]
-    if decisions:
-        strip_h = strip_height(decisions)
-        fig = Figure(figsize=(10, 1.6 + strip_h + 0.42 * len(routes)), layout="constrained")
-        strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[strip_h, 0.42 * len(routes)])
-    else:
-        fig = Figure(figsize=(10, 1.6 + 0.42 * len(routes)), layout="constrained")
-        ax = fig.subplots()
+    width_in = 6.4
+    fig = new_figure()
+    grid = Grid(fig, width_in)
+    strip_h = strip_height(decisions, width_in, end)
+    strip = grid.add(0, 0, strip_h) if decisions else None
+    ax = grid.add(1, 0, 0.42 * len(routes) + 0.3, sharex=strip)
     ev = view.events
     dl = view.of("delivery")
     lost = view.of("lost")
@@ -67,19 +67,21 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
                 + (f", {r['lost']:,} lost" if r["lost"] else "")
             )
             for n, r in routes
-        ],
-        fontsize=8,
+        ]
     )
+    ax.tick_params(axis="y", labelsize=8)
     ax.set_ylim(len(routes) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.25)
     for k, itype in enumerate(types):
         ax.scatter([], [], color=color(k), label=lit(itype))
     ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
     outside_legend(ax, title="dot size: rounds", title_fontsize=7)
-    time_axis(ax, start, end)
-    if decisions:
-        draw_markers(strip, decisions, start, end, lines_on=[ax])
+    time_axis(ax, start, end, width_in=grid.width)
+    if strip is not None:
+        draw_markers(strip, decisions, start, end, width_in, lines_on=[ax])
+        time_axis(strip, start, end, label=False, width_in=grid.width)
         strip.tick_params(labelbottom=False)
-    title(fig, f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
+    grid.title(f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
+    grid.finish()
     save(fig, path)
     return fig

@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from ..analysis.answers import short_date, type_key
 from ..analysis.statistics import time_stats
 from .folder import EnsembleView
-from .plotkit import bin_days, color, lit, outside_legend, save, style, time_axis, title, x_of
+from .layout import Grid
+from .plotkit import bin_days, color, lit, new_figure, outside_legend, save, style, time_axis, x_of
 
 
 def _panels(ens: EnsembleView) -> tuple[list[tuple[str, str]], list[str]]:
@@ -24,10 +25,6 @@ def _panels(ens: EnsembleView) -> tuple[list[tuple[str, str]], list[str]]:
 
 def _where(holder: str, kind: str) -> str:
     return holder if kind == "site" else f"{holder} ({kind})"
-
-
-def _grid(fig: Figure, rows: int, cols: int, share: bool = True) -> np.ndarray:
-    return fig.subplots(rows, cols, sharex=share, squeeze=False)
 
 
 def _bin_mean(grid: np.ndarray, y: np.ndarray, duration: float) -> tuple[np.ndarray, np.ndarray, str]:
@@ -75,49 +72,57 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     start, end = ens.start, ens.duration
     pooled = _pooled(ens)
     holders, types = _panels(ens)
-    fig = Figure(figsize=(6.2 * len(types), 1.4 + 1.8 * len(holders)), layout="constrained")
-    axes = _grid(fig, len(holders), len(types))
-    for r, (holder, kind) in enumerate(holders):
-        for c, itype in enumerate(types):
-            ax = axes[r, c]
-            if (holder, kind, itype) not in ens.series:
-                ax.set_visible(False)
-                continue
-            s = ens.series.index((holder, kind, itype))
-            col = color(types.index(itype))
-            xs, b, per = _binned(ens, s)
-            xb = x_of(xs, start)
-            ax.fill_between(xb, b[0], b[4], color=col, alpha=0.15, lw=0, step="post", label="5-95% of runs")
-            ax.fill_between(xb, b[1], b[3], color=col, alpha=0.35, lw=0, step="post", label="25-75% of runs")
-            ax.step(
-                xb,
-                b[2],
-                where="post",
-                color=col,
-                lw=1.6,
-                ls=style(types.index(itype)),
-                label="median" + (f" ({per} mean)" if per else ""),
+    fig = new_figure()
+    grid = Grid(fig, 4.6)
+    shared = None
+    # one column when each holder holds one type (layered sites): no diagonal of empty cells
+    one_each = all(sum((h, k, i) in ens.series for i in types) <= 1 for h, k in holders)
+    cells = [
+        (r, 0 if one_each else c, holder, kind, itype)
+        for r, (holder, kind) in enumerate(holders)
+        for c, itype in enumerate(types)
+        if (holder, kind, itype) in ens.series
+    ]
+    last = {c: max(r for r, cc, *_ in cells if cc == c) for _, c, *_ in cells}
+    for r, c, holder, kind, itype in cells:
+        ax = grid.add(r, c, 1.6, sharex=shared)
+        shared = shared or ax
+        s = ens.series.index((holder, kind, itype))
+        col = color(types.index(itype))
+        xs, b, per = _binned(ens, s)
+        xb = x_of(xs, start)
+        ax.fill_between(xb, b[0], b[4], color=col, alpha=0.15, lw=0, step="post", label="5-95% of runs")
+        ax.fill_between(xb, b[1], b[3], color=col, alpha=0.35, lw=0, step="post", label="25-75% of runs")
+        ax.step(
+            xb,
+            b[2],
+            where="post",
+            color=col,
+            lw=1.6,
+            ls=style(types.index(itype)),
+            label="median" + (f" ({per} mean)" if per else ""),
+        )
+        odds = time_stats(ens.figure(type_key(holder, kind, itype)))
+        state = f"ran out in {100 * odds['p_happened']:.0f}% of runs" + (
+            f", median {short_date(odds['median'], start)}" if odds["median"] is not None else ""
+        )
+        ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} — {state}", fontsize=8.5, loc="left")
+        w = pooled.get((holder, kind, itype))
+        if w:
+            ax.text(
+                0.01,
+                0.03,
+                f"percentiles pooled in {w}-round bins (within {w / 2:g} rounds; mean exact)",
+                transform=ax.transAxes,
+                fontsize=7,
+                color="0.3",
             )
-            odds = time_stats(ens.figure(type_key(holder, kind, itype)))
-            state = f"ran out in {100 * odds['p_happened']:.0f}% of runs" + (
-                f", median {short_date(odds['median'], start)}" if odds["median"] is not None else ""
-            )
-            ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} — {state}", fontsize=8.5, loc="left")
-            w = pooled.get((holder, kind, itype))
-            if w:
-                ax.text(
-                    0.01,
-                    0.03,
-                    f"percentiles pooled in {w}-round bins (within {w / 2:g} rounds; mean exact)",
-                    transform=ax.transAxes,
-                    fontsize=7,
-                    color="0.3",
-                )
-            ax.set_ylim(bottom=0)
-            ax.set_ylabel("rounds")
-            ax.grid(alpha=0.25)
-            time_axis(ax, start, end, label=r == len(holders) - 1)
-            outside_legend(ax)
-    title(fig, f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("rounds")
+        ax.grid(alpha=0.25)
+        time_axis(ax, start, end, label=r == last[c], width_in=grid.width)
+        outside_legend(ax)
+    grid.title(f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
+    grid.finish()
     save(fig, path)
     return fig

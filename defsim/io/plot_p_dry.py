@@ -4,15 +4,15 @@ type, and one for "no rounds of any type", per holder, across an ensemble's repl
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from ..analysis.answers import prefix, type_key
 from .folder import EnsembleView
-from .plot_fan import _grid, _panels, _where
-from .plotkit import color, lit, outside_legend, save, style, time_axis, title, x_of
+from .layout import Grid
+from .plot_fan import _panels, _where
+from .plotkit import color, lit, new_figure, outside_legend, save, style, time_axis, x_of
 
 
 def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
@@ -20,11 +20,13 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     start, end = ens.start, ens.duration
     holders, types = _panels(ens)
     cols = min(2, len(holders))
-    rows = math.ceil(len(holders) / cols)
-    fig = Figure(figsize=(4.6 * cols + 2.2, 1.4 + 2.3 * rows), layout="constrained")
-    axes = _grid(fig, rows, cols, share=False).ravel()
+    fig = new_figure()
+    grid = Grid(fig, 3.8)
     x = x_of(ens.grid, start)
-    for ax, (holder, kind) in zip(axes, holders, strict=False):
+    shared = None
+    for j, (holder, kind) in enumerate(holders):
+        ax = grid.add(j // cols, j % cols, 2.0, sharex=shared)
+        shared = shared or ax
         mine = [i for h, k, i in ens.series if h == holder]
         for itype in mine:
             k = types.index(itype)
@@ -49,16 +51,17 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
             )
         ax.set_title(lit(_where(holder, kind)), fontsize=9, loc="left")
         ax.set_ylim(-0.02, 1.02)
+        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
         ax.set_ylabel("share of runs")
         ax.grid(alpha=0.25)
-        time_axis(ax, start, end)
+        time_axis(
+            ax, start, end, label=j + cols >= len(holders), width_in=grid.width
+        )  # "date" under each column once
         outside_legend(ax)
-    for ax in axes[len(holders) :]:
-        ax.set_visible(False)
-    title(
-        fig,
+    grid.title(
         f"{ens.name}: how likely has each type run out by each day?",
         f"{ens.reps} replications, seed {ens.seed}",
     )
+    grid.finish()
     save(fig, path)
     return fig

@@ -18,6 +18,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from ..analysis.answers import short_date
 from .folder import RunView
+from .layout import Grid
 from .plotkit import (
     EMPTY,
     GREY,
@@ -28,11 +29,13 @@ from .plotkit import (
     color,
     draw_markers,
     lit,
+    new_figure,
     outside_legend,
     save,
+    shade_spans,
     strip_height,
+    style,
     time_axis,
-    title,
     x_of,
 )
 
@@ -158,128 +161,211 @@ def _mark_rationing(
     )
 
 
+def _panel(view: RunView, ax: Axes, holder: str, itype: str, k: int, label_x: bool, width_in: float) -> None:
+    """One (holder, type) panel: stock, in transit, empty spans, deliveries, rationing rules."""
+    start, end = view.start, view.duration
+    t, lev = view.series[(holder, itype)]
+    x_end = x_of([end], start)[0]
+    if busy(t, end):
+        days, lo, hi, at_end = band(t, lev, end)
+        per = "day" if bin_days(end) == 1 else f"{bin_days(end)} days"
+        ax.fill_between(
+            x_of(days, start),
+            lo,
+            hi,
+            step="post",
+            color=color(k),
+            alpha=0.3,
+            lw=0,
+            label=f"min to max per {per}",
+        )
+        ax.step(
+            x_of(days, start), at_end, where="post", color=color(k), lw=1.2, label=f"at the end of each {per}"
+        )
+    else:
+        ax.step(
+            np.append(x_of(t, start), x_end),
+            np.append(lev, lev[-1]),
+            where="post",
+            color=color(k),
+            lw=1.6,
+            label="rounds held",
+        )
+    moving = in_transit(view, holder, itype)
+    if moving is not None:
+        mt, ml = moving
+        width = bin_days(end)
+        if width > 1:  # a long run: reorders in transit come and go within a bin
+            days, mean = _bin_mean(mt, ml, end, width)
+            xs, ys, what = x_of(days, start), mean, f"in transit to here (mean per {width} days)"
+        else:
+            xs, ys, what = np.append(x_of(mt, start), x_end), np.append(ml, ml[-1]), "in transit to here"
+        ax.step(xs, ys, where="post", color=GREY, ls=":", lw=1.4, label=what)
+    spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
+    shade_spans(ax, spans, start, facecolors=EMPTY, alpha=0.18, lw=0, label="none left")
+    dt_, dq = _deliveries(view, holder, itype)
+    if len(dt_):
+        top = blended_transform_factory(ax.transData, ax.transAxes)
+        ax.plot(
+            x_of(dt_, start),
+            np.full(len(dt_), 1.0),
+            "v",
+            color="#009E73",
+            ms=4 if len(dt_) < 60 else 2.5,
+            transform=top,
+            clip_on=False,
+            zorder=5,
+            label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds ({int(dq.min())}-{int(dq.max())} each)"
+            if dq.min() != dq.max()
+            else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
+        )
+    for j, rule in enumerate(view.rationing(holder, itype) if view.kinds[holder] == "site" else []):
+        _mark_rationing(ax, rule, t, lev, start, end, j)
+    info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
+    first = info.get("first_stockout_day")
+    kind = view.kinds[holder]
+    head = holder if kind == "site" else f"{holder} ({kind})"
+    if kind == "producer":
+        state = "stock waiting to ship"
+    elif first is None:
+        state = "never ran out"
+    else:
+        state = f"out from {short_date(first, start)}, {info.get('days_empty', 0):.0f} days empty"
+    ax.set_title(
+        f"{lit(head)}: {lit(itype)} — {state}",
+        fontsize=8.5,
+        loc="left",
+        color=LEAK if first is not None and kind != "producer" else "black",
+    )
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("rounds")
+    ax.grid(alpha=0.25)
+    time_axis(ax, start, end, label=label_x, width_in=width_in)
+    outside_legend(ax)
+
+
+#: more (holder, type) panels than this, of more than one type: one panel per type instead
+BUSY_PANELS = 4
+
+
 def plot_stock(view: RunView, holders: list[str], question: str, path: str | Path | None = None) -> Figure:
-    """One panel per (holder, type): stock, its empty spans and the deliveries of that type."""
+    """One panel per (holder, type): stock, its empty spans and the deliveries of that type; a
+    column per type when a holder carries several, each under its own strip of raids and
+    decisions on that column's time axis.  Many panels of several types: :func:`plot_stock_by_type`."""
     start, end = view.start, view.duration
     types = _type_order(view, holders)
+    panels = [(h, i) for h in holders for i in types if i in view.types(h)]
+    if len(panels) > BUSY_PANELS and len(types) > 1:
+        return plot_stock_by_type(view, holders, question, path)
     # a column per type when some holder carries several; one column when each holds one type
     # (layered sites, one type each, would otherwise stand on a diagonal of empty panels)
     one_each = all(len([t for t in types if t in view.types(h)]) <= 1 for h in holders)
     ncol = 1 if one_each else len(types)
-    strip_h = strip_height(view.markers)
-    width = 6.2 * ncol if ncol > 1 else 9.0  # one column: room for a calendar axis that reads
-    fig = Figure(figsize=(width, 1.3 + strip_h + 1.75 * len(holders)), layout="constrained")
-    grid = fig.add_gridspec(len(holders) + 1, ncol, height_ratios=[strip_h, *([1.75] * len(holders))])
-    strip = fig.add_subplot(grid[0, :])
-    axes = []
-    for r, holder in enumerate(holders):
-        row_types = [t for t in types if t in view.types(holder)] if one_each else types
-        for c, itype in enumerate(row_types):
-            ax = fig.add_subplot(grid[r + 1, c], sharex=strip)
-            axes.append(ax)
-            if itype not in view.types(holder):
-                ax.set_visible(False)
-                continue
-            k = types.index(itype)
-            t, lev = view.series[(holder, itype)]
-            x_end = x_of([end], start)[0]
-            if busy(t, end):
-                days, lo, hi, at_end = band(t, lev, end)
-                per = "day" if bin_days(end) == 1 else f"{bin_days(end)} days"
-                ax.fill_between(
-                    x_of(days, start),
-                    lo,
-                    hi,
-                    step="post",
-                    color=color(k),
-                    alpha=0.3,
-                    lw=0,
-                    label=f"min to max per {per}",
-                )
-                ax.step(
-                    x_of(days, start),
-                    at_end,
-                    where="post",
-                    color=color(k),
-                    lw=1.2,
-                    label=f"at the end of each {per}",
-                )
-            else:
-                ax.step(
-                    np.append(x_of(t, start), x_end),
-                    np.append(lev, lev[-1]),
-                    where="post",
-                    color=color(k),
-                    lw=1.6,
-                    label="rounds held",
-                )
-            moving = in_transit(view, holder, itype)
-            if moving is not None:
-                mt, ml = moving
-                width = bin_days(end)
-                if width > 1:  # a long run: reorders in transit come and go within a bin
-                    days, mean = _bin_mean(mt, ml, end, width)
-                    xs, ys, what = x_of(days, start), mean, f"in transit to here (mean per {width} days)"
-                else:
-                    xs, ys, what = (
-                        np.append(x_of(mt, start), x_end),
-                        np.append(ml, ml[-1]),
-                        "in transit to here",
-                    )
-                ax.step(xs, ys, where="post", color=GREY, ls=":", lw=1.4, label=what)
-            spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
-            for j, (a, b) in enumerate(spans):
-                ax.axvspan(
-                    x_of([a], start)[0],
-                    x_of([b], start)[0],
-                    color=EMPTY,
-                    alpha=0.18,
-                    lw=0,
-                    label="none left" if j == 0 else None,
-                )
-            dt_, dq = _deliveries(view, holder, itype)
-            if len(dt_):
-                top = blended_transform_factory(ax.transData, ax.transAxes)
-                ax.plot(
-                    x_of(dt_, start),
-                    np.full(len(dt_), 1.0),
-                    "v",
-                    color="#009E73",
-                    ms=4 if len(dt_) < 60 else 2.5,
-                    transform=top,
-                    clip_on=False,
-                    zorder=5,
-                    label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds "
-                    f"({int(dq.min())}-{int(dq.max())} each)"
-                    if dq.min() != dq.max()
-                    else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
-                )
-            for j, rule in enumerate(view.rationing(holder, itype) if view.kinds[holder] == "site" else []):
-                _mark_rationing(ax, rule, t, lev, start, end, j)
-            info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
-            first = info.get("first_stockout_day")
-            kind = view.kinds[holder]
-            head = holder if kind == "site" else f"{holder} ({kind})"
-            if kind == "producer":
-                state = "stock waiting to ship"
-            elif first is None:
-                state = "never ran out"
-            else:
-                state = f"out from {short_date(first, start)}, {info.get('days_empty', 0):.0f} days empty"
-            ax.set_title(
-                f"{lit(head)}: {lit(itype)} — {state}",
-                fontsize=8.5,
-                loc="left",
-                color=LEAK if first is not None and kind != "producer" else "black",
-            )
-            ax.set_ylim(bottom=0)
-            ax.set_ylabel("rounds")
-            ax.grid(alpha=0.25)
-            time_axis(ax, start, end, label=r == len(holders) - 1)
-            outside_legend(ax)
-    draw_markers(strip, view.markers, start, end, lines_on=[a for a in axes if a.get_visible()])
-    time_axis(strip, start, end, label=False)
-    strip.tick_params(labelbottom=False)
-    title(fig, f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
+    width = 6.4 if ncol == 1 else 4.4
+    fig = new_figure()
+    grid = Grid(fig, width)
+    strip_h = strip_height(view.markers, width, end)
+    strips = [grid.add(0, c, strip_h) for c in range(ncol)] if strip_h else []
+    shared: Axes | None = strips[0] if strips else None
+    cells = [
+        (r, 0 if one_each else types.index(i), h, i)
+        for r, h in enumerate(holders)
+        for i in types
+        if i in view.types(h)
+    ]
+    last_row = {c: max(r for r, cc, _, _ in cells if cc == c) for _, c, _, _ in cells}
+    columns: list[list[Axes]] = [[] for _ in range(ncol)]
+    for r, c, holder, itype in cells:
+        ax = grid.add(r + 1, c, 1.6, sharex=shared)
+        shared = shared or ax
+        columns[c].append(ax)
+        _panel(view, ax, holder, itype, types.index(itype), label_x=r == last_row[c], width_in=width)
+    for c, strip in enumerate(strips):
+        draw_markers(strip, view.markers, start, end, width, lines_on=columns[c])
+        time_axis(strip, start, end, label=False, width_in=width)
+        strip.tick_params(labelbottom=False)
+    grid.title(f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
+    grid.finish()
     save(fig, path)
     return fig
+
+
+def plot_stock_by_type(
+    view: RunView, holders: list[str], question: str, path: str | Path | None = None
+) -> Figure:
+    """Many holders of several types, readable at a glance: a column per interceptor type, each
+    with the rounds every holder of it held (one line each, a mean over bins on a long run) and,
+    below, one lane per holder shaded where it had none, under a strip of raids and decisions on
+    that column's time axis."""
+    start, end = view.start, view.duration
+    types = _type_order(view, holders)
+    width = 5.2
+    fig = new_figure()
+    grid = Grid(fig, width)
+    strip_h = strip_height(view.markers, width, end)
+    shared: Axes | None = None
+    w = bin_days(end)
+    for c, itype in enumerate(types):
+        mine = [h for h in holders if itype in view.types(h)]
+        strip = grid.add(0, c, strip_h, sharex=shared) if strip_h else None
+        ax = grid.add(1, c, 2.2, sharex=shared or strip)
+        shared = shared or strip or ax
+        lanes = grid.add(2, c, 0.3 * len(mine) + 0.2, sharex=shared)
+        for j, holder in enumerate(mine):
+            t, lev = view.series[(holder, itype)]
+            if w > 1:
+                xs, ys = _bin_mean(t, lev.astype(float), end, w)
+            else:
+                xs, ys = np.append(t, end), np.append(lev, lev[-1]).astype(float)
+            info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
+            ax.step(x_of(xs, start), ys, where="post", color=color(j), ls=style(j), lw=1.5, label=lit(holder))
+            spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
+            verts = [
+                [(a, j - 0.34), (a, j + 0.34), (b, j + 0.34), (b, j - 0.34)]
+                for a, b in zip(_days_num(spans, 0, start), _days_num(spans, 1, start), strict=True)
+            ]
+            from matplotlib.collections import PolyCollection
+
+            lanes.add_collection(PolyCollection(verts, facecolors=EMPTY, alpha=0.75, lw=0), autolim=False)
+            days = float(info.get("days_empty", 0) or 0)
+            first = info.get("first_stockout_day")
+            lanes.text(
+                1.0,
+                j,
+                " never ran out" if first is None else f" {days:.0f} days",
+                transform=blended_transform_factory(lanes.transAxes, lanes.transData),
+                fontsize=8,
+                va="center",
+                ha="left",
+                color=LEAK if first is not None else "black",
+            )
+        ax.set_title(
+            f"{lit(itype)}: rounds held" + (f" ({w}-day mean)" if w > 1 else ""), fontsize=9.5, loc="left"
+        )
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("rounds")
+        ax.grid(alpha=0.25)
+        time_axis(ax, start, end, label=False, width_in=width)
+        ax.tick_params(labelbottom=False)
+        outside_legend(ax)
+        lanes.set_ylim(len(mine) - 0.5, -0.5)
+        lanes.set_yticks(range(len(mine)))
+        lanes.set_yticklabels([lit(h) for h in mine])
+        lanes.tick_params(axis="y", labelsize=8)
+        lanes.set_title(f"{lit(itype)}: when each had none (days without in all)", fontsize=9.5, loc="left")
+        lanes.grid(axis="x", alpha=0.25)
+        time_axis(lanes, start, end, width_in=width)
+        if strip is not None:
+            draw_markers(strip, view.markers, start, end, width, lines_on=[ax, lanes])
+            time_axis(strip, start, end, label=False, width_in=width)
+            strip.tick_params(labelbottom=False)
+    grid.title(f"{view.name}: {question}", f"seed {view.seed}; one column per interceptor type")
+    grid.finish()
+    save(fig, path)
+    return fig
+
+
+def _days_num(spans: list[tuple[float, float]], k: int, start: Any) -> list[float]:
+    from .plotkit import _xnum
+
+    return _xnum(x_of([s[k] for s in spans], start), start).tolist()

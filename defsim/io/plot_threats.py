@@ -6,22 +6,25 @@ leakers deal damage (``assets:``), a panel below gives the damage dealt over tim
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..analysis.answers import count
+from ..analysis.answers import VALUE_UNITS, compact
 from .folder import RunView
+from .layout import Grid
 from .plotkit import (
     KILL,
     LEAK,
     draw_markers,
     lit,
+    new_figure,
     outside_legend,
     save,
     strip_height,
     time_axis,
-    title,
     x_of,
 )
 
@@ -49,51 +52,59 @@ def damage_over_time(view: RunView) -> tuple[np.ndarray, np.ndarray] | None:
     return np.insert(ev["time_d"][rows][keep], 0, 0.0), np.insert(np.cumsum(each[keep]), 0, 0.0)
 
 
+def _stack(ax: Axes, x: Any, low: np.ndarray, high: np.ndarray, **kw: Any) -> None:
+    """A stacked bar series on contiguous bins as one filled step shape (not a patch per bar)."""
+    ax.fill_between(x, np.append(low, low[-1]), np.append(high, high[-1]), step="post", lw=0, **kw)
+
+
+def value_axis(ax: Axes, top: float, unit: str) -> None:
+    """A y axis of large amounts read as 1.3bn, 500m (no 1e9 offset), its unit in its label;
+    the ticks computed once."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator
+
+    top = max(float(top), 1.0) * 1.05
+    ticks = [v for v in MaxNLocator(5).tick_values(0.0, top) if 0 <= v <= top]
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FixedFormatter([compact(v) for v in ticks]))
+    ax.set_ylabel(f"damage\n({unit})")
+
+
 def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None:
     """Threats per day: killed, leaked for lack of rounds, leaked otherwise."""
     ev = view.events
     if not len(ev["time_d"]):
         return None
     start, end = view.start, view.duration
-    strip_h = strip_height(view.markers)
+    width_in = 7.4
+    strip_h = strip_height(view.markers, width_in, end)
     harm = damage_over_time(view)
-    if harm is None:
-        fig = Figure(figsize=(10, 1.5 + strip_h + 2.6), layout="constrained")
-        strip, ax = fig.subplots(2, 1, sharex=True, height_ratios=[strip_h, 2.6])
-    else:
-        fig = Figure(figsize=(10, 1.5 + strip_h + 2.6 + 1.8), layout="constrained")
-        strip, ax, dax = fig.subplots(3, 1, sharex=True, height_ratios=[strip_h, 2.6, 1.8])
+    fig = new_figure()
+    grid = Grid(fig, width_in)
+    strip = grid.add(0, 0, strip_h) if strip_h else None
+    ax = grid.add(1, 0, 2.6, sharex=strip)
+    dax = grid.add(2, 0, 1.8, sharex=ax) if harm is not None else None
     step = 7 if end > 180 else 1  # weeks on a long run: daily bars would be hairlines
     bins = np.arange(0, int(np.ceil(end)) + step, step)
     t, kind, reason = ev["time_d"], ev["event"], ev["reason"]
     kills = np.histogram(t[kind == "kill"], bins)[0]
     no_stock = np.histogram(t[(kind == "leak") & (reason == "no_stock")], bins)[0]
     other = np.histogram(t[(kind == "leak") & (reason != "no_stock")], bins)[0]
-    x = x_of(bins[:-1], start)
-    width = float(step) if start is None else np.timedelta64(86400 * step, "s")
-    ax.bar(x, kills, width=width, align="edge", color=KILL, label="killed", lw=0)
-    ax.bar(
+    x = x_of(bins, start)
+    zero = np.zeros(len(kills))
+    _stack(ax, x, zero, kills, color=KILL, label="killed")
+    _stack(
+        ax,
         x,
-        no_stock,
-        width=width,
-        align="edge",
-        bottom=kills,
-        color=LEAK,
+        kills,
+        kills + no_stock,
+        facecolor=LEAK,
         label="leaked: no rounds left",
-        lw=0,
         hatch="////",
         edgecolor="white",
     )
-    ax.bar(
-        x,
-        other,
-        width=width,
-        align="edge",
-        bottom=kills + no_stock,
-        color="#E69F00",
-        label="leaked: other reasons",
-        lw=0,
-    )
+    _stack(ax, x, kills + no_stock, kills + no_stock + other, color="#E69F00", label="leaked: other reasons")
+    ax.set_ylim(0, max(float((kills + no_stock + other).max()), 1.0) * 1.05)
     ax.set_ylabel("threats per day" if step == 1 else "threats per week")
     ax.grid(axis="y", alpha=0.25)
     outside_legend(ax)
@@ -104,9 +115,9 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
         fontsize=9,
         loc="left",
     )
-    time_axis(ax, start, end, label=harm is None)
+    time_axis(ax, start, end, label=harm is None, width_in=grid.width)
     lines_on = [ax]
-    if harm is not None:
+    if harm is not None and dax is not None:
         ht, hv = harm
         dax.step(
             np.append(x_of(ht, start), x_of([end], start)[0]),
@@ -116,17 +127,21 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
             lw=1.6,
             label="damage dealt so far",
         )
-        dax.set_ylim(bottom=0)
-        dax.set_ylabel("damage")
+        value_axis(dax, float(hv[-1]), VALUE_UNITS)
         dax.grid(alpha=0.25)
         assets = view.summary.get("assets") or {}
-        per = ", ".join(f"{lit(a)} {count(e.get('damage'))}" for a, e in assets.items() if e.get("damage"))
-        dax.set_title(f"damage by leakers: {count(hv[-1])} in all ({per})", fontsize=9, loc="left")
+        per = ", ".join(f"{lit(a)} {compact(e['damage'])}" for a, e in assets.items() if e.get("damage"))
+        dax.set_title(
+            f"damage by leakers: {compact(hv[-1])} {VALUE_UNITS} in all ({per})", fontsize=9, loc="left"
+        )
         outside_legend(dax)
-        time_axis(dax, start, end)
+        time_axis(dax, start, end, width_in=grid.width)
         lines_on.append(dax)
-    draw_markers(strip, view.markers, start, end, lines_on=lines_on)
-    strip.tick_params(labelbottom=False)
-    title(fig, f"{view.name}: what got through, and why?", f"seed {view.seed}")
+    if strip is not None:
+        draw_markers(strip, view.markers, start, end, width_in, lines_on=lines_on)
+        time_axis(strip, start, end, label=False, width_in=grid.width)
+        strip.tick_params(labelbottom=False)
+    grid.title(f"{view.name}: what got through, and why?", f"seed {view.seed}")
+    grid.finish()
     save(fig, path)
     return fig

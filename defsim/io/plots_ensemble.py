@@ -7,8 +7,10 @@ and :mod:`.plot_compare` (``stock_compare.png``, ``p_dry_compare.png``, ``p_empt
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from .drawing import Job, Progress, draw_jobs
 from .folder import ComparisonView, EnsembleView
 from .plot_compare import differences, plot_compare_diff, plot_compare_p_dry, plot_compare_stock
 from .plot_fan import plot_fan
@@ -29,13 +31,14 @@ __all__ = [
 ]
 
 
-def plot_ensemble_folder(ens: EnsembleView, folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
-    out = []
-    for name, draw in (("fan", plot_fan), ("p_dry", plot_p_dry)):
-        path = folder / f"{name}.{fmt}"
-        save(draw(ens), path, dpi)
-        out.append(path)
-    return out
+def plot_ensemble_folder(
+    ens: EnsembleView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
+) -> list[Path]:
+    jobs: list[Job] = [
+        (folder / f"fan.{fmt}", lambda: plot_fan(ens)),
+        (folder / f"p_dry.{fmt}", lambda: plot_p_dry(ens)),
+    ]
+    return draw_jobs(jobs, dpi, progress=progress)
 
 
 COMPARISON_FIGURES = (
@@ -46,12 +49,16 @@ COMPARISON_FIGURES = (
 )
 
 
+def _drawn(cmp: ComparisonView, name: str) -> bool:
+    return not (name == "diff_compare" and len(cmp.variants) < 2)
+
+
 def comparison_figures(
     cmp: ComparisonView, folder: Path | None = None, fmt: str = "png", dpi: int = 110
 ) -> list:
     figs = []
     for name, draw in COMPARISON_FIGURES:
-        if name == "diff_compare" and len(cmp.variants) < 2:
+        if not _drawn(cmp, name):
             continue
         fig = draw(cmp)
         if folder is not None:
@@ -60,6 +67,12 @@ def comparison_figures(
     return figs
 
 
-def plot_comparison_folder(cmp: ComparisonView, folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
-    comparison_figures(cmp, folder, fmt, dpi)
-    return [folder / f"{n}.{fmt}" for n, _ in COMPARISON_FIGURES if (folder / f"{n}.{fmt}").exists()]
+def plot_comparison_folder(
+    cmp: ComparisonView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
+) -> list[Path]:
+    jobs: list[Job] = [
+        (folder / f"{name}.{fmt}", partial(draw, cmp))
+        for name, draw in COMPARISON_FIGURES
+        if _drawn(cmp, name)
+    ]
+    return draw_jobs(jobs, dpi, progress=progress)

@@ -67,9 +67,20 @@ def plain(meaning: str) -> str:
 
 
 def _png(fig: Any, dpi: int = 100) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    if isinstance(fig, Path):  # the folder's own file: the same picture, already drawn
+        data = fig.read_bytes()
+    else:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+        data = buf.getvalue()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _drawn(view: View, name: str, draw: Callable[[], Any]) -> Any:
+    """The folder's ``name``.png when it has one (drawn from the same files: drawing it again
+    would double the time a report takes), else the figure drawn now (None: nothing to draw)."""
+    png = view.folder / f"{name}.png"
+    return png if png.is_file() else draw()
 
 
 def _figure(fig: Any, caption: str) -> str:
@@ -294,25 +305,47 @@ def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
         others = [h for h, k in view.kinds.items() if k in ("stockpile", "producer")]
         plots = [
             _figure(
-                plot_stock(view, sites, "how many rounds does each site hold, per type?"),
+                _drawn(
+                    view,
+                    "stock",
+                    lambda: plot_stock(view, sites, "how many rounds does each site hold, per type?"),
+                ),
                 "Stock at each site per interceptor type; shaded: none of that type left.",
             ),
             _figure(
-                plot_threats(view), "Threats per day: killed, leaked for lack of rounds, leaked otherwise."
+                _drawn(view, "threats", lambda: plot_threats(view)),
+                "Threats per day: killed, leaked for lack of rounds, leaked otherwise.",
             ),
             _figure(
-                plot_stock(view, others, "what do the stockpiles and producers hold?") if others else None,
+                _drawn(
+                    view,
+                    "supply",
+                    lambda: (
+                        plot_stock(view, others, "what do the stockpiles and producers hold?")
+                        if others
+                        else None
+                    ),
+                ),
                 "Stock of the stockpiles and producers per type.",
             ),
-            _figure(plot_deliveries(view), "Deliveries per route (dot size: rounds)."),
+            _figure(
+                _drawn(view, "deliveries", lambda: plot_deliveries(view)),
+                "Deliveries per route (dot size: rounds).",
+            ),
         ]
     elif isinstance(view, EnsembleView):
         kind = f"an ensemble of {view.reps} replications, seed {view.seed}"
         lines = answer_lines(view)
         table = _ensemble_table(view, plan_of)
         plots = [
-            _figure(plot_fan(view), "Stock per site and type: median, 25-75% and 5-95% of runs."),
-            _figure(plot_p_dry(view), "Share of runs in which each type has run out by each day."),
+            _figure(
+                _drawn(view, "fan", lambda: plot_fan(view)),
+                "Stock per site and type: median, 25-75% and 5-95% of runs.",
+            ),
+            _figure(
+                _drawn(view, "p_dry", lambda: plot_p_dry(view)),
+                "Share of runs in which each type has run out by each day.",
+            ),
         ]
     else:
         first = view.variants[0]
@@ -323,11 +356,18 @@ def render(view: View, command: str = "", plan_of: PlanOf = _no_plan) -> str:
         table = _comparison_table(view, plan_of)
         plots = [
             _figure(
-                plot_compare_diff(view) if len(view.variants) > 1 else None,
+                _drawn(
+                    view, "diff_compare", lambda: plot_compare_diff(view) if len(view.variants) > 1 else None
+                ),
                 "Each variant minus the first, paired by replication, with 95% intervals.",
             ),
-            _figure(plot_compare_p_dry(view), "Share of runs in which each type has run out, per variant."),
-            _figure(plot_compare_stock(view), "Median stock per variant."),
+            _figure(
+                _drawn(view, "p_dry_compare", lambda: plot_compare_p_dry(view)),
+                "Share of runs in which each type has run out, per variant.",
+            ),
+            _figure(
+                _drawn(view, "stock_compare", lambda: plot_compare_stock(view)), "Median stock per variant."
+            ),
         ]
     parts.append(f'<p class="meta">{e(kind)}</p>')
     parts.append(

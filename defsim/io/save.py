@@ -94,9 +94,9 @@ def save_run(
         write_markers(tmp / "markers.csv", run_markers(result))
         replication = result.record.replication
         write_output(tmp / "scenario.yaml", scenario_yaml(source, result.seed, replication))
-        write_answers(tmp)
+        view = write_answers(tmp)
         if plot:
-            draw_folder(tmp, fmt)
+            draw_folder(tmp, fmt, view=view)
         if report:
             write_report(tmp, tmp / "report.html", command, result.plan)
     return Path(folder)
@@ -117,18 +117,20 @@ def save_ensemble(
         _json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
         write_output(tmp / "scenario.yaml", scenario_yaml(source, ens.seed))
-        write_answers(tmp)
+        view = write_answers(tmp)
         if plot:
-            draw_folder(tmp, fmt)
+            draw_folder(tmp, fmt, view=view)
         if report:
             write_report(tmp, tmp / "report.html", command, ens.plan)
     return Path(folder)
 
 
-def write_answers(folder: Path) -> None:
+def write_answers(folder: Path) -> Any:
     """The answers of a run or ensemble folder, declared in :mod:`defsim.analysis.answers`: as
     data under summary.json's ``answers`` (the structured facts and their sentences) and, one per
     line, in answers.txt (what the CLI prints first).  Both come from one call, so they agree."""
+    import dataclasses
+
     from ..analysis.answers import ensemble_answers_data, run_answers_data
     from .folder import EnsembleView, RunView, read
 
@@ -138,23 +140,32 @@ def write_answers(folder: Path) -> None:
     elif isinstance(view, RunView):
         data = run_answers_data(view.answers)
     else:
-        return
-    _json(folder / "summary.json", {**view.summary, "answers": data})
+        return view
+    summary = {**view.summary, "answers": data}
+    _json(folder / "summary.json", summary)
     write_output(folder / "answers.txt", "\n".join(data["lines"]) + "\n")
+    return dataclasses.replace(view, summary=summary)  # the folder as now written: read once
 
 
-def draw_folder(folder: Path, fmt: str = "png", dpi: int = 110) -> list[Path]:
-    """Every figure of a results folder, drawn from its files (what ``defsim plot`` does)."""
+def draw_folder(
+    folder: Path, fmt: str = "png", dpi: int = 110, progress: Any = None, view: Any = None
+) -> list[Path]:
+    """Every figure of a results folder, drawn from its files (what ``defsim plot`` does), or
+    from ``view``, the folder as just read; ``progress`` (a function of a line of text) hears of
+    each figure as it is drawn."""
     from .folder import ComparisonView, EnsembleView, read
     from .plots import plot_run_folder
     from .plots_ensemble import plot_comparison_folder, plot_ensemble_folder
 
-    view = read(folder)
+    if view is None:
+        if progress:
+            progress(f"reading {folder}")
+        view = read(folder)
     if isinstance(view, ComparisonView):
-        return plot_comparison_folder(view, folder, fmt, dpi)
+        return plot_comparison_folder(view, folder, fmt, dpi, progress)
     if isinstance(view, EnsembleView):
-        return plot_ensemble_folder(view, folder, fmt, dpi)
-    return plot_run_folder(view, folder, fmt, dpi)
+        return plot_ensemble_folder(view, folder, fmt, dpi, progress)
+    return plot_run_folder(view, folder, fmt, dpi, progress)
 
 
 def write_report(folder: Path, path: Path, command: str = "", plan: Any = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..scenario.schema import RaidSize, ScenarioSpec
+from ..vocab import SizeKind
 from .model import AttackPlan, RaidPlan, SizePlan, StreamPlan, WavePlan
 from .timing import offset
 
@@ -20,10 +21,10 @@ def _weights(targets: dict[str, float] | None, sites: list[str], assets: list[st
 
 def _size(threat: int, spec: RaidSize) -> SizePlan:
     if spec.poisson is not None:
-        return SizePlan(threat, "poisson", float(spec.poisson))
+        return SizePlan(threat, SizeKind.POISSON, float(spec.poisson))
     if spec.uniform is not None:
-        return SizePlan(threat, "uniform", spec.uniform[0], spec.uniform[1])
-    return SizePlan(threat, "fixed", spec.fixed or 0)
+        return SizePlan(threat, SizeKind.UNIFORM, spec.uniform[0], spec.uniform[1])
+    return SizePlan(threat, SizeKind.FIXED, spec.fixed or 0)
 
 
 def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None) -> list[AttackPlan]:

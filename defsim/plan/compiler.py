@@ -6,7 +6,7 @@ import numpy as np
 
 from ..scenario.schema import ScenarioSpec
 from .attacks import attacker_caps, build_attacks
-from .model import Plan
+from .model import Plan, ShotPlan
 from .network import build_network
 from .sites import build_assets, build_sites
 
@@ -32,4 +32,8 @@ def build(spec: ScenarioSpec) -> Plan:
         attacks=build_attacks(spec, [s.name for s in sites], start),
         attacker=attacker_caps(spec, tnames),
         assets=build_assets(spec),
+        shots=[
+            ShotPlan(t.manoeuvre.last_layer_pk_drop if t.manoeuvre is not None else 0.0)
+            for t in spec.threats.values()
+        ],
     )

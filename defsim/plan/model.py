@@ -12,10 +12,31 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..vocab import AllocationRule, Dist, HolderKind, RouteAction, RouteKind, Share, SizeKind, Trigger
 from .schedules import Every, Production
 
 #: the sender of rounds that come from outside the scenario
 OUTSIDE = -1
+
+
+@dataclass(frozen=True)
+class DurationPlan:
+    """A random duration (days): ``dist`` and the parameters it uses."""
+
+    dist: Dist
+    value: float = 0.0  # fixed
+    mean: float = 0.0  # exponential
+    low: float = 0.0  # uniform, triangular
+    mode: float = 0.0  # triangular
+    high: float = 0.0  # uniform, triangular
+
+
+@dataclass(frozen=True)
+class ShotPlan:
+    """How a shot at one threat type resolves beyond the round's kill probability."""
+
+    #: fraction by which the kill probability drops in the last layer defending the threat's target
+    last_layer_pk_drop: float = 0.0
 
 
 @dataclass
@@ -28,8 +49,7 @@ class SitePlan:
     reload_rounds: list[int]
     reload_time: list[float]
     fire_channels: int
-    engagement: dict[str, float]  # dist and its parameters, days
-    mean_engagement: float
+    engagement: DurationPlan
     shots: int
     opportunities: int
     assess_live: float  # P(live target judged alive)
@@ -62,7 +82,7 @@ class AssetPlan:
     name: str
     index: int
     value: float
-    share: str  # first_able, least_loaded, most_rounds
+    share: Share
     layers: list[list[int]]
     layer_numbers: list[int]  # the scenario's layer: numbers, per entry of ``layers``
     damage: list[float]  # per threat type: damage of one leaker (value units)
@@ -71,7 +91,7 @@ class AssetPlan:
 @dataclass
 class HolderPlan:
     name: str
-    kind: str  # site, stockpile, producer
+    kind: HolderKind
     index: int
     types: list[int]
     initial: dict[int, int]
@@ -82,11 +102,11 @@ class HolderPlan:
 class RoutePlan:
     index: int
     name: str
-    kind: str  # shipment, flow, backfill, production, allocation, cross_level, resupply, delivery
+    kind: RouteKind
     src: int  # holder index, or OUTSIDE
     dst: int
     itype: int
-    lead: dict[str, float] | None = None
+    lead: DurationPlan | None = None
     not_before: float = 0.0
     floor: int = 0
     loss: float = 0.0
@@ -113,7 +133,7 @@ class AllocationPlan:
     itype: int
     recipients: list[int]
     routes: list[int]
-    policy: str
+    policy: AllocationRule
     times: Every
     quantity: int | None
     up_to: int | None
@@ -133,10 +153,10 @@ class CrossLevelPlan:
 class ResupplyPlan:
     site: int
     itype: int
-    policy: str
+    policy: str  # a registered reorder policy (vocab.resupply_policies)
     level: int
     reorder_at: int
-    trigger: str
+    trigger: Trigger
     route: int
 
 
@@ -144,7 +164,7 @@ class ResupplyPlan:
 class RouteEventPlan:
     time: float
     route: int
-    action: str
+    action: RouteAction
     by: float
     drop: bool = False  # pause: what waits to leave is dropped (not shipped) instead of kept
 
@@ -168,7 +188,7 @@ class SizePlan:
     """Threats of one type per raid occurrence: ``poisson`` (mean a), ``uniform`` (a..b) or ``fixed`` (a)."""
 
     threat: int
-    kind: str
+    kind: SizeKind
     a: float
     b: float = 0.0
 
@@ -228,6 +248,8 @@ class Plan:
     attacker: dict[int, tuple[int, float]] = field(default_factory=dict)
     #: defended assets; attack targets index sites, then these (n_sites + asset index)
     assets: list[AssetPlan] = field(default_factory=list)
+    #: per threat type, how a shot at it resolves (empty: every type as a plain shot)
+    shots: list[ShotPlan] = field(default_factory=list)
 
     @property
     def site_names(self) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..scenario.schema import ScenarioSpec
+from ..scenario.schema import ScenarioSpec, Site
 from .model import AssetPlan, RationPlan, SitePlan
+from .timing import duration
 
 
 def _matches(entry: str, threat: str, threat_class: str) -> bool:
@@ -23,57 +24,20 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
         for t, (tn, tc) in enumerate(zip(tnames, tclass, strict=True)):
             pk = it.pk.get(tn, it.pk.get(tc, it.pk.get("default", 0.0)))
             p[i, t] = it.reliability * pk
+    threats = list(zip(tnames, tclass, strict=True))
+    tti = [t.time_to_impact for t in sc.threats.values()]
     sites: list[SitePlan] = []
     for s_idx, (name, st) in enumerate(sc.sites.items()):
         types = [inames.index(t) for t in st.interceptors]
-        cap, rr, rt, init = [], [], [], []
-        for tname in st.interceptors:
-            n0 = st.stock.get(tname, 0)
-            init.append(n0)
-            lau = st.launchers.get(tname)
-            if lau is None:
-                cap.append(float("inf"))
-                rr.append(0)
-                rt.append(0.0)
-            else:
-                cap.append(float(lau.count * lau.rounds))
-                rr.append(lau.rounds)
-                rt.append(lau.reload_time)
+        init = [st.stock.get(tname, 0) for tname in st.interceptors]
+        launchers = [st.launchers.get(tname) for tname in st.interceptors]
         rank: list[int | None] = []
-        for tn, tc in zip(tnames, tclass, strict=True):
+        for tn, tc in threats:
             if st.engage is None:
                 rank.append(0)
             else:
                 hits = [k for k, e in enumerate(st.engage) if _matches(e, tn, tc)]
                 rank.append(hits[0] if hits else None)
-        choices: list[list[tuple[int, float, int]]] = []
-        for t, (tn, tc) in enumerate(zip(tnames, tclass, strict=True)):
-            opts = []
-            for slot, i in enumerate(types):
-                if p[i, t] <= 0:
-                    continue
-                keep = 0
-                for rule in st.reserve:
-                    if rule.interceptor == inames[i] and not any(
-                        _matches(e, tn, tc) for e in rule.for_threats
-                    ):
-                        keep = max(keep, rule.keep)
-                opts.append((slot, float(p[i, t]), keep))
-            choices.append(opts)
-        rations = []
-        for ration in sorted(st.rationing, key=lambda r: r.below):  # the most severe (lowest) first
-            allowed = [
-                ration.engage is None or any(_matches(e, tn, tc) for e in ration.engage)
-                for tn, tc in zip(tnames, tclass, strict=True)
-            ]
-            rations.append(
-                RationPlan(
-                    st.interceptors.index(ration.interceptor), ration.below, ration.shots or 0, allowed
-                )
-            )
-        tti = [t.time_to_impact for t in sc.threats.values()]
-        et = st.engagement_time
-        engagement = {k: v for k, v in et.model_dump().items() if v is not None}
         ka = st.doctrine.kill_assessment
         sites.append(
             SitePlan(
@@ -81,25 +45,53 @@ def build_sites(sc: ScenarioSpec) -> list[SitePlan]:
                 index=s_idx,
                 types=types,
                 initial=init,
-                capacity=cap,
-                reload_rounds=rr,
-                reload_time=rt,
+                # without launchers every round is ready: no capacity, no reloads
+                capacity=[float("inf") if la is None else float(la.count * la.rounds) for la in launchers],
+                reload_rounds=[0 if la is None else la.rounds for la in launchers],
+                reload_time=[0.0 if la is None else la.reload_time for la in launchers],
                 fire_channels=st.fire_channels,
-                engagement=engagement,
-                mean_engagement=et.mean_value,
+                engagement=duration(st.engagement_time),
                 shots=st.doctrine.shots,
                 opportunities=st.doctrine.opportunities,
                 assess_live=ka.p_live_judged_alive if ka else 1.0,
                 assess_dead=ka.p_dead_judged_alive if ka else 0.0,
                 rank=rank,
-                choices=choices,
+                choices=[_choices(st, types, inames, p[:, t], tn, tc) for t, (tn, tc) in enumerate(threats)],
                 window=tti if st.window is None else [st.window] * len(tnames),
-                rationing=rations,
+                rationing=_rations(st, threats),
                 layered=bool(st.covers),
                 layer=st.layer,
             )
         )
     return sites
+
+
+def _choices(
+    st: Site, types: list[int], inames: list[str], p: np.ndarray, tn: str, tc: str
+) -> list[tuple[int, float, int]]:
+    """The site's usable rounds against one threat type: (slot, effective p, rounds kept back)."""
+    opts = []
+    for slot, i in enumerate(types):
+        if p[i] <= 0:
+            continue
+        keep = 0
+        for rule in st.reserve:
+            if rule.interceptor == inames[i] and not any(_matches(e, tn, tc) for e in rule.for_threats):
+                keep = max(keep, rule.keep)
+        opts.append((slot, float(p[i]), keep))
+    return opts
+
+
+def _rations(st: Site, threats: list[tuple[str, str]]) -> list[RationPlan]:
+    """The site's rationing rules, the most severe (lowest ``below``) first."""
+    rations = []
+    for ration in sorted(st.rationing, key=lambda r: r.below):
+        allowed = [
+            ration.engage is None or any(_matches(e, tn, tc) for e in ration.engage) for tn, tc in threats
+        ]
+        slot = st.interceptors.index(ration.interceptor)
+        rations.append(RationPlan(slot, ration.below, ration.shots or 0, allowed))
+    return rations
 
 
 def build_assets(sc: ScenarioSpec) -> list[AssetPlan]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..scenario.schema import TimeDistribution
+from .model import DurationPlan
 from .schedules import production_times as _production_times
 
 
@@ -18,10 +19,14 @@ def offset(tp: float | dt.datetime | None, start: dt.datetime | None, default: f
     return float(tp)
 
 
-def lead(td: TimeDistribution | None) -> dict[str, float] | None:
-    if td is None:
-        return None
-    return {k: v for k, v in td.model_dump().items() if v is not None}
+def duration(td: TimeDistribution) -> DurationPlan:
+    """A scenario's random duration, in days."""
+    params = {k: float(v) for k, v in td.model_dump(exclude={"dist"}).items() if v is not None}
+    return DurationPlan(td.dist, **params)
+
+
+def lead(td: TimeDistribution | None) -> DurationPlan | None:
+    return None if td is None else duration(td)
 
 
 def production_times(

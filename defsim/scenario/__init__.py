@@ -2,13 +2,52 @@
 
 Nothing past this layer sees pydantic: :mod:`defsim.plan` compiles a :class:`Scenario`'s
 ``spec`` into plain typed data.
+
+Its names are imported when first used (see ``_WHERE``).
 """
 
-from .errors import InputError, KeyPath, Problem, ScenarioError
-from .loader import from_dict, load, loads, validate_data, variants
-from .overrides import apply_override, parse_vary, set_value, split_values
-from .schema import ScenarioSpec, json_schema
-from .source import Scenario, ScenarioSource
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import InputError, KeyPath, Problem, ScenarioError
+    from .loader import from_dict, load, loads, validate_data, variants
+    from .overrides import apply_override, parse_vary, set_value, split_values
+    from .schema import ScenarioSpec, json_schema
+    from .source import Scenario, ScenarioSource
+
+#: where each name is defined: imported on first use, so that a command that needs none
+#: of them (``defsim --version``, ``defsim list``) never pays for their imports
+_WHERE = {
+    "InputError": ".errors",
+    "KeyPath": ".errors",
+    "Problem": ".errors",
+    "ScenarioError": ".errors",
+    "from_dict": ".loader",
+    "load": ".loader",
+    "loads": ".loader",
+    "validate_data": ".loader",
+    "variants": ".loader",
+    "apply_override": ".overrides",
+    "parse_vary": ".overrides",
+    "set_value": ".overrides",
+    "split_values": ".overrides",
+    "ScenarioSpec": ".schema",
+    "json_schema": ".schema",
+    "Scenario": ".source",
+    "ScenarioSource": ".source",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "InputError",

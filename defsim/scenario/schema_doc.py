@@ -16,14 +16,16 @@ import datetime as dt
 import sys
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types as at
-from pydantic import BaseModel, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ..vocab import resupply_policies
 from . import schema as s
 from . import schema_types
 from .units import (
@@ -102,6 +104,8 @@ class _Type:
                     name, unit, bound = _UNITS[m.func]
                     self.unit, self.bounds = unit, [bound]
                     return name
+            if any(isinstance(m, AfterValidator) and m.func is schema_types._registered_policy for m in meta):
+                return _one_of(resupply_policies())
             self.constraints(meta)
             inner = self.text(base)
             if any(isinstance(m, BeforeValidator) and m.func is schema_types._to_weights for m in meta):
@@ -115,7 +119,9 @@ class _Type:
             parts = [a for a in get_args(tp) if a is not type(None)]
             return " or ".join(self.text(a) for a in parts)
         if origin is Literal:
-            return "one of " + ", ".join(f"`{a}`" for a in get_args(tp))
+            return _one_of(get_args(tp))
+        if isinstance(tp, type) and issubclass(tp, StrEnum):
+            return _one_of([m.value for m in tp])
         if origin is dict:
             _, value = get_args(tp)
             return f"map of name → {self.text(value)}"
@@ -136,6 +142,10 @@ class _Type:
             return f"[{tp.__name__}](#{_anchor(tp)})"
         names = {int: "whole number", float: "number", str: "text", bool: "true/false", dt.datetime: "date"}
         return names.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _one_of(words: Iterable[str]) -> str:
+    return "one of " + ", ".join(f"`{w}`" for w in words)
 
 
 def _key(name: str, info: FieldInfo) -> str:

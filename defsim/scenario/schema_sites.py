@@ -12,6 +12,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..vocab import Share
 from .schema_supply import Resupply
 from .schema_types import (
     _PK_JS,
@@ -23,6 +24,7 @@ from .schema_types import (
     NonNegativeInt,
     PositiveInt,
     Probability,
+    ShareChoice,
     Strict,
     ThreatClass,
     TimeDistribution,
@@ -48,6 +50,15 @@ class InterceptorType(Strict):
     description: str = Field("", description="free text")
 
 
+class Manoeuvre(Strict):
+    """A threat that manoeuvres at the end of its flight: harder to hit in its target's last layer."""
+
+    last_layer_pk_drop: Probability = Field(
+        description="fraction by which every round's kill probability drops in the last layer defending"
+        " the threat's target (an asset's last layer, or the site it is aimed at): 0.3 makes 0.8 into 0.56"
+    )
+
+
 class ThreatType(Strict):
     """A kind of incoming threat."""
 
@@ -63,6 +74,9 @@ class ThreatType(Strict):
     )
     damage_share: Probability = Field(
         0.0, description="damage as a share of the asset's value, added to 'damage'"
+    )
+    manoeuvre: Manoeuvre | None = Field(
+        None, description="how it evades at the end of its flight (default: it does not)"
     )
     description: str = Field("", description="free text")
 
@@ -169,7 +183,7 @@ class Asset(Strict):
 
     value: Cost = Field(0.0, description="its value (money or points)")
     location: Location | None = Field(None, description="[latitude, longitude] in degrees")
-    share: Literal["first_able", "least_loaded", "most_rounds"] = Field(
-        "first_able", description="how several sites of one layer share the threats"
+    share: ShareChoice = Field(
+        Share.FIRST_ABLE, title="Share", description="how several sites of one layer share the threats"
     )
     description: str = Field("", description="free text")

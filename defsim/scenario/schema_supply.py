@@ -10,16 +10,22 @@ from pydantic import (
     model_validator,
 )
 
+from ..vocab import AllocationRule, Trigger
 from .schema_types import (
+    ActionChoice,
+    AllocationChoice,
     Duration,
     NonNegativeInt,
     Period,
+    PolicyName,
     PositiveInt,
     Probability,
     Rate,
     Strict,
     TimeDistribution,
     TimePoint,
+    TriggerChoice,
+    _policies_js,
 )
 
 # --- deliveries (the simple supply form) ------------------------------------------------
@@ -45,8 +51,8 @@ class Allocation(Strict):
 
     to: list[str] = Field(min_length=1, description="the sites (or stockpiles) fed")
     interceptor: str = Field(description="the type allocated")
-    policy: Literal["lowest_stock_first", "proportional_to_use", "priority"] = Field(
-        "lowest_stock_first", description="who gets the rounds"
+    policy: AllocationChoice = Field(
+        AllocationRule.LOWEST_STOCK_FIRST, title="Policy", description="who gets the rounds"
     )
     every: Period = Field(description="period between allocations")
     first: TimePoint | None = Field(None, description="the first allocation (default: start)")
@@ -170,7 +176,7 @@ class RouteEvent(Strict):
 
     at: TimePoint = Field(description="when it happens")
     route: str = Field(description="the route's name")
-    action: Literal["pause", "resume", "cancel", "delay"] = Field(description="what happens to the route")
+    action: ActionChoice = Field(title="Action", description="what happens to the route")
     by: Duration | None = Field(None, description="delay: how much later shipments in transit arrive")
     waiting: Literal["keep", "drop"] | None = Field(
         None,
@@ -190,13 +196,17 @@ class Resupply(Strict):
     """A site's own reorder policy for one interceptor type."""
 
     interceptor: str = Field(description="the type reordered")
-    policy: Literal["base_stock", "reorder_point"] = Field(
-        description="base_stock (one for one) or reorder_point ((s, S))"
+    policy: PolicyName = Field(
+        title="Policy",
+        description="base_stock (one for one) or reorder_point ((s, S))",
+        json_schema_extra=_policies_js,
     )
     level: PositiveInt = Field(description="base stock S, or the order-up-to level S of (s, S)")
     reorder_at: NonNegativeInt | None = Field(None, description="reorder point s of (s, S)")
-    trigger: Literal["shot", "demand"] = Field(
-        "shot", description="base_stock: reorder each round fired, or each round asked for by a threat"
+    trigger: TriggerChoice = Field(
+        Trigger.SHOT,
+        title="Trigger",
+        description="base_stock: reorder each round fired, or each round asked for by a threat",
     )
     source: str = Field("outside", alias="from", description="a stockpile, or 'outside' (unlimited)")
     lead_time: TimeDistribution | None = Field(None, description="time from order to arrival (default 0)")

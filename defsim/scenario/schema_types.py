@@ -6,9 +6,11 @@ Every block of :mod:`defsim.scenario.schema` is built from these; nothing here i
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -16,7 +18,9 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from ..vocab import AllocationRule, Dist, RouteAction, Share, Trigger, resupply_policies
 from .units import (
     check_date,
     parse_duration,
@@ -76,6 +80,37 @@ _RATE_JS = {
 _TIME_JS = {"type": ["string", "number"], "description": "time after start (3d, 36h) or a date (2024-01-15)"}
 
 Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_JS)]
+
+
+def _words(choice: type[StrEnum]) -> dict[str, Any]:
+    """A choice's JSON Schema: its words, as a Literal of them would give."""
+    return {"enum": [m.value for m in choice], "type": "string"}
+
+
+# the choices of defsim.vocab: YAML names a member by its word
+DistChoice = Annotated[Dist, WithJsonSchema(_words(Dist))]
+ShareChoice = Annotated[Share, WithJsonSchema(_words(Share))]
+AllocationChoice = Annotated[AllocationRule, WithJsonSchema(_words(AllocationRule))]
+TriggerChoice = Annotated[Trigger, WithJsonSchema(_words(Trigger))]
+ActionChoice = Annotated[RouteAction, WithJsonSchema(_words(RouteAction))]
+
+
+def _registered_policy(name: str) -> str:
+    names = resupply_policies()
+    if name not in names:
+        expected = " or ".join(f"'{n}'" for n in names)
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+    return name
+
+
+def _policies_js(schema: dict[str, Any]) -> None:
+    schema["enum"] = resupply_policies()  # asked when the schema is made: registered ones included
+
+
+#: a site's reorder policy: a built-in one (vocab.ResupplyPolicy) or one registered since
+PolicyName = Annotated[str, AfterValidator(_registered_policy)]
+
+
 #: the period of something that recurs: a duration of at least one second
 Period = Annotated[float, BeforeValidator(parse_period), WithJsonSchema(_PERIOD_JS)]
 Rate = Annotated[float, BeforeValidator(parse_rate), WithJsonSchema(_RATE_JS)]
@@ -144,7 +179,7 @@ class Strict(BaseModel):
 class TimeDistribution(Strict):
     """A random duration: fixed, exponential, uniform or triangular."""
 
-    dist: Literal["fixed", "exponential", "uniform", "triangular"] = Field(description="the distribution")
+    dist: DistChoice = Field(title="Dist", description="the distribution")
     value: Duration | None = Field(None, description="fixed")
     mean: Duration | None = Field(None, description="exponential")
     low: Duration | None = Field(None, description="uniform, triangular")

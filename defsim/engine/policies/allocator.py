@@ -1,6 +1,6 @@
 """Allocation from a stockpile: at set times, share what is above its floor among recipients.
 
-How the rounds are shared is a rule looked up by the plan's name (``RULES``): ``priority``
+How the rounds are shared is a rule chosen by the plan's word (:func:`rule`): ``priority``
 fills in the order of the recipients, ``lowest_stock_first`` gives one round at a time to
 whoever holds least (counting rounds on the way), ``proportional_to_use`` shares in proportion
 to the rounds each fired since the last allocation.
@@ -11,14 +11,12 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import assert_never
 
 from ...plan import AllocationPlan
+from ...vocab import AllocationRule
 from ..clock import Call
-from . import Rule
-
-if TYPE_CHECKING:
-    from ..supply import Network
+from .base import Rule, SupplyNetwork
 
 #: (allocator, rounds available, held + on order per recipient, need per recipient) -> rounds per recipient
 Share = Callable[["Allocator", int, list[int], list[float]], list[int]]
@@ -66,32 +64,37 @@ def proportional_to_use(a: Allocator, avail: int, have: list[int], need: list[fl
     return give
 
 
-RULES: dict[str, Share] = {
-    "priority": priority,
-    "lowest_stock_first": lowest_stock_first,
-    "proportional_to_use": proportional_to_use,
-}
+def rule(policy: AllocationRule) -> Share:
+    """How an allocation shares its rounds, by the scenario's word."""
+    match policy:
+        case AllocationRule.PRIORITY:
+            return priority
+        case AllocationRule.LOWEST_STOCK_FIRST:
+            return lowest_stock_first
+        case AllocationRule.PROPORTIONAL_TO_USE:
+            return proportional_to_use
+        case _:
+            assert_never(policy)
 
 
 class Allocator(Rule):
     def __init__(self, plan: AllocationPlan):
         self.plan = plan
-        self.share = RULES[plan.policy]
+        self.share = rule(plan.policy)
         self.fired_before: dict[int, int] = {}  # rounds each recipient had fired at the last allocation
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         self.net = net
         net.clock.every(self.plan.times, self._allocate)
 
     def _allocate(self, _ev: Call) -> None:
         a, holders = self.plan, self.net.holders
-        pipeline = self.net.sim.pipeline
         avail = holders[a.holder].level(a.itype) - a.floor
         if a.quantity is not None:
             avail = min(avail, a.quantity)
         if avail <= 0:
             return
-        have = [holders[h].level(a.itype) + pipeline[h].get(a.itype, 0) for h in a.recipients]
+        have = [holders[h].level(a.itype) + self.net.on_order(h).get(a.itype, 0) for h in a.recipients]
         need = [max(a.up_to - x, 0) if a.up_to is not None else math.inf for x in have]
         for k, n in enumerate(self.share(self, avail, have, need)):
             if n > 0:

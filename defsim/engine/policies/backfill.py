@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from . import Holder, Rule
-
-if TYPE_CHECKING:
-    from ..supply import Network, Route
+from .base import Holder, Rule, Shipper, SupplyNetwork
 
 
 class Backfill(Rule):
-    def __init__(self, route: Route):
+    def __init__(self, route: Shipper):
         self.route = route
         self.carry = 0.0  # fractions of a round not yet passed on
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         net.routes[self.route.plan.backfill_of].subscribe(self)
 
     def on_level(self, holder: Holder, itype: int, level: int, change: int) -> None:

@@ -10,17 +10,8 @@ are served.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Protocol
 
-from . import Holder, Rule
-
-if TYPE_CHECKING:
-    from ..supply import Network
-
-
-class Claimant(Protocol):
-    def serve_owed(self, q: int) -> int:
-        """Take up to ``q`` owed rounds from the sender now; return what is still owed."""
+from .base import Claimant, Holder, Rule, SupplyNetwork
 
 
 class Order:
@@ -39,7 +30,7 @@ class Backorders(Rule):
         self.itype = itype
         self.queue: deque[Order] = deque()  # oldest first
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         self.holder.subscribe(self.itype, self)
 
     def owe(self, claimant: Claimant, n: int) -> None:

@@ -3,31 +3,32 @@ for, is reordered at once; what the sender cannot fill now stays owed until it r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import assert_never
 
 from ...plan import OUTSIDE, ResupplyPlan
-from . import Holder, Rule, register
-
-if TYPE_CHECKING:
-    from ..supply import Network
+from ...vocab import ResupplyPolicy, Trigger
+from .base import Holder, Rule, SupplyNetwork, register
 
 
-@register("base_stock")
+@register(ResupplyPolicy.BASE_STOCK)
 class BaseStock(Rule):
     def __init__(self, plan: ResupplyPlan):
         self.plan = plan
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         rp = self.plan
         self.site = net.holders[rp.site]
         self.route = route = net.routes[rp.route]
         route.owes = True
         if route.plan.src != OUTSIDE:
             route.backorders = net.backorders(route.plan.src, rp.itype)
-        if rp.trigger == "shot":
-            self.site.subscribe(rp.itype, self)
-        else:
-            net.on_demand(rp.site, self.on_demand)
+        match rp.trigger:
+            case Trigger.SHOT:
+                self.site.subscribe(rp.itype, self)
+            case Trigger.DEMAND:
+                net.on_demand(rp.site, self.on_demand)
+            case _:
+                assert_never(rp.trigger)
 
     def on_demand(self, n: int) -> None:
         self.route.ship(n)

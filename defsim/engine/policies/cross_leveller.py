@@ -3,21 +3,16 @@ the gap exceeds a threshold."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...plan import CrossLevelPlan
 from ..clock import Call
-from . import Rule
-
-if TYPE_CHECKING:
-    from ..supply import Network
+from .base import Rule, SupplyNetwork
 
 
 class CrossLeveller(Rule):
     def __init__(self, plan: CrossLevelPlan):
         self.plan = plan
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         self.net = net
         net.clock.every(self.plan.times, self._level)
 

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from ...plan import OUTSIDE, ProducerPlan
 from ..clock import Call
-from . import Rule
-
-if TYPE_CHECKING:
-    from ..supply import Network
+from .base import Rule, SupplyNetwork
 
 
 class Producer(Rule):
@@ -21,7 +17,7 @@ class Producer(Rule):
         self.lots: Iterator[tuple[float, int]] = iter(())
         self.n = 0  # rounds in the lot due next
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         p = self.plan
         self.lots = p.output.lots()
         first = next(self.lots, None)
@@ -34,14 +30,13 @@ class Producer(Rule):
         net.clock.later(first[0], self._make)
 
     def _make(self, _ev: Call) -> None:
-        p, sim = self.plan, self.net.sim
+        p, net = self.plan, self.net
         n = self.n  # rounds due at the same time come as one lot
-        sim.produced[p.holder] = sim.produced.get(p.holder, 0) + n
-        sim.recorder.produced(sim.clock.now, p.holder, p.itype, n)
+        net.produced(p.holder, p.itype, n)
         self.holder.put(p.itype, n)
         if self.route is not None:
             self.route.ship(n)
         nxt = next(self.lots, None)
         if nxt is not None:
             self.n = nxt[1]
-            sim.clock.later(nxt[0] - sim.clock.now, self._make)
+            net.clock.later(nxt[0] - net.clock.now, self._make)

@@ -6,30 +6,25 @@ when its turn comes after the sender receives stock, orders what the position th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...plan import OUTSIDE, ResupplyPlan
+from ...vocab import ResupplyPolicy
 from ..clock import Call
-from . import Holder, Rule, register
-from .backorders import Backorders
-
-if TYPE_CHECKING:
-    from ..supply import Network
+from .base import Holder, OrderQueue, Rule, SupplyNetwork, register
 
 
-@register("reorder_point")
+@register(ResupplyPolicy.REORDER_POINT)
 class ReorderPoint(Rule):
     def __init__(self, plan: ResupplyPlan):
         self.plan = plan
         self.hungry = False  # the last order was not filled: look again when the sender receives stock
         self.queued = False  # waiting in the sender's queue of unfilled orders
-        self.backorders: Backorders | None = None
+        self.backorders: OrderQueue | None = None
 
-    def attach(self, net: Network) -> None:
+    def attach(self, net: SupplyNetwork) -> None:
         rp = self.plan
         self.site = net.holders[rp.site]
         self.route = net.routes[rp.route]
-        self.pipe = net.sim.pipeline[rp.site]
+        self.pipe = net.on_order(rp.site)
         # held + on order can only be at or below s when held is: the site skips the call otherwise
         self.site.subscribe(rp.itype, self, below=rp.reorder_at)
         if self.route.plan.src != OUTSIDE:
