@@ -94,7 +94,7 @@ def per_future(n: int, repeat: int) -> dict[str, float]:
     from defsim.analysis.execution import run_chunk
     from defsim.plan.compiler import build
 
-    d = _sys.modules["defsim.api.discover"]
+    d = _sys.modules["defsim.api.discovery"]
     sc = defsim.load("textbook")
     us = d._uncertainties(RANGES, CHOICES)
     units = latin_hypercube(n, len(us), 1)

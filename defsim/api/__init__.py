@@ -23,7 +23,7 @@ from ..analysis.execution import (
 from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..plan.size import WorkTooBig
 from .catalogue import scenarios, templates
-from .discover import DiscoveryError, SampleInvalid, discover
+from .discovery import DiscoveryError, SampleInvalid, discover
 from .folders import compare_results, plot, report
 from .results import ComparisonResult, EnsembleResult, RunResult
 from .results_discover import DiscoveryResult
