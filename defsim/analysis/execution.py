@@ -342,7 +342,10 @@ def execute(
         if scheduler is not None:
             parts_iter = _dask(_chunk_last, common, parts, scheduler, scheduler_timeout, w)
         elif workers <= 1 or n_parts <= 1:
-            parts_iter = (run_chunk(plan, seed, p, grid, processes) for p in parts)
+            # in this process nothing is sent, so nothing is saved by chunks: progress per replication
+            parts_iter = (
+                run_chunk(plan, seed, indices[k : k + 1], grid, processes) for k in range(len(indices))
+            )
         else:
             if pool is None:
                 pool = stack.enter_context(Workers(workers))

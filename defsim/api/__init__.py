@@ -27,7 +27,7 @@ from .discovery import DiscoveryError, SampleInvalid, discover
 from .folders import compare_results, plot, report
 from .results import ComparisonResult, EnsembleResult, RunResult
 from .results_discover import DiscoveryResult
-from .runs import PrecisionUnreachable, ensemble, figures, load, run, workers_for
+from .runs import PrecisionUnreachable, ensemble, figures, load, loads, run, workers_for
 from .variants import compare, sweep
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "ensemble",
     "figures",
     "load",
+    "loads",
     "plot",
     "report",
     "run",

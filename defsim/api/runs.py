@@ -33,6 +33,16 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     return _scenario.load(path, overrides)
 
 
+def loads(
+    text: str | bytes, source: str = "<scenario>", overrides: list[str] | tuple[str, ...] = ()
+) -> Scenario:
+    """A scenario from its YAML text or a file's bytes (an upload), named ``source`` in messages:
+    the same bounds, decoding, overrides and checks as :func:`load`."""
+    if isinstance(text, bytes):
+        return _scenario.load_bytes(text, source, overrides)
+    return _scenario.loads(text, source, overrides)
+
+
 def _scenario_of(scenario: ScenarioLike) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load(scenario)
 

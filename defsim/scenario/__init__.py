@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import InputError, KeyPath, Problem, ScenarioError
-    from .loader import from_dict, load, loads, validate_data, variants
+    from .loader import from_dict, load, load_bytes, loads, validate_data, variants
     from .overrides import apply_override, parse_vary, set_value, split_values
     from .schema import ScenarioSpec, json_schema
     from .source import Scenario, ScenarioSource
@@ -27,6 +27,7 @@ _WHERE = {
     "ScenarioError": ".errors",
     "from_dict": ".loader",
     "load": ".loader",
+    "load_bytes": ".loader",
     "loads": ".loader",
     "validate_data": ".loader",
     "variants": ".loader",
@@ -61,6 +62,7 @@ __all__ = [
     "from_dict",
     "json_schema",
     "load",
+    "load_bytes",
     "loads",
     "parse_vary",
     "set_value",

@@ -21,6 +21,7 @@ from .errors import KeyPath, Problem, ScenarioError
 from .overrides import apply_override, set_value
 from .references import check_references, schedule_warnings
 from .schema import ScenarioSpec
+from .schema_knobs import check_knobs
 from .schema_types import Strict
 from .source import Scenario, ScenarioSource
 from .yaml_lines import MAX_BYTES, line_of, read_yaml
@@ -150,7 +151,7 @@ def validate_data(
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, _where(_pydantic_problems(exc, lines), lines, over)) from None
-    problems = check_references(spec)
+    problems = check_references(spec) + check_knobs(spec.knobs, data, list(over))
     if problems:
         raise ScenarioError(source, _where(problems, lines, over))
     warnings = tuple(_where(schedule_warnings(spec), lines, over))
@@ -188,6 +189,11 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         raise ScenarioError(source, [], f"error: {source} is a folder, not a scenario file") from None
     except OSError as exc:
         raise ScenarioError(source, [], f"error: cannot read {source}: {exc.strerror or exc}") from None
+    return load_bytes(raw, source, overrides)
+
+
+def load_bytes(raw: bytes, source: str, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """A scenario from a file's bytes (an upload): the same bounds, decoding and messages as a file."""
     if len(raw) > MAX_BYTES:
         problem = Problem((), f"the file is larger than {MAX_BYTES // 2**20} MiB; a scenario needs far less")
         raise ScenarioError(source, [problem])

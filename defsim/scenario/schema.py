@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from .schema_knobs import Knob
 from .schema_sites import (
     Asset,
     Doctrine,
@@ -81,6 +82,7 @@ __all__ = [
     "Duration",
     "InterceptorType",
     "KillAssessment",
+    "Knob",
     "Launchers",
     "Manoeuvre",
     "NonNegativeFloat",
@@ -256,6 +258,10 @@ class ScenarioSpec(Strict):
     )
     attacker: AttackerStock | None = Field(
         None, description="the attacker's own stock and production (default: unlimited)"
+    )
+    knobs: list[Knob] = Field(
+        default_factory=list,
+        description="the keys `defsim explore` offers as controls (default: derived from the scenario)",
     )
 
     @property

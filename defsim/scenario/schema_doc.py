@@ -314,6 +314,15 @@ reserved for rounds coming from outside the scenario.
 """
 
 NOTES: dict[str, str] = {
+    "Knob": """
+A knob sets one key that exists in the file, as `--set key=value` would (`key` is the same
+path). With `min:` and `max:` it is a slider; its value is the number, or the number followed by
+`unit` (`4/d` with `unit: /d`), and the file's value must lie in the range. With `options:` it
+is a choice. With neither, the key must hold `true`/`false` (a toggle) or a date (a date
+picker). At most 40 knobs; one per key. A scenario without `knobs:` gets knobs derived from it
+(stocks, fire channels, salvo sizes, deliveries, stream rates, transfers on or off, approval,
+ramp and route-event dates). See docs/howto/explorer.md.
+""",
     "InterceptorType": """
 `pk` keys are threat type names or threat classes, plus `default`: a threat type name wins over
 its class, the class over `default`; no match means 0 (the type cannot engage that threat).

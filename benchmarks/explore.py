@@ -1,0 +1,172 @@
+"""How fast the classroom explorer answers, measured in headless Chromium (not a timed test).
+
+    python benchmarks/explore.py            # needs ".[explorer]", playwright and Debian's chromium
+
+Rows (targets from the issue):
+
+- first page ready after the server starts (process spawned -> Run button on screen): < 3 s;
+- textbook, 100 replications: Run pressed -> answer on screen: < 2 s;
+- backfill, 50 replications, the same: < 10 s (progress shown throughout);
+- 10 sessions at once, each textbook x 100: every answer < 10 s, and the server's health check
+  answering meanwhile.
+
+The baseline, measured in the same run: the same ensembles through the Python API in one
+process (``defsim.ensemble(..., workers=1)``), so the page's own cost reads as a ratio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))  # tests.explorer_server; defsim itself as installed (compiled)
+
+import defsim  # noqa: E402
+from defsim._build import engine_kind  # noqa: E402
+from tests.explorer_server import CHROMIUM_ARGS, chromium_path, free_port, server_command  # noqa: E402
+
+ANSWER = "[data-testid='stAlertContentSuccess']"
+
+
+def api_seconds(name: str, reps: int) -> float:
+    sc = defsim.load(name)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        defsim.ensemble(sc, reps=reps, workers=1)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+async def answered(browser, url: str, timeout_ms: float = 120_000) -> float:
+    """Seconds from pressing Run to the answer on screen, in a fresh page."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    page.set_default_timeout(timeout_ms)
+    await page.goto(url)
+    run = page.get_by_role("button", name="Run", exact=True)
+    await run.wait_for()
+    t0 = time.perf_counter()
+    await run.click()
+    await page.locator(ANSWER, has_text="runs dry").first.wait_for()
+    seconds = time.perf_counter() - t0
+    await context.close()
+    return seconds
+
+
+async def health_latency(url: str, stop: asyncio.Event) -> list[float]:
+    out = []
+    loop = asyncio.get_running_loop()
+
+    def probe() -> float:
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(url + "_stcore/health", timeout=30) as r:
+            r.read()
+        return time.perf_counter() - t0
+
+    while not stop.is_set():
+        out.append(await loop.run_in_executor(None, probe))
+        await asyncio.sleep(0.2)
+    return out
+
+
+async def main() -> dict:
+    from playwright.async_api import async_playwright
+
+    results: dict = {"engine": engine_kind()}
+    results["api_textbook_100_s"] = api_seconds("textbook", 100)
+    results["api_backfill_50_s"] = api_seconds("backfill", 50)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            server_command("127.0.0.1", port),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=dict(os.environ),
+        )
+        try:
+            page = await browser.new_page()
+            while True:  # as a user who opened the address at once and pressed reload until it came
+                try:
+                    await page.goto(url + "?scenario=textbook", timeout=2000)
+                    break
+                except Exception:
+                    await asyncio.sleep(0.05)
+            await page.get_by_role("button", name="Run", exact=True).wait_for(timeout=60_000)
+            results["first_page_s"] = time.perf_counter() - t0
+            await page.close()
+            # warm: the first run of a server imports plotly etc.; a class meets it once
+            await answered(browser, url + "?scenario=textbook&reps=10")
+            results["textbook_100_s"] = min(
+                [await answered(browser, url + "?scenario=textbook&reps=100") for _ in range(3)]
+            )
+            results["backfill_50_s"] = await answered(browser, url + "?scenario=backfill&reps=50")
+            stop = asyncio.Event()
+            probe = asyncio.create_task(health_latency(url, stop))
+            ten = await asyncio.gather(
+                *[answered(browser, url + "?scenario=textbook&reps=100") for _ in range(10)]
+            )
+            stop.set()
+            lat = await probe
+            results["ten_sessions_s"] = sorted(ten)
+            results["health_during_ten_max_s"] = max(lat) if lat else None
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            await browser.close()
+    return results
+
+
+def table(r: dict) -> str:
+    rows = [
+        ("first page ready after the server starts", f"{r['first_page_s']:.2f} s", "< 3 s"),
+        (
+            "textbook x 100: Run -> answer on screen",
+            f"{r['textbook_100_s']:.2f} s ({r['textbook_100_s'] / r['api_textbook_100_s']:.1f}x the API's "
+            f"{r['api_textbook_100_s']:.2f} s)",
+            "< 2 s",
+        ),
+        (
+            "backfill x 50: Run -> answer on screen",
+            f"{r['backfill_50_s']:.2f} s ({r['backfill_50_s'] / r['api_backfill_50_s']:.2f}x the API's "
+            f"{r['api_backfill_50_s']:.2f} s)",
+            "< 10 s",
+        ),
+        (
+            "10 sessions at once, textbook x 100 each: slowest answer (fastest)",
+            f"{max(r['ten_sessions_s']):.2f} s ({min(r['ten_sessions_s']):.2f} s)",
+            "< 10 s",
+        ),
+        (
+            "server health check during the 10 sessions, slowest",
+            f"{r['health_during_ten_max_s']:.2f} s",
+            "responsive",
+        ),
+    ]
+    lines = [
+        f"defsim engine: {r['engine']}",
+        "",
+        "| explorer benchmark | measured | target |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    res = asyncio.run(main())
+    print(table(res))
+    (ROOT / "benchmarks" / "explore_results.json").write_text(json.dumps(res, indent=2) + "\n")

@@ -1,0 +1,326 @@
+"""Interactive charts of the explorer (Plotly), read like defsim's static plots.
+
+- :func:`fan`: per site (or stockpile) and type, the median stock with its 25-75% and 5-95% bands
+  over the replications (``fan.png``);
+- :func:`p_dry`: P(a holder has run dry by day d) (``p_dry.png``);
+- :func:`stock`: one run's exact stock per site and type, empty spans shaded, deliveries,
+  big raids and decisions marked (``stock.png``);
+- :func:`compare`: the median stock of several runs overlaid, one panel per series.
+
+Names come from the user's scenario: Plotly draws text as text (never as HTML it runs), and the
+few places that read HTML markup (titles, hover) get names escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+
+
+def lit(text: str) -> str:
+    """A name shown literally where Plotly reads HTML-like markup (titles, labels, hover)."""
+    return html.escape(str(text), quote=False)
+
+
+def _x(days: np.ndarray, start: dt.datetime | None) -> Any:
+    if start is None:
+        return days
+    return [start + dt.timedelta(days=float(d)) for d in days]
+
+
+def _axis(start: dt.datetime | None) -> str:
+    return "date" if start is not None else "day"
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _layout(fig: go.Figure, title: str, rows: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15}},
+        height=max(300, 230 * rows + 80),
+        margin={"l": 60, "r": 20, "t": 70, "b": 40},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.08},
+        template="plotly_white",
+    )
+    return fig
+
+
+def _series(result: Any) -> list[tuple[str, str, str]]:
+    """(holder, kind, type) of every stock series, producers left out."""
+    return [s for s in result.series if s[2] != "producer"]
+
+
+def fan(result: Any) -> go.Figure:
+    """Median stock with 25-75% and 5-95% bands, one panel per holder, a colour per type."""
+    series = _series(result)
+    holders = list(dict.fromkeys((h, k) for h, _, k in series))
+    types = list(dict.fromkeys(t for _, t, _ in series))
+    bands = result.bands()  # (percentile, series, grid)
+    start = result.plan.start
+    xs = _x(result.grid, start)
+    fig = make_subplots(
+        rows=len(holders),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        subplot_titles=[lit(h if k == "site" else f"{h} ({k})") for h, k in holders],
+    )
+    for s, (holder, itype, kind) in enumerate(result.series):
+        if kind == "producer":
+            continue
+        row = holders.index((holder, kind)) + 1
+        col = PALETTE[types.index(itype) % len(PALETTE)]
+        name = lit(itype)
+        first = row == 1 or (holder, kind) == holders[0]
+        group = f"t{types.index(itype)}"
+        b = bands[:, s, :]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=b[4],
+                line={"width": 0, "shape": "hv"},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=group,
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=b[0],
+                fill="tonexty",
+                fillcolor=_rgba(col, 0.15),
+                line={"width": 0, "shape": "hv"},
+                name=f"{name}: 5-95% of runs",
+                hovertemplate="5%: %{y:.0f}<extra></extra>",
+                legendgroup=group,
+                showlegend=first,
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=b[3],
+                line={"width": 0, "shape": "hv"},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=group,
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=b[1],
+                fill="tonexty",
+                fillcolor=_rgba(col, 0.35),
+                line={"width": 0, "shape": "hv"},
+                name=f"{name}: 25-75%",
+                hovertemplate="25%: %{y:.0f}<extra></extra>",
+                legendgroup=group,
+                showlegend=first,
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=b[2],
+                line={"color": col, "width": 2, "shape": "hv"},
+                name=f"{name}: median",
+                legendgroup=group,
+                showlegend=first,
+                hovertemplate=f"{name} median: %{{y:.0f}}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        fig.update_yaxes(title_text="rounds", rangemode="tozero", row=row, col=1)
+    fig.update_xaxes(title_text=_axis(start), row=len(holders), col=1)
+    title = (
+        f"{lit(result.plan.name)}: how much stock, with what spread? ({result.reps} runs, seed {result.seed})"
+    )
+    return _layout(fig, title, len(holders))
+
+
+def p_dry(result: Any) -> go.Figure:
+    """P(ran dry by day d): per site and stockpile, the share of runs that had run out of every type."""
+    start = result.plan.start
+    xs = _x(result.grid, start)
+    fig = go.Figure()
+    for k, (holder, p) in enumerate(result.p_dry().items()):
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=p,
+                name=lit(holder),
+                line={"color": PALETTE[k % len(PALETTE)], "shape": "hv", "width": 2},
+                hovertemplate=f"{lit(holder)}: %{{y:.0%}}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title_text="P(ran dry by then)", range=[0, 1.02], tickformat=".0%")
+    fig.update_xaxes(title_text=_axis(start))
+    return _layout(fig, f"{lit(result.plan.name)}: P(ran dry by day d), {result.reps} runs", 1)
+
+
+def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[float, float]]:
+    spans, begin = [], None
+    for ti, li in zip(t.tolist(), level.tolist(), strict=True):
+        if li <= 0 and begin is None:
+            begin = ti
+        elif li > 0 and begin is not None:
+            spans.append((begin, ti))
+            begin = None
+    if begin is not None:
+        spans.append((begin, end))
+    return spans
+
+
+def stock(result: Any) -> go.Figure:
+    """One run's exact stock per holder and type: empty spans shaded; deliveries, big raids and
+    decisions marked (hover for what and how many)."""
+    from ..io.markers import RAID, run_markers
+
+    plan = result.plan
+    start, end = plan.start, plan.duration
+    st = result.stock
+    holders = [h for h in st.holders if st.kind(h) in ("site", "stockpile")]  # not producers, routes
+    types = list(dict.fromkeys(t for h in holders for t in st.types(h)))
+    fig = make_subplots(
+        rows=len(holders),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        subplot_titles=[lit(h) for h in holders],
+    )
+    deliveries = [r for r in result.event_rows() if r[2] == "delivery"]
+    for row, holder in enumerate(holders, start=1):
+        top = 1.0
+        for itype in st.types(holder):
+            t, level = st.series(holder, itype)
+            t = np.append(t, end)
+            level = np.append(level, level[-1] if len(level) else 0)
+            top = max(top, float(level.max()) if len(level) else 1.0)
+            col = PALETTE[types.index(itype) % len(PALETTE)]
+            name = lit(itype)
+            fig.add_trace(
+                go.Scatter(
+                    x=_x(t, start),
+                    y=level,
+                    name=name,
+                    legendgroup=name,
+                    showlegend=row == 1 or holder == holders[0],
+                    line={"color": col, "shape": "hv", "width": 1.8},
+                    hovertemplate=f"{name}: %{{y:.0f}} rounds<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+            for a, b in _zero_spans(t, level, end):
+                fig.add_vrect(
+                    x0=_x(np.array([a]), start)[0],
+                    x1=_x(np.array([b]), start)[0],
+                    fillcolor=_rgba(col, 0.10),
+                    line_width=0,
+                    row=row,
+                    col=1,
+                )
+            mine = [(r[0], r[7]) for r in deliveries if r[3] == holder and r[6] == itype]
+            if mine:
+                dt_ = np.array([m[0] for m in mine])
+                dq = np.array([m[1] for m in mine])
+                fig.add_trace(
+                    go.Scatter(
+                        x=_x(dt_, start),
+                        y=np.interp(dt_, t, level),
+                        mode="markers",
+                        name=f"{name} deliveries",
+                        marker={"symbol": "triangle-up", "size": 8, "color": col},
+                        legendgroup=name,
+                        showlegend=row == 1 or holder == holders[0],
+                        customdata=dq,
+                        hovertemplate=f"delivery: %{{customdata}} {name}<extra></extra>",
+                    ),
+                    row=row,
+                    col=1,
+                )
+        fig.update_yaxes(title_text="rounds", rangemode="tozero", row=row, col=1)
+    marks = run_markers(result)
+    if marks:
+        mt = np.array([m.time for m in marks])
+        kinds = ["raid" if m.kind == RAID else "decision" for m in marks]
+        for kind, symbol, col in (("raid", "x", "#444444"), ("decision", "diamond", "#7f3fbf")):
+            idx = [i for i, k in enumerate(kinds) if k == kind]
+            if not idx:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=_x(mt[idx], start),
+                    y=[0] * len(idx),
+                    mode="markers",
+                    name=f"{kind}s",
+                    marker={"symbol": symbol, "size": 10, "color": col},
+                    text=[lit(marks[i].label) for i in idx],
+                    hovertemplate="%{text}<extra></extra>",
+                ),
+                row=1,
+                col=1,
+            )
+    fig.update_xaxes(title_text=_axis(start), row=len(holders), col=1)
+    return _layout(fig, f"{lit(plan.name)}: the stock of one run (seed {result.seed}), exact", len(holders))
+
+
+def compare(results: Sequence[Any], labels: Sequence[str]) -> go.Figure:
+    """The median stock of several ensembles overlaid, one panel per (holder, type)."""
+    first = results[0]
+    series = [s for s in first.series if s[2] != "producer"]
+    start = first.plan.start
+    fig = make_subplots(
+        rows=len(series),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        subplot_titles=[lit(f"{h}: {t}") for h, t, _ in series],
+    )
+    for k, (res, label) in enumerate(zip(results, labels, strict=True)):
+        bands = res.bands()
+        col = PALETTE[k % len(PALETTE)]
+        for row, s in enumerate(series, start=1):
+            if s not in res.series:
+                continue
+            j = res.series.index(s)
+            fig.add_trace(
+                go.Scatter(
+                    x=_x(res.grid, start),
+                    y=bands[2, j, :],
+                    name=lit(label),
+                    legendgroup=str(k),
+                    showlegend=row == 1,
+                    line={"color": col, "shape": "hv", "width": 2},
+                    hovertemplate=f"{lit(label)}: %{{y:.0f}}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+            fig.update_yaxes(title_text="median rounds", rangemode="tozero", row=row, col=1)
+    fig.update_xaxes(title_text=_axis(start), row=len(series), col=1)
+    return _layout(fig, "median stock of each run, same seeds", len(series))

@@ -1,0 +1,56 @@
+"""Screenshots of the explorer for the docs, taken in headless Chromium as the browser tests do.
+
+    python -m tests.explorer_screenshots docs/img
+
+writes ``explorer-run.png`` (textbook, weekly delivery moved to 28, Run pressed) and
+``explorer-compare.png`` (the backfill what-if opened from its shared link, Compare tab).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .explorer_server import answer_locator, browser, move_slider, served
+
+TIMEOUT = 300_000
+
+
+def _settled(page: object, charts: int) -> None:
+    """Until the script has finished (no 'running' status) and ``charts`` Plotly charts are drawn."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= {charts}"
+    )
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+
+
+def shoot(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    with served() as (url, _proc, _ready), browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 1500})  # type: ignore[attr-defined]
+        page.set_default_timeout(TIMEOUT)
+        page.goto(url + "?scenario=textbook&reps=100")
+        page.get_by_role("button", name="Run", exact=True).wait_for()
+        move_slider(page, "Weekly delivery (rounds)", 14)
+        page.get_by_role("button", name="Run", exact=True).click()
+        answer_locator(page).wait_for()
+        _settled(page, 2)
+        out.append(folder / "explorer-run.png")
+        page.screenshot(path=str(out[-1]), full_page=True)
+        page.goto(
+            url + "?scenario=backfill&vary=transfers.0.enabled%3Dtrue%2Cfalse&label=with+backfill&label=cut"
+            "&seed=2023&reps=100&run=1"
+        )
+        page.get_by_role("tab", name="Compare").click()
+        answer_locator(page, "against").wait_for()
+        _settled(page, 1)
+        out.append(folder / "explorer-compare.png")
+        page.screenshot(path=str(out[-1]), full_page=True)
+    return out
+
+
+if __name__ == "__main__":
+    for p in shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img")):
+        print(p)
