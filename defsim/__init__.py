@@ -22,12 +22,14 @@ from ._version import __version__  # noqa: E402
 if TYPE_CHECKING:
     from .api import (
         ComparisonResult,
+        DiscoveryResult,
         EnsembleResult,
         Figure,
         Kind,
         RunResult,
         UnknownFigure,
         compare,
+        discover,
         ensemble,
         figures,
         load,
@@ -39,12 +41,14 @@ if TYPE_CHECKING:
 #: the public names, imported on first use: ``defsim --version`` need not import numpy
 _WHERE = {
     "ComparisonResult": "defsim.api",
+    "DiscoveryResult": "defsim.api",
     "EnsembleResult": "defsim.api",
     "Figure": "defsim.api",
     "Kind": "defsim.api",
     "RunResult": "defsim.api",
     "UnknownFigure": "defsim.api",
     "compare": "defsim.api",
+    "discover": "defsim.api",
     "ensemble": "defsim.api",
     "figures": "defsim.api",
     "load": "defsim.api",
@@ -69,6 +73,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ComparisonResult",
+    "DiscoveryResult",
     "EnsembleResult",
     "Figure",
     "InputError",
@@ -80,6 +85,7 @@ __all__ = [
     "UnknownFigure",
     "__version__",
     "compare",
+    "discover",
     "ensemble",
     "figures",
     "load",

@@ -1,7 +1,8 @@
 """The analysis layer: figures from run records, ensembles, comparisons and their statistics.
 
 Every figure is declared once in :mod:`.figures` (the metrics registry, built from the parts in
-:mod:`.metrics`); statistics by kind are in :mod:`.statistics`.
+:mod:`.metrics`); statistics by kind are in :mod:`.statistics`.  Scenario discovery (sampling designs, PRIM
+boxes, Sobol and regional-sensitivity rankings) is in :mod:`.discovery`.
 
 It runs the engine (ensembles do) but writes no files and draws nothing: that is :mod:`defsim.io`.
 """

@@ -279,6 +279,11 @@ def run_chunk(
     return out
 
 
+def _chunk_last(plan: Plan, seed: int, grid: np.ndarray, processes: Processes, indices: Sequence[int]) -> Any:
+    """:func:`run_chunk` with the chunk last: what :func:`run_parts` calls for an ensemble."""
+    return run_chunk(plan, seed, indices, grid, processes)
+
+
 def _run_part(args: tuple[Plan, int, Sequence[int], np.ndarray, Processes]) -> list[Replication]:
     return run_chunk(*args)
 
@@ -333,8 +338,9 @@ def execute(
     done = into if into is not None else Collected(grid)
     with contextlib.ExitStack() as stack:
         parts_iter: Iterator[list[Replication]]
+        common = (plan, seed, grid, processes)
         if scheduler is not None:
-            parts_iter = _dask(plan, seed, parts, grid, scheduler, processes, scheduler_timeout, w)
+            parts_iter = _dask(_chunk_last, common, parts, scheduler, scheduler_timeout, w)
         elif workers <= 1 or n_parts <= 1:
             # in this process nothing is sent, so nothing is saved by chunks: progress per replication
             parts_iter = (
@@ -343,12 +349,39 @@ def execute(
         else:
             if pool is None:
                 pool = stack.enter_context(Workers(workers))
-            parts_iter = pool.run(plan, seed, parts, grid, processes, min(workers, n_parts))
+            parts_iter = pool.run(_chunk_last, common, parts, min(workers, n_parts))
         for reps in parts_iter:
             done.add(reps)
             if progress is not None:
                 progress(len(reps))
     return done
+
+
+def run_parts(
+    fn: Callable[..., Any],
+    common: tuple[Any, ...],
+    parts: Iterator[Any],
+    count: int,
+    workers: int = 1,
+    scheduler: str | None = None,
+    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+) -> Iterator[Any]:
+    """``fn(*common, part)`` for each of ``count`` parts, results yielded in the order of the
+    parts: in this process, on ``workers`` local processes or on a Dask ``scheduler``, with the
+    same control as an ensemble's (interrupts, lost workers, Dask workers of another defsim
+    version refused).  ``fn`` must be a module-level function (it is pickled)."""
+    if scheduler is not None:
+        return _dask(fn, common, parts, scheduler, scheduler_timeout, max(workers, 1))
+    if workers <= 1 or count <= 1:
+        return (fn(*common, p) for p in parts)
+    return _on_workers(fn, common, parts, min(workers, count))
+
+
+def _on_workers(
+    fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], count: int
+) -> Iterator[Any]:
+    with Workers(count) as pool:
+        yield from pool.run(fn, common, parts, count)
 
 
 @contextlib.contextmanager
@@ -391,7 +424,7 @@ def _serve(conn: Connection) -> None:
     # stops, and ends the workers itself (SIGTERM, whose default action is to exit at once)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    job: tuple[Plan, int, np.ndarray, Processes] | None = None
+    job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
     try:
         while True:
             message = conn.recv()
@@ -399,11 +432,16 @@ def _serve(conn: Connection) -> None:
                 job = message[1]
                 continue
             assert job is not None
-            plan, seed, grid, processes = job
+            fn, common = job
             try:
-                conn.send(("ok", run_chunk(plan, seed, message[1], grid, processes)))
+                conn.send(("ok", fn(*common, message[1])))
             except ReplicationFailed as exc:
                 conn.send(("failed", exc))
+            except Exception as exc:  # e.g. a sampled future that is not a valid scenario
+                try:
+                    conn.send(("failed", exc))
+                except Exception:  # an exception that does not pickle: its words
+                    conn.send(("failed", RuntimeError(f"{type(exc).__name__}: {exc}")))
     except (EOFError, OSError):
         pass  # the main process closed the pipe (or is gone): nothing more to do
 
@@ -452,22 +490,17 @@ class Workers:
                 there.close()  # the worker's end lives in the worker alone
 
     def run(
-        self,
-        plan: Plan,
-        seed: int,
-        parts: Iterator[Sequence[int]],
-        grid: np.ndarray,
-        processes: Processes,
-        count: int,
-    ) -> Iterator[list[Replication]]:
-        """Chunks' replications in the order of ``parts``, on ``count`` workers at most."""
+        self, fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], count: int
+    ) -> Iterator[Any]:
+        """``fn(*common, part)`` of every part, in the order of ``parts``, on ``count`` workers at
+        most (an ensemble's: its chunks' replications)."""
         self._start(count)
         job = self._jobs
         self._jobs += 1
         workers = range(len(self._procs))
         idle = list(workers)
         busy: dict[int, int] = {}  # worker -> chunk number
-        back: dict[int, list[Replication]] = {}
+        back: dict[int, Any] = {}
         sent = taken = 0
         more = True
         while True:
@@ -479,7 +512,7 @@ class Workers:
                     break
                 w = idle.pop()
                 if self._job[w] != job:
-                    self._conns[w].send(("job", (plan, seed, grid, processes)))
+                    self._conns[w].send(("job", (fn, common)))
                     self._job[w] = job
                 self._conns[w].send(("chunk", part))
                 busy[w] = sent
@@ -535,6 +568,31 @@ class Workers:
                     proc.kill()
                     proc.join(self.JOIN)
             self._procs, self._conns, self._job = [], [], []
+
+
+class WorkerVersionMismatch(Exception):
+    """A Dask worker runs another defsim version than this process: its results could differ."""
+
+
+def worker_version() -> str:
+    """The defsim version of the process this runs in (read at call time, on a Dask worker)."""
+    from .. import _version
+
+    return _version.__version__
+
+
+def check_worker_versions(versions: dict[str, str], address: str) -> None:
+    """Refuse workers whose defsim version is not this process's, naming them."""
+    mine = worker_version()
+    other = {w: v for w, v in sorted(versions.items()) if v != mine}
+    if other:
+        listed = ", ".join(f"{w} runs defsim {v}" for w, v in list(other.items())[:3])
+        more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+        raise WorkerVersionMismatch(
+            f"the Dask cluster at {address} has workers running another defsim version than this "
+            f"one ({mine}): {listed}{more}; nothing was run. Install the same defsim on every "
+            "worker (pip install 'defsim[dask]==VERSION' or the same source) and restart them"
+        )
 
 
 def _connect(address: str, timeout: float) -> Any:
@@ -602,31 +660,32 @@ def _connect(address: str, timeout: float) -> Any:
 
 
 def _dask(
-    plan: Plan,
-    seed: int,
-    parts: Iterator[Sequence[int]],
-    grid: np.ndarray,
+    fn: Callable[..., Any],
+    common: tuple[Any, ...],
+    parts: Iterator[Any],
     address: str,
-    processes: Processes,
     timeout: float,
     workers: int,
-) -> Iterator[list[Replication]]:
+) -> Iterator[Any]:
     client = _connect(address, timeout)
     with client:
+        # before any work: a worker with another defsim could compute other results
+        check_worker_versions(client.run(worker_version), address)
         ahead = max(workers, sum(client.nthreads().values())) * AHEAD
         flight: deque[Any] = deque()
 
         def send() -> None:
             for p in itertools.islice(parts, ahead - len(flight)):
-                flight.append(client.submit(run_chunk, plan, seed, list(p), grid, processes, pure=False))
+                part = list(p) if isinstance(p, range) else p
+                flight.append(client.submit(fn, *common, part, pure=False))
 
         try:
             send()
             while flight:
-                reps = flight[0].result()
+                out = flight[0].result()
                 flight.popleft()  # the future is released: Dask forgets its result
                 send()
-                yield reps
+                yield out
         except BaseException:
             client.cancel(list(flight))
             raise

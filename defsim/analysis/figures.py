@@ -7,6 +7,7 @@ docs/outputs.md follow from it.  Readers take a run's :class:`Facts` and the key
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -543,3 +544,19 @@ def row(run: RunAnalysis) -> dict[str, float]:
 def stockout_key(holder: str, kind: str) -> str:
     """The key of a holder's first stockout day."""
     return f"{'sites' if kind == 'site' else 'stockpiles_and_producers'}.{holder}.first_stockout_day"
+
+
+#: the figures :func:`value` has looked up, by key: their readers and parameters do not change
+#: with the numbers of a plan, so futures of one scenario share them
+_ONE: dict[str, Any] = {}
+
+
+def value(run: RunAnalysis, key: str) -> float:
+    """One figure of a run (NaN: never, or undefined), without reading the others."""
+    from .metrics import Figure
+
+    fig: Figure | None = _ONE.get(key)
+    if fig is None:
+        fig = _ONE[key] = REGISTRY.lookup(run.plan, key)
+    v = fig.metric.read(Facts(run), fig.params)
+    return math.nan if v is None or v is ABSENT else float(v)

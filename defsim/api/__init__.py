@@ -18,17 +18,22 @@ from ..analysis.execution import (
     SchedulerNotDask,
     SchedulerUnreachable,
     WorkerLost,
+    WorkerVersionMismatch,
 )
 from ..analysis.metrics import Figure, Kind, UnknownFigure
 from ..plan.size import WorkTooBig
 from .catalogue import scenarios, templates
+from .discovery import DiscoveryError, SampleInvalid, discover
 from .folders import compare_results, plot, report
 from .results import ComparisonResult, EnsembleResult, RunResult
+from .results_discover import DiscoveryResult
 from .runs import PrecisionUnreachable, ensemble, figures, load, loads, run, workers_for
 from .variants import compare, sweep
 
 __all__ = [
     "ComparisonResult",
+    "DiscoveryError",
+    "DiscoveryResult",
     "EnsembleResult",
     "Figure",
     "Interrupted",
@@ -36,13 +41,16 @@ __all__ = [
     "PrecisionUnreachable",
     "ReplicationFailed",
     "RunResult",
+    "SampleInvalid",
     "SchedulerNotDask",
     "SchedulerUnreachable",
     "UnknownFigure",
     "WorkTooBig",
     "WorkerLost",
+    "WorkerVersionMismatch",
     "compare",
     "compare_results",
+    "discover",
     "ensemble",
     "figures",
     "load",

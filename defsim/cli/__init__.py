@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from . import check, explore, folders, kit, run, variants  # noqa: F401  (register the commands)
+from . import check, discover, explore, folders, kit, run, variants  # noqa: F401  (register the commands)
 from .group import UserError, main
 
 __all__ = ["UserError", "main"]

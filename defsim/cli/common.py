@@ -134,9 +134,9 @@ class Progress:
     #: the one running, for the message an interrupt prints
     last: Progress | None = None
 
-    def __init__(self, label: str, quiet: bool):
+    def __init__(self, label: str, quiet: bool, unit: str = "replications"):
         # a scenario's name, shown as it is: no markup read in it, no control character sent
-        self.label, self.quiet, self.done, self.total = plain(label), quiet, 0, 0
+        self.label, self.quiet, self.done, self.total, self.unit = plain(label), quiet, 0, 0, unit
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
         self._task: Any = None
@@ -176,7 +176,7 @@ class Progress:
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, completed=min(self.done, self.total))
         elif self._bar is None and self.done >= self._next_line * self.total:
-            click.echo(f"{self.label}: {self.done}/{self.total} replications", err=True)
+            click.echo(f"{self.label}: {self.done}/{self.total} {self.unit}", err=True)
             while self._next_line * self.total <= self.done:
                 self._next_line += 0.1
 

@@ -100,6 +100,9 @@ class DefsimGroup(click.Group):
             click.echo(f"  rerun it alone: {rerun}{variant}", err=True)
             click.echo(f"  this is an internal error, not a problem with your scenario: {REPORT}", err=True)
             ctx.exit(1)
+        except api.WorkerVersionMismatch as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
         except api.WorkerLost as exc:  # the system ended a worker (out of memory ...): not a bug
             click.echo(f"error: {exc}; stopped every worker, wrote nothing", err=True)
             ctx.exit(1)

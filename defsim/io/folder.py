@@ -462,6 +462,11 @@ def read(folder: str | Path) -> View:
         return read_ensemble(path)
     if (path / "stock.csv").is_file() and (path / "summary.json").is_file():
         return read_run(path)
+    if (path / "boxes.json").is_file() and (path / "samples.csv").is_file():
+        raise NotAResultsFolder(
+            f"{path} holds a discovery (defsim discover): its plots and report.html are written when it "
+            "runs (add --report); this command redraws runs, ensembles and comparisons"
+        )
     raise NotAResultsFolder(
         f"{path}: not a defsim results folder (no summary.json with stock.csv or reps.csv, "
         "and no compare.json)"

@@ -1,0 +1,193 @@
+"""``defsim discover``: which sampled futures meet a condition, and which uncertainty matters most."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from .. import api
+from ..io import OutputError
+from ..io.discovery import checkpoint_of
+from ..io.files import OutputRefused
+from .common import Progress, _api_errors, _check_out, _save
+from .group import FORMATS, SET_HELP, UserError, _default_out, _load, main
+from .tables import plain
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--range",
+    "ranges",
+    multiple=True,
+    metavar="KEY=LOW..HIGH",
+    help="An uncertain number, count, date or number with a unit, e.g. "
+    "producers.Licensee.not_before=2024-06-01..2026-06-01 (repeatable).",
+)
+@click.option(
+    "--choice",
+    "choices",
+    multiple=True,
+    metavar="KEY=A,B,...",
+    help="An uncertain key taking one of these values, e.g. transfers.0.enabled=true,false (repeatable).",
+)
+@click.option(
+    "--when",
+    default=None,
+    metavar='"FIGURE < VALUE"',
+    help="The futures of interest: a figure (`defsim figures SCENARIO`) compared with a number "
+    "(<, <=, >, >=; a day figure also takes a date). PRIM finds the inputs that lead there.",
+)
+@click.option(
+    "--outcome", default=None, metavar="FIGURE", help="Rank the uncertainties for a continuous figure."
+)
+@click.option(
+    "--samples", type=click.IntRange(min=1), default=1000, show_default=True, help="Futures to sample."
+)
+@click.option(
+    "--reps", type=click.IntRange(min=1), default=1, show_default=True, help="Replications per future."
+)
+@click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Sample for Sobol indices (first and total order with 95% intervals) instead of a Latin hypercube.",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted discovery from OUT.partial.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: the scenario's seed:)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local worker processes (default and at most: the cores; see --allow-work).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run futures on this Dask scheduler (needs defsim[dask]).",
+)
+@click.option(
+    "--scheduler-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for the Dask --scheduler to answer.",
+)
+@click.option(
+    "--allow-work",
+    type=click.FloatRange(min=1.0),
+    default=1.0,
+    metavar="FACTOR",
+    help="Raise the bounds on threats, rounds, replications and workers by this factor.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Results folder (default: results/<name>-discover, never one that exists).",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it already exists.")
+@click.option("--report", is_flag=True, help="Also write report.html: one self-contained page.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="png",
+    show_default=True,
+    help="The plots' file format.",
+)
+@click.option("--no-plot", is_flag=True, help="Skip the plots.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no answer: print only the results folder.")
+def discover(
+    scenario: str,
+    ranges: tuple[str, ...],
+    choices: tuple[str, ...],
+    when: str | None,
+    outcome: str | None,
+    samples: int,
+    reps: int,
+    sensitivity: bool,
+    resume: bool,
+    overrides: tuple[str, ...],
+    **opts: Any,
+) -> None:
+    """Sample futures of SCENARIO over uncertain keys; find which meet a condition and what matters.
+
+    \b
+    Each --range or --choice key is set as --set would set it, in every future.  The answer:
+    a PRIM box of input ranges where the --when condition holds (coverage, density, which
+    restrictions matter), and a ranking of the keys (Sobol indices with --sensitivity,
+    otherwise regional sensitivity).  Writes samples.csv, boxes.json, ranking.json,
+    tradeoff.png, box_scatter.png, ranking.png and ema/.  Finished futures are kept in
+    OUT.partial as they come: after an interrupt, the same command with --resume continues.
+    Examples:
+      defsim discover backfill --range producers.Licensee.not_before=2024-06-01..2026-06-01 \\
+        --range producers.Licensee.ramp.0.rate=10/yr..90/yr --when "sites.Capital.days_empty > 600"
+      defsim discover textbook --range attacks.0.stream.rate=2/d..6/d --outcome totals.leaked --sensitivity
+    """
+    sc = _load(scenario, overrides)
+    out = Path(opts["out"]) if opts["out"] else _default_out(scenario, "discover")
+    _check_out(str(out), opts["force"], (scenario,))
+    partial = checkpoint_of(out)
+    progress = Progress(sc.name, opts["quiet"], "futures")
+    try:
+        with _api_errors(scenario), progress:
+            try:
+                result = api.discover(
+                    sc,
+                    ranges,
+                    choices,
+                    when=when,
+                    outcome=outcome,
+                    samples=samples,
+                    reps=reps,
+                    sensitivity=sensitivity,
+                    seed=opts["seed"],
+                    workers=opts["workers"],
+                    scheduler=opts["scheduler"],
+                    scheduler_timeout=opts["scheduler_timeout"],
+                    progress=progress,
+                    allow_work=opts["allow_work"],
+                    checkpoint=partial,
+                    resume=resume,
+                )
+            except OutputRefused as exc:
+                raise UserError(f"error: {exc}") from None
+            except OutputError as exc:
+                raise click.ClickException(str(exc)) from None
+    except api.WorkerLost as exc:
+        click.echo(f"error: {exc}; stopped every worker{_kept(progress, partial)}", err=True)
+        click.get_current_context().exit(1)
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        click.echo(
+            f"\ninterrupted after {progress.done} of {progress.total} futures: stopped every worker"
+            + _kept(progress, partial),
+            err=True,
+        )
+        click.get_current_context().exit(128 + int(signum))
+    _save(result, out, opts["force"], opts["no_plot"], opts["fmt"], opts["report"])
+    if opts["quiet"]:
+        click.echo(str(out))
+        return
+    for line in result.answers():
+        click.echo(plain(line))
+    Console().print(f"results written to [bold]{escape(plain(out))}[/bold]")
+
+
+def _kept(progress: Progress, partial: Path) -> str:
+    if not partial.is_dir():
+        return ""
+    return (
+        f"; the {progress.done} finished futures are kept in {plain(partial)}: run the same command "
+        "with --resume to continue"
+    )
