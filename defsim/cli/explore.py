@@ -124,7 +124,9 @@ def explore(scenario: str | None, port: int, host: str, no_browser: bool) -> Non
         )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown}:{port}/" + (f"?{urllib.parse.urlencode(query)}" if query else "")
-    proc = subprocess.Popen(server_command(host, port), env=env)
+    # its own process group: Ctrl-C in the terminal reaches this command, which stops the server
+    # (Streamlit on SIGINT prints an asyncio traceback); SIGTERM from here ends it quietly
+    proc = subprocess.Popen(server_command(host, port), env=env, start_new_session=True)
     try:
         if not _wait(host, port, proc):
             code = proc.poll()
