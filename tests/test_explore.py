@@ -28,6 +28,7 @@ from defsim.cli import main
 from defsim.explore import charts, presets
 from defsim.explore import session as S
 from defsim.explore.knobs import DATE, SLIDER, TOGGLE, controls, derived
+from defsim.scenario import InputError
 
 from .conftest import ROOT, SCENARIOS
 
@@ -189,8 +190,9 @@ def test_a_shared_links_settings_read_back_and_a_bad_one_is_refused():
     assert values["producers.Licensee.not_before"] == dt.date(2025, 1, 1)
     assert S.settings(cs, values) == sets
     for bad in ("nosuch.key=1", "transfers.0.enabled=maybe", "transfers.1.quantity=lots"):
-        with pytest.raises(ValueError):
+        with pytest.raises(InputError) as caught:  # the user's error, not defsim's (issue 18)
             S.values_of(cs, [bad])
+        assert S.user_error(caught.value) and S.describe_error(caught.value).startswith("error: ")
 
 
 # --- the session: runs, answers, comparisons, downloads -------------------------------------------
@@ -430,6 +432,33 @@ def test_a_single_run_shows_the_exact_stock():
     assert not at.exception
     assert unescape(at.success[0].value).startswith("The battery runs dry on ")
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_an_engine_fault_is_an_internal_error_not_the_users(monkeypatch):
+    """A ValueError from inside the engine is defsim's bug: the page says so (escaped), the
+    student's scenario is not blamed, and the page lives on (issue 18)."""
+    import defsim.analysis.execution as execution
+
+    def broken(*args, **kwargs):
+        raise ValueError("engine broke <b>*here*</b>")
+
+    monkeypatch.setattr(execution, "simulate", broken)
+    at = app()
+    at.button(key="run").click().run()
+    assert not at.exception
+    shown = [unescape(e.value) for e in at.error]
+    assert len(shown) == 1, shown
+    assert "this is a bug in defsim, not a problem with your scenario" in shown[0]
+    assert "ValueError: engine broke <b>*here*</b>" in shown[0]
+    assert not shown[0].startswith("error:")
+    assert r"\<b\>" in at.error[0].value  # escaped: no markup of the message reaches the page
+    assert not at.success  # no answer was made up
+    # a user's error still reads as the user's, in the CLI's words
+    monkeypatch.undo()
+    slider = next(s for s in at.slider if s.label == "Weekly delivery (rounds)")
+    slider.set_value(28).run()
+    at.button(key="run").click().run()
+    assert not at.error and at.success
 
 
 def test_uploads_good_bad_and_hostile():

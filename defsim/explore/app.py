@@ -24,7 +24,7 @@ import streamlit as st
 from defsim.explore import presets, report
 from defsim.explore import session as S
 from defsim.explore.knobs import CHOICE, DATE, SLIDER, TOGGLE, Control, controls
-from defsim.scenario import ScenarioError, split_values
+from defsim.scenario import InputError, split_values
 
 FILE_ENV = "DEFSIM_EXPLORE_FILE"  # the same name as defsim.cli.explore's
 MAX_UPLOAD = 4 * 2**20  # the loader refuses more, with its message
@@ -59,7 +59,11 @@ def _catalogue() -> list[Any]:
 
 
 def _show_error(exc: BaseException) -> None:
-    st.error(md(S.describe_error(exc)))
+    """A user's error in the CLI's words; anything else as an internal error, never a traceback."""
+    if S.user_error(exc):
+        st.error(md(S.describe_error(exc)))
+    else:
+        st.error(md(S.describe_error(exc)), icon=":material/bug_report:")
 
 
 # --- the address -------------------------------------------------------------------------------
@@ -178,7 +182,7 @@ def _knobs(
     if first:  # a shared link sets the controls before they are drawn
         try:
             values = S.values_of(cs, params.get("set", []))
-        except ValueError as exc:
+        except InputError as exc:
             ss.errors.append(f"error: the link's settings: {exc}")
             values = {c.key: c.value for c in cs}
         for c in cs:
@@ -207,7 +211,7 @@ def _run(ss: Any, setup: S.Setup, label: str = "") -> S.Run | None:
 
     try:
         run = S.execute(setup, progress)
-    except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+    except Exception as exc:  # a user's error in their words, anything else as defsim's bug
         bar.empty()
         _show_error(exc)
         return None
@@ -300,7 +304,7 @@ def _compare_tab(ss: Any) -> None:
                 with st.spinner("running every set-up on the same seeds"):
                     cmp = S.compare(picked)
                 ss.comparisons[key] = cmp
-            except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+            except Exception as exc:  # a user's error in their words, anything else as defsim's bug
                 _show_error(exc)
                 return
         else:
@@ -367,7 +371,7 @@ def _run_sweep(
 
     try:
         cmp = S.sweep(source, sets, key, values, labels, seed, reps, figures, progress=Progress())
-    except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+    except Exception as exc:  # a user's error in their words, anything else as defsim's bug
         bar.empty()
         _show_error(exc)
         return
@@ -471,7 +475,7 @@ def main() -> None:
         return
     try:
         base = _base(source.name, source.digest, source.data)
-    except (ScenarioError, S.Refused, ValueError) as exc:
+    except Exception as exc:  # a user's error in their words, anything else as defsim's bug
         st.title("defsim explorer")
         _show_error(exc)
         ss.booted = True
@@ -524,7 +528,7 @@ def main() -> None:
         try:
             scenario = source.load(sets)
             warning = S.check_work(scenario, setup.reps)
-        except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+        except Exception as exc:  # a user's error in their words, anything else as defsim's bug
             _show_error(exc)
             scenario = None
             warning = None
@@ -583,4 +587,7 @@ def main() -> None:
     ss.booted = True
 
 
-main()
+try:
+    main()
+except Exception as exc:  # the page's last guard: defsim's bug shown as one, the server lives on
+    _show_error(exc)
