@@ -362,7 +362,8 @@ def tradeoff(box: Any) -> go.Figure:
         title="The box's trade-off: coverage against density",
         xaxis={"title": "coverage (share of the futures of interest in the box)", "range": [0, 1.05]},
         yaxis={"title": "density (share of the box that is of interest)", "range": [0, 1.05]},
-        height=420,
+        legend={"orientation": "h", "y": -0.25},  # clear of the mass colour bar
+        height=460,
     )
     return fig
 
