@@ -28,6 +28,7 @@ from defsim.cli import main
 from defsim.explore import charts, presets
 from defsim.explore import session as S
 from defsim.explore.knobs import DATE, SLIDER, TOGGLE, controls, derived
+from defsim.scenario import InputError
 
 from .conftest import ROOT, SCENARIOS
 
@@ -189,8 +190,9 @@ def test_a_shared_links_settings_read_back_and_a_bad_one_is_refused():
     assert values["producers.Licensee.not_before"] == dt.date(2025, 1, 1)
     assert S.settings(cs, values) == sets
     for bad in ("nosuch.key=1", "transfers.0.enabled=maybe", "transfers.1.quantity=lots"):
-        with pytest.raises(ValueError):
+        with pytest.raises(InputError) as caught:  # the user's error, not defsim's (issue 18)
             S.values_of(cs, [bad])
+        assert S.user_error(caught.value) and S.describe_error(caught.value).startswith("error: ")
 
 
 # --- the session: runs, answers, comparisons, downloads -------------------------------------------
@@ -430,6 +432,83 @@ def test_a_single_run_shows_the_exact_stock():
     assert not at.exception
     assert unescape(at.success[0].value).startswith("The battery runs dry on ")
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_an_engine_fault_is_an_internal_error_not_the_users(monkeypatch):
+    """A ValueError from inside the engine is defsim's bug: the page says so (escaped), the
+    student's scenario is not blamed, and the page lives on (issue 18)."""
+    import defsim.analysis.execution as execution
+
+    def broken(*args, **kwargs):
+        raise ValueError("engine broke <b>*here*</b>")
+
+    monkeypatch.setattr(execution, "simulate", broken)
+    at = app()
+    at.button(key="run").click().run()
+    assert not at.exception
+    shown = [unescape(e.value) for e in at.error]
+    assert len(shown) == 1, shown
+    assert "this is a bug in defsim, not a problem with your scenario" in shown[0]
+    assert "ValueError: engine broke <b>*here*</b>" in shown[0]
+    assert not shown[0].startswith("error:")
+    assert r"\<b\>" in at.error[0].value  # escaped: no markup of the message reaches the page
+    assert not at.success  # no answer was made up
+    # a user's error still reads as the user's, in the CLI's words
+    monkeypatch.undo()
+    slider = next(s for s in at.slider if s.label == "Weekly delivery (rounds)")
+    slider.set_value(28).run()
+    at.button(key="run").click().run()
+    assert not at.error and at.success
+
+
+def test_which_futures_run_us_dry_finds_a_box_in_words():
+    """Issue 22: the discovery tab samples futures over two knobs' ranges and names the box."""
+    pytest.importorskip("prim")
+    at = app()
+    tab = at.tabs[2]
+    assert [s.label for s in tab.slider] == [
+        "Weekly delivery (rounds): from .. to",
+        "Rounds at the start: from .. to",
+    ]
+    figure = next(w for w in tab.selectbox if w.label == "Condition: the figure")
+    assert figure.value == "sites.Battery.by_interceptor.interceptor.days_empty"
+    next(n for n in tab.number_input if n.label == "Futures").set_value(40).run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("dsc_run"))).click().run()
+    assert not at.exception and not at.error
+    tab = at.tabs[2]
+    head = unescape(tab.success[0].value)
+    n = int(head.split(" of 40 futures")[0])
+    assert 0 < n < 40, head  # some futures run dry, some do not: there is a box to find
+    box = unescape(next(m.value for m in tab.markdown if m.value.startswith("**the box")))
+    assert "deliveries.0.quantity" in box or "sites.Battery.stock.interceptor" in box
+    assert "what matters most" in unescape(texts(at))
+    assert len(tab.get("plotly_chart")) == 2  # the trade-off and the ranking
+    # the same futures as defsim.discover gives on its own
+    r = defsim.discover(
+        "textbook",
+        ["deliveries.0.quantity=1..56", "sites.Battery.stock.interceptor=0..400"],
+        when="sites.Battery.by_interceptor.interceptor.days_empty > 0",
+        samples=40,
+        seed=defsim.load("textbook").seed,
+        workers=1,
+    )
+    assert r.answers()[0] == head
+    cli = unescape(next(c.value for c in tab.caption if "command line" in c.value))
+    assert cli.endswith(
+        "defsim discover textbook --range deliveries.0.quantity=1..56 "
+        "--range sites.Battery.stock.interceptor=0..400 "
+        "--when 'sites.Battery.by_interceptor.interceptor.days_empty > 0' --samples 40 --seed 1"
+    )
+
+
+def test_which_futures_without_the_discover_extra_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == "prim" else real(n, *a))
+    at = app()
+    assert 'pip install ".[discover]"' in unescape(at.tabs[2].info[0].value)
+    assert not at.tabs[2].slider  # nothing to run without it
 
 
 def test_uploads_good_bad_and_hostile():

@@ -24,7 +24,7 @@ import streamlit as st
 from defsim.explore import presets, report
 from defsim.explore import session as S
 from defsim.explore.knobs import CHOICE, DATE, SLIDER, TOGGLE, Control, controls
-from defsim.scenario import ScenarioError, split_values
+from defsim.scenario import InputError, split_values
 
 FILE_ENV = "DEFSIM_EXPLORE_FILE"  # the same name as defsim.cli.explore's
 MAX_UPLOAD = 4 * 2**20  # the loader refuses more, with its message
@@ -59,7 +59,11 @@ def _catalogue() -> list[Any]:
 
 
 def _show_error(exc: BaseException) -> None:
-    st.error(md(S.describe_error(exc)))
+    """A user's error in the CLI's words; anything else as an internal error, never a traceback."""
+    if S.user_error(exc):
+        st.error(md(S.describe_error(exc)))
+    else:
+        st.error(md(S.describe_error(exc)), icon=":material/bug_report:")
 
 
 # --- the address -------------------------------------------------------------------------------
@@ -178,7 +182,7 @@ def _knobs(
     if first:  # a shared link sets the controls before they are drawn
         try:
             values = S.values_of(cs, params.get("set", []))
-        except ValueError as exc:
+        except InputError as exc:
             ss.errors.append(f"error: the link's settings: {exc}")
             values = {c.key: c.value for c in cs}
         for c in cs:
@@ -207,7 +211,7 @@ def _run(ss: Any, setup: S.Setup, label: str = "") -> S.Run | None:
 
     try:
         run = S.execute(setup, progress)
-    except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+    except Exception as exc:  # a user's error in their words, anything else as defsim's bug
         bar.empty()
         _show_error(exc)
         return None
@@ -300,7 +304,7 @@ def _compare_tab(ss: Any) -> None:
                 with st.spinner("running every set-up on the same seeds"):
                     cmp = S.compare(picked)
                 ss.comparisons[key] = cmp
-            except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+            except Exception as exc:  # a user's error in their words, anything else as defsim's bug
                 _show_error(exc)
                 return
         else:
@@ -325,6 +329,150 @@ def _show_comparison(cmp: Any, runs: list[S.Run]) -> None:
         st.caption("No knob differs: the runs differ only in what they were run with (seed, replications).")
     st.dataframe(S.comparison_rows(cmp), hide_index=True, width="stretch")
     st.plotly_chart(_charts().compare(cmp.ensembles, cmp.labels), width="stretch")
+
+
+# --- which futures run us dry? (defsim.discover) -----------------------------------------------
+
+MAX_SAMPLES = 500
+DISCOVER_NEEDS = ("scipy", "SALib", "prim")
+_OPS = (">", ">=", "<", "<=")
+
+
+def _default_condition(keys: list[str]) -> str:
+    """The first site's first type running dry at all (a days_empty figure), else the first figure."""
+    empty = [k for k in keys if k.startswith("sites.") and k.endswith(".days_empty")]
+    per_type = [k for k in empty if ".by_interceptor." in k]
+    return (per_type or empty or keys)[0]
+
+
+def _discover_tab(ss: Any, source: S.Source, sets: tuple[str, ...], seed: int) -> None:
+    import importlib.util
+
+    st.markdown(
+        "Several things are uncertain at once. Pick the knobs you are unsure of and the range each "
+        "could take; defsim samples futures across them, runs each, and finds the **box** of inputs "
+        "in which the condition holds far more often than overall, and which knob matters most."
+    )
+    if any(importlib.util.find_spec(n) is None for n in DISCOVER_NEEDS):
+        st.info('This needs the discover extra: pip install ".[discover]" (in a clone of defsim).')
+        return
+    scenario = source.load(sets)
+    sliders = [c for c in controls(scenario) if c.kind == SLIDER]
+    if len(sliders) < 2:
+        st.info("This scenario has fewer than two sliders to be uncertain about.")
+        return
+    by_key = {c.key: c for c in sliders}
+    tag = source.digest
+    picked = st.multiselect(
+        "Uncertain knobs (two to four)",
+        list(by_key),
+        default=list(by_key)[:2],
+        max_selections=4,
+        format_func=lambda k: by_key[k].label,
+        key=f"dsc_knobs:{tag}",
+    )
+    ranges = []
+    for k in picked:
+        c = by_key[k]
+        lo, hi = (int(c.min), int(c.max)) if c.integer else (float(c.min), float(c.max))
+        step = int(c.step) if c.integer else float(c.step)
+        got = st.slider(f"{c.label}: from .. to", lo, hi, (lo, hi), step=step, key=f"dsc_range:{tag}:{k}")
+        if got[0] < got[1]:
+            ranges.append(f"{k}={c.text(c.typed(got[0]))}..{c.text(c.typed(got[1]))}")
+    keys = [f.key for f in S.api.figures(scenario)]
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+    with c1:
+        figure = st.selectbox(
+            "Condition: the figure",
+            keys,
+            index=keys.index(_default_condition(keys)),
+            key=f"dsc_fig:{tag}",
+            help="Any figure of the scenario (as defsim figures SCENARIO lists them).",
+        )
+    with c2:
+        op = st.selectbox("is", _OPS, key=f"dsc_op:{tag}")
+    with c3:
+        threshold = st.number_input("than", value=0.0, key=f"dsc_thr:{tag}")
+    with c4:
+        samples = st.number_input(
+            "Futures", min_value=10, max_value=MAX_SAMPLES, value=100, step=10, key=f"dsc_n:{tag}"
+        )
+    when = f"{figure} {op} {threshold:g}"
+    import shlex
+
+    argv = ["defsim", "discover", source.name]
+    for x in sets:
+        argv += ["--set", x]
+    for r in ranges:
+        argv += ["--range", r]
+    argv += ["--when", when, "--samples", str(int(samples)), "--seed", str(seed)]
+    st.caption(md(f"the same from the command line: {shlex.join(argv)}"))
+    if len(ranges) < 2:
+        st.info("Pick two to four knobs, each over a range wider than one value.")
+        return
+    if not st.button("Find the futures", type="primary", key=f"dsc_run:{tag}"):
+        result = ss.get("discovery")
+        if result is not None and result[0] == (tag, sets):
+            _show_discovery(result[1])
+        return
+    bar = st.progress(0.0, text="0 futures")
+    total = [int(samples)]
+    done = [0]
+
+    class Progress:
+        def start(self, n: int) -> None:
+            total[0] = n
+
+        def __call__(self, n: int) -> None:
+            done[0] += n
+            bar.progress(min(done[0] / total[0], 1.0), text=f"{done[0]} of {total[0]} futures")
+
+    try:
+        S.check_work(scenario, int(samples))  # the page's bound, as for replications
+        result = S.api.discover(
+            scenario, ranges, when=when, samples=int(samples), seed=seed, workers=1, progress=Progress()
+        )
+    except Exception as exc:  # a user's error in their words, anything else as defsim's bug
+        bar.empty()
+        _show_error(exc)
+        return
+    bar.empty()
+    ss.discovery = ((tag, sets), result)
+    _show_discovery(result)
+
+
+def _show_discovery(result: Any) -> None:
+    lines = result.answers()
+    box_at = next((i for i, x in enumerate(lines) if x.startswith("the box:")), None)
+    st.success(md(lines[0]))
+    if box_at is not None:
+        with st.container(key="discovery_box"):
+            st.markdown("**" + md(lines[box_at]) + "**")
+    with st.container(key="discovery_answers"):
+        for i, line in enumerate(lines[1:], 1):
+            if i != box_at:
+                st.markdown("- " + md(line.strip()))
+    charts = _charts()
+    if result.boxes:
+        b = result.boxes[0]
+        st.dataframe(
+            [
+                {
+                    "knob": k,
+                    "low": r.get("low"),
+                    "high": r.get("high"),
+                    "values": ", ".join(r.get("values", [])),
+                    "quasi-p": r["quasi_p"],
+                }
+                for k, r in b.limits.items()
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        st.plotly_chart(charts.tradeoff(b), width="stretch")
+    st.dataframe([sc.to_json() for sc in result.ranking.scores], hide_index=True, width="stretch")
+    if result.ranking.scores:
+        st.plotly_chart(charts.ranking(result), width="stretch")
 
 
 def _preset_block(ss: Any, source: S.Source, seed: int) -> None:
@@ -367,7 +515,7 @@ def _run_sweep(
 
     try:
         cmp = S.sweep(source, sets, key, values, labels, seed, reps, figures, progress=Progress())
-    except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+    except Exception as exc:  # a user's error in their words, anything else as defsim's bug
         bar.empty()
         _show_error(exc)
         return
@@ -471,7 +619,7 @@ def main() -> None:
         return
     try:
         base = _base(source.name, source.digest, source.data)
-    except (ScenarioError, S.Refused, ValueError) as exc:
+    except Exception as exc:  # a user's error in their words, anything else as defsim's bug
         st.title("defsim explorer")
         _show_error(exc)
         ss.booted = True
@@ -498,7 +646,9 @@ def main() -> None:
 
         ss.seed = _int("seed", base.seed)
         ss.reps = min(max(_int("reps", 100), 1), S.MAX_REPS)
-    tab_run, tab_cmp, tab_share = st.tabs(["Run", "Compare", "Share and download"])
+    tab_run, tab_cmp, tab_dsc, tab_share = st.tabs(
+        ["Run", "Compare", "Which futures run us dry?", "Share and download"]
+    )
     with tab_run:
         sets = _knobs(ss, source, base, params, first)
         c1, c2, c3 = st.columns([1, 1, 2])
@@ -524,7 +674,7 @@ def main() -> None:
         try:
             scenario = source.load(sets)
             warning = S.check_work(scenario, setup.reps)
-        except (ScenarioError, S.Refused, S.api.WorkTooBig, ValueError) as exc:
+        except Exception as exc:  # a user's error in their words, anything else as defsim's bug
             _show_error(exc)
             scenario = None
             warning = None
@@ -563,6 +713,11 @@ def main() -> None:
     _preset_block(ss, source, int(ss.seed))
     with tab_cmp:
         _compare_tab(ss)
+    with tab_dsc:
+        try:
+            _discover_tab(ss, source, sets, int(ss.seed))
+        except Exception as exc:  # a user's error in their words, anything else as defsim's bug
+            _show_error(exc)
     with tab_share:
         st.markdown(
             "**A link to this set-up** (the knobs, seed and replications; open it to get the same page)"
@@ -583,4 +738,7 @@ def main() -> None:
     ss.booted = True
 
 
-main()
+try:
+    main()
+except Exception as exc:  # the page's last guard: defsim's bug shown as one, the server lives on
+    _show_error(exc)

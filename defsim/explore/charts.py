@@ -5,7 +5,10 @@
 - :func:`p_dry`: P(a holder has run dry by day d) (``p_dry.png``);
 - :func:`stock`: one run's exact stock per site and type, empty spans shaded, deliveries,
   big raids and decisions marked (``stock.png``);
-- :func:`compare`: the median stock of several runs overlaid, one panel per series.
+- :func:`compare`: the median stock of several runs overlaid, one panel per series;
+- :func:`tradeoff` and :func:`ranking`: a discovery's PRIM peeling trajectory (coverage against
+  density, the chosen box marked) and its ranking of the uncertainties (``tradeoff.png``,
+  ``ranking.png``).
 
 Names come from the user's scenario: Plotly draws text as text (never as HTML it runs), and the
 few places that read HTML markup (titles, hover) get names escaped.
@@ -324,3 +327,71 @@ def compare(results: Sequence[Any], labels: Sequence[str]) -> go.Figure:
             fig.update_yaxes(title_text="median rounds", rangemode="tozero", row=row, col=1)
     fig.update_xaxes(title_text=_axis(start), row=len(series), col=1)
     return _layout(fig, "median stock of each run, same seeds", len(series))
+
+
+def tradeoff(box: Any) -> go.Figure:
+    """A PRIM box's peeling trajectory: coverage against density, each step a point, the chosen one marked."""
+    t = box.trajectory
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[s["coverage"] for s in t],
+            y=[s["density"] for s in t],
+            mode="lines+markers",
+            name="peeling steps",
+            marker={
+                "color": [s["mass"] for s in t],
+                "colorscale": "Viridis",
+                "showscale": True,
+                "colorbar": {"title": "mass"},
+            },
+            line={"color": "#999999"},
+        )
+    )
+    c = t[box.chosen]
+    fig.add_trace(
+        go.Scatter(
+            x=[c["coverage"]],
+            y=[c["density"]],
+            mode="markers",
+            name="the chosen box",
+            marker={"size": 16, "symbol": "star", "color": PALETTE[1]},
+        )
+    )
+    fig.update_layout(
+        title="The box's trade-off: coverage against density",
+        xaxis={"title": "coverage (share of the futures of interest in the box)", "range": [0, 1.05]},
+        yaxis={"title": "density (share of the box that is of interest)", "range": [0, 1.05]},
+        legend={"orientation": "h", "y": -0.25},  # clear of the mass colour bar
+        height=460,
+    )
+    return fig
+
+
+def ranking(result: Any) -> go.Figure:
+    """The uncertainties ranked: the score of each (with its interval for Sobol indices)."""
+    scores = list(reversed(result.ranking.scores))
+    err = None
+    if scores and all(s.low is not None for s in scores):
+        err = {
+            "type": "data",
+            "symmetric": False,
+            "array": [s.high - s.score for s in scores],
+            "arrayminus": [s.score - s.low for s in scores],
+        }
+    fig = go.Figure(
+        go.Bar(
+            x=[s.score for s in scores],
+            y=[lit(s.key) for s in scores],
+            orientation="h",
+            error_x=err,
+            marker={"color": PALETTE[0]},
+        )
+    )
+    fig.update_layout(
+        title=lit(f"What matters most: {result.ranking.method}"),
+        xaxis={"title": "score (0: no effect)"},
+        height=160 + 40 * len(scores),
+        margin={"l": 260},
+    )
+    return fig

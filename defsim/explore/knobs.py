@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..scenario import Scenario
+from ..scenario import InputError, Scenario
 from ..scenario.schema_knobs import MAX_KNOBS, Knob, control, date_of, number_of, value_at
 
 SLIDER, CHOICE, TOGGLE, DATE = "slider", "choice", "toggle", "date"
@@ -70,25 +70,25 @@ class Control:
         return f"{self.key}={self.text(value)}"
 
     def parse(self, text: str) -> Any:
-        """A value from its --set text (a shared link); ValueError if the control cannot hold it."""
+        """A value from its --set text (a shared link); InputError if the control cannot hold it."""
         if self.kind == SLIDER:
             x = number_of(text, self.unit)
             if x is None or not math.isfinite(x):
-                raise ValueError(f"{self.key}: expected a number, got {text!r}")
+                raise InputError(f"{self.key}: expected a number, got {text!r}")
             return self.typed(min(max(x, self.min), self.max))
         if self.kind == TOGGLE:
             if text.strip().lower() not in ("true", "false"):
-                raise ValueError(f"{self.key}: expected true or false, got {text!r}")
+                raise InputError(f"{self.key}: expected true or false, got {text!r}")
             return text.strip().lower() == "true"
         if self.kind == DATE:
             d = date_of(text)
             if d is None:
-                raise ValueError(f"{self.key}: expected a date such as 2025-11-01, got {text!r}")
+                raise InputError(f"{self.key}: expected a date such as 2025-11-01, got {text!r}")
             return d
         for option in self.options:
             if self.text(option) == text.strip():
                 return option
-        raise ValueError(
+        raise InputError(
             f"{self.key}: expected one of {', '.join(map(self.text, self.options))}, got {text!r}"
         )
 

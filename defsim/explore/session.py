@@ -26,7 +26,7 @@ from .. import api
 from ..analysis.answers import ensemble_answers, ensemble_lines, when
 from ..analysis.metrics import Kind
 from ..plan.size import DEFAULT_LIMITS, estimate
-from ..scenario import Scenario, ScenarioError
+from ..scenario import InputError, Scenario, ScenarioError
 from .knobs import Control, controls
 
 #: the page refuses an ensemble beyond this many threats in all (threats per run x replications):
@@ -100,13 +100,13 @@ def settings(base: Sequence[Control], values: dict[str, Any]) -> tuple[str, ...]
 def values_of(base: Sequence[Control], sets: Sequence[str]) -> dict[str, Any]:
     """Every control's value given --set lines (a shared link): the file's value where not set.
 
-    A line naming no control, or a value the control cannot hold, is a ValueError."""
+    A line naming no control, or a value the control cannot hold, is an InputError."""
     by_key = {c.key: c for c in base}
     out = {c.key: c.value for c in base}
     for line in sets:
         key, eq, text = line.partition("=")
         if not eq or key.strip() not in by_key:
-            raise ValueError(f"{line!r} sets no control of this scenario")
+            raise InputError(f"{line!r} sets no control of this scenario")
         out[key.strip()] = by_key[key.strip()].parse(text)
     return out
 
@@ -558,15 +558,31 @@ class Session:
         return [by[n] for n in numbers if n in by]
 
 
+#: what the page says when defsim itself fails: the user's scenario is not at fault
+INTERNAL = (
+    "internal error: this is a bug in defsim, not a problem with your scenario; please report it "
+    "to defsim's developers with the scenario file and this page's settings (Share and download)"
+)
+
+
+def user_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the user's to fix (the CLI's exit status 2), not a fault of defsim's.
+
+    Only defsim's own user errors count: a scenario that cannot be used, a request out of range
+    (InputError, of which WorkTooBig and UnknownFigure are kinds) and what the page refuses.  A
+    bare ValueError from inside the engine is a bug, as on the command line."""
+    return isinstance(exc, ScenarioError | InputError | Refused)
+
+
 def describe_error(exc: BaseException) -> str:
-    """The message a user sees for what the page refuses: the CLI's own words."""
+    """The message a user sees: the CLI's own words for their errors, an internal error otherwise."""
     if isinstance(exc, ScenarioError):
         return exc.format()
     if isinstance(exc, api.WorkTooBig):
         return f"error: too much work for this machine: {exc}"
-    if isinstance(exc, Refused | ValueError | api.UnknownFigure):
+    if user_error(exc):
         return f"error: {exc}"
-    raise exc
+    return f"{INTERNAL}. {type(exc).__name__}: {exc}"
 
 
 def today() -> dt.date:
@@ -596,5 +612,6 @@ __all__ = [
     "scenario_yaml",
     "settings",
     "sweep",
+    "user_error",
     "values_of",
 ]
