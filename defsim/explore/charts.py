@@ -66,6 +66,42 @@ def _series(result: Any) -> list[tuple[str, str, str]]:
     return [s for s in result.series if s[2] != "producer"]
 
 
+def _band(
+    fig: Any,
+    xs: Any,
+    top: Any,
+    bottom: Any,
+    fill: str,
+    name: str,
+    low: str,
+    group: str,
+    first: bool,
+    row: int,
+) -> None:
+    """A shaded band between two step series: the top edge unseen, then the bottom filled up to it."""
+    edge = {"width": 0, "shape": "hv"}
+    fig.add_trace(
+        go.Scatter(x=xs, y=top, line=edge, hoverinfo="skip", showlegend=False, legendgroup=group),
+        row=row,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=bottom,
+            fill="tonexty",
+            fillcolor=fill,
+            line=edge,
+            name=name,
+            hovertemplate=f"{low}: %{{y:.0f}}<extra></extra>",
+            legendgroup=group,
+            showlegend=first,
+        ),
+        row=row,
+        col=1,
+    )
+
+
 def fan(result: Any) -> go.Figure:
     """Median stock with 25-75% and 5-95% bands, one panel per holder, a colour per type."""
     series = _series(result)
@@ -90,60 +126,8 @@ def fan(result: Any) -> go.Figure:
         first = row == 1 or (holder, kind) == holders[0]
         group = f"t{types.index(itype)}"
         b = bands[:, s, :]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=b[4],
-                line={"width": 0, "shape": "hv"},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=group,
-            ),
-            row=row,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=b[0],
-                fill="tonexty",
-                fillcolor=_rgba(col, 0.15),
-                line={"width": 0, "shape": "hv"},
-                name=f"{name}: 5-95% of runs",
-                hovertemplate="5%: %{y:.0f}<extra></extra>",
-                legendgroup=group,
-                showlegend=first,
-            ),
-            row=row,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=b[3],
-                line={"width": 0, "shape": "hv"},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=group,
-            ),
-            row=row,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=b[1],
-                fill="tonexty",
-                fillcolor=_rgba(col, 0.35),
-                line={"width": 0, "shape": "hv"},
-                name=f"{name}: 25-75%",
-                hovertemplate="25%: %{y:.0f}<extra></extra>",
-                legendgroup=group,
-                showlegend=first,
-            ),
-            row=row,
-            col=1,
-        )
+        _band(fig, xs, b[4], b[0], _rgba(col, 0.15), f"{name}: 5-95% of runs", "5%", group, first, row)
+        _band(fig, xs, b[3], b[1], _rgba(col, 0.35), f"{name}: 25-75%", "25%", group, first, row)
         fig.add_trace(
             go.Scatter(
                 x=xs,
