@@ -53,6 +53,8 @@ def _evil_scenario(tmp_path: Path) -> Path:
     text = text.replace("  Battery:", '  "Bat\\x1bt[/]ery\\u202e":').replace(
         "to: Battery", 'to: "Bat\\x1bt[/]ery\\u202e"'
     )
+    # the explorer's knobs name the site by key; they are not what this test is about
+    text = text.split("\nknobs:")[0] + "\n"
     path = tmp_path / "evil.yaml"
     path.write_text(text, encoding="utf-8")
     return path
