@@ -99,7 +99,7 @@ def answer_locator(page: object, text: str = "runs dry") -> object:
 
 def move_slider(page: object, label: str, steps: int) -> None:
     """Move the slider labelled ``label`` by ``steps`` (keyboard: as a student using arrows would)."""
-    widget = page.locator("[data-testid='stSlider']", has_text=label).get_by_role("slider")  # type: ignore[attr-defined]
+    widget = page.locator("[data-testid='stSlider']", has_text=label).first.get_by_role("slider")  # type: ignore[attr-defined]
     widget.focus()
     key = "ArrowRight" if steps > 0 else "ArrowLeft"
     for _ in range(abs(steps)):

@@ -58,6 +58,8 @@ def _quiet_worker() -> None:
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # forked with both blocked (see draw_jobs): a signal that came meanwhile acts now, quietly
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _draw(k: int) -> bool:
@@ -95,7 +97,16 @@ def draw_jobs(
         else:
             ctx = multiprocessing.get_context("fork")
             _LOCK = ctx.Lock()
-            with ctx.Pool(n, initializer=_quiet_worker) as pool:
+            # a worker runs the command's handlers from fork until its initializer replaces them:
+            # both signals stay blocked across the fork (the pool's threads inherit that too)
+            import signal
+
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            try:
+                pool = ctx.Pool(n, initializer=_quiet_worker)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            with pool:
                 done = []
                 for k, wrote in enumerate(pool.imap(_draw, range(len(jobs)))):
                     done.append(wrote)
