@@ -17,6 +17,7 @@ from ._startup import hold as _hold
 
 _hold()  # the defsim command notes Ctrl-C while it loads (no traceback from an import)
 
+from . import _lazy  # noqa: E402
 from ._version import __version__  # noqa: E402
 
 if TYPE_CHECKING:
@@ -62,13 +63,7 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'defsim' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
+    return _lazy.attribute(__name__, _WHERE, globals(), name)
 
 
 __all__ = [

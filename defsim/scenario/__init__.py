@@ -8,8 +8,9 @@ Its names are imported when first used (see ``_WHERE``).
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from .. import _lazy
 
 if TYPE_CHECKING:
     from .errors import InputError, KeyPath, Problem, ScenarioError
@@ -43,11 +44,7 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name], __name__), name)
-    globals()[name] = value
-    return value
+    return _lazy.attribute(__name__, _WHERE, globals(), name)
 
 
 __all__ = [

@@ -1,0 +1,17 @@
+"""Names of a package imported on first use: `defsim --version` and `defsim list` never pay for
+numpy, matplotlib or pydantic. Standard library only (the packages' ``__init__`` use it)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+
+def attribute(package: str, where: dict[str, str], namespace: dict[str, Any], name: str) -> Any:
+    """``name`` of ``package``, imported from the module ``where`` says (relative to the package
+    or absolute) and kept in the package's ``namespace``, so the next use costs nothing."""
+    if name not in where:
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    value = getattr(import_module(where[name], package), name)
+    namespace[name] = value
+    return value
