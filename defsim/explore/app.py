@@ -33,6 +33,7 @@ def _state() -> Any:
         ss.session = S.Session()
         ss.uploads = {}
         ss.comparisons = {}
+        ss.compare_views = {}
         ss.booted = False
         ss.shown = None
         ss.errors = []  # said under the page's title

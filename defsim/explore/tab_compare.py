@@ -53,26 +53,35 @@ def tab(ss: Any) -> None:
         except Exception as exc:  # a user's error in their words, anything else as defsim's bug
             show_error(exc)
             return
-    _show(cmp, picked)
+    _show(ss, key, cmp, picked)
 
 
-def _show(cmp: Any, runs: list[S.Run]) -> None:
-    st.success(md(S.comparison_sentence(cmp)))
+def _views(cmp: Any, runs: list[S.Run]) -> dict[str, Any]:
+    """A comparison's sentence, tables and chart: made once, shown on every rerun after."""
     diff = S.differing(runs)
-    if diff:
+    return {
+        "sentence": S.comparison_sentence(cmp),
+        "differ": [
+            {"knob": k, **{f"#{r.number}": v for r, v in zip(runs, vals, strict=True)}}
+            for k, vals in diff.items()
+        ],
+        "rows": S.comparison_rows(cmp),
+        "chart": charts().compare(cmp.ensembles, cmp.labels),
+    }
+
+
+def _show(ss: Any, key: tuple[int, ...], cmp: Any, runs: list[S.Run]) -> None:
+    views = ss.compare_views.get(key)
+    if views is None or views["of"] is not cmp:
+        views = ss.compare_views[key] = {**_views(cmp, runs), "of": cmp}
+    st.success(md(views["sentence"]))
+    if views["differ"]:
         st.markdown("**What differs between them**")
-        st.dataframe(
-            [
-                {"knob": k, **{f"#{r.number}": v for r, v in zip(runs, vals, strict=True)}}
-                for k, vals in diff.items()
-            ],
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(views["differ"], hide_index=True, width="stretch")
     else:
         st.caption("No knob differs: the runs differ only in what they were run with (seed, replications).")
-    st.dataframe(S.comparison_rows(cmp), hide_index=True, width="stretch")
-    st.plotly_chart(charts().compare(cmp.ensembles, cmp.labels), width="stretch")
+    st.dataframe(views["rows"], hide_index=True, width="stretch")
+    st.plotly_chart(views["chart"], width="stretch")
 
 
 def preset_block(ss: Any, source: S.Source) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import re
 import threading
+import time
 from typing import Any
 
 import streamlit as st
@@ -61,18 +62,29 @@ def charts() -> Any:
 
 
 class Bar:
-    """A progress bar counting replications (or futures); ``start(total)`` when the total changes."""
+    """A progress bar counting replications (or futures); ``start(total)`` when the total changes.
+
+    It is redrawn at most every :data:`STEP` seconds (and at the end): each redraw is a message
+    to the browser, and a run of 100 short replications would otherwise send 100 of them."""
+
+    STEP = 0.1
 
     def __init__(self, total: int, what: str = "replications") -> None:
         self.total, self.done, self.what = total, 0, what
         self.bar = st.progress(0.0, text=f"0 of {total} {what}")
+        self.shown = time.monotonic()
 
     def start(self, total: int) -> None:
         self.total = total
 
     def __call__(self, n: int) -> None:
         self.done += n
-        self.bar.progress(min(self.done / self.total, 1.0), text=f"{self.done} of {self.total} {self.what}")
+        now = time.monotonic()
+        if now - self.shown >= self.STEP or self.done >= self.total:
+            self.shown = now
+            self.bar.progress(
+                min(self.done / self.total, 1.0), text=f"{self.done} of {self.total} {self.what}"
+            )
 
     def empty(self) -> None:
         self.bar.empty()
