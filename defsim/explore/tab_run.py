@@ -15,7 +15,7 @@ import streamlit as st
 from ..scenario import InputError
 from . import session as S
 from .knobs import CHOICE, DATE, SLIDER, TOGGLE, Control, controls
-from .ui import Bar, charts, md, show_error
+from .ui import Bar, charts, md, show_error, table
 
 Section = tuple[str, list[str], list[dict[str, Any]], list[Any]]
 
@@ -109,7 +109,7 @@ def show(run: S.Run) -> None:
                 st.markdown("- " + md(line))
         st.caption(md(f"the same run from the command line: {run.setup.command()}"))
         if rows:
-            st.dataframe(rows, hide_index=True, width="stretch")
+            table(rows)
         for fig in figs:
             st.plotly_chart(fig, width="stretch")
 

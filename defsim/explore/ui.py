@@ -61,6 +61,16 @@ def charts() -> Any:
     return module
 
 
+def table(rows: list[dict[str, Any]]) -> None:
+    """A small table as plain HTML (``st.table``), indexed by its first column: lighter for the
+    browser than ``st.dataframe``'s grid, which a few rows of figures do not need."""
+    import pandas as pd
+
+    if rows:
+        frame = pd.DataFrame(rows)
+        st.table(frame.set_index(frame.columns[0]))
+
+
 class Bar:
     """A progress bar counting replications (or futures); ``start(total)`` when the total changes.
 
