@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..analysis.answers import plural
 from ..engine import RunRecord
-from ..io import plot_comparison, save_comparison, save_ensemble, save_run
+from ..io import save_comparison, save_ensemble, save_run
 from ..plan import Plan
 from ..scenario import Scenario
-
-
-def currency_yaml(scenario: Scenario) -> str:
-    """Enough of the scenario for the answers to know its currency."""
-    return f"currency: {scenario.spec.currency}\n"
 
 
 class RunResult(RunAnalysis):
@@ -32,21 +28,27 @@ class RunResult(RunAnalysis):
             f"{t['killed']} killed, {t['leaked']} leaked>"
         )
 
+    @cached_property
+    def view(self) -> Any:
+        """What its results folder would hold, in memory: what plots and answers are drawn from."""
+        from ..io.as_run import of_result
+        from ..io.folder import run_view
+
+        return run_view(self, of_result(self.scenario.source, self.seed, self.plan))
+
     def plot(self, path: str | Path | None = None) -> Any:
         """Each site's stock per interceptor type; saved to ``path`` if given; the matplotlib Figure."""
-        from ..io.folder import run_view
         from ..io.plots import plot_stock
 
-        view = run_view(self)
+        view = self.view
         return plot_stock(view, view.holders("site"), "how many rounds does each site hold, per type?", path)
 
     @property
     def answers(self) -> list[str]:
         """The answers in words: when each site ran out of each type; what it cost."""
         from ..analysis.answers import run_lines
-        from ..io.folder import run_view
 
-        return run_lines(run_view(self, currency_yaml(self.scenario)).answers)
+        return run_lines(self.view.answers)
 
     def save(
         self,
@@ -78,30 +80,31 @@ class EnsembleResult(EnsembleAnalysis):
         interval = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""
         return f"{head}, leaked share {stats['mean']:.3g}{interval}>"
 
-    def _view(self) -> Any:
-        import tempfile
+    @property
+    def as_run(self) -> Any:
+        from ..io.as_run import of_result
 
-        from ..io.folder import read_ensemble
+        return of_result(self.scenario.source, self.seed, self.plan)
 
-        # the view reads reps.csv when a figure is asked for: the folder lives as long as the view
-        tmp = tempfile.TemporaryDirectory()
-        self.save(Path(tmp.name) / "e", plot=False)
-        view = read_ensemble(Path(tmp.name) / "e")
-        view.keep = tmp
-        return view
+    @cached_property
+    def view(self) -> Any:
+        """What its results folder would hold, in memory (figures read from the ensemble)."""
+        from ..io.folder import ensemble_view
+
+        return ensemble_view(self, self.as_run)
 
     def plot(self, path: str | Path | None = None) -> Any:
         """Fan chart of every holder's stock per type; saved to ``path`` if given."""
         from ..io.plots_ensemble import plot_fan
 
-        return plot_fan(self._view(), path)
+        return plot_fan(self.view, path)
 
     @property
     def answers(self) -> list[str]:
         """The answers in words: per site and type, P(ran dry) and when (median, 5-95%)."""
         from ..analysis.answers import ensemble_lines
 
-        return ensemble_lines(self._view().answers)
+        return ensemble_lines(self.view.answers)
 
     def save(
         self,
@@ -129,7 +132,11 @@ class ComparisonResult(ComparisonAnalysis):
 
     def plot(self, folder: str | Path | None = None) -> list[Any]:
         """Overlaid median stock and P(ran dry) of every variant."""
-        return plot_comparison(self, Path(folder) if folder is not None else None)
+        from ..io.folder import comparison_view
+        from ..io.plots_ensemble import comparison_figures
+
+        view = comparison_view(self, [e.as_run for e in self.ensembles])
+        return comparison_figures(view, Path(folder) if folder is not None else None)
 
     def save(
         self,

@@ -80,10 +80,10 @@ def run(
 
     \b
     One run writes summary.json, answers.txt, stock.csv, events.csv, markers.csv,
-    scenario.yaml, stock.png, threats.png, deliveries.png, and supply.png when the
-    scenario has stockpiles or producers.
+    scenario.yaml, scenario.json, stock.png, threats.png, deliveries.png, and supply.png
+    when the scenario has stockpiles or producers.
     An ensemble writes summary.json, answers.txt, reps.csv, bands.csv, p_dry.csv,
-    scenario.yaml, fan.png, p_dry.png.  --report adds report.html.
+    scenario.yaml, scenario.json, fan.png, p_dry.png.  --report adds report.html.
     Examples:
       defsim run nightly_raids --seed 7 --out results/raids
       defsim run textbook --set sites.Battery.fire_channels=2

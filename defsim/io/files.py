@@ -408,33 +408,45 @@ def csv_number(value: float) -> str:
     return repr(value) if math.isfinite(value) else ""
 
 
+def _csv_into(text: IO[str], header: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
+    out = csv.writer(text, lineterminator="\n")
+    out.writerow([csv_text(h) for h in header])
+    out.writerows(rows)
+
+
 def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
     """Rows of already formatted fields (header included), quoted by the stdlib ``csv`` module."""
 
     def write(f: IO[bytes]) -> None:
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")
-        out = csv.writer(text, lineterminator="\n")
-        out.writerow([csv_text(h) for h in header])
-        out.writerows(rows)
+        _csv_into(text, header, rows)
         text.flush()
         text.detach()
 
     write_output(path, write)
 
 
-def _finite(value: Any) -> Any:
+def csv_string(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """The text :func:`write_csv` would write (a result's tables, read in memory as from files)."""
+    text = io.StringIO(newline="")
+    _csv_into(text, header, rows)
+    return text.getvalue()
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every non-finite float as None (what strict JSON holds)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 
 def write_json(path: Path, data: Any) -> None:
     """Strict JSON (RFC 8259): a non-finite number is written as null."""
-    write_output(path, json.dumps(_finite(data), indent=2, allow_nan=False) + "\n")
+    write_output(path, json.dumps(finite(data), indent=2, allow_nan=False) + "\n")
 
 
 def atomic_write_text(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import numpy as np
 from .._version import __version__
 from ..analysis.answers import count, days, difference, figure_label, money, percent, short_date, show
 from ..analysis.metrics import Kind
+from .as_run import AsRun
 from .files import atomic_write_text, is_report
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
 
@@ -101,13 +101,18 @@ def _table(head: list[str], rows: list[list[str]], cls: list[str] | None = None)
 # --- values by kind -----------------------------------------------------------------------
 
 
-#: the plan of a scenario.yaml text (None if it cannot be read): the registry names figures by it.
-#: Given by the caller: building a plan needs the schema, which the io layer does not import.
-PlanOf = Callable[[str], Any]
+#: the plan of a folder's scenario as run (None if it cannot be built): the registry names figures
+#: by it.  Given by the caller: building a plan needs the schema, which the io layer does not import.
+PlanOf = Callable[[AsRun], Any]
 
 
-def _no_plan(text: str) -> Any:
+def _no_plan(as_run: AsRun) -> Any:
     return None
+
+
+def _plan(view: EnsembleView | ComparisonView, plan_of: PlanOf) -> Any:
+    """The plan the results ran: known in memory, built by ``plan_of`` for a folder."""
+    return view.as_run.plan if view.as_run.plan is not None else plan_of(view.as_run)
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -175,7 +180,7 @@ def _run_table(v: RunView) -> str:
 def _ensemble_table(v: EnsembleView, plan_of: PlanOf) -> str:
     from ..analysis.figures import REGISTRY
 
-    plan = plan_of(v.scenario_yaml)
+    plan = _plan(v, plan_of)
     figures = REGISTRY.headline(plan) if plan is not None else []
     stats = v.summary.get("figures", {})
     rows = []
@@ -216,7 +221,7 @@ def _comparison_table(c: ComparisonView, plan_of: PlanOf) -> str:
 
     labels = [v.label for v in c.variants]
     rows_in = c.summary.get("table", [])
-    plan = plan_of(c.scenario_yaml)
+    plan = _plan(c, plan_of)
     kinds = {f.key: f for f in REGISTRY.catalogue(plan).values()} if plan is not None else {}
     start = c.variants[0].start if c.variants else None
     keys = list(dict.fromkeys(r["figure"] for r in rows_in))
@@ -293,7 +298,7 @@ def comparison_lines(c: ComparisonView, plan_of: PlanOf = _no_plan) -> list[str]
     saved = c.summary.get("answer")
     if isinstance(saved, dict) and isinstance(saved.get("lines"), list):
         return [str(x) for x in saved["lines"]]
-    plan = plan_of(c.scenario_yaml)
+    plan = _plan(c, plan_of)
     if plan is None or len(c.variants) < 2:
         return []
     from ..analysis.effects import comparison_answers
@@ -495,7 +500,3 @@ def write_report(
     advice = "it is not a report defsim wrote; choose another -o"
     atomic_write_text(target, render(view, command, plan_of), is_report, advice)
     return target
-
-
-def command_line(argv: list[str]) -> str:
-    return shlex.join(["defsim", *argv])

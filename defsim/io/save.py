@@ -11,6 +11,7 @@ import yaml
 from .._version import __version__
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
+from .as_run import write_as_run
 from .files import result_folder, write_json, write_output
 from .markers import run_markers, write_markers
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
@@ -62,8 +63,10 @@ def _with_seed(source: ScenarioSource, seed: int) -> str | None:
     return text if same else None
 
 
-def _json(path: Path, data: Any) -> None:
-    write_json(path, data)
+def _scenario(folder: Path, source: ScenarioSource, seed: int, replication: int = 0) -> None:
+    """The scenario as run, twice: scenario.yaml to read and run again, scenario.json to read back."""
+    write_output(folder / "scenario.yaml", scenario_yaml(source, seed, replication))
+    write_as_run(folder / "scenario.json", source, seed)
 
 
 def _inputs(*sources: ScenarioSource) -> list[Path]:
@@ -89,11 +92,10 @@ def save_run(
     """summary.json, stock.csv, events.csv, markers.csv, scenario.yaml and the plots (drawn from
     those files, as ``defsim plot`` redraws them)."""
     with result_folder(folder, force, _inputs(source)) as tmp:
-        _json(tmp / "summary.json", result.summary)
+        write_json(tmp / "summary.json", result.summary)
         write_run_tables(result, tmp)
         write_markers(tmp / "markers.csv", run_markers(result))
-        replication = result.record.replication
-        write_output(tmp / "scenario.yaml", scenario_yaml(source, result.seed, replication))
+        _scenario(tmp, source, result.seed, result.record.replication)
         view = write_answers(tmp)
         if plot:
             draw_folder(tmp, fmt, view=view)
@@ -114,9 +116,9 @@ def save_ensemble(
 ) -> Path:
     """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
     with result_folder(folder, force, _inputs(source)) as tmp:
-        _json(tmp / "summary.json", ens.summary)
+        write_json(tmp / "summary.json", ens.summary)
         write_ensemble_tables(ens, tmp)
-        write_output(tmp / "scenario.yaml", scenario_yaml(source, ens.seed))
+        _scenario(tmp, source, ens.seed)
         view = write_answers(tmp)
         if plot:
             draw_folder(tmp, fmt, view=view)
@@ -142,7 +144,7 @@ def write_answers(folder: Path) -> Any:
     else:
         return view
     summary = {**view.summary, "answers": data}
-    _json(folder / "summary.json", summary)
+    write_json(folder / "summary.json", summary)
     write_output(folder / "answers.txt", "\n".join(data["lines"]) + "\n")
     return dataclasses.replace(view, summary=summary)  # the folder as now written: read once
 
@@ -171,20 +173,15 @@ def draw_folder(
 def write_report(folder: Path, path: Path, command: str = "", plan: Any = None) -> Path:
     from .report import write_report as write
 
-    return write(folder, path, command, lambda text: plan)
+    return write(folder, path, command, lambda as_run: plan)
 
 
 def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None) -> list[Any]:
-    """The comparison's figures (into ``folder`` if given, else a temporary one); the figures."""
-    import tempfile
-
-    from .folder import read_comparison
+    """The comparison's figures (saved into ``folder`` if given), drawn from it in memory."""
+    from .folder import comparison_view
     from .plots_ensemble import comparison_figures
 
-    with tempfile.TemporaryDirectory() as tmp:
-        save_comparison(cmp, Path(tmp) / "c", force=False, plot=False)
-        view = read_comparison(Path(tmp) / "c")
-        return comparison_figures(view, folder)
+    return comparison_figures(comparison_view(cmp), folder)
 
 
 def save_comparison(
@@ -202,17 +199,17 @@ def save_comparison(
     with result_folder(folder, force, protect or ()) as tmp:
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
-        _json(tmp / "compare.json", summary)
+        write_json(tmp / "compare.json", summary)
         for k, ens in enumerate(cmp.ensembles):
             sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
             sub.mkdir(parents=True)
-            _json(sub / "summary.json", ens.summary)
+            write_json(sub / "summary.json", ens.summary)
             write_ensemble_tables(ens, sub)
             if sources and k < len(sources):
-                write_output(sub / "scenario.yaml", scenario_yaml(sources[k], ens.seed))
+                _scenario(sub, sources[k], ens.seed)
             write_answers(sub)
         if sources:
-            write_output(tmp / "scenario.yaml", scenario_yaml(sources[0], cmp.ensembles[0].seed))
+            _scenario(tmp, sources[0], cmp.ensembles[0].seed)
         if plot:
             draw_folder(tmp, fmt)
         if report:
