@@ -28,6 +28,7 @@ from .odds import (
     ensemble_lines,
     odds_text,
 )
+from .summary_figures import RunFigures, start_of
 from .words import (
     REASON_WORDS,
     VALUE_UNITS,
@@ -48,7 +49,6 @@ from .words import (
     short_date,
     show,
     signed,
-    start_of,
     type_key,
     when,
 )
@@ -178,61 +178,47 @@ def path_text(path: LeakPath) -> str:
 
 
 def _layered_lines(
-    summary: Mapping[str, Any], paths: Mapping[str, Mapping[LeakPath, int]], start: dt.datetime | None
+    run: RunFigures, paths: Mapping[str, Mapping[LeakPath, int]], start: dt.datetime | None
 ) -> list[str]:
     """A layered run in words: per threat type, how its leakers got through the layers; each
     site's rationing; the damage at each asset, in value units."""
     lines = []
-    for th in [x for x in summary["threats"] if x in paths]:
-        by_path, t = paths[th], summary["threats"][th]
-        ranked = sorted(by_path.items(), key=lambda x: -x[1])
+    for th, t in run.threats.items():
+        if th not in paths:
+            continue
+        ranked = sorted(paths[th].items(), key=lambda x: -x[1])
         how = "; ".join(f"{n:,} {path_text(p)}" for p, n in ranked[:3])
         rest = sum(n for _, n in ranked[3:])
         if rest:
             how += f"; {rest:,} by other paths"
         lines.append(
-            f"{th}: {t['leaked']:,} of {plural(t['arrived'], 'threat')} got through every layer "
-            f"({t['engaged']:,} engaged): {how}."
+            f"{th}: {t.leaked:,} of {plural(t.arrived, 'threat')} got through every layer "
+            f"({t.engaged or 0:,} engaged): {how}."
         )
-    for site, entry in summary["sites"].items():
-        for itype, day in (entry.get("rationing_from_day") or {}).items():
+    assets = run.assets
+    for site in (h for h in run.holders() if h.kind == "site"):
+        for itype, day in site.rationing_from_day.items():
             if day is None:
-                lines.append(f"{site}: never rationed its {itype} rounds.")
+                lines.append(f"{site.name}: never rationed its {itype} rounds.")
                 continue
-            held = sum(
-                layer["passed_by_reason"].get("rationed", 0)
-                for a in summary.get("assets", {}).values()
-                for layer in a["layers"].values()
-                if site in layer["sites"]
-            )
+            held = sum(n for a in assets.values() for sites, n in a.rationed_at if site.name in sites)
             lines.append(
-                f"{site}: rationed its {itype} rounds from {when(day, start)}; "
+                f"{site.name}: rationed its {itype} rounds from {when(day, start)}; "
                 f"{plural(held, 'threat')} it held back went on to the next layer or got through."
             )
-    assets = summary.get("assets", {})
-    if assets:
-        parts = []
-        for name, a in assets.items():
-            value = a["damage"] + a["value_protected"]
-            parts.append(
-                f"{name} {show(Kind.MONEY, a['damage'], unit=VALUE_UNITS)} of "
-                f"{show(Kind.MONEY, value, unit=VALUE_UNITS)} ({plural(a['leaked'], 'leaker')})"
-            )
+    parts = [
+        f"{name} {show(Kind.MONEY, a.damage, unit=VALUE_UNITS)} of "
+        f"{show(Kind.MONEY, a.damage + a.value_protected, unit=VALUE_UNITS)} ({plural(a.leaked, 'leaker')})"
+        for name, a in assets.items()
+    ]
+    if parts:
         lines.append(f"Damage ({VALUE_UNITS}): " + "; ".join(parts) + ".")
     return lines
 
 
-def _entry(summary: Mapping[str, Any], name: str, kind: str) -> Mapping[str, Any]:
-    return summary["sites" if kind == "site" else "stockpiles_and_producers"][name]
-
-
 def layout_of(summary: Mapping[str, Any]) -> list[tuple[str, str, list[str]]]:
     """(holder, kind, types) of every site and stockpile of a run's summary (producers left out)."""
-    out = [(name, "site", list(e["by_interceptor"])) for name, e in summary["sites"].items()]
-    for name, e in summary["stockpiles_and_producers"].items():
-        if e["kind"] != "producer":
-            out.append((name, e["kind"], list(e["by_interceptor"])))
-    return out
+    return [(h.name, h.kind, list(h.types)) for h in RunFigures(summary).holders()]
 
 
 def run_answers(
@@ -244,30 +230,20 @@ def run_answers(
     """The answers of one run from its summary (``summary.json``) and, if known, the times at
     which threats leaked for lack of rounds at each site and the leakers' paths through the
     layers (:func:`leak_paths`; both from the event log)."""
+    run = RunFigures(summary)
     holders = []
-    for name, kind, itypes in layout_of(summary):
-        entry = _entry(summary, name, kind)
-        types = [
-            TypeAnswer(
-                t,
-                entry["by_interceptor"][t]["first_stockout_day"],
-                float(entry["by_interceptor"][t]["days_empty"]),
-                int(entry["by_interceptor"][t]["final_stock"]),
-            )
-            for t in itypes
-        ]
-        all_day = entry["first_stockout_day"]
+    for h in run.holders():
+        types = [TypeAnswer(t, s.first_stockout_day, s.days_empty, s.final_stock) for t, s in h.types.items()]
+        all_day = h.every.first_stockout_day
         leaks = before = None
-        if no_stock_times is not None and kind == "site":
-            times = np.asarray(no_stock_times.get(name, ()), dtype=float)
+        if no_stock_times is not None and h.kind == "site":
+            times = np.asarray(no_stock_times.get(h.name, ()), dtype=float)
             leaks = len(times)
             before = int((times < all_day).sum()) if all_day is not None else leaks
-        holders.append(HolderAnswer(name, kind, types, all_day, leaks, before))
-    c = summary["cost"]
-    cost = Cost(c["interceptor_cost_spent"], c["threat_cost_defeated"], c["cost_exchange_ratio"], currency)
-    totals = {k: int(v) for k, v in summary["totals"].items() if isinstance(v, int | float)}
-    layered = _layered_lines(summary, paths or {}, start_of(summary)) if summary.get("assets") else []
-    return RunAnswers(summary["scenario"], start_of(summary), holders, cost, totals, layered)
+        holders.append(HolderAnswer(h.name, h.kind, types, all_day, leaks, before))
+    cost = Cost(*run.cost, currency)
+    layered = _layered_lines(run, paths or {}, run.start) if run.assets else []
+    return RunAnswers(run.scenario, run.start, holders, cost, run.total_counts(), layered)
 
 
 def holder_line(a: HolderAnswer, start: dt.datetime | None) -> str:

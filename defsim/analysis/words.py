@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,10 +191,6 @@ class Cost:
             f"Interceptors fired cost {money(self.spent, self.currency)}; the threats they killed cost "
             f"{money(self.defeated, self.currency)} (cost-exchange ratio {ratio}; {self.currency})."
         )
-
-
-def start_of(summary: Mapping[str, Any]) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(summary["start"]) if summary.get("start") else None
 
 
 def prefix(name: str, kind: str) -> str:

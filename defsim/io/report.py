@@ -10,10 +10,12 @@ readable on A4 and Letter.  Every string from the user or a file goes through ``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .._version import __version__
 from ..analysis.answers import count, days, money, percent, short_date, show
 from ..analysis.metrics import Kind
+from ..analysis.summary_figures import RunFigures, Stock
 from .files import atomic_write_text, is_report
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
 from .report_compare import comparison_lines, comparison_plots, comparison_table
@@ -22,60 +24,34 @@ from .report_html import CSS, PlanOf, drawn, e, figure, no_plan, plain, plan_ran
 __all__ = ["CSS", "comparison_lines", "render", "write_report"]
 
 
-def _run_table(v: RunView) -> str:
-    s, start = v.summary, v.start
-    threats = [
-        [
-            e(name),
-            count(t["arrived"]),
-            count(t["killed"]),
-            count(t["leaked"]),
-            count(t["leaked_by_reason"]["no_stock"]),
-        ]
-        for name, t in s["threats"].items()
+def _stock_row(label: str, s: Stock, start: Any) -> list[str]:
+    return [
+        e(label),
+        count(s.shots),
+        count(s.final_stock),
+        e(short_date(s.first_stockout_day, start)),
+        f"{s.days_empty:,.1f}",
     ]
-    tot = s["totals"]
-    threats.append(
-        [
-            "<b>all</b>",
-            count(tot["arrived"]),
-            count(tot["killed"]),
-            count(tot["leaked"]),
-            count(tot["leaked_by_reason"].get("no_stock", 0)),
-        ]
-    )
+
+
+def _run_table(v: RunView) -> str:
+    run = RunFigures(v.summary)
+    tallies = [*((e(name), t) for name, t in run.threats.items()), ("<b>all</b>", run.totals)]
+    threats = [[name, *map(count, (t.arrived, t.killed, t.leaked, t.no_stock))] for name, t in tallies]
     out = table(["threat", "arrived", "killed", "leaked", "of which: no rounds left"], threats)
     sites = []
-    for name, entry in s["sites"].items():
-        for itype, t in entry["by_interceptor"].items():
-            sites.append(
-                [
-                    e(f"{name}: {itype}"),
-                    count(t["shots"]),
-                    count(t["final_stock"]),
-                    e(short_date(t["first_stockout_day"], start)),
-                    f"{t['days_empty']:,.1f}",
-                ]
-            )
-        if len(entry["by_interceptor"]) > 1:
-            sites.append(
-                [
-                    e(f"{name}: no rounds of any type"),
-                    count(entry["shots"]),
-                    count(entry["final_stock"]),
-                    e(short_date(entry["first_stockout_day"], start)),
-                    f"{entry['days_empty']:,.1f}",
-                ]
-            )
+    for h in (h for h in run.holders() if h.kind == "site"):
+        sites += [_stock_row(f"{h.name}: {itype}", s, v.start) for itype, s in h.types.items()]
+        if len(h.types) > 1:
+            sites.append(_stock_row(f"{h.name}: no rounds of any type", h.every, v.start))
     out += table(["site: interceptor", "fired", "left at the end", "first out", "days empty"], sites)
-    c = s["cost"]
-    ratio = "-" if c["cost_exchange_ratio"] is None else f"{c['cost_exchange_ratio']:.2f}"
+    spent, defeated, ratio = run.cost
     out += table(
         ["cost", f"({e(v.currency)})"],
         [
-            ["interceptors fired", e(money(c["interceptor_cost_spent"], v.currency))],
-            ["threats killed", e(money(c["threat_cost_defeated"], v.currency))],
-            ["cost-exchange ratio", ratio],
+            ["interceptors fired", e(money(spent, v.currency))],
+            ["threats killed", e(money(defeated, v.currency))],
+            ["cost-exchange ratio", "-" if ratio is None else f"{ratio:.2f}"],
         ],
     )
     return out
