@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import scenario as _scenario
 from ..io.as_run import AsRun
+from ..io.files import Target
 from ..plan import Plan
 from ..plan.compiler import build
 
@@ -65,6 +66,5 @@ def compare_results(
     the seed and the number of replications (else :class:`defsim.io.compare.CannotCompare`)."""
     from ..io.compare import compare_folders
 
-    return compare_folders(
-        folders, out, labels, force, plot, fmt, report, command, figures, plan_of=_plan_required
-    )
+    to = Target(Path(out), force, plot, fmt, report, command)
+    return compare_folders(folders, to, labels, figures, plan_of=_plan_required)

@@ -9,12 +9,34 @@ from typing import Any
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..analysis.answers import plural
 from ..engine import RunRecord
-from ..io import save_comparison, save_ensemble, save_run
+from ..io import plot_comparison, save_comparison, save_ensemble, save_run
+from ..io.files import Target
 from ..plan import Plan
 from ..scenario import Scenario
 
 
-class RunResult(RunAnalysis):
+class Saves:
+    """What every result's ``save`` takes: the folder, and how (see :class:`defsim.io.files.Target`)."""
+
+    def save(
+        self,
+        folder: str | Path,
+        force: bool = False,
+        plot: bool = True,
+        fmt: str = "png",
+        report: bool = False,
+        command: str = "",
+    ) -> Path:
+        """Write the results folder atomically (its files: see the class); ``force`` replaces a
+        results folder defsim wrote; ``plot``: draw the figures (as ``fmt``); ``report``: also
+        report.html; ``command``: the command line the report says reproduces it."""
+        return self._write(Target(Path(folder), force, plot, fmt, report, command))
+
+    def _write(self, to: Target) -> Path:
+        raise NotImplementedError
+
+
+class RunResult(Saves, RunAnalysis):
     """One run of a scenario: ``summary``, ``stock`` series, the event log, ``plot()``, ``save()``."""
 
     def __init__(self, record: RunRecord, scenario: Scenario):
@@ -50,21 +72,11 @@ class RunResult(RunAnalysis):
 
         return run_lines(self.view.answers)
 
-    def save(
-        self,
-        folder: str | Path,
-        force: bool = False,
-        plot: bool = True,
-        fmt: str = "png",
-        report: bool = False,
-        command: str = "",
-    ) -> Path:
-        """Write summary.json, stock.csv, events.csv, scenario.yaml and the plots atomically;
-        ``report``: also report.html."""
-        return save_run(self, self.scenario.source, folder, force, plot, fmt, report, command)
+    def _write(self, to: Target) -> Path:
+        return save_run(self, self.scenario.source, to)
 
 
-class EnsembleResult(EnsembleAnalysis):
+class EnsembleResult(Saves, EnsembleAnalysis):
     """Replications of one scenario: figures with intervals, stock bands, P(ran dry by day d)."""
 
     def __init__(self, scenario: Scenario, plan: Plan, seed: int, grid: Any, reps: Any, label: str | None):
@@ -106,20 +118,11 @@ class EnsembleResult(EnsembleAnalysis):
 
         return ensemble_lines(self.view.answers)
 
-    def save(
-        self,
-        folder: str | Path,
-        force: bool = False,
-        plot: bool = True,
-        fmt: str = "png",
-        report: bool = False,
-        command: str = "",
-    ) -> Path:
-        """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
-        return save_ensemble(self, self.scenario.source, folder, force, plot, fmt, report, command)
+    def _write(self, to: Target) -> Path:
+        return save_ensemble(self, self.scenario.source, to)
 
 
-class ComparisonResult(ComparisonAnalysis):
+class ComparisonResult(Saves, ComparisonAnalysis):
     """Ensembles of several variants with the same seeds: ``summary`` (the table, as compare.json),
     ``to_frame()``, paired differences, ``plot()`` overlays and ``save()``."""
 
@@ -132,24 +135,10 @@ class ComparisonResult(ComparisonAnalysis):
 
     def plot(self, folder: str | Path | None = None) -> list[Any]:
         """Overlaid median stock and P(ran dry) of every variant."""
-        from ..io.folder import comparison_view
-        from ..io.plots_ensemble import comparison_figures
+        as_runs = [e.as_run for e in self.ensembles]
+        return plot_comparison(self, Path(folder) if folder is not None else None, as_runs)
 
-        view = comparison_view(self, [e.as_run for e in self.ensembles])
-        return comparison_figures(view, Path(folder) if folder is not None else None)
-
-    def save(
-        self,
-        folder: str | Path,
-        force: bool = False,
-        plot: bool = True,
-        fmt: str = "png",
-        report: bool = False,
-        command: str = "",
-    ) -> Path:
-        """compare.csv, compare.json, the plots, and each variant's ensemble files."""
-        inputs = [
-            Path(e.scenario.source.name) for e in self.ensembles if Path(e.scenario.source.name).is_file()
-        ]
+    def _write(self, to: Target) -> Path:
+        inputs = [Path(e.scenario.source.name) for e in self.ensembles]
         sources = [e.scenario.source for e in self.ensembles]
-        return save_comparison(self, folder, force, plot, inputs, fmt, report, command, sources)
+        return save_comparison(self, to, [p for p in inputs if p.is_file()], sources)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import folder_check as fc
-from .files import write_json
+from .formats import write_json
 
 #: scenario.yaml longer or deeper than this is not read back (a scenario is a few kilobytes)
 MAX_SCENARIO, MAX_DEPTH = 4 * 2**20, 64

@@ -21,8 +21,9 @@ from ..analysis.streaming import BLOCK
 from ..plan import Plan
 from ..scenario.errors import InputError
 from .as_run import AsRun
-from .files import copy_output, result_folder, write_json
+from .files import Target, copy_output, result_folder
 from .folder import EnsembleView, NotAResultsFolder, read
+from .formats import write_json
 from .save import draw_folder, slug, write_report
 from .tables import write_comparison_table
 
@@ -88,13 +89,8 @@ def _analysis(view: EnsembleView, label: str, plan_of: Callable[[AsRun], Plan]) 
 
 def compare_folders(
     folders: Sequence[str | Path],
-    out: str | Path,
+    to: Target,
     labels: Sequence[str] | None = None,
-    force: bool = False,
-    plot: bool = True,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
     figures: Sequence[str] = (),
     plan_of: Callable[[AsRun], Plan] | None = None,
 ) -> ComparisonAnalysis:
@@ -110,7 +106,7 @@ def compare_folders(
         views[0].meta.get("question", ""),
         views[0].currency,
     )
-    with result_folder(out, force, [Path(f) for f in folders]) as tmp:  # never onto an input
+    with result_folder(to.folder, to.force, [Path(f) for f in folders]) as tmp:  # never onto an input
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
         write_json(tmp / "compare.json", summary)
@@ -123,8 +119,8 @@ def compare_folders(
         for name in ("scenario.yaml", "scenario.json"):
             if (views[0].folder / name).is_file():
                 copy_output(views[0].folder / name, tmp / name)
-        if plot:
-            draw_folder(tmp, fmt)
-        if report:
-            write_report(tmp, tmp / "report.html", command, cmp.ensembles[0].plan)
+        if to.plot:
+            draw_folder(tmp, to.fmt)
+        if to.report:
+            write_report(tmp, tmp / "report.html", to.command, cmp.ensembles[0].plan)
     return cmp

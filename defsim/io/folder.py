@@ -18,8 +18,8 @@ import numpy as np
 
 from . import folder_check as fc
 from .as_run import AsRun, read_as_run
-from .files import csv_string, finite
 from .folder_check import NotAResultsFolder, TamperedFolder
+from .formats import csv_string, finite
 from .markers import read_markers, run_markers, uncsv, write_markers
 from .tables import write_bands, write_run_tables
 from .views import ComparisonView, EnsembleView, RunView, View

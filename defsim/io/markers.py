@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..engine.records import EventKind
-from .files import FORMULA_START, csv_text, write_csv
+from .formats import FORMULA_START, csv_text, write_csv
 
 if TYPE_CHECKING:
     from ..analysis import RunAnalysis

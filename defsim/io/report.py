@@ -16,10 +16,10 @@ from .._version import __version__
 from ..analysis.answers import count, days, money, percent, short_date, show
 from ..analysis.metrics import Kind
 from ..analysis.summary_figures import RunFigures, Stock
-from .files import atomic_write_text, is_report
+from .files import atomic_write_text
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
 from .report_compare import comparison_lines, comparison_plots, comparison_table
-from .report_html import CSS, PlanOf, drawn, e, figure, no_plan, plain, plan_ran, table
+from .report_html import CSS, PlanOf, drawn, e, figure, is_report, no_plan, plain, plan_ran, table
 
 __all__ = ["CSS", "comparison_lines", "render", "write_report"]
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..analysis.answers import figure_label
 from .as_run import AsRun
+from .files import read_nofollow
 from .views import ComparisonView, EnsembleView, View
 
 CSS = """
@@ -107,3 +109,15 @@ def plan_ran(view: EnsembleView | ComparisonView, plan_of: PlanOf) -> Any:
 
 
 # --- sections -----------------------------------------------------------------------------
+
+
+#: the start of a report defsim wrote (``defsim report``), which it may replace
+_REPORT = re.compile(
+    rb"\A<!DOCTYPE html>\n<html[^>]*><head>.{0,400}?<title>.*? \xe2\x80\x94 defsim report</title>", re.S
+)
+
+
+def is_report(path: Path) -> bool:
+    """Whether ``path`` is an HTML report defsim wrote (what ``defsim report -o`` may replace)."""
+    data = read_nofollow(path, 1 << 16)
+    return data is not None and _REPORT.match(data) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from .._version import __version__
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
 from .as_run import write_as_run
-from .files import result_folder, write_json, write_output
+from .files import Target, result_folder, write_output
+from .formats import write_json
 from .markers import run_markers, write_markers
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
 
@@ -79,52 +81,36 @@ def slug(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9._=-]+", "_", label).strip("_")[:80] or "variant"
 
 
-def save_run(
-    result: RunAnalysis,
-    source: ScenarioSource,
-    folder: str | Path,
-    force: bool,
-    plot: bool,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
+def _save_one(
+    result: Any, source: ScenarioSource, to: Target, write: Callable[[Path], None], replication: int
 ) -> Path:
-    """summary.json, stock.csv, events.csv, markers.csv, scenario.yaml and the plots (drawn from
-    those files, as ``defsim plot`` redraws them)."""
-    with result_folder(folder, force, _inputs(source)) as tmp:
+    """A run's or an ensemble's folder: summary.json, its tables (``write``), the scenario as run,
+    the answers, and the plots drawn from those files (as ``defsim plot`` redraws them)."""
+    with result_folder(to.folder, to.force, _inputs(source)) as tmp:
         write_json(tmp / "summary.json", result.summary)
+        write(tmp)
+        _scenario(tmp, source, result.seed, replication)
+        view = write_answers(tmp)
+        if to.plot:
+            draw_folder(tmp, to.fmt, view=view)
+        if to.report:
+            write_report(tmp, tmp / "report.html", to.command, result.plan)
+    return Path(to.folder)
+
+
+def save_run(result: RunAnalysis, source: ScenarioSource, to: Target) -> Path:
+    """summary.json, stock.csv, events.csv, markers.csv, scenario.yaml, scenario.json, the plots."""
+
+    def tables(tmp: Path) -> None:
         write_run_tables(result, tmp)
         write_markers(tmp / "markers.csv", run_markers(result))
-        _scenario(tmp, source, result.seed, result.record.replication)
-        view = write_answers(tmp)
-        if plot:
-            draw_folder(tmp, fmt, view=view)
-        if report:
-            write_report(tmp, tmp / "report.html", command, result.plan)
-    return Path(folder)
+
+    return _save_one(result, source, to, tables, result.record.replication)
 
 
-def save_ensemble(
-    ens: EnsembleAnalysis,
-    source: ScenarioSource,
-    folder: str | Path,
-    force: bool,
-    plot: bool,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
-) -> Path:
-    """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
-    with result_folder(folder, force, _inputs(source)) as tmp:
-        write_json(tmp / "summary.json", ens.summary)
-        write_ensemble_tables(ens, tmp)
-        _scenario(tmp, source, ens.seed)
-        view = write_answers(tmp)
-        if plot:
-            draw_folder(tmp, fmt, view=view)
-        if report:
-            write_report(tmp, tmp / "report.html", command, ens.plan)
-    return Path(folder)
+def save_ensemble(ens: EnsembleAnalysis, source: ScenarioSource, to: Target) -> Path:
+    """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, scenario.json, fan.png, p_dry.png."""
+    return _save_one(ens, source, to, lambda tmp: write_ensemble_tables(ens, tmp), 0)
 
 
 def write_answers(folder: Path) -> Any:
@@ -176,27 +162,22 @@ def write_report(folder: Path, path: Path, command: str = "", plan: Any = None) 
     return write(folder, path, command, lambda as_run: plan)
 
 
-def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None) -> list[Any]:
+def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None, as_runs: Any = None) -> list[Any]:
     """The comparison's figures (saved into ``folder`` if given), drawn from it in memory."""
     from .folder import comparison_view
     from .plots_ensemble import comparison_figures
 
-    return comparison_figures(comparison_view(cmp), folder)
+    return comparison_figures(comparison_view(cmp, as_runs), folder)
 
 
 def save_comparison(
     cmp: ComparisonAnalysis,
-    folder: str | Path,
-    force: bool,
-    plot: bool,
+    to: Target,
     protect: list[Path] | None = None,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
     sources: list[ScenarioSource] | None = None,
 ) -> Path:
     """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
-    with result_folder(folder, force, protect or ()) as tmp:
+    with result_folder(to.folder, to.force, protect or ()) as tmp:
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
         write_json(tmp / "compare.json", summary)
@@ -210,8 +191,8 @@ def save_comparison(
             write_answers(sub)
         if sources:
             _scenario(tmp, sources[0], cmp.ensembles[0].seed)
-        if plot:
-            draw_folder(tmp, fmt)
-        if report:
-            write_report(tmp, tmp / "report.html", command, cmp.ensembles[0].plan)
-    return Path(folder)
+        if to.plot:
+            draw_folder(tmp, to.fmt)
+        if to.report:
+            write_report(tmp, tmp / "report.html", to.command, cmp.ensembles[0].plan)
+    return Path(to.folder)

@@ -9,7 +9,7 @@ from typing import Any
 from ..analysis import EnsembleAnalysis, RunAnalysis
 from ..analysis.ensemble import PERCENTILES
 from ..analysis.run import EVENT_COLUMNS, STOCK_COLUMNS
-from .files import csv_number, csv_text, write_csv
+from .formats import csv_number, csv_text, write_csv
 
 
 def _fmt(v: Any) -> str:
