@@ -242,8 +242,9 @@ def run_answers(
             before = int((times < all_day).sum()) if all_day is not None else leaks
         holders.append(HolderAnswer(h.name, h.kind, types, all_day, leaks, before))
     cost = Cost(*run.cost, currency)
-    layered = _layered_lines(run, paths or {}, run.start) if run.assets else []
-    return RunAnswers(run.scenario, run.start, holders, cost, run.total_counts(), layered)
+    start = start_of(summary)
+    layered = _layered_lines(run, paths or {}, start) if run.assets else []
+    return RunAnswers(summary["scenario"], start, holders, cost, run.total_counts(), layered)
 
 
 def holder_line(a: HolderAnswer, start: dt.datetime | None) -> str:

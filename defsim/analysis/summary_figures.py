@@ -86,14 +86,6 @@ class RunFigures:
         self.summary = summary
 
     @property
-    def scenario(self) -> str:
-        return str(self.summary["scenario"])
-
-    @property
-    def start(self) -> dt.datetime | None:
-        return start_of(self.summary)
-
-    @property
     def threats(self) -> dict[str, Tally]:
         return {name: _tally(t) for name, t in self.summary["threats"].items()}
 

@@ -10,6 +10,7 @@ from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..analysis.answers import plural
 from ..engine import RunRecord
 from ..io import plot_comparison, save_comparison, save_ensemble, save_run
+from ..io.as_run import AsRun, of_result
 from ..io.files import Target
 from ..plan import Plan
 from ..scenario import Scenario
@@ -36,7 +37,38 @@ class Saves:
         raise NotImplementedError
 
 
-class RunResult(Saves, RunAnalysis):
+class Viewed(Saves):
+    """A run or an ensemble of one scenario: what its results folder would hold, in memory
+    (``view``), and the answers in words drawn from it."""
+
+    scenario: Scenario
+    plan: Plan
+    seed: int
+
+    @property
+    def as_run(self) -> AsRun:
+        """The scenario as run (what scenario.json holds) and its plan."""
+        return of_result(self.scenario.source, self.seed, self.plan)
+
+    @cached_property
+    def view(self) -> Any:
+        """The result as its folder reads back, in memory: what plots and answers are drawn from."""
+        from ..io.folder import ensemble_view, run_view
+
+        return (
+            run_view(self, self.as_run) if isinstance(self, RunAnalysis) else ensemble_view(self, self.as_run)
+        )
+
+    @property
+    def answers(self) -> list[str]:
+        """The answers in words: per site and type, when it ran out (of an ensemble: P(it ran
+        dry) and when, median and 5-95%); what it cost."""
+        from ..io.folder import answer_lines
+
+        return answer_lines(self.view)
+
+
+class RunResult(Viewed, RunAnalysis):
     """One run of a scenario: ``summary``, ``stock`` series, the event log, ``plot()``, ``save()``."""
 
     def __init__(self, record: RunRecord, scenario: Scenario):
@@ -50,14 +82,6 @@ class RunResult(Saves, RunAnalysis):
             f"{t['killed']} killed, {t['leaked']} leaked>"
         )
 
-    @cached_property
-    def view(self) -> Any:
-        """What its results folder would hold, in memory: what plots and answers are drawn from."""
-        from ..io.as_run import of_result
-        from ..io.folder import run_view
-
-        return run_view(self, of_result(self.scenario.source, self.seed, self.plan))
-
     def plot(self, path: str | Path | None = None) -> Any:
         """Each site's stock per interceptor type; saved to ``path`` if given; the matplotlib Figure."""
         from ..io.plots import plot_stock
@@ -65,18 +89,11 @@ class RunResult(Saves, RunAnalysis):
         view = self.view
         return plot_stock(view, view.holders("site"), "how many rounds does each site hold, per type?", path)
 
-    @property
-    def answers(self) -> list[str]:
-        """The answers in words: when each site ran out of each type; what it cost."""
-        from ..analysis.answers import run_lines
-
-        return run_lines(self.view.answers)
-
     def _write(self, to: Target) -> Path:
         return save_run(self, self.scenario.source, to)
 
 
-class EnsembleResult(Saves, EnsembleAnalysis):
+class EnsembleResult(Viewed, EnsembleAnalysis):
     """Replications of one scenario: figures with intervals, stock bands, P(ran dry by day d)."""
 
     def __init__(self, scenario: Scenario, plan: Plan, seed: int, grid: Any, reps: Any, label: str | None):
@@ -92,31 +109,11 @@ class EnsembleResult(Saves, EnsembleAnalysis):
         interval = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""
         return f"{head}, leaked share {stats['mean']:.3g}{interval}>"
 
-    @property
-    def as_run(self) -> Any:
-        from ..io.as_run import of_result
-
-        return of_result(self.scenario.source, self.seed, self.plan)
-
-    @cached_property
-    def view(self) -> Any:
-        """What its results folder would hold, in memory (figures read from the ensemble)."""
-        from ..io.folder import ensemble_view
-
-        return ensemble_view(self, self.as_run)
-
     def plot(self, path: str | Path | None = None) -> Any:
         """Fan chart of every holder's stock per type; saved to ``path`` if given."""
         from ..io.plots_ensemble import plot_fan
 
         return plot_fan(self.view, path)
-
-    @property
-    def answers(self) -> list[str]:
-        """The answers in words: per site and type, P(ran dry) and when (median, 5-95%)."""
-        from ..analysis.answers import ensemble_lines
-
-        return ensemble_lines(self.view.answers)
 
     def _write(self, to: Target) -> Path:
         return save_ensemble(self, self.scenario.source, to)

@@ -24,11 +24,29 @@ from .as_run import AsRun
 from .markers import Marker
 
 
-class _Head:
-    """What every view says of itself: from summary.json and the scenario as run."""
+class _Named:
+    """What every view names things by: the scenario as run."""
+
+    as_run: AsRun
+
+    @property
+    def currency(self) -> str:
+        return self.as_run.currency
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return self.as_run.meta
+
+    @property
+    def scenario_yaml(self) -> str:
+        """scenario.yaml as written (shown in reports; read by nothing)."""
+        return self.as_run.text
+
+
+class _Head(_Named):
+    """What a run's or an ensemble's view says of itself: from summary.json."""
 
     summary: dict[str, Any]
-    as_run: AsRun
 
     @property
     def name(self) -> str:
@@ -45,19 +63,6 @@ class _Head:
     @property
     def duration(self) -> float:
         return float(self.summary["duration_days"])
-
-    @property
-    def currency(self) -> str:
-        return self.as_run.currency
-
-    @property
-    def meta(self) -> dict[str, str]:
-        return self.as_run.meta
-
-    @property
-    def scenario_yaml(self) -> str:
-        """scenario.yaml as written (shown in reports; read by nothing)."""
-        return self.as_run.text
 
 
 @dataclass
@@ -202,7 +207,7 @@ class EnsembleView(_Head):
 
 
 @dataclass
-class ComparisonView:
+class ComparisonView(_Named):
     """A sweep's or comparison's files: compare.json and each variant's ensemble."""
 
     folder: Path
@@ -213,18 +218,6 @@ class ComparisonView:
     @property
     def name(self) -> str:
         return self.variants[0].name if self.variants else "comparison"
-
-    @property
-    def meta(self) -> dict[str, str]:
-        return self.as_run.meta
-
-    @property
-    def currency(self) -> str:
-        return self.as_run.currency
-
-    @property
-    def scenario_yaml(self) -> str:
-        return self.as_run.text
 
 
 View = RunView | EnsembleView | ComparisonView
