@@ -54,6 +54,31 @@ class Asset:
     rationed_at: list[tuple[list[str], int]]
 
 
+@dataclass(frozen=True)
+class FigureStats:
+    """One figure's statistics across an ensemble's replications (summary.json's ``figures``)."""
+
+    mean: float | None
+    median: float | None
+    p5: float | None
+    p95: float | None
+    ci95: tuple[float | None, float | None]
+    #: of a day that may never come: the share of runs in which it came
+    p_happened: float | None
+
+
+def figure_stats(summary: Mapping[str, Any]) -> dict[str, FigureStats]:
+    """Every figure an ensemble's summary has statistics of (none: no replication had a value)."""
+    out = {}
+    for key, st in (summary.get("figures") or {}).items():
+        if st is not None:
+            lo, hi = st.get("ci95") or (None, None)
+            out[key] = FigureStats(
+                st.get("mean"), st["median"], st["p5"], st["p95"], (lo, hi), st.get("p_happened")
+            )
+    return out
+
+
 def _stock(entry: Mapping[str, Any]) -> Stock:
     shots = entry.get("shots")
     return Stock(

@@ -15,7 +15,7 @@ from typing import Any
 from .._version import __version__
 from ..analysis.answers import count, days, money, percent, short_date, show
 from ..analysis.metrics import Kind
-from ..analysis.summary_figures import RunFigures, Stock
+from ..analysis.summary_figures import RunFigures, Stock, figure_stats
 from .files import atomic_write_text
 from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
 from .report_compare import comparison_lines, comparison_plots, comparison_table
@@ -61,37 +61,30 @@ def _ensemble_table(v: EnsembleView, plan_of: PlanOf) -> str:
     from ..analysis.figures import REGISTRY
 
     plan = plan_ran(v, plan_of)
-    figures = REGISTRY.headline(plan) if plan is not None else []
-    stats = v.summary.get("figures", {})
+    stats = figure_stats(v.summary)
     rows = []
-    for fig in figures:
+    for fig in REGISTRY.headline(plan) if plan is not None else []:
         st = stats.get(fig.key)
         if st is None:
             continue
+
+        def say(x: float | None, kind: Kind = fig.kind) -> str:
+            return show(kind, x, v.start, v.currency)
+
+        spread = e(f"{say(st.p5)} to {say(st.p95)}")
         if fig.kind is Kind.DAY:
             rows.append(
                 [
                     e(plain(fig.meaning)),
-                    f"in {percent(st['p_happened'])} of runs",
-                    e(show(fig.kind, st["median"], v.start)),
-                    e(f"{show(fig.kind, st['p5'], v.start)} to {show(fig.kind, st['p95'], v.start)}"),
+                    f"in {percent(st.p_happened or 0.0)} of runs",
+                    e(say(st.median)),
+                    spread,
                 ]
             )
         else:
-            ci = st.get("ci95") or [None, None]
-            rows.append(
-                [
-                    e(plain(fig.meaning)),
-                    e(show(fig.kind, st["mean"], v.start, v.currency))
-                    + f' <span class="meta">[{e(show(fig.kind, ci[0], v.start, v.currency))}, '
-                    f"{e(show(fig.kind, ci[1], v.start, v.currency))}]</span>",
-                    e(show(fig.kind, st["median"], v.start, v.currency)),
-                    e(
-                        f"{show(fig.kind, st['p5'], v.start, v.currency)} to "
-                        f"{show(fig.kind, st['p95'], v.start, v.currency)}"
-                    ),
-                ]
-            )
+            lo, hi = st.ci95
+            mean = e(say(st.mean)) + f' <span class="meta">[{e(say(lo))}, {e(say(hi))}]</span>'
+            rows.append([e(plain(fig.meaning)), mean, e(say(st.median)), spread])
     return table(["figure", "mean [95% interval]", "median", "5th to 95th percentile"], rows)
 
 
