@@ -79,6 +79,30 @@ def figure_stats(summary: Mapping[str, Any]) -> dict[str, FigureStats]:
     return out
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a comparison's table (compare.json's ``table``): a variant's figure, and its
+    difference from the first variant's, paired by replication, with the 95% interval."""
+
+    variant: str
+    figure: str
+    mean: float | None
+    median: float | None
+    ci95: tuple[float | None, float | None]
+    #: (difference, its 95% interval's ends), or None (the first variant, or not paired)
+    diff: tuple[float, float | None, float | None] | None
+
+
+def comparison_rows(summary: Mapping[str, Any]) -> list[TableRow]:
+    out = []
+    for r in summary.get("table") or []:
+        d = r.get("diff_vs_first")
+        diff = (d, r["diff_ci95_low"], r["diff_ci95_high"]) if d is not None else None
+        ci = (r["ci95_low"], r["ci95_high"])
+        out.append(TableRow(r["variant"], r["figure"], r["mean"], r["median"], ci, diff))
+    return out
+
+
 def _stock(entry: Mapping[str, Any]) -> Stock:
     shots = entry.get("shots")
     return Stock(

@@ -4,70 +4,70 @@ answer in words, and the overlay plots (left out, with a note, where every varia
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..analysis.answers import difference, percent, show
-from ..analysis.metrics import Kind
+from ..analysis.metrics import Figure, Kind
+from ..analysis.summary_figures import TableRow, comparison_rows
 from .report_html import PlanOf, drawn, e, figure, no_plan, plain, plan_ran, table
 from .views import ComparisonView
 
 
-def comparison_table(c: ComparisonView, plan_of: PlanOf) -> str:
-    from ..analysis.figures import REGISTRY
+def _cell(r: TableRow, fig: Figure | None, start: Any, currency: str) -> str:
+    """One variant's figure: its mean with the interval (a share, a median day), and its
+    difference from the first variant's."""
+    kind = fig.kind if fig is not None else Kind.RATIO
+    unit = fig.unit if fig is not None else ""
+    share = r.figure.endswith(".p_happened")
+    if share:
+        cell = percent(r.mean) if r.mean is not None else "-"
+    elif r.figure.endswith(".median"):
+        cell = e(show(Kind.DAY, r.median, start))
+    else:
+        cell = e(show(kind, r.mean, start, currency, unit))
+        lo, hi = r.ci95
+        if lo is not None:
+            cell += f' <span class="meta">[{e(show(kind, lo, start, currency, unit))}, '
+            cell += f"{e(show(kind, hi, start, currency, unit))}]</span>"
+    if r.diff is not None:
+        d = difference(Kind.SHARE if share else kind, *r.diff, currency, unit)
+        cell += f'<br><span class="meta">{e(d)}</span>'
+    return cell
+
+
+def _differences(c: ComparisonView, labels: list[str]) -> str:
     from .plots_ensemble import differences
 
+    rows = []
+    for key, label, diffs in differences(c):
+        unit = " days" if key.endswith("days_empty") else ""
+        rows.append([e(label), *("-" if d is None else f"{d[0]:+,.1f}{unit} ± {d[1]:,.1f}" for d in diffs)])
+    return "<p>Each variant minus the first, paired by replication (mean ± 95% half-width):</p>" + table(
+        ["figure", *(f"{lab} − {labels[0]}" for lab in labels[1:])], rows
+    )
+
+
+def comparison_table(c: ComparisonView, plan_of: PlanOf) -> str:
+    from ..analysis.figures import REGISTRY
+
     labels = [v.label for v in c.variants]
-    rows_in = c.summary.get("table", [])
+    rows_in = comparison_rows(c.summary)
     plan = plan_ran(c, plan_of)
     kinds = {f.key: f for f in REGISTRY.catalogue(plan).values()} if plan is not None else {}
     start = c.variants[0].start if c.variants else None
-    keys = list(dict.fromkeys(r["figure"] for r in rows_in))
     rows = []
-    for key in keys:
-        base = key.removesuffix(".p_happened").removesuffix(".median")
-        fig = kinds.get(base)
-        kind = fig.kind if fig is not None else Kind.RATIO
+    for key in dict.fromkeys(r.figure for r in rows_in):
+        fig = kinds.get(key.removesuffix(".p_happened").removesuffix(".median"))
         name = plain(fig.meaning) if fig is not None else key
-        if key.endswith(".p_happened"):
-            name += " (share of runs)"
-        cells = [e(name)]
+        cells = [e(name + (" (share of runs)" if key.endswith(".p_happened") else ""))]
         for label in labels:
-            r = next((x for x in rows_in if x["figure"] == key and x["variant"] == label), None)
-            if r is None:
-                cells.append("-")
-                continue
-            if key.endswith(".p_happened"):
-                cell = percent(r["mean"]) if r["mean"] is not None else "-"
-            elif key.endswith(".median"):
-                cell = e(show(Kind.DAY, r["median"], start))
-            else:
-                unit = fig.unit if fig is not None else ""
-                cell = e(show(kind, r["mean"], start, c.currency, unit))
-                if r["ci95_low"] is not None:
-                    lo = e(show(kind, r["ci95_low"], start, c.currency, unit))
-                    hi = e(show(kind, r["ci95_high"], start, c.currency, unit))
-                    cell += f' <span class="meta">[{lo}, {hi}]</span>'
-            if r.get("diff_vs_first") is not None:
-                dkind = Kind.SHARE if key.endswith(".p_happened") else kind
-                unit = fig.unit if fig is not None else ""
-                d = difference(
-                    dkind, r["diff_vs_first"], r["diff_ci95_low"], r["diff_ci95_high"], c.currency, unit
-                )
-                cell += f'<br><span class="meta">{e(d)}</span>'
-
-            cells.append(cell)
+            r = next((x for x in rows_in if x.figure == key and x.variant == label), None)
+            cells.append("-" if r is None else _cell(r, fig, start, c.currency))
         rows.append(cells)
     out = table(["figure", *labels], rows)
-    if len(c.variants) > 1:
-        diff_rows = []
-        for key, label, diffs in differences(c):
-            unit = " days" if key.endswith("days_empty") else ""
-            diff_rows.append(
-                [e(label), *("-" if d is None else f"{d[0]:+,.1f}{unit} ± {d[1]:,.1f}" for d in diffs)]
-            )
-        out += "<p>Each variant minus the first, paired by replication (mean ± 95% half-width):</p>"
-        out += table(["figure", *(f"{lab} − {labels[0]}" for lab in labels[1:])], diff_rows)
-    return out
+    return out + (_differences(c, labels) if len(c.variants) > 1 else "")
 
 
 def comparison_lines(c: ComparisonView, plan_of: PlanOf = no_plan) -> list[str]:
