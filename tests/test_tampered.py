@@ -369,3 +369,21 @@ def test_randomly_mutated_folders_work_or_are_refused(made, tmp_path):
             assert all(p.read_bytes().lstrip().startswith(b"<?xml") for p in folder.glob("*.svg"))
     print(seen)
     assert seen["ok"] and seen["refused"], seen  # both kinds of answer were exercised
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b"[: : :", b"[" * 50_000, b"currency: !!binary aGVsbG8=\nname: x\n", BAD_RULE.encode(), b"- a list\n"],
+    ids=["not YAML", "nested without end", "binary", "a bad rationing rule", "a list"],
+)
+def test_an_older_folder_reads_whatever_its_scenario_yaml_holds(made, tmp_path, text):
+    """Without scenario.json (an older folder), scenario.yaml only names things: whatever it
+    holds, the folder reads, and what it cannot name is left plain (money in USD)."""
+    folder = tmp_path / "old"
+    shutil.copytree(made["run"], folder)
+    (folder / "scenario.json").unlink()
+    (folder / "scenario.yaml").write_bytes(text)
+    view = read(folder)
+    assert view.currency == "USD" and view.as_run.rationing("Battery", "interceptor") == []
+    r = CliRunner().invoke(main, ["report", str(folder), "-o", str(tmp_path / "page.html")])
+    assert r.exit_code == 0, r.output

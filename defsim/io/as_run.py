@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,15 +66,15 @@ def _rule(rule: Any) -> bool:
     )
 
 
-def _plain(value: Any) -> Any:
-    """YAML data as JSON data: a date or a time as ISO text (what the schema reads back)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+def _iso(value: Any) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not scenario data")
+
+
+def _plain(value: Any) -> Any:
+    """YAML data as JSON data: a date or a time as ISO text (what the schema reads back)."""
+    return json.loads(json.dumps(value, default=_iso))
 
 
 def as_run_data(source: Any, seed: int) -> dict[str, Any]:
@@ -136,6 +137,6 @@ def _parsed(text: str) -> dict[str, Any]:
 
     try:
         data = yaml.load(text, Loader=Bounded)
-    except (yaml.YAMLError, ValueError, RecursionError):
+        return _plain(data) if isinstance(data, dict) else {}
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):  # TypeError: e.g. !!binary
         return {}
-    return _plain(data) if isinstance(data, dict) else {}
