@@ -226,13 +226,3 @@ class TimeDistribution(Strict):
         if self.dist == "triangular" and not self.low <= self.mode <= self.high:  # type: ignore[operator]
             raise ValueError("triangular needs low <= mode <= high")
         return self
-
-    @property
-    def mean_value(self) -> float:
-        if self.dist == "fixed":
-            return self.value  # type: ignore[return-value]
-        if self.dist == "exponential":
-            return self.mean  # type: ignore[return-value]
-        if self.dist == "uniform":
-            return (self.low + self.high) / 2  # type: ignore[operator]
-        return (self.low + self.mode + self.high) / 3  # type: ignore[operator]
