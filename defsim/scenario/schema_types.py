@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..vocab import AllocationRule, Dist, RouteAction, Share, Trigger, resupply_policies
+from ..vocab import AllocationPolicy, Dist, RouteAction, Share, Trigger, resupply_policies
 from .units import (
     PROBABILITY_HINT,
     check_date,
@@ -92,7 +92,7 @@ def _words(choice: type[StrEnum]) -> dict[str, Any]:
 # the choices of defsim.vocab: YAML names a member by its word
 DistChoice = Annotated[Dist, WithJsonSchema(_words(Dist))]
 ShareChoice = Annotated[Share, WithJsonSchema(_words(Share))]
-AllocationChoice = Annotated[AllocationRule, WithJsonSchema(_words(AllocationRule))]
+AllocationChoice = Annotated[AllocationPolicy, WithJsonSchema(_words(AllocationPolicy))]
 TriggerChoice = Annotated[Trigger, WithJsonSchema(_words(Trigger))]
 ActionChoice = Annotated[RouteAction, WithJsonSchema(_words(RouteAction))]
 
