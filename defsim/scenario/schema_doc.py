@@ -258,10 +258,5 @@ def reference_markdown() -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    sys.stdout.write(reference_markdown())
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.stdout.write(reference_markdown())
