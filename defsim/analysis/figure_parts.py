@@ -91,38 +91,31 @@ def _stock_entries(prefix: str, typed: bool, headline: bool | Any = False) -> li
     none = "no {interceptor} round" if typed else "no round of any type"
     never = "null: never" if prefix.startswith("sites") else "null: never, and always for producers"
 
-    def it(p: Params) -> str | None:
-        return p["interceptor"] if typed else None
+    def stock(f: Facts, p: Params) -> tuple[int, float | None, float]:
+        return f.stock(_name(p), p["interceptor"] if typed else None)
 
+    def metric(key: str, kind: Kind, unit: str, meaning: str, part: int, head: bool | Any) -> Metric:
+        # part 2 (days empty) is a sum of time steps: rounded as the summary writes it
+        read = (lambda f, p: round(stock(f, p)[2], 6)) if part == 2 else (lambda f, p: stock(f, p)[part])
+        return Metric(key=f"{prefix}.{key}", kind=kind, unit=unit, meaning=meaning, read=read, headline=head)
+
+    date = Field(
+        key=f"{prefix}.first_stockout_date",
+        meaning="the same as a calendar date (with start:)",
+        read=lambda f, p: _date(f, stock(f, p)[1]),
+    )
     return [
-        Metric(
-            key=f"{prefix}.final_stock",
-            kind=C,
-            unit="rounds",
-            meaning=f"{rounds} {who} held at the end",
-            read=lambda f, p: f.stock(_name(p), it(p))[0],
+        metric("final_stock", C, "rounds", f"{rounds} {who} held at the end", 0, False),
+        metric(
+            "first_stockout_day",
+            DAY,
+            "day",
+            f"first time {who} held {none} ({never})",
+            1,
+            not typed and headline,
         ),
-        Metric(
-            key=f"{prefix}.first_stockout_day",
-            kind=DAY,
-            unit="day",
-            meaning=f"first time {who} held {none} ({never})",
-            read=lambda f, p: f.stock(_name(p), it(p))[1],
-            headline=False if typed else headline,
-        ),
-        Field(
-            key=f"{prefix}.first_stockout_date",
-            meaning="the same as a calendar date (with start:)",
-            read=lambda f, p: _date(f, f.stock(_name(p), it(p))[1]),
-        ),
-        Metric(
-            key=f"{prefix}.days_empty",
-            kind=D,
-            unit="days",
-            meaning=f"total time {who} held {none}",
-            read=lambda f, p: round(f.stock(_name(p), it(p))[2], 6),
-            headline=headline is True and not typed,
-        ),
+        date,
+        metric("days_empty", D, "days", f"total time {who} held {none}", 2, headline is True and not typed),
     ]
 
 
