@@ -33,6 +33,7 @@ import numpy as np
 
 from ..engine import simulate
 from ..engine.control import Process
+from ..interrupt import Interrupted
 from ..plan import Plan
 from ..scenario.errors import InputError
 from . import figures
@@ -45,14 +46,6 @@ Row = dict[str, float]
 Processes = list[Process] | tuple[Process, ...]
 #: seconds to wait for a Dask scheduler before giving up
 SCHEDULER_TIMEOUT = 10.0
-
-
-class Interrupted(KeyboardInterrupt):
-    """The user (Ctrl-C) or the system (SIGTERM) asked the run to stop."""
-
-    def __init__(self, signum: int = signal.SIGINT):
-        super().__init__(signum)
-        self.signum = signum
 
 
 class ReplicationFailed(Exception):

@@ -17,7 +17,7 @@ from ..io.files import OutputRefused, check_target
 from ..scenario import InputError, ScenarioError
 from .group import FORMATS, UserError
 from .lazy import LazyModule, lazy
-from .plain import plain
+from .plain import plain, set_width
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,8 +33,6 @@ else:
 
 
 def _set_width(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
-    from .tables import set_width  # when the command runs: tables imports rich
-
     set_width(value)
 
 

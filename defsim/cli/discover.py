@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from .. import api
-from ..io import OutputError
-from ..io.discovery import checkpoint_of
-from ..io.files import OutputRefused
 from .common import Progress, _api_errors, _check_out, _save
 from .group import FORMATS, SET_HELP, UserError, _default_out, _load, main
-from .tables import plain
+from .lazy import LazyModule
+from .plain import plain
+
+if TYPE_CHECKING:
+    from .. import api
+else:
+    api = LazyModule("defsim.api")  # `defsim --version` and `defsim list` never import it
 
 
 @main.command()
@@ -134,6 +134,13 @@ def discover(
         --range producers.Licensee.ramp.0.rate=10/yr..90/yr --when "sites.Capital.days_empty > 600"
       defsim discover textbook --range attacks.0.stream.rate=2/d..6/d --outcome totals.leaked --sensitivity
     """
+    from rich.console import Console
+    from rich.markup import escape
+
+    from ..io import OutputError
+    from ..io.discovery import checkpoint_of
+    from ..io.files import OutputRefused
+
     sc = _load(scenario, overrides)
     out = Path(opts["out"]) if opts["out"] else _default_out(scenario, "discover")
     _check_out(str(out), opts["force"], (scenario,))

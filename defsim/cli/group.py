@@ -13,6 +13,7 @@ import click
 from .. import _startup
 from .._build import engine_kind
 from .._version import __version__
+from ..interrupt import Interrupted
 from ..scenario import ScenarioError
 from .lazy import LazyModule
 from .plain import plain
@@ -75,13 +76,13 @@ class DefsimGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         def terminate(signum: int, _frame: Any) -> None:
-            raise api.Interrupted(signum)
+            raise Interrupted(signum)
 
         noted = _startup.release()  # a signal that came while the command was loading
         previous = signal.signal(signal.SIGTERM, terminate)
         try:
             if noted is not None:
-                raise api.Interrupted(noted)
+                raise Interrupted(noted)
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             from .common import Progress  # here: common builds on this module
