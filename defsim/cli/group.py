@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,10 @@ class DefsimGroup(click.Group):
             ctx.exit(2 if isinstance(exc, api.SchedulerNotDask) else 1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`defsim list | head`): nothing to say
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that Python's last flush does not fail too
+            ctx.exit(128 + signal.SIGPIPE)
         except Exception as exc:
             if os.environ.get("DEFSIM_DEBUG"):
                 raise
