@@ -18,6 +18,7 @@ from ..interrupt import Interrupted
 from ..scenario import ScenarioError
 from .lazy import LazyModule
 from .plain import plain
+from .progress import Progress
 
 if TYPE_CHECKING:
     from .. import api
@@ -86,8 +87,6 @@ class DefsimGroup(click.Group):
                 raise Interrupted(noted)
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            from .common import Progress  # here: common builds on this module
-
             signum = getattr(exc, "signum", signal.SIGINT)
             done = Progress.last.done if Progress.last is not None else None
             total = Progress.last.total if Progress.last is not None else None
