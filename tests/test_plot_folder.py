@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -316,6 +317,40 @@ def test_drawing_workers_end_quietly(tmp_path: Path) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert (tmp_path / "h0").read_text() == (tmp_path / "h1").read_text() == "True"
+
+
+def _fails_in_the_worker() -> None:
+    from defsim.io import OutputError
+
+    raise OutputError("cannot draw q.png: the reason, word for word")
+
+
+def test_an_error_in_a_drawing_worker_reaches_the_command_whole(tmp_path: Path) -> None:
+    from defsim.io import OutputError
+    from defsim.io.drawing import draw_jobs
+
+    jobs = [(tmp_path / "a.png", lambda: None), (tmp_path / "q.png", _fails_in_the_worker)]
+    with pytest.raises(OutputError, match="the reason, word for word"):
+        draw_jobs(jobs, workers=2)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_drawing_worker_killed_is_reported_not_waited_for(tmp_path: Path) -> None:
+    """The system ends a drawing worker (out of memory, say): the command hears of it at once
+    (a pool of multiprocessing could hang in terminate() here)."""
+    import signal
+    import time
+
+    from defsim.api import WorkerLost
+    from defsim.io.drawing import draw_jobs
+
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    start = time.monotonic()
+    with pytest.raises(WorkerLost, match="killed by signal 9"):
+        draw_jobs([(tmp_path / "a.png", die), (tmp_path / "b.png", die)], workers=2)
+    assert time.monotonic() - start < 30  # a bound against hanging, not a speed test
 
 
 def test_figures_drawn_side_by_side_are_all_listed_in_the_marker(tmp_path: Path) -> None:

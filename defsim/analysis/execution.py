@@ -358,22 +358,28 @@ def run_parts(
     workers: int = 1,
     scheduler: str | None = None,
     scheduler_timeout: float = SCHEDULER_TIMEOUT,
+    start_method: str | None = None,
 ) -> Iterator[Any]:
     """``fn(*common, part)`` for each of ``count`` parts, results yielded in the order of the
     parts: in this process, on ``workers`` local processes or on a Dask ``scheduler``, with the
     same control as an ensemble's (interrupts, lost workers, Dask workers of another defsim
-    version refused).  ``fn`` must be a module-level function (it is pickled)."""
+    version refused).  ``fn`` must be a module-level function (it is pickled).  ``start_method``
+    ("fork", say) starts the local workers that way rather than by the platform's default."""
     if scheduler is not None:
         return _dask(fn, common, parts, scheduler, scheduler_timeout, max(workers, 1))
     if workers <= 1 or count <= 1:
         return (fn(*common, p) for p in parts)
-    return _on_workers(fn, common, parts, min(workers, count))
+    return _on_workers(fn, common, parts, min(workers, count), start_method)
 
 
 def _on_workers(
-    fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], count: int
+    fn: Callable[..., Any],
+    common: tuple[Any, ...],
+    parts: Iterator[Any],
+    count: int,
+    start_method: str | None = None,
 ) -> Iterator[Any]:
-    with Workers(count) as pool:
+    with Workers(count, start_method) as pool:
         yield from pool.run(fn, common, parts, count)
 
 
@@ -456,8 +462,9 @@ class Workers:
     #: seconds to wait for a worker to end once killed (it is gone long before)
     JOIN = 5.0
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, start_method: str | None = None) -> None:
         self.count = max(1, count)
+        self.start_method = start_method
         self._procs: list[multiprocessing.process.BaseProcess] = []
         self._conns: list[Connection] = []
         self._job: list[int] = []  # the job each worker holds (an index into jobs sent)
@@ -470,7 +477,7 @@ class Workers:
         self.close(kill=kind is not None)
 
     def _start(self, count: int) -> None:
-        context = multiprocessing.get_context()
+        context = multiprocessing.get_context(self.start_method)
         with _signals_deferred():
             while len(self._procs) < min(count, self.count):
                 here, there = context.Pipe()
