@@ -121,6 +121,7 @@ class Cell:
     row: int
     col: int
     height: float
+    bottom: bool = False  # at the bottom of its row (a strip right above the panel under it)
 
 
 @dataclass
@@ -138,10 +139,11 @@ class Grid:
     sub_text: str = ""
     legend: Any = None  # a figure legend to the right of the panels, level with the first row
 
-    def add(self, row: int, col: int, height: float, **kw: Any) -> Axes:
-        """A panel at (row, col), ``height`` inches tall (keywords go to ``add_axes``: sharex)."""
+    def add(self, row: int, col: int, height: float, bottom: bool = False, **kw: Any) -> Axes:
+        """A panel at (row, col), ``height`` inches tall, at the top of its row or at its
+        ``bottom`` (keywords go to ``add_axes``: sharex)."""
         ax = self.fig.add_axes((0.0, 0.0, 1.0, 1.0), **kw)
-        self.cells.append(Cell(ax, row, col, height))
+        self.cells.append(Cell(ax, row, col, height, bottom))
         return ax
 
     def fig_legend(self, handles: list, labels: list[str], **kw: Any) -> None:
@@ -180,7 +182,8 @@ class Grid:
         fig_h = y + 0.08
         self.fig.set_size_inches(fig_w, fig_h)
         for c in self.cells:
-            self.fig_rect(c.ax, xs[c.col], ys[c.row], self.width, c.height, fig_w, fig_h)
+            top = ys[c.row] + (heights[c.row] - c.height if c.bottom else 0.0)
+            self.fig_rect(c.ax, xs[c.col], top, self.width, c.height, fig_w, fig_h)
         if body:
             self.fig.suptitle(body, fontsize=TITLE_PT, x=0.1 / fig_w, y=1 - 0.06 / fig_h, ha="left", va="top")
         if self.legend is not None:

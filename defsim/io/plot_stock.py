@@ -264,9 +264,6 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
     width = 6.4 if ncol == 1 else 4.4
     fig = new_figure()
     grid = Grid(fig, width)
-    strip_h = strip_height(view.markers, width, end)
-    strips = [grid.add(0, c, strip_h) for c in range(ncol)] if strip_h else []
-    shared: Axes | None = strips[0] if strips else None
     cells = [
         (r, 0 if one_each else types.index(i), h, i)
         for r, h in enumerate(holders)
@@ -274,6 +271,11 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
         if i in view.types(h)
     ]
     last_row = {c: max(r for r, cc, _, _ in cells if cc == c) for _, c, _, _ in cells}
+    # each column's strip stands right above its first panel (the first holder may lack a type)
+    first_row = {c: min(r for r, cc, _, _ in cells if cc == c) for _, c, _, _ in cells}
+    strip_h = strip_height(view.markers, width, end)
+    strips = [grid.add(first_row[c], c, strip_h, bottom=True) for c in range(ncol)] if strip_h else []
+    shared: Axes | None = strips[0] if strips else None
     columns: list[list[Axes]] = [[] for _ in range(ncol)]
     for r, c, holder, itype in cells:
         ax = grid.add(r + 1, c, 1.6, sharex=shared)
