@@ -370,3 +370,36 @@ def test_figures_drawn_side_by_side_are_all_listed_in_the_marker(tmp_path: Path)
         assert listed is not None
         assert {"stock.png", "threats.png", "deliveries.png"} <= listed
     invoke("plot", str(tmp_path / "n0"))
+
+
+def test_a_busy_fan_is_one_column_per_type_naming_every_holder(tmp_path: Path) -> None:
+    """backfill's fan had ten panels: now a column per type, sites and stockpiles apart, each
+    holder a line named with how often and when it ran out."""
+    from defsim.io.folder import read
+    from defsim.io.plot_fan import plot_fan
+
+    invoke("run", "backfill", "--reps", "4", "--out", str(tmp_path / "e"), "--no-plot", "-q")
+    ens = read(tmp_path / "e")
+    fig = plot_fan(ens)
+    panels = [a for a in fig.axes if a.get_visible()]
+    types = {i for _, _, i in ens.series}
+    assert len(panels) <= 2 * len(types) < len(ens.series)
+    named = [label for ax in panels for label in ax.get_legend_handles_labels()[1]]
+    holders = {h for h, k, _ in ens.series if k != "producer"}
+    assert {n.split(":")[0] for n in named} == holders
+    assert all("ran out in" in n for n in named)
+
+
+def test_the_deliveries_legend_lists_what_was_delivered(tmp_path: Path) -> None:
+    """layered's guns get no deliveries: its legend named "gun" (every type held) and "lost in
+    transit" (nothing was lost)."""
+    from defsim.io.folder import read
+    from defsim.io.plot_deliveries import plot_deliveries
+
+    invoke("run", "layered", "--out", str(tmp_path / "l"), "--no-plot", "-q")
+    view = read(tmp_path / "l")
+    fig = plot_deliveries(view)
+    assert fig is not None
+    labels = set(fig.axes[-1].get_legend_handles_labels()[1])
+    carried = {r["interceptor"] for r in view.summary["routes"].values() if r["shipped"]}
+    assert labels == carried and "gun" not in labels

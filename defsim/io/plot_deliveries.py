@@ -72,9 +72,12 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
     ax.tick_params(axis="y", labelsize=8)
     ax.set_ylim(len(routes) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.25)
-    for k, itype in enumerate(types):
-        ax.scatter([], [], color=color(k), label=lit(itype))
-    ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
+    delivered = {r["interceptor"] for _, r in routes}
+    for k, itype in enumerate(types):  # the colours of stock.png; only what the routes carried
+        if itype in delivered:
+            ax.scatter([], [], color=color(k), label=lit(itype))
+    if len(lost):
+        ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
     outside_legend(ax, title="dot size: rounds", title_fontsize=7)
     time_axis(ax, start, end, width_in=grid.width)
     if strip is not None:
