@@ -477,7 +477,7 @@ class Workers:
         self.close(kill=kind is not None)
 
     def _start(self, count: int) -> None:
-        context = multiprocessing.get_context(self.start_method)
+        context: Any = multiprocessing.get_context(self.start_method)  # its Process, whatever the method
         with _signals_deferred():
             while len(self._procs) < min(count, self.count):
                 here, there = context.Pipe()
