@@ -8,7 +8,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -16,21 +16,9 @@ from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import InputError, ScenarioError
 from .group import FORMATS, UserError
-from .lazy import LazyModule, lazy
+from .lazy import Console, api, escape, print_comparison
 from .plain import plain, set_width
 from .progress import Progress
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.markup import escape
-
-    from .. import api
-    from .tables import print_comparison
-else:
-    api = LazyModule("defsim.api")
-    Console = lazy("rich.console", "Console")
-    escape = lazy("rich.markup", "escape")
-    print_comparison = lazy("defsim.cli.tables", "print_comparison")
 
 
 def _set_width(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
@@ -61,67 +49,129 @@ class FiniteFloat(click.FloatRange):
         return rv
 
 
-def ensemble_options(f: Any) -> Any:
-    """Options shared by every command that runs replications."""
-    f = width_option(f)
-    f = click.option(
-        "--quiet", "-q", is_flag=True, help="No progress and no table: print only the results folder."
-    )(f)
-    f = click.option("--no-plot", is_flag=True, help="Skip the plots.")(f)
-    f = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="png",
-        show_default=True,
-        help="The plots' file format.",
-    )(f)
-    f = click.option("--report", is_flag=True, help="Also write report.html: one self-contained page.")(f)
-    f = click.option("--force", is_flag=True, help="Replace --out if it already exists.")(f)
-    f = click.option(
-        "--out",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="Results folder (default: results/<name>, never one that exists).",
-    )(f)
-    f = click.option(
-        "--allow-work",
-        type=FiniteFloat(min=1.0),
-        default=1.0,
-        metavar="FACTOR",
-        help="Raise the bounds on threats, scheduled events, replications, grid values and workers "
-        "by this finite factor (work beyond them is refused before it starts).",
-    )(f)
-    f = click.option(
-        "--scheduler-timeout",
-        type=FiniteFloat(min=0, min_open=True, max=86400),
-        default=10.0,
-        show_default=True,
-        metavar="SECONDS",
-        help="How long to wait for the Dask --scheduler to answer.",
-    )(f)
-    f = click.option(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Run replications on this Dask scheduler (needs defsim[dask]).",
-    )(f)
-    f = click.option("--grid", default="1d", show_default=True, help="Ensembles record stock on this grid.")(
-        f
+grid_option = click.option(
+    "--grid", default="1d", show_default=True, help="Ensembles record stock on this grid."
+)
+
+
+def shared_options(
+    unit: str = "replications", out: str = "results/<name>", shown: str = "table", ensemble: bool = True
+) -> Callable[[Any], Any]:
+    """The options of every command that runs replications (``unit``: what it runs), writes a
+    results folder (``out``: where by default) and prints ``shown``; an ``ensemble`` records
+    stock on a grid and prints tables (--grid, --width)."""
+    options = [
+        click.option(
+            "--seed",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Random seed (default: the scenario's own `seed`).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Local worker processes (default and at most: the cores; see --allow-work).",
+        ),
+        *([grid_option] if ensemble else []),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help=f"Run {unit} on this Dask scheduler (needs defsim[dask]).",
+        ),
+        click.option(
+            "--scheduler-timeout",
+            type=FiniteFloat(min=0, min_open=True, max=86400),
+            default=10.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="How long to wait for the Dask --scheduler to answer.",
+        ),
+        click.option(
+            "--allow-work",
+            type=FiniteFloat(min=1.0),
+            default=1.0,
+            metavar="FACTOR",
+            help="Raise the bounds on threats, scheduled events, replications, grid values and workers "
+            "by this finite factor (work beyond them is refused before it starts).",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(file_okay=False),
+            default=None,
+            help=f"Results folder (default: {out}, never one that exists).",
+        ),
+        click.option("--force", is_flag=True, help="Replace --out if it already exists."),
+        click.option("--report", is_flag=True, help="Also write report.html: one self-contained page."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="png",
+            show_default=True,
+            help="The plots' file format.",
+        ),
+        click.option("--no-plot", is_flag=True, help="Skip the plots."),
+        click.option(
+            "--quiet", "-q", is_flag=True, help=f"No progress and no {shown}: print only the results folder."
+        ),
+        *([width_option] if ensemble else []),
+    ]
+
+    def apply(f: Any) -> Any:
+        for option in reversed(options):  # the first listed is the first in --help
+            f = option(f)
+        return f
+
+    return apply
+
+
+#: the options of run, sweep and compare
+ensemble_options = shared_options()
+
+
+def count_option(name: str, default: int | None, help: str) -> Callable[[Any], Any]:
+    """A count of at least one: --reps, --samples."""
+    return click.option(
+        name, type=click.IntRange(min=1), default=default, show_default=default is not None, help=help
     )
+
+
+def variant_options(f: Any) -> Any:
+    """--figure and --label, of sweep and compare."""
     f = click.option(
-        "--workers",
-        type=click.IntRange(min=1),
-        default=None,
-        help="Local worker processes (default and at most: the cores; see --allow-work).",
+        "--label",
+        "labels",
+        multiple=True,
+        metavar="NAME",
+        help="Name the variants in order, once per variant (default: KEY=VALUE, or the path given).",
     )(f)
-    f = click.option(
-        "--seed",
-        type=click.IntRange(min=0),
-        default=None,
-        help="Random seed (default: the scenario's own `seed`).",
+    return click.option(
+        "--figure",
+        "figures",
+        multiple=True,
+        metavar="KEY",
+        help="Add a figure to the table, e.g. sites.Capital.days_empty "
+        "(`defsim figures SCENARIO` lists them).",
     )(f)
-    return f
+
+
+def finish(target: Path, quiet: bool, show: Callable[[], None]) -> None:
+    """After a results folder is written: its path alone when quiet, else what ``show`` prints
+    and where the folder is."""
+    if quiet:
+        click.echo(str(target))
+        return
+    show()
+    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
+
+
+def ensemble_keywords(opts: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The API's keywords for how replications run, from the shared options (--grid where the
+    command has it)."""
+    keys = ("seed", "workers", "grid", "scheduler", "allow_work", "scheduler_timeout")
+    return {"progress": progress, **{k: opts[k] for k in keys if k in opts}}
 
 
 def _command() -> str:
@@ -183,39 +233,10 @@ def _api_errors(scenario: str) -> Iterator[None]:
         raise UserError(f"error: {exc}") from None
 
 
-def _what_if(
-    call: Callable[..., Any],
-    default_out: Path,
-    *,
-    scenario: str = "SCENARIO",
-    seed: int | None,
-    workers: int | None,
-    grid: str,
-    scheduler: str | None,
-    scheduler_timeout: float,
-    allow_work: float,
-    out: str | None,
-    force: bool,
-    no_plot: bool,
-    fmt: str,
-    report: bool,
-    quiet: bool,
-) -> None:
+def _what_if(call: Callable[..., Any], default_out: Path, scenario: str, opts: dict[str, Any]) -> None:
     """Run a sweep or a comparison through the API, save it and print its table."""
-    with _api_errors(scenario), Progress("variants", quiet) as progress:
-        result = call(
-            seed=seed,
-            workers=workers,
-            grid=grid,
-            scheduler=scheduler,
-            progress=progress,
-            allow_work=allow_work,
-            scheduler_timeout=scheduler_timeout,
-        )
-    target = Path(out) if out else default_out
-    _save(result, target, force, no_plot, fmt, report)
-    if quiet:
-        click.echo(str(target))
-        return
-    print_comparison(result)
-    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
+    with _api_errors(scenario), Progress("variants", opts["quiet"]) as progress:
+        result = call(**ensemble_keywords(opts, progress))
+    target = Path(opts["out"]) if opts["out"] else default_out
+    _save(result, target, opts["force"], opts["no_plot"], opts["fmt"], opts["report"])
+    finish(target, opts["quiet"], lambda: print_comparison(result))

@@ -17,20 +17,14 @@ import time
 import urllib.parse
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from ..scenario import ScenarioError
 from ..scenario.shipped import find as find_shipped
 from .group import UserError, main
-from .lazy import LazyModule
+from .lazy import api
 from .plain import plain
-
-if TYPE_CHECKING:
-    from .. import api
-else:
-    api = LazyModule("defsim.api")  # `defsim --version` and `defsim list` never import it
 
 #: where the page is (found by path: importing it would import Streamlit)
 APP = Path(__file__).resolve().parents[1] / "explore" / "app.py"

@@ -7,7 +7,7 @@ import shlex
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -16,15 +16,9 @@ from .._build import engine_kind
 from .._version import __version__
 from ..interrupt import Interrupted
 from ..scenario import ScenarioError
-from .lazy import LazyModule
+from .lazy import api
 from .plain import plain
 from .progress import Progress
-
-if TYPE_CHECKING:
-    from .. import api
-else:
-    api = LazyModule("defsim.api")
-
 
 FORMATS = ("png", "svg", "pdf")
 SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."

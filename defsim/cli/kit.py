@@ -11,7 +11,6 @@ import difflib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -19,20 +18,8 @@ from ..io.files import atomic_write_text
 from ..scenario.templates import DEFAULT, UnknownTemplate, find
 from .common import output_errors, width_option
 from .group import UserError, main
-from .lazy import LazyModule, lazy
+from .lazy import api
 from .plain import plain, width
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    from .. import api
-else:
-    api = LazyModule("defsim.api")
-    Console = lazy("rich.console", "Console")
-    escape = lazy("rich.markup", "escape")
-    Table = lazy("rich.table", "Table")
 
 LIST_FORMATS = ("table", "plain", "json")
 
