@@ -20,7 +20,7 @@ from ..analysis.statistics import Z95, paired_difference
 from .folder import ComparisonView
 from .layout import Grid
 from .plot_fan import _bin_mean, _panels, _where
-from .plotkit import color, lit, new_figure, outside_legend, save, style, time_axis, x_of
+from .plotkit import color, lit, new_figure, outside_legend, save, share_axis, style, time_axis, x_of
 
 
 def _variant_style(k: int) -> dict:
@@ -97,13 +97,7 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
             ax.step(x_of(gx, start), curve, where="post", label=lit(ens.label), **_variant_style(k))
         what = "none held that day" + per if empty else "ran out by then"
         ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} {what}", fontsize=8.5, loc="left")
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
-        ax.set_ylabel("share of runs")
-        ax.grid(alpha=0.25)
-        time_axis(
-            ax, start, end, label=j + cols >= len(keys), width_in=grid.width
-        )  # "date" under each column once
+        share_axis(ax, start, end, j + cols >= len(keys), grid.width)  # "date" under each column once
     handles, labels = axes[0].get_legend_handles_labels()
     grid.fig_legend(handles, labels, fontsize=8, title="variant")
     grid.title(

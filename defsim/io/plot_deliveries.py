@@ -15,7 +15,7 @@ from .markers import DECISION
 from .plotkit import (
     LEAK,
     color,
-    draw_markers,
+    fill_strip,
     lit,
     new_figure,
     outside_legend,
@@ -80,10 +80,7 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
         ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
     outside_legend(ax, title="dot size: rounds", title_fontsize=7)
     time_axis(ax, start, end, width_in=grid.width)
-    if strip is not None:
-        draw_markers(strip, decisions, start, end, width_in, lines_on=[ax])
-        time_axis(strip, start, end, label=False, width_in=grid.width)
-        strip.tick_params(labelbottom=False)
+    fill_strip(strip, decisions, start, end, width_in, [ax])
     grid.title(f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
     grid.finish()
     save(fig, path)

@@ -12,7 +12,7 @@ from ..analysis.answers import prefix, type_key
 from .folder import EnsembleView
 from .layout import Grid
 from .plot_fan import _panels, _where
-from .plotkit import color, lit, new_figure, outside_legend, save, style, time_axis, x_of
+from .plotkit import color, lit, new_figure, outside_legend, save, share_axis, style, x_of
 
 
 def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
@@ -50,13 +50,7 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
                 label="no rounds of any type",
             )
         ax.set_title(lit(_where(holder, kind)), fontsize=9, loc="left")
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
-        ax.set_ylabel("share of runs")
-        ax.grid(alpha=0.25)
-        time_axis(
-            ax, start, end, label=j + cols >= len(holders), width_in=grid.width
-        )  # "date" under each column once
+        share_axis(ax, start, end, j + cols >= len(holders), grid.width)  # "date" under each column once
         outside_legend(ax)
     grid.title(
         f"{ens.name}: how likely has each type run out by each day?",

@@ -27,7 +27,7 @@ from .plotkit import (
     bin_days,
     busy,
     color,
-    draw_markers,
+    fill_strip,
     lit,
     new_figure,
     outside_legend,
@@ -97,10 +97,26 @@ def _entry(view: RunView, holder: str) -> dict:
     return s["sites"].get(holder) or s["stockpiles_and_producers"].get(holder) or {}
 
 
-def _deliveries(view: RunView, holder: str, itype: str) -> tuple[np.ndarray, np.ndarray]:
+def _mark_deliveries(ax: Axes, view: RunView, holder: str, itype: str) -> None:
+    """The deliveries of ``itype`` to ``holder``: a mark each along the top of its panel."""
     rows = view.of("delivery", holder)
     rows = rows[view.events["interceptor"][rows] == itype]
-    return view.events["time_d"][rows], view.events["n"][rows]
+    dt_, dq = view.events["time_d"][rows], view.events["n"][rows]
+    if not len(dt_):
+        return
+    ax.plot(
+        x_of(dt_, view.start),
+        np.full(len(dt_), 1.0),
+        "v",
+        color="#009E73",
+        ms=4 if len(dt_) < 60 else 2.5,
+        transform=blended_transform_factory(ax.transData, ax.transAxes),
+        clip_on=False,
+        zorder=5,
+        label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds ({int(dq.min())}-{int(dq.max())} each)"
+        if dq.min() != dq.max()
+        else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
+    )
 
 
 RATION = "#CC79A7"  # the Okabe-Ito purple: rationing rules and when they came into force
@@ -203,22 +219,7 @@ def _panel(view: RunView, ax: Axes, holder: str, itype: str, k: int, label_x: bo
         ax.step(xs, ys, where="post", color=GREY, ls=":", lw=1.4, label=what)
     spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
     shade_spans(ax, spans, start, facecolors=EMPTY, alpha=0.18, lw=0, label="none left")
-    dt_, dq = _deliveries(view, holder, itype)
-    if len(dt_):
-        top = blended_transform_factory(ax.transData, ax.transAxes)
-        ax.plot(
-            x_of(dt_, start),
-            np.full(len(dt_), 1.0),
-            "v",
-            color="#009E73",
-            ms=4 if len(dt_) < 60 else 2.5,
-            transform=top,
-            clip_on=False,
-            zorder=5,
-            label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds ({int(dq.min())}-{int(dq.max())} each)"
-            if dq.min() != dq.max()
-            else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
-        )
+    _mark_deliveries(ax, view, holder, itype)
     for j, rule in enumerate(view.rationing(holder, itype) if view.kinds[holder] == "site" else []):
         _mark_rationing(ax, rule, t, lev, start, end, j)
     info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
@@ -283,9 +284,7 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
         columns[c].append(ax)
         _panel(view, ax, holder, itype, types.index(itype), label_x=r == last_row[c], width_in=width)
     for c, strip in enumerate(strips):
-        draw_markers(strip, view.markers, start, end, width, lines_on=columns[c])
-        time_axis(strip, start, end, label=False, width_in=width)
-        strip.tick_params(labelbottom=False)
+        fill_strip(strip, view.markers, start, end, width, columns[c])
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
     grid.finish()
     save(fig, path)
@@ -357,10 +356,7 @@ def plot_stock_by_type(
         lanes.set_title(f"{lit(itype)}: when each had none (days without in all)", fontsize=9.5, loc="left")
         lanes.grid(axis="x", alpha=0.25)
         time_axis(lanes, start, end, width_in=width)
-        if strip is not None:
-            draw_markers(strip, view.markers, start, end, width, lines_on=[ax, lanes])
-            time_axis(strip, start, end, label=False, width_in=width)
-            strip.tick_params(labelbottom=False)
+        fill_strip(strip, view.markers, start, end, width, [ax, lanes])
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; one column per interceptor type")
     grid.finish()
     save(fig, path)

@@ -18,7 +18,7 @@ from .layout import Grid
 from .plotkit import (
     KILL,
     LEAK,
-    draw_markers,
+    fill_strip,
     lit,
     new_figure,
     outside_legend,
@@ -137,10 +137,7 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
         outside_legend(dax)
         time_axis(dax, start, end, width_in=grid.width)
         lines_on.append(dax)
-    if strip is not None:
-        draw_markers(strip, view.markers, start, end, width_in, lines_on=lines_on)
-        time_axis(strip, start, end, label=False, width_in=grid.width)
-        strip.tick_params(labelbottom=False)
+    fill_strip(strip, view.markers, start, end, width_in, lines_on)
     grid.title(f"{view.name}: what got through, and why?", f"seed {view.seed}")
     grid.finish()
     save(fig, path)

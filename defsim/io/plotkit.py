@@ -207,6 +207,32 @@ def draw_markers(
     strip.legend(handles, kinds, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
 
 
+def fill_strip(
+    strip: Axes | None,
+    markers: Sequence[Marker],
+    start: dt.datetime | None,
+    duration: float,
+    width_in: float,
+    lines_on: Sequence[Axes] = (),
+) -> None:
+    """A strip of raids and decisions (none: nothing to do) on the time axis of the panels it
+    annotates, a line through each of ``lines_on``; its dates are those panels'."""
+    if strip is None:
+        return
+    draw_markers(strip, markers, start, duration, width_in, lines_on=lines_on)
+    time_axis(strip, start, duration, label=False, width_in=width_in)
+    strip.tick_params(labelbottom=False)
+
+
+def share_axis(ax: Axes, start: dt.datetime | None, duration: float, label: bool, width_in: float) -> None:
+    """A panel of shares of runs over time: 0 to 1 up, the run's dates across."""
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
+    ax.set_ylabel("share of runs")
+    ax.grid(alpha=0.25)
+    time_axis(ax, start, duration, label=label, width_in=width_in)
+
+
 def strip_height(markers: Sequence[Marker], width_in: float, duration: float) -> float:
     """Inches for a marker strip: a row per row of labels (see :func:`draw_markers`)."""
     if not markers:
