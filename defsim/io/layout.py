@@ -15,11 +15,13 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .plotkit import new_figure, save
 from .text import lit
 
 TITLE_PT = 11.0
@@ -138,6 +140,17 @@ class Grid:
     title_text: str = ""
     sub_text: str = ""
     legend: Any = None  # a figure legend to the right of the panels, level with the first row
+
+    @classmethod
+    def new(cls, width: float) -> Grid:
+        """A grid of panels ``width`` inches wide on a new figure."""
+        return cls(new_figure(), width)
+
+    def done(self, path: str | Path | None) -> Figure:
+        """The figure laid out (:meth:`finish`) and written to ``path`` (None: not written)."""
+        self.finish()
+        save(self.fig, path)
+        return self.fig
 
     def add(self, row: int, col: int, height: float, bottom: bool = False, **kw: Any) -> Axes:
         """A panel at (row, col), ``height`` inches tall, at the top of its row or at its

@@ -15,11 +15,9 @@ from .markers import DECISION
 from .plotkit import (
     LEAK,
     color,
-    fill_strip,
+    draw_markers,
     lit,
-    new_figure,
     outside_legend,
-    save,
     strip_height,
     time_axis,
     x_of,
@@ -35,8 +33,7 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
     types = list(dict.fromkeys(i for _, i in view.series))
     decisions = [m for m in view.markers if m.kind == DECISION]
     width_in = 6.4
-    fig = new_figure()
-    grid = Grid(fig, width_in)
+    grid = Grid.new(width_in)
     strip_h = strip_height(decisions, width_in, end)
     strip = grid.add(0, 0, strip_h) if decisions else None
     ax = grid.add(1, 0, 0.42 * len(routes) + 0.3, sharex=strip)
@@ -80,8 +77,6 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
         ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
     outside_legend(ax, title="dot size: rounds", title_fontsize=7)
     time_axis(ax, start, end, width_in=grid.width)
-    fill_strip(strip, decisions, start, end, width_in, [ax])
+    draw_markers(strip, decisions, start, end, width_in, [ax])
     grid.title(f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)

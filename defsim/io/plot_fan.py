@@ -14,7 +14,7 @@ from ..analysis.answers import short_date, type_key
 from ..analysis.statistics import time_stats
 from .folder import EnsembleView
 from .layout import Grid
-from .plotkit import bin_days, color, lit, new_figure, outside_legend, save, style, time_axis, x_of
+from .plotkit import bin_days, color, lit, outside_legend, style, time_axis, x_of
 
 
 def _panels(ens: EnsembleView) -> tuple[list[tuple[str, str]], list[str]]:
@@ -86,8 +86,7 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     holders, types = _panels(ens)
     if len(types) > 1 and sum((h, k, i) in ens.series for h, k in holders for i in types) > BUSY_FAN:
         return plot_fan_by_type(ens, path)
-    fig = new_figure()
-    grid = Grid(fig, 4.6)
+    grid = Grid.new(4.6)
     shared = None
     # one column when each holder holds one type (layered sites): no diagonal of empty cells
     one_each = all(sum((h, k, i) in ens.series for i in types) <= 1 for h, k in holders)
@@ -134,9 +133,7 @@ def plot_fan(ens: EnsembleView, path: str | Path | None = None) -> Figure:
         time_axis(ax, start, end, label=r == last[c], width_in=grid.width)
         outside_legend(ax)
     grid.title(f"{ens.name}: how much stock, with what spread?", f"{ens.reps} replications, seed {ens.seed}")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)
 
 
 def plot_fan_by_type(ens: EnsembleView, path: str | Path | None = None) -> Figure:
@@ -146,8 +143,7 @@ def plot_fan_by_type(ens: EnsembleView, path: str | Path | None = None) -> Figur
     start, end = ens.start, ens.duration
     holders, types = _panels(ens)
     pooled = _pooled(ens)
-    fig = new_figure()
-    grid = Grid(fig, 5.2)
+    grid = Grid.new(5.2)
     shared = None
     groups = [("sites", [hk for hk in holders if hk[1] == "site"])]
     groups.append(("stockpiles", [hk for hk in holders if hk[1] != "site"]))
@@ -184,6 +180,4 @@ def plot_fan_by_type(ens: EnsembleView, path: str | Path | None = None) -> Figur
         f"{ens.name}: how much stock, with what spread?",
         f"{ens.reps} replications, seed {ens.seed}; one column per interceptor type",
     )
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)

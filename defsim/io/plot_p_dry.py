@@ -12,7 +12,7 @@ from ..analysis.answers import prefix, type_key
 from .folder import EnsembleView
 from .layout import Grid
 from .plot_fan import _panels, _where
-from .plotkit import color, lit, new_figure, outside_legend, save, share_axis, style, x_of
+from .plotkit import color, lit, outside_legend, share_axis, style, x_of
 
 
 def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
@@ -20,8 +20,7 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     start, end = ens.start, ens.duration
     holders, types = _panels(ens)
     cols = min(2, len(holders))
-    fig = new_figure()
-    grid = Grid(fig, 3.8)
+    grid = Grid.new(3.8)
     x = x_of(ens.grid, start)
     shared = None
     for j, (holder, kind) in enumerate(holders):
@@ -56,6 +55,4 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
         f"{ens.name}: how likely has each type run out by each day?",
         f"{ens.reps} replications, seed {ens.seed}",
     )
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)

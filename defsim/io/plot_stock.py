@@ -27,11 +27,9 @@ from .plotkit import (
     bin_days,
     busy,
     color,
-    fill_strip,
+    draw_markers,
     lit,
-    new_figure,
     outside_legend,
-    save,
     shade_spans,
     strip_height,
     style,
@@ -263,8 +261,7 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
     one_each = all(len([t for t in types if t in view.types(h)]) <= 1 for h in holders)
     ncol = 1 if one_each else len(types)
     width = 6.4 if ncol == 1 else 4.4
-    fig = new_figure()
-    grid = Grid(fig, width)
+    grid = Grid.new(width)
     cells = [
         (r, 0 if one_each else types.index(i), h, i)
         for r, h in enumerate(holders)
@@ -284,11 +281,9 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
         columns[c].append(ax)
         _panel(view, ax, holder, itype, types.index(itype), label_x=r == last_row[c], width_in=width)
     for c, strip in enumerate(strips):
-        fill_strip(strip, view.markers, start, end, width, columns[c])
+        draw_markers(strip, view.markers, start, end, width, columns[c])
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)
 
 
 def plot_stock_by_type(
@@ -301,8 +296,7 @@ def plot_stock_by_type(
     start, end = view.start, view.duration
     types = _type_order(view, holders)
     width = 5.2
-    fig = new_figure()
-    grid = Grid(fig, width)
+    grid = Grid.new(width)
     strip_h = strip_height(view.markers, width, end)
     shared: Axes | None = None
     w = bin_days(end)
@@ -356,11 +350,9 @@ def plot_stock_by_type(
         lanes.set_title(f"{lit(itype)}: when each had none (days without in all)", fontsize=9.5, loc="left")
         lanes.grid(axis="x", alpha=0.25)
         time_axis(lanes, start, end, width_in=width)
-        fill_strip(strip, view.markers, start, end, width, [ax, lanes])
+        draw_markers(strip, view.markers, start, end, width, [ax, lanes])
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; one column per interceptor type")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)
 
 
 def _days_num(spans: list[tuple[float, float]], k: int, start: Any) -> list[float]:

@@ -152,7 +152,7 @@ def vlines_through(ax: Axes, times: Sequence[float], start: dt.datetime | None, 
 
 
 def draw_markers(
-    strip: Axes,
+    strip: Axes | None,
     markers: Sequence[Marker],
     start: dt.datetime | None,
     duration: float,
@@ -161,7 +161,11 @@ def draw_markers(
 ) -> None:
     """Markers as labelled symbols on a timeline strip ``width_in`` inches wide (labels in rows
     that never overlap), with faint vertical lines through ``lines_on``, which share the strip's
-    time axis.  Any kind of marker: unknown kinds are grey."""
+    time axis and whose dates it shows.  Any kind of marker: unknown kinds are grey.  No strip
+    (nothing to mark): nothing to do."""
+    if strip is None:
+        return
+    time_axis(strip, start, duration, label=False, width_in=width_in)
     strip.set_yticks([])
     for side in ("left", "right", "top"):
         strip.spines[side].set_visible(False)
@@ -205,23 +209,6 @@ def draw_markers(
             color=col,
         )
     strip.legend(handles, kinds, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
-
-
-def fill_strip(
-    strip: Axes | None,
-    markers: Sequence[Marker],
-    start: dt.datetime | None,
-    duration: float,
-    width_in: float,
-    lines_on: Sequence[Axes] = (),
-) -> None:
-    """A strip of raids and decisions (none: nothing to do) on the time axis of the panels it
-    annotates, a line through each of ``lines_on``; its dates are those panels'."""
-    if strip is None:
-        return
-    draw_markers(strip, markers, start, duration, width_in, lines_on=lines_on)
-    time_axis(strip, start, duration, label=False, width_in=width_in)
-    strip.tick_params(labelbottom=False)
 
 
 def share_axis(ax: Axes, start: dt.datetime | None, duration: float, label: bool, width_in: float) -> None:
