@@ -8,18 +8,10 @@ from typing import Any
 
 import click
 
-from .common import (
-    Progress,
-    _api_errors,
-    _check_out,
-    _save,
-    count_option,
-    ensemble_keywords,
-    finish,
-    shared_options,
-)
+from .common import Progress, _api_errors, _check_out, _save, ensemble_keywords, finish
 from .group import SET_HELP, UserError, _default_out, _load, main
 from .lazy import api
+from .options import count_option, shared_options
 from .plain import plain
 
 
@@ -64,11 +56,6 @@ def discover(
     scenario: str,
     ranges: tuple[str, ...],
     choices: tuple[str, ...],
-    when: str | None,
-    outcome: str | None,
-    samples: int,
-    reps: int,
-    sensitivity: bool,
     resume: bool,
     overrides: tuple[str, ...],
     **opts: Any,
@@ -99,18 +86,10 @@ def discover(
     try:
         with _api_errors(scenario), progress:
             try:
+                design = {k: opts[k] for k in ("when", "outcome", "samples", "reps", "sensitivity")}
+                keywords = ensemble_keywords(opts, progress)
                 result = api.discover(
-                    sc,
-                    ranges,
-                    choices,
-                    when=when,
-                    outcome=outcome,
-                    samples=samples,
-                    reps=reps,
-                    sensitivity=sensitivity,
-                    checkpoint=partial,
-                    resume=resume,
-                    **ensemble_keywords(opts, progress),
+                    sc, ranges, choices, checkpoint=partial, resume=resume, **design, **keywords
                 )
             except OutputRefused as exc:
                 raise UserError(f"error: {exc}") from None

@@ -16,9 +16,10 @@ import click
 
 from ..io.files import atomic_write_text
 from ..scenario.templates import DEFAULT, UnknownTemplate, find
-from .common import output_errors, width_option
+from .common import output_errors
 from .group import UserError, main
 from .lazy import api
+from .options import format_option, width_option
 from .plain import plain, width
 
 LIST_FORMATS = ("table", "plain", "json")
@@ -84,14 +85,7 @@ def box_table(heads: tuple[str, ...], rows: list[tuple[str, ...]], most: int) ->
 
 @main.command("list")
 @click.option("--templates", "show_templates", is_flag=True, help="List the templates of defsim new instead.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(LIST_FORMATS),
-    default="table",
-    show_default=True,
-    help="A table, one block per scenario in plain text, or JSON.",
-)
+@format_option(LIST_FORMATS, "table", "A table, one block per scenario in plain text, or JSON.")
 @width_option
 def list_shipped(show_templates: bool, fmt: str) -> None:
     """List the shipped scenarios with the question each answers (or, --templates, the templates).

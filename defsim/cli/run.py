@@ -7,19 +7,10 @@ from typing import Any
 
 import click
 
-from .common import (
-    FiniteFloat,
-    Progress,
-    _api_errors,
-    _check_out,
-    _save,
-    count_option,
-    ensemble_keywords,
-    ensemble_options,
-    finish,
-)
+from .common import Progress, _api_errors, _check_out, _save, ensemble_keywords, finish
 from .group import SET_HELP, UserError, _default_out, _load, main
 from .lazy import api, print_ensemble, print_summary
+from .options import FiniteFloat, count_option, ensemble_options
 
 
 @main.command()

@@ -8,21 +8,11 @@ from typing import Any
 import click
 
 from ..scenario import InputError, parse_vary
-from .common import (
-    Progress,
-    _api_errors,
-    _check_out,
-    _command,
-    _what_if,
-    count_option,
-    ensemble_keywords,
-    ensemble_options,
-    finish,
-    output_errors,
-    variant_options,
-)
+from .common import _api_errors, _check_out, _command, _what_if, ensemble_keywords, finish, output_errors
 from .group import SET_HELP, UserError, _default_out, _load, main
 from .lazy import api, print_comparison
+from .options import count_option, ensemble_options, variant_options
+from .progress import Progress
 
 
 @main.command()

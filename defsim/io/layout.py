@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,29 +21,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .plotkit import new_figure, save
-from .text import lit
+from .text import _renderer, lit, text_size
 
 TITLE_PT = 11.0
 PAD = 0.12  # inches between a panel's decorations and its neighbour's
-
-
-@lru_cache(maxsize=1)
-def _renderer() -> Any:
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    return RendererAgg(10, 10, 72)
-
-
-@lru_cache(maxsize=4096)
-def text_size(text: str, size: float) -> tuple[float, float]:
-    """(width, height) in inches of a text at ``size`` points (each line measured)."""
-    from matplotlib.font_manager import FontProperties
-
-    r = _renderer()
-    prop = FontProperties(size=size)
-    lines = text.split("\n") or [""]
-    w = max(r.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines) / 72
-    return w, len(lines) * size * 1.22 / 72
 
 
 def _pt(size: Any) -> float:

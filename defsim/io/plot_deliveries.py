@@ -12,16 +12,7 @@ from matplotlib.figure import Figure
 from .folder import RunView
 from .layout import Grid
 from .markers import DECISION
-from .plotkit import (
-    LEAK,
-    color,
-    draw_markers,
-    lit,
-    outside_legend,
-    strip_height,
-    time_axis,
-    x_of,
-)
+from .plotkit import LEAK, color, draw_markers, lit, outside_legend, strip_height, time_axis, x_of
 
 
 def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | None:

@@ -15,16 +15,7 @@ from matplotlib.figure import Figure
 from ..analysis.answers import VALUE_UNITS, compact
 from .folder import RunView
 from .layout import Grid
-from .plotkit import (
-    KILL,
-    LEAK,
-    draw_markers,
-    lit,
-    outside_legend,
-    strip_height,
-    time_axis,
-    x_of,
-)
+from .plotkit import KILL, LEAK, draw_markers, lit, outside_legend, strip_height, time_axis, x_of
 
 
 def damage_over_time(view: RunView) -> tuple[np.ndarray, np.ndarray] | None:

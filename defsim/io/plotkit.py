@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .markers import DECISION, RAID, Marker
-from .text import drawable, lit
+from .text import drawable, lit, text_size
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
@@ -109,8 +109,6 @@ def time_axis(
 
 def text_width_days(label: str, width_in: float, duration: float, fontsize: float = 7) -> float:
     """How many days of an x axis ``width_in`` inches wide a label takes (to keep labels apart)."""
-    from .layout import text_size
-
     return (text_size(label, fontsize)[0] * 1.04 + 0.2) / max(width_in, 0.1) * duration
 
 
