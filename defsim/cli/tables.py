@@ -1,4 +1,5 @@
-"""What the CLI prints: the answers in words first, then tables that fit 80 columns (rich).
+"""What the CLI prints: the answers in words first, then tables that fit the width to print at
+(rich; :func:`defsim.cli.plain.width`: --width, the terminal, $COLUMNS, else 80).
 
 Values are shown by their kind (:func:`defsim.analysis.answers.show`): counts as counts, money
 as money in the scenario's currency, days that may never come as dates.  Wide tables are split
