@@ -6,6 +6,7 @@ import os
 import shlex
 import signal
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,22 @@ def _default_out(scenario_path: str, suffix: str = "") -> Path:
 REPORT = "please report it to defsim's developers with the command you ran and the scenario file"
 
 
+#: commands that need neither the API nor the libraries of its tables
+LIGHT = ("list", "new")
+
+
+def _load_what_it_needs(argv: list[str]) -> None:
+    """Import the API and the tables' libraries for a command that uses them, while Ctrl-C and
+    SIGTERM are still only noted (:mod:`defsim._startup`): an interrupt raised from inside an
+    import can land where Python only prints it (a module lock's callback) and the command would
+    go on as if nothing had come."""
+    name = next((a for a in argv if not a.startswith("-")), None)
+    if name is None or name in LIGHT or "--help" in argv or "-h" in argv:
+        return
+    import_module("defsim.api")
+    import_module("defsim.cli.tables")
+
+
 class DefsimGroup(click.Group):
     """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
     ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
@@ -74,6 +91,7 @@ class DefsimGroup(click.Group):
         def terminate(signum: int, _frame: Any) -> None:
             raise Interrupted(signum)
 
+        _load_what_it_needs(ctx.meta.get("defsim.argv", []))
         noted = _startup.release()  # a signal that came while the command was loading
         previous = signal.signal(signal.SIGTERM, terminate)
         try:
