@@ -6,8 +6,6 @@ and under ``if TYPE_CHECKING:`` alike (the graph is built with ``ast``, not by i
 ``package``; a submodule's implicit import of its parent package is not an edge (as in
 import-linter).  The layer contracts themselves are lint-imports' (pyproject.toml).
 
-Not yet circle-free, and left out of the check until they are: three modules of
-``defsim.analysis`` (facts, figures, run) and two of ``defsim.cli`` (common, group).
 """
 
 from __future__ import annotations
@@ -18,8 +16,6 @@ from pathlib import Path
 import defsim
 
 ROOT = Path(defsim.__file__).parent
-#: packages whose modules may still form circles among themselves (see the module docstring)
-NOT_YET = ("defsim.analysis.", "defsim.cli.")
 
 
 def module_name(path: Path) -> str:
@@ -110,12 +106,19 @@ def test_the_check_finds_a_circle_and_a_type_checking_import():
 
 def test_no_import_circle_in_defsim():
     found = circles(import_graph())
-    left = [c for c in found if not all(m.startswith(NOT_YET) for m in c)]
-    assert left == [], left
+    assert found == [], found
 
 
-def test_the_engine_plan_scenario_and_vocabulary_have_no_circle_at_all():
+def test_every_layer_below_the_cli_has_no_circle_at_all():
     graph = import_graph()
-    inner = ("defsim.engine", "defsim.plan", "defsim.scenario", "defsim.vocab", "defsim.io", "defsim.api")
+    inner = (
+        "defsim.engine",
+        "defsim.plan",
+        "defsim.scenario",
+        "defsim.vocab",
+        "defsim.analysis",
+        "defsim.io",
+        "defsim.api",
+    )
     part = {m: {e for e in es if e.startswith(inner)} for m, es in graph.items() if m.startswith(inner)}
     assert circles(part) == []
