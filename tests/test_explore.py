@@ -588,3 +588,16 @@ def test_every_shipped_knob_block_is_kept_in_the_shipped_yaml_copy():
     assert "knobs:" in r.output and copy.deepcopy(r.output).count("- key:") == len(
         defsim.load("textbook").spec.knobs
     )
+
+
+def test_the_server_preloads_the_page_where_it_listens():
+    """defsim.explore.serve is `streamlit run` plus a thread that loads the page once the server listens."""
+    from defsim.cli.explore import server_command
+    from defsim.explore import serve
+
+    argv = server_command("0.0.0.0", 8765)[3:]
+    assert argv[0].endswith("app.py") and serve._where(argv) == ("127.0.0.1", 8765)
+    assert serve._where(server_command("10.1.2.3", 9)[3:]) == ("10.1.2.3", 9)
+    assert serve._where(["app.py"]) is None
+    serve.preload(None)  # no address: loads at once
+    assert all(name in sys.modules for name in serve.PAGE)

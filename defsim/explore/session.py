@@ -1,4 +1,4 @@
-"""A classroom session: set-ups, the runs made from them, comparisons and the answers in words.
+"""A classroom session: set-ups, the runs made from them, and their comparisons.
 
 Everything the page does that is not drawing it lives here, as plain functions of plain data,
 so it is tested without a browser or Streamlit.  A :class:`Setup` is a scenario (shipped, by
@@ -7,7 +7,8 @@ values, a seed and a number of replications.  Runs go through defsim's public AP
 (``defsim.load``/``loads``, ``defsim.run``, ``defsim.ensemble``, ``defsim.sweep``) in this
 process on one worker: the page never starts processes of its own.  Every run of a session is
 kept with its set-up; runs on the same seed and replications are paired replication by
-replication (common random numbers), so their differences are the set-ups', not noise.
+replication (common random numbers), so their differences are the set-ups', not noise.  The
+answers in words (:mod:`.answers`) and the take-aways (:mod:`.takeaway`) are re-exported here.
 """
 
 from __future__ import annotations
