@@ -13,14 +13,26 @@ file but the shipped scenarios.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from defsim.explore import session as S
-from defsim.explore import tab_compare, tab_discover, tab_run, tab_share
-from defsim.explore.ui import md, show_error, warm
+
+def _settle() -> None:
+    """Wait for the server's loading threads (defsim.explore.serve's, ui.warm's) to finish: two
+    threads importing the same modules at once can see them half-made."""
+    for t in threading.enumerate():
+        if t.name.startswith("defsim-explore-") and t is not threading.current_thread():
+            t.join()
+
+
+_settle()
+
+from defsim.explore import session as S  # noqa: E402  (after the loading threads)
+from defsim.explore import tab_compare, tab_discover, tab_run, tab_share  # noqa: E402
+from defsim.explore.ui import md, show_error, warm  # noqa: E402
 
 FILE_ENV = "DEFSIM_EXPLORE_FILE"  # the same name as defsim.cli.explore's
 MAX_UPLOAD = 4 * 2**20  # the loader refuses more, with its message
@@ -69,7 +81,7 @@ def _pick_scenario(ss: Any, params: dict[str, list[str]]) -> S.Source:
         _first_pick(ss, params, names)
     options = names + [f"upload: {u}" for u in ss.uploads]
     if ss.get("pick") not in options:
-        ss.pick = "textbook" if "textbook" in names else names[0]
+        ss.pick = S.DEFAULT if S.DEFAULT in names else names[0]
     st.sidebar.selectbox(
         "Scenario",
         options,

@@ -2,8 +2,8 @@
 
 ``python -m defsim.explore.serve APP [streamlit options]`` is ``streamlit run APP [options]``,
 plus one background thread: once the server listens, and while the browser is still loading the
-page's scripts, it imports the page's modules and reads the shipped scenarios' list, so the
-first student's page does not wait for them.  Streamlit runs every page's script in this
+page's scripts, it imports the page's modules, reads the shipped scenarios' list and loads the scenario the
+page opens on, so the first student's page does not wait for them.  Streamlit runs every page's script in this
 process, so what the thread loads is what the script finds.  A thread, not a process: the page
 starts no processes.
 """
@@ -55,6 +55,9 @@ def preload(where: tuple[str, int] | None) -> None:
         from . import session
 
         session.catalogue()
+        first = session.Source(session.DEFAULT)  # the page a student meets first: its scenario and figures
+        first.load()
+        session.figure_keys(first, ())
     except Exception:  # the page meets the same problem and says so, in its words
         return
 

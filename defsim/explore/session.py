@@ -35,6 +35,8 @@ PAGE_THREATS = 5e6
 #: above this many threats in all, the page warns that the answer will take more than seconds
 QUICK_THREATS = 3e5
 MAX_REPS = 1000
+#: the shipped scenario the page opens on
+DEFAULT = "textbook"
 UPLOAD = "upload"
 
 
