@@ -143,3 +143,36 @@ def test_a_package_read_from_its_stub_gives_what_the_stub_imports():
         for name in module.__all__:
             assert getattr(module, name) is getattr(where[name], name), name
     assert "defsim.io.files" in import_graph()["defsim.io"]
+
+
+#: the sizes the package keeps to, so that every module reads in one sitting
+MODULE_LINES, FUNCTION_LINES = 400, 80
+
+
+def oversized(root: Path = ROOT) -> list[str]:
+    """Modules over MODULE_LINES lines and functions over FUNCTION_LINES, as 'path:name lines'."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(root.parent)
+        if (n := len(text.splitlines())) > MODULE_LINES:
+            found.append(f"{where} {n}")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = (node.end_lineno or node.lineno) - node.lineno + 1
+                if n > FUNCTION_LINES:
+                    found.append(f"{where}:{node.name} {n}")
+    return found
+
+
+def test_the_size_check_finds_a_long_function_and_a_long_module(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(FUNCTION_LINES))
+    (tmp_path / "long.py").write_text(f"def f():\n{body}\n" + "#\n" * MODULE_LINES, encoding="utf-8")
+    assert oversized(tmp_path) == [
+        f"{tmp_path.name}/long.py {FUNCTION_LINES + 1 + MODULE_LINES}",
+        f"{tmp_path.name}/long.py:f {FUNCTION_LINES + 1}",
+    ]
+
+
+def test_no_module_over_400_lines_and_no_function_over_80():
+    assert oversized() == []
