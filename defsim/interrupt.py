@@ -8,7 +8,14 @@ API (which would be re-entered if the class lived there).  The analysis layer, t
 
 from __future__ import annotations
 
+import _thread
 import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 
 class Interrupted(KeyboardInterrupt):
@@ -17,3 +24,39 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, signum: int = signal.SIGINT):
         super().__init__(signum)
         self.signum = signum
+
+
+def _again(signum: int) -> None:
+    """Deliver ``signum`` to the main thread once more, from a moment later."""
+
+    def later() -> None:
+        time.sleep(0.01)  # lets the main thread leave the callback that swallowed it first
+        _thread.interrupt_main(signal.Signals(signum))
+
+    threading.Thread(target=later, name="defsim-interrupt", daemon=True).start()
+
+
+@contextmanager
+def never_lost() -> Iterator[None]:
+    """While inside, an interrupt that Python had to swallow is delivered again.
+
+    A signal handler runs between any two bytecodes of the main thread, also inside a weakref
+    callback or a ``__del__`` (a thread pool's or an import lock's clean-up).  An exception raised
+    there cannot propagate: Python prints "Exception ignored ..." with a traceback and carries
+    on, so the command would finish as if nothing had come.  Here such an interrupt is taken
+    quietly and raised again in the main thread's own code a moment later.
+    """
+    before = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        exc = unraisable.exc_value
+        if isinstance(exc, KeyboardInterrupt):
+            _again(getattr(exc, "signum", signal.SIGINT))
+            return
+        before(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = before

@@ -562,3 +562,56 @@ def test_a_worker_killed_by_the_system_stops_the_run_with_one_message(tmp_path):
     assert "a worker process was killed by signal 9" in err and "wrote nothing" in err, err
     assert "Traceback" not in err and "internal error" not in err, err
     assert not run.group_left() and not out.exists()
+
+
+_SWALLOWED = """
+import os, signal, sys, time, weakref
+from defsim.interrupt import Interrupted, never_lost
+
+def terminate(signum, frame):
+    raise Interrupted(signum)
+
+signal.signal(signal.SIGTERM, terminate)
+
+class Thing:
+    pass
+
+def callback(_ref):
+    # the signal's handler runs here, inside a weakref callback, where Python cannot raise
+    os.kill(os.getpid(), signal.SIGTERM)
+    for _ in range(1000):
+        pass
+
+def main():
+    thing = Thing()
+    ref = weakref.ref(thing, callback)
+    del thing
+    for _ in range(200):
+        time.sleep(0.01)
+    print("went on as if nothing had come")
+
+try:
+    if sys.argv[1] == "guarded":
+        with never_lost():
+            main()
+    else:
+        main()
+except Interrupted as exc:
+    print(f"interrupted {exc.signum}")
+"""
+
+
+@pytest.mark.parametrize("guarded", [True, False])
+def test_an_interrupt_swallowed_in_a_callback_is_delivered_again(tmp_path, guarded):
+    """A signal whose handler runs inside a weakref callback raises where Python only prints
+    "Exception ignored": under never_lost it is raised again in the main code, quietly."""
+    script = tmp_path / "swallowed.py"
+    script.write_text(_SWALLOWED, encoding="utf-8")
+    mode = "guarded" if guarded else "bare"
+    out = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True, timeout=60)
+    if guarded:
+        assert out.stdout.strip() == f"interrupted {int(signal.SIGTERM)}", out
+        assert out.stderr == "", out.stderr
+    else:  # what the command did before: the interrupt printed and lost
+        assert out.stdout.strip() == "went on as if nothing had come", out
+        assert "Exception ignored" in out.stderr and "Interrupted" in out.stderr

@@ -15,7 +15,7 @@ import click
 from .. import _startup
 from .._build import engine_kind
 from .._version import __version__
-from ..interrupt import Interrupted
+from ..interrupt import Interrupted, never_lost
 from ..scenario import ScenarioError
 from .lazy import api
 from .plain import plain
@@ -97,7 +97,8 @@ class DefsimGroup(click.Group):
         try:
             if noted is not None:
                 raise Interrupted(noted)
-            return super().invoke(ctx)
+            with never_lost():
+                return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
             done = Progress.last.done if Progress.last is not None else None
