@@ -58,14 +58,50 @@ assert EVENT_RECORD.names == EVENT_COLUMNS and EVENT_RECORD.itemsize == _EVENT.s
 assert STOCK_RECORD.itemsize == _STOCK.size
 
 
+#: a threat event (arrival, shot, kill, leak, passed) packed into one int, a byte per field so
+#: that the columns are read back as byte views: byte 0 holds whether the time is stored (bit 0;
+#: else it is the threat's arrival time), the kind (bits 1-4) and reason + 1 (bits 5-7), bytes
+#: 1-4 holder + 1, interceptor + 1, n and threat type + 1, bits 40-62 the threat id.  An event
+#: with a figure that does not fit takes the slow path: a full record (code -1).
+_KIND_AT: Final = 1
+_REASON_AT: Final = 5
+_HOLDER_AT: Final = 8
+_ITYPE_AT: Final = 16
+_N_AT: Final = 24
+_THREAT_AT: Final = 32
+_TID_AT: Final = 40
+_BYTE: Final = 255  # the largest figure a byte holds
+_TID_MAX: Final = 1 << (63 - _TID_AT)  # the code stays a non-negative int64
+_FULL: Final = -1
+#: a stock level change packed into one int: series, then level and ready rounds
+_LEVEL_AT: Final = 12
+_READY_AT: Final = 37
+_SERIES_MAX: Final = 1 << _LEVEL_AT
+_LEVEL_MAX: Final = 1 << (_READY_AT - _LEVEL_AT)
+
+
 class Recorder:
-    """Records every event and every stock level change of one run."""
+    """Records every event and every stock level change of one run.
+
+    ``arrival_time`` is each threat's arrival time, by threat id (``arrival_array`` the same as
+    an array, if the caller has one): a threat event at that time stores no time of its own.
+    """
 
     #: whether event methods record anything (the hot path skips calling them when not)
     detailed: bool = True
 
-    def __init__(self) -> None:
+    def __init__(self, arrival_time: list[float], arrival_array: np.ndarray | None = None) -> None:
+        self._at = arrival_time
+        self._at_array = arrival_array
+        # threat events, one int each (and their time when it is not the arrival's)
+        self._codes: list[int] = []
+        self._times: list[float] = []
+        # events that take a full record (everything but threat events): code -1 in _codes
         self._events = bytearray()
+        # stock level changes: the time and one int each (series, level, ready), or code -1 and
+        # a full record when a figure does not fit
+        self._level_times: list[float] = []
+        self._level_codes: list[int] = []
         self._levels = bytearray()
         # bound once: an event costs one pack and one extend
         self._put = self._events.extend
@@ -73,82 +109,148 @@ class Recorder:
         self._put_level = self._levels.extend
         self._pack_level = _STOCK.pack
 
+    def _threat_event(
+        self, kind: int, time: float, site: int, tid: int, tt: int, itype: int, n: int, reason: int
+    ) -> None:
+        if site < _BYTE and itype < _BYTE and tt < _BYTE and 0 <= n <= _BYTE and tid < _TID_MAX:
+            code = (
+                kind << _KIND_AT
+                | (reason + 1) << _REASON_AT
+                | (site + 1) << _HOLDER_AT
+                | (itype + 1) << _ITYPE_AT
+                | n << _N_AT
+                | (tt + 1) << _THREAT_AT
+                | tid << _TID_AT
+            )
+            if time != self._at[tid]:
+                self._times.append(time)
+                code |= 1
+            self._codes.append(code)
+        else:
+            self._full(time, kind, site, tid, tt, itype, n, reason, -1)
+
+    def _full(
+        self,
+        time: float,
+        kind: int,
+        holder: int,
+        tid: int,
+        tt: int,
+        itype: int,
+        n: int,
+        reason: int,
+        route: int,
+    ) -> None:
+        self._codes.append(_FULL)
+        self._put(self._pack(time, kind, holder, tid, tt, itype, n, reason, route))
+
     # --- threats --------------------------------------------------------------------------
 
     def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        self._put(self._pack(time, _ARRIVAL, site, threat_id, threat, -1, 1, -1, -1))
+        self._threat_event(_ARRIVAL, time, site, threat_id, threat, -1, 1, -1)
 
     def shot(self, time: float, site: int, threat_id: int, threat: int, interceptor: int, n: int) -> None:
-        self._put(self._pack(time, _SHOT, site, threat_id, threat, interceptor, n, -1, -1))
+        self._threat_event(_SHOT, time, site, threat_id, threat, interceptor, n, -1)
 
     def kill(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        self._put(self._pack(time, _KILL, site, threat_id, threat, -1, 1, -1, -1))
+        self._threat_event(_KILL, time, site, threat_id, threat, -1, 1, -1)
 
     def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
-        self._put(self._pack(time, _LEAK, site, threat_id, threat, -1, 1, reason, -1))
+        self._threat_event(_LEAK, time, site, threat_id, threat, -1, 1, reason)
 
     def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
         """A threat survived ``site``'s layer for ``reason`` and goes on to the next layer."""
-        self._put(self._pack(time, _PASSED, site, threat_id, threat, -1, 1, reason, -1))
+        self._threat_event(_PASSED, time, site, threat_id, threat, -1, 1, reason)
 
     # --- rounds ---------------------------------------------------------------------------
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        self._put(self._pack(time, _DELIVERY, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _DELIVERY, holder, -1, -1, interceptor, n, -1, route)
 
     def reload(self, time: float, site: int, interceptor: int, n: int) -> None:
-        self._put(self._pack(time, _RELOAD, site, -1, -1, interceptor, n, -1, -1))
+        self._full(time, _RELOAD, site, -1, -1, interceptor, n, -1, -1)
 
     def produced(self, time: float, holder: int, interceptor: int, n: int) -> None:
-        self._put(self._pack(time, _PRODUCED, holder, -1, -1, interceptor, n, -1, -1))
+        self._full(time, _PRODUCED, holder, -1, -1, interceptor, n, -1, -1)
 
     def shipped(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        self._put(self._pack(time, _SHIPPED, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _SHIPPED, holder, -1, -1, interceptor, n, -1, route)
 
     def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        self._put(self._pack(time, _LOST, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _LOST, holder, -1, -1, interceptor, n, -1, route)
 
     # --- actions of user processes -------------------------------------------------------
 
     def paused(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         """A process paused ``route`` (to ``holder``); ``n`` is 0."""
-        self._put(self._pack(time, _PAUSED, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _PAUSED, holder, -1, -1, interceptor, n, -1, route)
 
     def resumed(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         """A process resumed ``route``; ``n`` rounds it held back leave now."""
-        self._put(self._pack(time, _RESUMED, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _RESUMED, holder, -1, -1, interceptor, n, -1, route)
 
     def doctrine(self, time: float, site: int, shots: int) -> None:
         """A process set ``site``'s salvo to ``shots`` rounds."""
-        self._put(self._pack(time, _DOCTRINE, site, -1, -1, -1, shots, -1, -1))
+        self._full(time, _DOCTRINE, site, -1, -1, -1, shots, -1, -1)
 
     def route_decision(
         self, kind: int, time: float, holder: int, interceptor: int, n: int, route: int
     ) -> None:
         """A route was cancelled (``n`` rounds dropped), delayed (``n`` rounds in transit) or
         approved (``n`` rounds held back leave now)."""
-        self._put(self._pack(time, kind, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, kind, holder, -1, -1, interceptor, n, -1, route)
 
     def stock(self, time: float, series: int, level: int, ready: int) -> None:
         """Series ``series`` holds ``level`` rounds from ``time`` on, ``ready`` of them on launchers."""
-        self._put_level(self._pack_level(time, series, level, ready))
+        self._level_times.append(time)
+        if 0 <= series < _SERIES_MAX and 0 <= level < _LEVEL_MAX and 0 <= ready < _LEVEL_MAX:
+            self._level_codes.append(series | level << _LEVEL_AT | ready << _READY_AT)
+        else:
+            self._level_codes.append(_FULL)
+            self._put_level(self._pack_level(time, series, level, ready))
 
     # --- the columns, copied out once -----------------------------------------------------
 
     def stock_log(self) -> StockLog:
-        rows = np.frombuffer(self._levels, dtype=STOCK_RECORD)
-        return StockLog(
-            rows["time"].copy(),
-            rows["series"].astype(np.int64),
-            rows["level"].copy(),
-            rows["ready"].copy(),
-        )
+        codes = np.fromiter(self._level_codes, dtype=np.int64, count=len(self._level_codes))
+        series = codes & (_SERIES_MAX - 1)
+        level = codes >> _LEVEL_AT & (_LEVEL_MAX - 1)
+        ready = codes >> _READY_AT
+        full = codes < 0
+        if full.any():
+            rows = np.frombuffer(self._levels, dtype=STOCK_RECORD)
+            series[full], level[full], ready[full] = rows["series"], rows["level"], rows["ready"]
+        times = np.fromiter(self._level_times, dtype=np.float64, count=len(self._level_times))
+        return StockLog(times, series, level, ready)
 
     def event_log(self) -> EventLog | None:
-        rows = np.frombuffer(self._events, dtype=EVENT_RECORD)
-        time = rows["time"].copy()
-        ints = {c: rows[c].astype(np.int64) for c in EVENT_COLUMNS[1:]}
-        return EventLog(time=time, **ints)
+        codes = np.fromiter(self._codes, dtype="<i8", count=len(self._codes))
+        full = codes < 0
+        some_full = bool(full.any())
+        if some_full:
+            codes[full] = 0
+        byte = codes.view(np.uint8).reshape(-1, 8)  # little-endian: byte k is bits 8k to 8k+7
+        flags = byte[:, 0]
+        tid = codes >> _TID_AT
+        cols = {
+            "kind": np.bitwise_and(flags >> _KIND_AT, 15, dtype=np.int64),
+            "holder": np.subtract(byte[:, _HOLDER_AT // 8], 1, dtype=np.int64),
+            "threat_id": tid,
+            "threat": np.subtract(byte[:, _THREAT_AT // 8], 1, dtype=np.int64),
+            "interceptor": np.subtract(byte[:, _ITYPE_AT // 8], 1, dtype=np.int64),
+            "n": byte[:, _N_AT // 8].astype(np.int64),
+            "reason": np.subtract(flags >> _REASON_AT, 1, dtype=np.int64),
+            "route": np.full(len(codes), -1, dtype=np.int64),
+        }
+        at = np.asarray(self._at if self._at_array is None else self._at_array, dtype=np.float64)
+        time = at[tid] if len(at) else np.zeros(len(codes))
+        time[(flags & 1).view(bool)] = np.fromiter(self._times, dtype=np.float64, count=len(self._times))
+        if some_full:
+            rows = np.frombuffer(self._events, dtype=EVENT_RECORD)
+            time[full] = rows["time"]
+            for name, col in cols.items():
+                col[full] = rows[name]
+        return EventLog(time=time, **cols)
 
 
 class NullRecorder(Recorder):

@@ -15,9 +15,10 @@ from ..plan import SitePlan
 from .behaviour import Shot
 from .clock import Call
 from .engagement import EXPIRED, SERVED, WAITING, Engagement, Tally, Waiting
-from .layers import FIRST_ABLE, Asset, ThreatMarks, choose
+from .layers import Asset, ThreatMarks
 from .records import REASONS, LeakReason
 from .rounds import SiteRounds
+from .sharing import HandOver
 from .state import RunState
 from .streams import duration_buffer
 
@@ -28,6 +29,10 @@ NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
 MISSED: Final = int(LeakReason.MISSED)
 RATIONED: Final = int(LeakReason.RATIONED)
 N_REASONS: Final = len(REASONS)
+
+
+def _no_next_layer(sites: object, tid: int, tt: int) -> None:  # pragma: no cover - never called
+    raise AssertionError("a site handed a threat to an asset it does not cover")
 
 
 class Site(SiteRounds):
@@ -68,7 +73,7 @@ class Site(SiteRounds):
         self.assets: list[Asset | None] = [None] * n_assets
         self.layer_of: list[int] = [-1] * n_assets
         self.next_for: list[list[Site]] = [[] for _ in range(n_assets)]
-        self.share_for: list[int] = [0] * n_assets
+        self.hand_for: list[HandOver] = [_no_next_layer] * n_assets  # the asset's sharing rule
         self.n_types = nt = len(plan.window)
         self.passes: list[Tally] = [Tally() for _ in range(n_assets * N_REASONS * nt)]
         self.shots = plan.shots
@@ -326,7 +331,7 @@ class Site(SiteRounds):
         self.assets[a] = asset
         self.layer_of[a] = layer
         self.next_for[a] = after
-        self.share_for[a] = asset.share
+        self.hand_for[a] = asset.hand_over
         if layer > 0:
             self.below_top = True
 
@@ -362,13 +367,8 @@ class Site(SiteRounds):
             self.rec.passed(self.clock.now, self.index, tid, tt, reason)
         if k == 1:
             after[0].enter(tid, tt)
-        elif self.share_for[a] == FIRST_ABLE:
-            for site in after:
-                if site.offer(tid, tt):
-                    return
-            after[0].enter(tid, tt)
         else:
-            choose(after, self.share_for[a], tt).enter(tid, tt)
+            self.hand_for[a](after, tid, tt)
 
     def passed_of(self, a: int) -> list[list[int]]:
         """What this site passed on of asset ``a``'s threats, by reason and threat type."""

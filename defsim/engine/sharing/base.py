@@ -1,0 +1,100 @@
+"""What a layer-sharing rule sees of the sites of a layer, and the registry of rules by name.
+
+A sharing rule decides which site of a layer meets a threat aimed at an asset (the layer's
+first site when it has one only: no rule is asked then).  It is one class with
+:meth:`ShareRule.choose`, and optionally :meth:`ShareRule.hand_over` when it can engage a
+threat passed on from the layer above more cheaply than choosing and then entering (first_able
+offers it to each site in turn).  ``@register("name")`` makes the class the rule a scenario's
+asset names with ``share: name``: the schema accepts the name, and ``defsim schema`` and the
+generated reference list it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+from ...vocab import add_share_rule
+
+
+class LayerSite(Protocol):
+    """What an asset and the sharing rules ask of a site in one of its layers."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def free(self) -> int: ...
+
+    @property
+    def n_waiting(self) -> int: ...
+
+    @property
+    def ready(self) -> list[int]: ...
+
+    @property
+    def magazine(self) -> list[int]: ...
+
+    @property
+    def choices(self) -> list[list[tuple[int, float, int]]]: ...
+
+    def pick(self, tt: int) -> tuple[int, float, int] | None: ...
+
+    def offer(self, tid: int, tt: int) -> bool: ...
+
+    def arrive(self, tid: int, tt: int) -> None: ...
+
+    def enter(self, tid: int, tt: int) -> None: ...
+
+    def passed_of(self, a: int) -> list[list[int]]: ...
+
+    def in_flight(self, out: list[list[int]], twice: list[int]) -> None: ...
+
+
+class ShareRule(Protocol):
+    """How the sites of one layer share the threats aimed at an asset."""
+
+    def choose(self, sites: Sequence[LayerSite], tt: int) -> LayerSite:
+        """The site of ``sites`` (two or more, in the file's order) that meets a threat of type ``tt``."""
+
+
+#: a threat ``(tid, tt)`` passed on from the layer above meets one of ``sites``
+HandOver = Callable[[Sequence[LayerSite], int, int], None]
+
+#: the sharing rules by the name a scenario gives them (``assets: NAME: share:``)
+SHARING: dict[str, Callable[[], ShareRule]] = {}
+
+R = TypeVar("R")
+
+
+def register(name: str) -> Callable[[type[R]], type[R]]:
+    """Class decorator: make the class the layer-sharing rule called ``name``."""
+
+    def add(cls: type[R]) -> type[R]:
+        SHARING[name] = cls  # type: ignore[assignment]
+        add_share_rule(name)  # a scenario may name it: the schema and reference list it
+        return cls
+
+    return add
+
+
+def share_rule(name: str) -> ShareRule:
+    """The sharing rule an asset names."""
+    try:
+        make = SHARING[name]
+    except KeyError:
+        raise ValueError(f"unknown sharing rule {name!r}; one of: {', '.join(sorted(SHARING))}") from None
+    return make()
+
+
+def hand_over_of(rule: ShareRule) -> HandOver:
+    """How a threat passed on from above meets a layer of two or more sites under ``rule``:
+    the rule's own ``hand_over`` if it has one, else the site it chooses enters it."""
+    own: HandOver | None = getattr(rule, "hand_over", None)
+    if own is not None:
+        return own
+
+    def hand_over(sites: Sequence[LayerSite], tid: int, tt: int) -> None:
+        rule.choose(sites, tt).enter(tid, tt)
+
+    return hand_over
