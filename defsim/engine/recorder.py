@@ -141,6 +141,8 @@ class Recorder:
         reason: int,
         route: int,
     ) -> None:
+        if not self.detailed:
+            return
         self._codes.append(_FULL)
         self._put(self._pack(time, kind, holder, tid, tt, itype, n, reason, route))
 
@@ -257,50 +259,6 @@ class NullRecorder(Recorder):
     """Keeps stock levels, drops events: what ensembles need."""
 
     detailed: bool = False
-
-    def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        pass
-
-    def shot(self, time: float, site: int, threat_id: int, threat: int, interceptor: int, n: int) -> None:
-        pass
-
-    def kill(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        pass
-
-    def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
-        pass
-
-    def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
-        pass
-
-    def route_decision(
-        self, kind: int, time: float, holder: int, interceptor: int, n: int, route: int
-    ) -> None:
-        pass
-
-    def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def reload(self, time: float, site: int, interceptor: int, n: int) -> None:
-        pass
-
-    def produced(self, time: float, holder: int, interceptor: int, n: int) -> None:
-        pass
-
-    def shipped(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def paused(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def resumed(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def doctrine(self, time: float, site: int, shots: int) -> None:
-        pass
 
     def event_log(self) -> EventLog | None:
         return None

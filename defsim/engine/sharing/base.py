@@ -15,28 +15,18 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from ...vocab import add_share_rule
+from ..registry import lookup, register_in
 
 
 class LayerSite(Protocol):
     """What an asset and the sharing rules ask of a site in one of its layers."""
 
-    @property
-    def index(self) -> int: ...
-
-    @property
-    def free(self) -> int: ...
-
-    @property
-    def n_waiting(self) -> int: ...
-
-    @property
-    def ready(self) -> list[int]: ...
-
-    @property
-    def magazine(self) -> list[int]: ...
-
-    @property
-    def choices(self) -> list[list[tuple[int, float, int]]]: ...
+    index: int
+    free: int  # fire channels free now
+    n_waiting: int  # threats waiting for one
+    ready: list[int]  # rounds on launchers, by slot
+    magazine: list[int]  # rounds in the magazine, by slot
+    choices: list[list[tuple[int, float, int]]]  # per threat type: (slot, pk, reserve), preferred first
 
     def pick(self, tt: int) -> tuple[int, float, int] | None: ...
 
@@ -69,22 +59,12 @@ R = TypeVar("R")
 
 def register(name: str) -> Callable[[type[R]], type[R]]:
     """Class decorator: make the class the layer-sharing rule called ``name``."""
-
-    def add(cls: type[R]) -> type[R]:
-        SHARING[name] = cls  # type: ignore[assignment]
-        add_share_rule(name)  # a scenario may name it: the schema and reference list it
-        return cls
-
-    return add
+    return register_in(SHARING, add_share_rule, name)  # a scenario may name it from now on
 
 
 def share_rule(name: str) -> ShareRule:
     """The sharing rule an asset names."""
-    try:
-        make = SHARING[name]
-    except KeyError:
-        raise ValueError(f"unknown sharing rule {name!r}; one of: {', '.join(sorted(SHARING))}") from None
-    return make()
+    return lookup(SHARING, name, "sharing rule")()
 
 
 def hand_over_of(rule: ShareRule) -> HandOver:
