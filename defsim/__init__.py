@@ -11,7 +11,7 @@ Layers, each importing only those after it: cli -> api -> io -> analysis -> engi
 Every number in a shipped scenario is notional.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._startup import hold as _hold
 
@@ -40,31 +40,15 @@ if TYPE_CHECKING:
     from .scenario import InputError, Scenario, ScenarioError, ScenarioSpec
 
 #: the public names, imported on first use: ``defsim --version`` need not import numpy
-_WHERE = {
-    "ComparisonResult": "defsim.api",
-    "DiscoveryResult": "defsim.api",
-    "EnsembleResult": "defsim.api",
-    "Figure": "defsim.api",
-    "Kind": "defsim.api",
-    "RunResult": "defsim.api",
-    "UnknownFigure": "defsim.api",
-    "compare": "defsim.api",
-    "discover": "defsim.api",
-    "ensemble": "defsim.api",
-    "figures": "defsim.api",
-    "load": "defsim.api",
-    "run": "defsim.api",
-    "sweep": "defsim.api",
-    "InputError": "defsim.scenario",
-    "Scenario": "defsim.scenario",
-    "ScenarioError": "defsim.scenario",
-    "ScenarioSpec": "defsim.scenario",
-}
-
-
-def __getattr__(name: str) -> Any:
-    return _lazy.attribute(__name__, _WHERE, globals(), name)
-
+__getattr__ = _lazy.getter(
+    __name__,
+    globals(),
+    {
+        "defsim.api": "ComparisonResult DiscoveryResult EnsembleResult Figure Kind RunResult UnknownFigure "
+        "compare discover ensemble figures load run sweep",
+        "defsim.scenario": "InputError Scenario ScenarioError ScenarioSpec",
+    },
+)
 
 __all__ = [
     "ComparisonResult",

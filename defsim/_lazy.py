@@ -3,6 +3,7 @@ numpy, matplotlib or pydantic. Standard library only (the packages' ``__init__``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -15,3 +16,14 @@ def attribute(package: str, where: dict[str, str], namespace: dict[str, Any], na
     value = getattr(import_module(where[name], package), name)
     namespace[name] = value
     return value
+
+
+def getter(package: str, namespace: dict[str, Any], modules: dict[str, str]) -> Callable[[str], Any]:
+    """A package's module ``__getattr__``: ``modules`` maps each module (relative to the package,
+    or absolute) to the names it defines, separated by spaces."""
+    where = {name: module for module, names in modules.items() for name in names.split()}
+
+    def __getattr__(name: str) -> Any:
+        return attribute(package, where, namespace, name)
+
+    return __getattr__

@@ -34,12 +34,17 @@ class Share(StrEnum):
     MOST_ROUNDS = "most_rounds"
 
 
-class AllocationRule(StrEnum):
-    """Who gets a stockpile's rounds at an allocation."""
+class AllocationPolicy(StrEnum):
+    """Who gets a stockpile's rounds at an allocation (``allocate: policy:``)."""
 
     LOWEST_STOCK_FIRST = "lowest_stock_first"
     PROPORTIONAL_TO_USE = "proportional_to_use"
     PRIORITY = "priority"
+
+
+#: the old name of :class:`AllocationPolicy` (kept for code that imports it; "rule" is a site's
+#: reserve or rationing rule)
+AllocationRule = AllocationPolicy
 
 
 class Trigger(StrEnum):

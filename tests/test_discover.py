@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import defsim
+from defsim.analysis.discovery import make_choice
 from defsim.analysis.execution import check_worker_versions
 from defsim.cli import main
 
@@ -366,3 +367,11 @@ def test_a_lost_worker_stops_the_discovery_and_resume_finishes_it(tmp_path):
     resumed = defsim.discover(KNOWN, RANGES, checkpoint=ck, resume=True, **kw)
     resumed.save(tmp_path / "resumed")
     assert _files(tmp_path / "whole") == _files(tmp_path / "resumed")
+
+
+def test_a_choice_of_mappings_is_shown_as_yaml_as_variants_are():
+    """A --choice value that is a mapping or a list reads as the user wrote it, in the samples
+    and boxes as in a sweep's variant labels (it was Python's repr: {'mode': 'salvo'})."""
+    u = make_choice("sites.A.doctrine", [{"mode": "salvo", "shots": 2}, {"mode": "sls"}, ["a", True]], "x")
+    assert u.describe()["choices"] == ["{mode: salvo, shots: 2}", "{mode: sls}", "[a, true]"]
+    assert u.column(u.value(0.0)) == "{mode: salvo, shots: 2}"

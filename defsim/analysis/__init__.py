@@ -12,7 +12,8 @@ from .effects import ComparisonAnswers, Effect, VariantAnswer, comparison_answer
 from .ensemble import Collected, EnsembleAnalysis, Replication, default_workers, execute, make_grid, run_chunk
 from .figures import REGISTRY
 from .metrics import Figure, Kind, UnknownFigure
-from .run import RunAnalysis, StockSeries
+from .run import RunAnalysis
+from .stock import StockSeries
 
 __all__ = [
     "REGISTRY",

@@ -17,10 +17,9 @@ import numpy as np
 
 from ..plan import Plan
 from . import figures
-from .execution import Collected, Replication, Row, default_workers, execute, grid_levels, run_chunk
+from .execution import Collected, Replication, default_workers, execute, grid_levels, run_chunk
 from .metrics import Figure, Kind
 from .optional import needs_pandas
-from .run import RunAnalysis
 from .statistics import Z95, figure_stats_streamed, interval, time_stats_streamed
 
 __all__ = [
@@ -35,11 +34,6 @@ __all__ = [
     "make_grid",
     "run_chunk",
 ]
-
-
-def replication_row(result: RunAnalysis) -> Row:
-    """A replication's figures as declared in :mod:`defsim.analysis.figures` (a row of reps.csv)."""
-    return figures.row(result)
 
 
 # --- the ensemble result -------------------------------------------------------------------

@@ -5,14 +5,43 @@ reader first asks for it (:mod:`defsim.analysis.figures` declares what is read).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ..engine import RunRecord
 from ..engine.records import REASONS
 from ..plan import HolderPlan, Plan
+from .stock import StockSeries, step_stats
 
-if TYPE_CHECKING:
-    from .run import RunAnalysis
+
+class RunView(Protocol):
+    """What the facts read of one run (a :class:`~defsim.analysis.run.RunAnalysis`)."""
+
+    record: RunRecord
+    plan: Plan
+    seed: int
+
+    @property
+    def stock(self) -> StockSeries: ...
+
+    def date(self, t: float) -> str | None: ...
+
+
+def reasons(plan: Plan) -> Sequence[str]:
+    """The leak reasons a plan reports: ``rationed`` only where a site has rationing rules."""
+    if any(s.rationing for s in plan.sites):
+        return REASONS
+    return tuple(r for r in REASONS if r != "rationed")
+
+
+def decisions(plan: Plan) -> list[tuple[float, str, str, float, bool]]:
+    """(day, route, action, delay days, drops what waits) of every route event and approval
+    date of a plan, in time order (approvals first among equals: the order the engine takes)."""
+    routes = plan.network.routes
+    out = [(r.not_before, r.name, "approve", 0.0, False) for r in routes if r.not_before > 0]
+    out += [(e.time, routes[e.route].name, e.action, e.by, e.drop) for e in plan.network.events]
+    return sorted(out, key=lambda d: d[0])
 
 
 def holder_types(plan: Plan, h: HolderPlan) -> list[str]:
@@ -23,7 +52,7 @@ def holder_types(plan: Plan, h: HolderPlan) -> list[str]:
 class Facts:
     """What the readers need from one run, each part computed once when first asked for."""
 
-    def __init__(self, run: RunAnalysis):
+    def __init__(self, run: RunView):
         self.run = run
         self.record = run.record
         self.plan = run.plan
@@ -51,8 +80,6 @@ class Facts:
     @cached_property
     def decisions(self) -> list[dict[str, Any]]:
         """The plan's route events and approval dates, as the summary lists them."""
-        from .figures import decisions
-
         out = []
         for day, route, action, by, drop in decisions(self.plan):
             entry: dict[str, Any] = {"day": round(day, 6), "date": self.run.date(day), "route": route}
@@ -110,8 +137,6 @@ class Facts:
     def stock(self, holder: str, interceptor: str | None = None) -> tuple[int, float | None, float]:
         """(final stock, first stockout day or None, days empty) of a holder, or one of its types."""
         if holder not in self._stock:
-            from .run import step_stats
-
             st, plan, h = self.run.stock, self.plan, self.holder[holder]
             entry: dict[str | None, tuple[int, float | None, float]] = {}
             for name in holder_types(plan, h):
@@ -124,24 +149,24 @@ class Facts:
             self._stock[holder] = entry
         return self._stock[holder][interceptor]
 
-    @cached_property
-    def received(self) -> dict[str, dict[str, int]]:
-        """Rounds delivered per receiving holder and route, in the order routes are listed."""
+    def _delivered(self, outer: str, inner: str) -> dict[str, dict[str, int]]:
+        """Rounds delivered, summed by two fields of a route, in the order routes are listed."""
         out: dict[str, dict[str, int]] = {}
         for route in self.record.routes:
             if route["delivered"]:
-                rec = out.setdefault(route["to"], {})
-                rec[route["name"]] = rec.get(route["name"], 0) + route["delivered"]
+                rec = out.setdefault(route[outer], {})
+                rec[route[inner]] = rec.get(route[inner], 0) + route["delivered"]
         return out
 
     @cached_property
+    def received(self) -> dict[str, dict[str, int]]:
+        """Rounds delivered per receiving holder and route."""
+        return self._delivered("to", "name")
+
+    @cached_property
     def by_source(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for route in self.record.routes:
-            if route["delivered"]:
-                src = out.setdefault(route["source"], {})
-                src[route["interceptor"]] = src.get(route["interceptor"], 0) + route["delivered"]
-        return out
+        """Rounds delivered per sender and interceptor type."""
+        return self._delivered("source", "interceptor")
 
     @cached_property
     def cost(self) -> tuple[float, float]:

@@ -36,9 +36,13 @@ def interval(mean: float, se: float, bounds: Bounds = UNBOUNDED) -> list[float |
 def figure_stats(values: np.ndarray, bounds: Bounds = UNBOUNDED) -> dict[str, Any]:
     """Mean with standard error and 95% interval (within ``bounds``), median, 5th/95th percentiles."""
     n = len(values)
-    mean = float(values.mean())
     se = float(values.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    return _stats(float(values.mean()), se, np.percentile(values, [5, 50, 95]), n, bounds)
+
+
+def _stats(mean: float, se: float, percentiles: Any, n: int, bounds: Bounds) -> dict[str, Any]:
+    """A figure's statistics as summary.json lists them."""
+    p5, p50, p95 = percentiles
     return {
         "mean": mean,
         "se": _num(se),
@@ -87,19 +91,8 @@ def figure_stats_streamed(
 ) -> dict[str, Any]:
     """:func:`figure_stats` of column ``j`` from its moments and value counts (at most BLOCK
     replications: the same numbers)."""
-    n = int(moments.n[j])
-    mean = float(moments.mean[j])
-    se = moments.se(j)
-    p5, p50, p95 = linear_percentiles(counts, [5, 50, 95]).tolist()
-    return {
-        "mean": mean,
-        "se": _num(se),
-        "ci95": interval(mean, se, bounds),
-        "median": float(p50),
-        "p5": float(p5),
-        "p95": float(p95),
-        "n": n,
-    }
+    percentiles = linear_percentiles(counts, [5, 50, 95]).tolist()
+    return _stats(float(moments.mean[j]), moments.se(j), percentiles, int(moments.n[j]), bounds)
 
 
 def time_stats_streamed(

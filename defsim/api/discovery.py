@@ -14,13 +14,12 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..analysis.discovery import (
     MIN_SOBOL_BASE,
-    RSA,
     Condition,
     DiscoveryError,
     Uncertainty,
@@ -221,34 +220,10 @@ def discover(
     seed = sc.seed if seed is None else seed
     uncertainties = _uncertainties(ranges, choices)
     ends = _check_keys(sc, uncertainties)
-    plan = build(sc.spec)
-    condition: Condition | None = None
-    if when is not None:
-        condition, day = _condition(sc, plan, when)
-        figure = condition.figure
-    else:
-        assert outcome is not None
-        fig = REGISTRY.lookup(plan, outcome)
-        figure, day = fig.key, fig.kind is Kind.DAY
+    aim = _aim(sc, build(sc.spec), when, outcome)
+    base, n = _size(samples, len(uncertainties), sensitivity)
+    _check_work(sc, ends, n * reps, allow_work)  # every replication of every future
     d = len(uncertainties)
-    if sensitivity:
-        base = sobol_base(samples, d)
-        if base < MIN_SOBOL_BASE:
-            raise DiscoveryError(
-                f"--sensitivity with {d} uncertain keys needs --samples of at least "
-                f"{MIN_SOBOL_BASE * (d + 2)} ({MIN_SOBOL_BASE} x (keys + 2))"
-            )
-        n = base * (d + 2)
-    else:
-        base, n = 0, samples
-    # the biggest end of every range sizes the work (a raid size, a rate of production)
-    works = [estimate(s.spec) for s in [sc, *ends]]
-    busiest = max(works, key=lambda w: w.events)
-    work = Work(
-        max(w.threats for w in works), busiest.events, max(w.holder_series for w in works), busiest.largest
-    )
-    limits = DEFAULT_LIMITS.scaled(allow_work)
-    check(work, reps=n * reps, limits=limits)  # every replication of every future
     units = saltelli(base, d, seed) if sensitivity else latin_hypercube(n, d, seed)
     values = [tuple(u.value(float(x)) for u, x in zip(uncertainties, row, strict=True)) for row in units]
     design = {
@@ -261,48 +236,100 @@ def discover(
         "sobol_base": base or None,
         "uncertainties": [u.describe() for u in uncertainties],
         "condition": when,
-        "outcome": figure,
+        "outcome": aim.figure,
     }
     ck = Checkpoint(Path(checkpoint), design, resume) if checkpoint is not None else None
-    y = np.full((n, reps), math.nan)
-    done = ck.load() if ck is not None else {}
-    for i, ys in done.items():
-        y[i] = ys
-    todo = [i for i in range(n) if i not in done]
-    _start(progress, n)
-    if progress is not None and done:
-        progress(len(done))
-    w = workers_for(workers, allow_work)
-    size = max(1, min(MAX_CHUNK, math.ceil(len(todo) / (w * 4)))) if todo else 1
-    parts = ([(i, values[i]) for i in todo[k : k + size]] for k in range(0, len(todo), size))
     src = sc.source
-    common = (src.data, src.lines, src.name, src.text, [u.key for u in uncertainties], figure, seed, reps)
-    try:
-        for got in run_parts(
-            _run_futures, common, parts, math.ceil(len(todo) / size), w, scheduler, scheduler_timeout
-        ):
-            for i, ys in got:
-                y[i] = ys
-            if ck is not None:
-                ck.append(got)
-            if progress is not None:
-                progress(len(got))
-    finally:
-        if ck is not None:
-            ck.close()
-    x = np.array(
-        [
-            [
-                u.numeric(v) if not u.categorical else float(u.choices.index(v))
-                for u, v in zip(uncertainties, row, strict=True)
-            ]
-            for row in values
-        ]
-    )
-    result = _analyse(sc, uncertainties, values, x, y, condition, day, figure, seed, sensitivity, base)
+    keys = [u.key for u in uncertainties]
+    common = (src.data, src.lines, src.name, src.text, keys, aim.figure, seed, reps)
+    run = _Runner(workers_for(workers, allow_work), scheduler, scheduler_timeout, progress)
+    y = run.futures(common, values, reps, ck)
+    result = _analyse(sc, uncertainties, values, y, aim, seed, sensitivity)
     result.design = design
     result.checkpoint = ck
     return result
+
+
+class _Aim(NamedTuple):
+    """What the futures are asked: a condition on a figure, or the figure as an outcome."""
+
+    condition: Condition | None
+    day: bool  # the figure is a day that may never come
+    figure: str
+
+
+def _aim(sc: Scenario, plan: Any, when: str | None, outcome: str | None) -> _Aim:
+    if when is not None:
+        condition, day = _condition(sc, plan, when)
+        return _Aim(condition, day, condition.figure)
+    assert outcome is not None
+    fig = REGISTRY.lookup(plan, outcome)
+    return _Aim(None, fig.kind is Kind.DAY, fig.key)
+
+
+def _size(samples: int, d: int, sensitivity: bool) -> tuple[int, int]:
+    """(Sobol base or 0, futures): with ``sensitivity`` a Saltelli design that fits ``samples``."""
+    if not sensitivity:
+        return 0, samples
+    base = sobol_base(samples, d)
+    if base < MIN_SOBOL_BASE:
+        raise DiscoveryError(
+            f"--sensitivity with {d} uncertain keys needs --samples of at least "
+            f"{MIN_SOBOL_BASE * (d + 2)} ({MIN_SOBOL_BASE} x (keys + 2))"
+        )
+    return base, base * (d + 2)
+
+
+def _check_work(sc: Scenario, ends: list[Scenario], reps: int, allow_work: float) -> None:
+    """Refuse before anything runs a discovery too big: the biggest end of every range sizes the
+    work (a raid size, a rate of production)."""
+    works = [estimate(s.spec) for s in [sc, *ends]]
+    busiest = max(works, key=lambda w: w.events)
+    work = Work(
+        max(w.threats for w in works), busiest.events, max(w.holder_series for w in works), busiest.largest
+    )
+    check(work, reps=reps, limits=DEFAULT_LIMITS.scaled(allow_work))
+
+
+class _Runner(NamedTuple):
+    """Where and how futures run: workers or a Dask scheduler, with progress."""
+
+    workers: int
+    scheduler: str | None
+    timeout: float
+    progress: Progress | None
+
+    def futures(
+        self, common: tuple[Any, ...], values: list[tuple[Any, ...]], reps: int, ck: Any
+    ) -> np.ndarray:
+        """Each future's figure per replication (NaN: none): those in the checkpoint ``ck`` as
+        kept, the others run, in chunks, and appended to it as they come."""
+        n, progress = len(values), self.progress
+        y = np.full((n, reps), math.nan)
+        done = ck.load() if ck is not None else {}
+        for i, ys in done.items():
+            y[i] = ys
+        todo = [i for i in range(n) if i not in done]
+        _start(progress, n)
+        if progress is not None and done:
+            progress(len(done))
+        size = max(1, min(MAX_CHUNK, math.ceil(len(todo) / (self.workers * 4)))) if todo else 1
+        parts = ([(i, values[i]) for i in todo[k : k + size]] for k in range(0, len(todo), size))
+        count = math.ceil(len(todo) / size)
+        try:
+            for got in run_parts(
+                _run_futures, common, parts, count, self.workers, self.scheduler, self.timeout
+            ):
+                for i, ys in got:
+                    y[i] = ys
+                if ck is not None:
+                    ck.append(got)
+                if progress is not None:
+                    progress(len(got))
+        finally:
+            if ck is not None:
+                ck.close()
+        return y
 
 
 def _jsonable(data: Any) -> Any:
@@ -319,15 +346,22 @@ def _analyse(
     sc: Scenario,
     uncertainties: list[Uncertainty],
     values: list[tuple[Any, ...]],
-    x: np.ndarray,
     y: np.ndarray,
-    condition: Condition | None,
-    day: bool,
-    figure: str,
+    aim: _Aim,
     seed: int,
     sensitivity: bool,
-    base: int,
 ) -> DiscoveryResult:
+    """PRIM boxes (with a condition) and the ranking of the uncertain keys."""
+    x = np.array(
+        [
+            [
+                u.numeric(v) if not u.categorical else float(u.choices.index(v))
+                for u, v in zip(uncertainties, row, strict=True)
+            ]
+            for row in values
+        ]
+    )
+    condition, day = aim.condition, aim.day
     if condition is not None:
         share = condition.met(y.ravel(), day).reshape(y.shape).mean(axis=1)
         interest = share > 0.5
@@ -348,9 +382,8 @@ def _analyse(
         ranking = sobol_ranking(np.nan_to_num(target, nan=0.0), uncertainties, seed)
     else:
         ranking = rsa_ranking(x, interest, uncertainties, rsa_note)
-    assert ranking.method != RSA or not sensitivity
     return DiscoveryResult(
-        sc, uncertainties, values, x, y, condition, day, figure, interest, target, boxes, ranking
+        sc, uncertainties, values, x, y, condition, day, aim.figure, interest, target, boxes, ranking
     )
 
 

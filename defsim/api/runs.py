@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import overload
+from typing import NamedTuple, TypedDict, Unpack, overload
 
 from .. import scenario as _scenario
 from ..analysis import Collected, default_workers, execute, make_grid
@@ -58,63 +58,37 @@ def _start(progress: Progress | None, total: int) -> None:
         start(total)
 
 
+class _RunKeywords(TypedDict, total=False):
+    """The keyword arguments of :func:`run`, for its typed overloads."""
+
+    workers: int | None
+    grid: str | float
+    scheduler: str | None
+    precision: float | None
+    metric: str
+    progress: Progress | None
+    record_events: bool
+    label: str | None
+    processes: Sequence[Process]
+    allow_work: float
+    replication: int
+
+
 @overload
 def run(
-    scenario: ScenarioLike,
-    seed: int | None = None,
-    reps: None = None,
-    *,
-    workers: int | None = None,
-    grid: str | float = "1d",
-    scheduler: str | None = None,
-    precision: float | None = None,
-    metric: str = "totals.leaked_share",
-    progress: Progress | None = None,
-    record_events: bool = True,
-    label: str | None = None,
-    processes: Sequence[Process] = (),
-    allow_work: float = 1.0,
-    replication: int = 0,
+    scenario: ScenarioLike, seed: int | None = None, reps: None = None, **kw: Unpack[_RunKeywords]
 ) -> RunResult: ...
 
 
 @overload
 def run(
-    scenario: ScenarioLike,
-    seed: int | None = None,
-    *,
-    reps: int,
-    workers: int | None = None,
-    grid: str | float = "1d",
-    scheduler: str | None = None,
-    precision: float | None = None,
-    metric: str = "totals.leaked_share",
-    progress: Progress | None = None,
-    record_events: bool = True,
-    label: str | None = None,
-    processes: Sequence[Process] = (),
-    allow_work: float = 1.0,
-    replication: int = 0,
+    scenario: ScenarioLike, seed: int | None = None, *, reps: int, **kw: Unpack[_RunKeywords]
 ) -> EnsembleResult: ...
 
 
 @overload
 def run(
-    scenario: ScenarioLike,
-    seed: int | None,
-    reps: int,
-    *,
-    workers: int | None = None,
-    grid: str | float = "1d",
-    scheduler: str | None = None,
-    precision: float | None = None,
-    metric: str = "totals.leaked_share",
-    progress: Progress | None = None,
-    record_events: bool = True,
-    label: str | None = None,
-    processes: Sequence[Process] = (),
-    allow_work: float = 1.0,
-    replication: int = 0,
+    scenario: ScenarioLike, seed: int | None, reps: int, **kw: Unpack[_RunKeywords]
 ) -> EnsembleResult: ...
 
 
@@ -149,20 +123,8 @@ def run(
     """
     sc = _scenario_of(scenario)
     if reps is not None:
-        return ensemble(
-            sc,
-            reps,
-            seed,
-            workers=workers,
-            grid=grid,
-            scheduler=scheduler,
-            precision=precision,
-            metric=metric,
-            progress=progress,
-            label=label,
-            processes=processes,
-            allow_work=allow_work,
-        )
+        how = _How(label, progress, workers, scheduler, SCHEDULER_TIMEOUT, grid, metric, precision, processes)
+        return _checked_ensemble(sc, reps, seed, how, allow_work)
     seed = sc.seed if seed is None else seed
     check(estimate(sc.spec), limits=DEFAULT_LIMITS.scaled(allow_work))
     return RunResult(simulate(build(sc.spec), seed, replication, record_events, tuple(processes)), sc)
@@ -192,27 +154,32 @@ def ensemble(
     the figure ``metric`` is below it.  An unknown ``metric`` is refused before anything runs,
     and so is work beyond the machine's bounds (:class:`WorkTooBig`; ``allow_work`` scales them).
     """
-    sc = _scenario_of(scenario)
+    how = _How(label, progress, workers, scheduler, scheduler_timeout, grid, metric, precision, processes)
+    return _checked_ensemble(_scenario_of(scenario), reps, seed, how, allow_work)
+
+
+class _How(NamedTuple):
+    """How an ensemble runs: its label and progress, where, on what grid, to what precision."""
+
+    label: str | None
+    progress: Progress | None
+    workers: int | None
+    scheduler: str | None
+    scheduler_timeout: float
+    grid: str | float
+    metric: str = "totals.leaked_share"
+    precision: float | None = None
+    processes: Sequence[Process] = ()
+
+
+def _checked_ensemble(
+    sc: Scenario, reps: int, seed: int | None, how: _How, allow_work: float
+) -> EnsembleResult:
     check(estimate(sc.spec), limits=DEFAULT_LIMITS.scaled(allow_work))  # before the plan lists rounds
     plan = build(sc.spec)
-    REGISTRY.lookup(plan, metric, what="metric")
-    _start(progress, reps)
-    return _ensemble(
-        sc,
-        plan,
-        reps,
-        seed,
-        workers,
-        grid,
-        scheduler,
-        precision,
-        metric,
-        progress,
-        label,
-        processes,
-        allow_work,
-        scheduler_timeout,
-    )
+    REGISTRY.lookup(plan, how.metric, what="metric")
+    _start(how.progress, reps)
+    return _ensemble(sc, plan, reps, seed, how, allow_work)
 
 
 def workers_for(workers: int | None, allow_work: float = 1.0) -> int:
@@ -222,58 +189,28 @@ def workers_for(workers: int | None, allow_work: float = 1.0) -> int:
 
 
 def _ensemble(
-    sc: Scenario,
-    plan: Plan,
-    reps: int,
-    seed: int | None,
-    workers: int | None,
-    grid: str | float,
-    scheduler: str | None,
-    precision: float | None,
-    metric: str,
-    progress: Progress | None,
-    label: str | None,
-    processes: Sequence[Process] = (),
-    allow_work: float = 1.0,
-    scheduler_timeout: float = SCHEDULER_TIMEOUT,
-    variants: int = 1,
+    sc: Scenario, plan: Plan, reps: int, seed: int | None, how: _How, allow_work: float, variants: int = 1
 ) -> EnsembleResult:
     if reps < 1:
         raise InputError("reps must be at least 1")
-    try:
-        step = parse_duration(grid)
-    except ValueError as exc:
-        raise InputError(f"grid: {exc}") from None
-    if step <= 0:
-        raise InputError("grid must be a positive duration")
     seed = sc.seed if seed is None else seed
-    g = make_grid(plan.duration, step)
+    g = make_grid(plan.duration, _grid_step(how.grid))
     limits = DEFAULT_LIMITS.scaled(allow_work)
     work = estimate(sc.spec)
     check(work, reps=reps, grid_points=len(g), variants=variants, limits=limits)
-    w = workers_for(workers, allow_work)
+    w = workers_for(how.workers, allow_work)
+    metric, precision = how.metric, how.precision
 
     done = Collected(g)  # statistics folded in as replications come: memory flat in reps
     # one set of worker processes for every batch of a --precision run: none started per batch
     with Workers(w) as pool:
 
-        def more(first: int, n: int) -> Collected:
-            return execute(
-                plan,
-                seed,
-                range(first, first + n),
-                g,
-                w,
-                scheduler,
-                progress,
-                tuple(processes),
-                scheduler_timeout,
-                into=done,
-                pool=pool,
-            )
+        def more(first: int, n: int) -> EnsembleResult:
+            where = (w, how.scheduler, how.progress, tuple(how.processes), how.scheduler_timeout)
+            execute(plan, seed, range(first, first + n), g, *where, into=done, pool=pool)
+            return EnsembleResult(sc, plan, seed, g, done, how.label)
 
-        more(0, reps)
-        result = EnsembleResult(sc, plan, seed, g, done, label)
+        result = more(0, reps)
         if precision is not None:
             if result.finite_count(metric) == 0:
                 raise PrecisionUnreachable(
@@ -289,10 +226,20 @@ def _ensemble(
                         "(raise it with --allow-work)"
                     )
                 check(work, reps=len(done) + reps, grid_points=len(g), variants=variants, limits=limits)
-                _start(progress, len(done) + reps)
-                more(len(done), reps)
-                result = EnsembleResult(sc, plan, seed, g, done, label)
+                _start(how.progress, len(done) + reps)
+                result = more(len(done), reps)
         return result
+
+
+def _grid_step(grid: str | float) -> float:
+    """The days between two points of an ensemble's stock grid."""
+    try:
+        step = parse_duration(grid)
+    except ValueError as exc:
+        raise InputError(f"grid: {exc}") from None
+    if step <= 0:
+        raise InputError("grid must be a positive duration")
+    return step
 
 
 class PrecisionUnreachable(InputError):

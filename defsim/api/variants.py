@@ -12,7 +12,7 @@ from ..plan.compiler import build
 from ..plan.size import DEFAULT_LIMITS, check, estimate
 from ..scenario import InputError, Scenario, variants
 from .results import ComparisonResult
-from .runs import Progress, ScenarioLike, _ensemble, _scenario_of, _start
+from .runs import Progress, ScenarioLike, _ensemble, _How, _scenario_of, _start
 
 
 def _labels(given: Sequence[str] | None, default: list[str]) -> list[str]:
@@ -29,34 +29,22 @@ def _compare(
     reps: int,
     seed: int,
     figures: Sequence[str],
-    progress: Progress | None,
-    kwargs: dict[str, Any],
+    how: _How,
+    allow_work: float,
 ) -> ComparisonResult:
     """Check every figure on every variant, then run them all with the same seeds."""
     plans = [build(s.spec) for s in scs]
     for plan in plans:
         for key in figures:
             REGISTRY.lookup(plan, key)
-    limits = DEFAULT_LIMITS.scaled(kwargs.get("allow_work", 1.0))
+    limits = DEFAULT_LIMITS.scaled(allow_work)
     for sc in scs:
         check(estimate(sc.spec), reps=reps, variants=len(scs), limits=limits)
-    _start(progress, reps * len(scs))
+    _start(how.progress, reps * len(scs))
     runs = []
     for sc, plan, lab in zip(scs, plans, labels, strict=True):
         try:
-            runs.append(
-                _ensemble(
-                    sc,
-                    plan,
-                    reps,
-                    seed,
-                    label=lab,
-                    progress=progress,
-                    precision=None,
-                    variants=len(scs),
-                    **kwargs,
-                )
-            )
+            runs.append(_ensemble(sc, plan, reps, seed, how._replace(label=lab), allow_work, len(scs)))
         except ReplicationFailed as exc:
             exc.variant = lab  # which variant, for the message
             raise
@@ -92,16 +80,9 @@ def sweep(
     )  # before validating
     found = variants(sc, vary)
     names = _labels(labels, [label for label, _ in found])
-    kwargs = {
-        "workers": workers,
-        "grid": grid,
-        "scheduler": scheduler,
-        "metric": "totals.leaked_share",
-        "allow_work": allow_work,
-        "scheduler_timeout": scheduler_timeout,
-    }
+    how = _How(None, progress, workers, scheduler, scheduler_timeout, grid)
     seed = sc.seed if seed is None else seed
-    return _compare([v for _, v in found], names, reps, seed, figures, progress, kwargs)
+    return _compare([v for _, v in found], names, reps, seed, figures, how, allow_work)
 
 
 def compare(
@@ -126,13 +107,6 @@ def compare(
         raise InputError("compare needs at least two scenarios")
     scs = [_scenario_of(s) for s in scenarios]
     names = _labels(labels, [s.name if isinstance(s, Scenario) else str(s) for s in scenarios])
-    kwargs = {
-        "workers": workers,
-        "grid": grid,
-        "scheduler": scheduler,
-        "metric": "totals.leaked_share",
-        "allow_work": allow_work,
-        "scheduler_timeout": scheduler_timeout,
-    }
+    how = _How(None, progress, workers, scheduler, scheduler_timeout, grid)
     seed = scs[0].seed if seed is None else seed
-    return _compare(scs, names, reps, seed, figures, progress, kwargs)
+    return _compare(scs, names, reps, seed, figures, how, allow_work)

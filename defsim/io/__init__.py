@@ -2,12 +2,12 @@
 
 It reads analysis results and scenario sources; nothing here changes a number.
 
-Its names are imported when first used (see ``_WHERE``).
+Its names are imported when first used (see ``__getattr__``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _lazy
 
@@ -17,21 +17,14 @@ if TYPE_CHECKING:
 
 #: where each name is defined: imported on first use, so that a command that needs none
 #: of them (``defsim --version``, ``defsim list``) never pays for their imports
-_WHERE = {
-    "OutputError": ".files",
-    "OutputExistsError": ".files",
-    "result_folder": ".files",
-    "plot_comparison": ".save",
-    "save_comparison": ".save",
-    "save_ensemble": ".save",
-    "save_run": ".save",
-    "scenario_yaml": ".save",
-}
-
-
-def __getattr__(name: str) -> Any:
-    return _lazy.attribute(__name__, _WHERE, globals(), name)
-
+__getattr__ = _lazy.getter(
+    __name__,
+    globals(),
+    {
+        ".files": "OutputError OutputExistsError result_folder",
+        ".save": "plot_comparison save_comparison save_ensemble save_run scenario_yaml",
+    },
+)
 
 __all__ = [
     "OutputError",

@@ -37,49 +37,30 @@ def build_attacks(sc: ScenarioSpec, sites: list[str], start: dt.datetime | None)
     out: list[AttackPlan] = []
     assets = list(sc.assets)
     for k, atk in enumerate(sc.attacks):
+        what = atk.wave or atk.raid or atk.stream
+        if what is None:
+            continue  # the schema allows no such attack (exactly one kind each)
+        # what every kind of attack has: its place, its targets, its label (default: kind and place)
+        targets, label = _weights(what.targets, sites, assets), what.label or f"{atk.kind} {k + 1}"
         if atk.wave is not None:
             w = atk.wave
-            out.append(
-                WavePlan(
-                    index=k,
-                    at=offset(w.at, start, 0.0),
-                    counts=[(tindex[name], n) for name, n in w.threats.items()],
-                    spread=w.spread,
-                    targets=_weights(w.targets, sites, assets),
-                    label=w.label or f"wave {k + 1}",
-                )
-            )
+            counts = [(tindex[name], n) for name, n in w.threats.items()]
+            out.append(WavePlan(k, offset(w.at, start, 0.0), counts, w.spread, targets, label))
         elif atk.raid is not None:
             r = atk.raid
             first = offset(r.first, start, 0.0)
             if r.at is not None:  # the first occurrence at that time of day, on or after ``first``
                 first += (r.at - (start_frac + first)) % 1.0
-            out.append(
-                RaidPlan(
-                    index=k,
-                    first=first,
-                    until=min(offset(r.until, start, end), end),
-                    every=r.every,
-                    sizes=[_size(tindex[name], spec) for name, spec in r.size.items()],
-                    spread=r.spread,
-                    targets=_weights(r.targets, sites, assets),
-                    label=r.label or f"raid {k + 1}",
-                )
-            )
+            until = min(offset(r.until, start, end), end)
+            sizes = [_size(tindex[name], spec) for name, spec in r.size.items()]
+            out.append(RaidPlan(k, first, until, r.every, sizes, r.spread, targets, label))
         elif atk.stream is not None:
             s = atk.stream
             begin = offset(s.begin, start, 0.0)
+            until = max(min(offset(s.until, start, end), end), begin)  # from after the end: none
+            weights = [float(v) for v in s.threats.values()]
             out.append(
-                StreamPlan(
-                    index=k,
-                    begin=begin,
-                    until=max(min(offset(s.until, start, end), end), begin),  # from after the end: none
-                    rate=s.rate,
-                    threats=[tindex[x] for x in s.threats],
-                    weights=[float(v) for v in s.threats.values()],
-                    targets=_weights(s.targets, sites, assets),
-                    label=s.label or f"stream {k + 1}",
-                )
+                StreamPlan(k, begin, until, s.rate, [tindex[x] for x in s.threats], weights, targets, label)
             )
     return out
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..vocab import AllocationRule, Dist, HolderKind, RouteAction, RouteKind, SizeKind, Trigger
+from ..vocab import AllocationPolicy, Dist, HolderKind, RouteAction, RouteKind, SizeKind, Trigger
 from .schedules import Every, Production
 
 #: the sender of rounds that come from outside the scenario
@@ -133,7 +133,7 @@ class AllocationPlan:
     itype: int
     recipients: list[int]
     routes: list[int]
-    policy: AllocationRule
+    policy: AllocationPolicy
     times: Every
     quantity: int | None
     up_to: int | None

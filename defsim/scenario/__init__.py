@@ -3,12 +3,12 @@
 Nothing past this layer sees pydantic: :mod:`defsim.plan` compiles a :class:`Scenario`'s
 ``spec`` into plain typed data.
 
-Its names are imported when first used (see ``_WHERE``).
+Its names are imported when first used (see ``__getattr__``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _lazy
 
@@ -19,33 +19,19 @@ if TYPE_CHECKING:
     from .schema import ScenarioSpec, json_schema
     from .source import Scenario, ScenarioSource
 
-#: where each name is defined: imported on first use, so that a command that needs none
-#: of them (``defsim --version``, ``defsim list``) never pays for their imports
-_WHERE = {
-    "InputError": ".errors",
-    "KeyPath": ".errors",
-    "Problem": ".errors",
-    "ScenarioError": ".errors",
-    "from_dict": ".loader",
-    "load": ".loader",
-    "load_bytes": ".loader",
-    "loads": ".loader",
-    "validate_data": ".loader",
-    "variants": ".loader",
-    "apply_override": ".overrides",
-    "parse_vary": ".overrides",
-    "set_value": ".overrides",
-    "split_values": ".overrides",
-    "ScenarioSpec": ".schema",
-    "json_schema": ".schema",
-    "Scenario": ".source",
-    "ScenarioSource": ".source",
-}
-
-
-def __getattr__(name: str) -> Any:
-    return _lazy.attribute(__name__, _WHERE, globals(), name)
-
+#: where each name is defined, imported on first use (a command that needs none of them
+#: pays nothing): errors, loading, overrides, the schema, the scenario object
+__getattr__ = _lazy.getter(
+    __name__,
+    globals(),
+    {
+        ".errors": "InputError KeyPath Problem ScenarioError",
+        ".loader": "from_dict load load_bytes loads validate_data variants",
+        ".overrides": "apply_override parse_vary set_value split_values",
+        ".schema": "ScenarioSpec json_schema",
+        ".source": "Scenario ScenarioSource",
+    },
+)
 
 __all__ = [
     "InputError",

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import shipped
 from .errors import KeyPath, Problem, ScenarioError
-from .overrides import apply_override, set_value
+from .overrides import apply_override, set_value, show_value
 from .references import check_references, schedule_warnings
 from .schema import ScenarioSpec
 from .schema_knobs import check_knobs
@@ -274,26 +274,15 @@ def variants(scenario: Scenario, vary: dict[str, list[Any]]) -> list[tuple[str, 
         d = src.data
         for k, v in zip(keys, combo, strict=True):
             d = set_value(d, k, v, src.name)
-        label = ", ".join(f"{k}={_show(v)}" for k, v in zip(keys, combo, strict=True))
+        label = ", ".join(f"{k}={show_value(v)}" for k, v in zip(keys, combo, strict=True))
         try:
             over = {_key_path(a.partition("=")[0]): f"--set {a}" for a in src.overrides}
-            over.update({_key_path(k): f"--vary {k}={_show(v)}" for k, v in zip(keys, combo, strict=True)})
+            over.update(
+                {_key_path(k): f"--vary {k}={show_value(v)}" for k, v in zip(keys, combo, strict=True)}
+            )
             out.append((label, validate_data(d, src.lines, src.name, over, src.text)))
         except ScenarioError as exc:
             raise ScenarioError(
                 src.name, [Problem(p.path, f"{p.message} (in variant {label})", p.line) for p in exc.problems]
             ) from None
     return out
-
-
-def _show(v: Any) -> str:
-    # a variant's value as the user would write it in YAML ({mode: salvo, shots: 2}), not as Python
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return "null"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}: {_show(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, list):
-        return "[" + ", ".join(_show(x) for x in v) + "]"
-    return str(v)

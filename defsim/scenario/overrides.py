@@ -81,3 +81,17 @@ def parse_vary(items: list[str] | tuple[str, ...], source: str) -> dict[str, lis
             raise ScenarioError(source, [Problem((), f"--vary {item!r}: expected path.to.key=v1,v2,...")])
         vary[key.strip()] = [parse_value(v) for v in split_values(values)]
     return vary
+
+
+def show_value(v: Any) -> str:
+    """A value as the user would write it in YAML (``true``, ``{mode: salvo, shots: 2}``), not
+    as Python."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {show_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(show_value(x) for x in v) + "]"
+    return str(v)

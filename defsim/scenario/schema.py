@@ -153,14 +153,19 @@ class RaidSize(Strict):
         return float(self.fixed or 0)
 
 
+#: where an attack's threats go (one key of waves, raids and streams)
+Targets = Annotated[
+    Weights | None,
+    Field(description="sites or assets, a list of them, or weights (default: all sites, or all assets)"),
+]
+
+
 class Wave(Strict):
     """One attack at a given time."""
 
     at: TimePoint = Field(description="when the wave arrives")
     threats: dict[str, NonNegativeInt] = Field(min_length=1, description="threats per type")
-    targets: Weights | None = Field(
-        None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
-    )
+    targets: Targets = None
     spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
     label: str = Field("", description="shown on plots (default: wave N)")
 
@@ -173,9 +178,7 @@ class Raid(Strict):
     first: TimePoint | None = Field(None, description="time of the first raid (default: start)")
     until: TimePoint | None = Field(None, description="no raid after this time (default: the end)")
     size: dict[str, RaidSize] = Field(min_length=1, description="threats per type in each raid")
-    targets: Weights | None = Field(
-        None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
-    )
+    targets: Targets = None
     spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
     label: str = Field("", description="shown in outputs")
 
@@ -187,9 +190,7 @@ class Stream(Strict):
     threats: Weights = Field(description="one threat type, or a mix of types with weights")
     begin: TimePoint | None = Field(None, alias="from", description="when the stream starts (default: start)")
     until: TimePoint | None = Field(None, description="when it stops (default: the end)")
-    targets: Weights | None = Field(
-        None, description="sites or assets, a list of them, or weights (default: all sites, or all assets)"
-    )
+    targets: Targets = None
     label: str = Field("", description="shown in outputs")
 
 

@@ -10,7 +10,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..vocab import AllocationRule, Trigger
+from ..vocab import AllocationPolicy, Trigger
 from .schema_types import (
     ActionChoice,
     AllocationChoice,
@@ -52,7 +52,7 @@ class Allocation(Strict):
     to: list[str] = Field(min_length=1, description="the sites (or stockpiles) fed")
     interceptor: str = Field(description="the type allocated")
     policy: AllocationChoice = Field(
-        AllocationRule.LOWEST_STOCK_FIRST, title="Policy", description="who gets the rounds"
+        AllocationPolicy.LOWEST_STOCK_FIRST, title="Policy", description="who gets the rounds"
     )
     every: Period = Field(description="period between allocations")
     first: TimePoint | None = Field(None, description="the first allocation (default: start)")

@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..vocab import AllocationRule, Dist, RouteAction, Trigger, resupply_policies, share_rules
+from ..vocab import AllocationPolicy, Dist, RouteAction, Trigger, resupply_policies, share_rules
 from .units import (
     PROBABILITY_HINT,
     check_date,
@@ -92,7 +92,7 @@ def _words(choice: type[StrEnum]) -> dict[str, Any]:
 
 # the choices of defsim.vocab: YAML names a member by its word
 DistChoice = Annotated[Dist, WithJsonSchema(_words(Dist))]
-AllocationChoice = Annotated[AllocationRule, WithJsonSchema(_words(AllocationRule))]
+AllocationChoice = Annotated[AllocationPolicy, WithJsonSchema(_words(AllocationPolicy))]
 TriggerChoice = Annotated[Trigger, WithJsonSchema(_words(Trigger))]
 ActionChoice = Annotated[RouteAction, WithJsonSchema(_words(RouteAction))]
 
@@ -238,13 +238,3 @@ class TimeDistribution(Strict):
         if self.dist == "triangular" and not self.low <= self.mode <= self.high:  # type: ignore[operator]
             raise ValueError("triangular needs low <= mode <= high")
         return self
-
-    @property
-    def mean_value(self) -> float:
-        if self.dist == "fixed":
-            return self.value  # type: ignore[return-value]
-        if self.dist == "exponential":
-            return self.mean  # type: ignore[return-value]
-        if self.dist == "uniform":
-            return (self.low + self.high) / 2  # type: ignore[operator]
-        return (self.low + self.mode + self.high) / 3  # type: ignore[operator]

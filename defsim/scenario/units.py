@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 
 #: length of each duration unit in days
 DURATION_UNITS: dict[str, float] = {
@@ -84,25 +85,39 @@ def show_number(value: object) -> str:
     return show(value)
 
 
-def parse_duration(value: object) -> float:
-    """Return a duration in days; raise ValueError naming what was expected."""
+def _with_unit(
+    value: object, hint: str, pattern: re.Pattern[str], read: Callable[[re.Match[str]], float]
+) -> float:
+    """A number written plain, or as ``pattern`` (``read`` gives its number); not NaN."""
     if isinstance(value, bool):
-        raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
+        raise ValueError(f"expected {hint}, got {show(value)}")
     if isinstance(value, int | float):
-        days = as_float(value)
+        x = as_float(value)
     elif isinstance(value, str):
-        m = _DURATION_RE.match(value)
+        m = pattern.match(value)
         if m:
-            days = float(m.group(1)) * _unit(m.group(2), _DURATION_HINT, value)
+            x = read(m)
         else:
             try:
-                days = float(value)
+                x = float(value)
             except ValueError:
-                raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}") from None
+                raise ValueError(f"expected {hint}, got {show(value)}") from None
     else:
-        raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
-    if days != days:
-        raise ValueError(f"expected {_DURATION_HINT}, got {show(value)}")
+        raise ValueError(f"expected {hint}, got {show(value)}")
+    if x != x:
+        raise ValueError(f"expected {hint}, got {show(value)}")
+    return x
+
+
+def parse_duration(value: object) -> float:
+    """Return a duration in days; raise ValueError naming what was expected."""
+    text = str(value)
+    days = _with_unit(
+        value,
+        _DURATION_HINT,
+        _DURATION_RE,
+        lambda m: float(m.group(1)) * _unit(m.group(2), _DURATION_HINT, text),
+    )
     if days < 0:
         raise ValueError(f"a duration cannot be negative, got {show_number(value)}")
     if days > MAX_DAYS:
@@ -146,26 +161,15 @@ def parse_probability(value: object) -> float:
 
 def parse_rate(value: object) -> float:
     """Return a rate per day; raise ValueError naming what was expected."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
-    if isinstance(value, int | float):
-        rate = as_float(value)
-    elif isinstance(value, str):
-        m = _RATE_RE.match(value)
-        if m:
-            per = float(m.group(2)) if m.group(2) else 1.0
-            if per <= 0:
-                raise ValueError(f"a rate needs a period longer than zero, got {show(value)}")
-            rate = float(m.group(1)) / (per * _unit(m.group(3), _RATE_HINT, value))
-        else:
-            try:
-                rate = float(value)
-            except ValueError:
-                raise ValueError(f"expected {_RATE_HINT}, got {show(value)}") from None
-    else:
-        raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
-    if rate != rate:
-        raise ValueError(f"expected {_RATE_HINT}, got {show(value)}")
+    text = str(value)
+
+    def per_day(m: re.Match[str]) -> float:
+        per = float(m.group(2)) if m.group(2) else 1.0
+        if per <= 0:
+            raise ValueError(f"a rate needs a period longer than zero, got {show(value)}")
+        return float(m.group(1)) / (per * _unit(m.group(3), _RATE_HINT, text))
+
+    rate = _with_unit(value, _RATE_HINT, _RATE_RE, per_day)
     if rate < 0:
         raise ValueError(f"a rate cannot be negative, got {show_number(value)}")
     if rate > MAX_RATE:
