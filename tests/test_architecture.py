@@ -6,8 +6,6 @@ and under ``if TYPE_CHECKING:`` alike (the graph is built with ``ast``, not by i
 ``package``; a submodule's implicit import of its parent package is not an edge (as in
 import-linter).  The layer contracts themselves are lint-imports' (pyproject.toml).
 
-Not yet circle-free, and left out of the check until they are: two modules of ``defsim.cli``
-(common, group).
 """
 
 from __future__ import annotations
@@ -18,8 +16,6 @@ from pathlib import Path
 import defsim
 
 ROOT = Path(defsim.__file__).parent
-#: packages whose modules may still form circles among themselves (see the module docstring)
-NOT_YET = ("defsim.cli.",)
 
 
 def module_name(path: Path) -> str:
@@ -110,8 +106,7 @@ def test_the_check_finds_a_circle_and_a_type_checking_import():
 
 def test_no_import_circle_in_defsim():
     found = circles(import_graph())
-    left = [c for c in found if not all(m.startswith(NOT_YET) for m in c)]
-    assert left == [], left
+    assert found == [], found
 
 
 def test_every_layer_below_the_cli_has_no_circle_at_all():

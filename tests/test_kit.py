@@ -35,14 +35,27 @@ def test_the_four_templates_ship():
     assert set(TEMPLATES) == {"battery", "raids", "supply", "layered"}
 
 
-def test_list_shows_every_shipped_scenario_with_its_question_within_80_columns():
-    r = cli("list")
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 200])
+def test_list_shows_every_shipped_scenario_with_its_question_wrapped_between_words(width):
+    r = cli("list", "--width", str(width))
     assert r.exit_code == 0, r.output
-    assert all(len(line) <= 80 for line in r.output.splitlines())
-    flat = " ".join(r.output.replace("│", " ").split())
+    table = r.output.splitlines()[:-1]  # the last line says how to use a name
+    assert all(len(line) <= width for line in table)
+    if width >= 60:  # a table (narrower: one block per scenario), every line to its right border
+        assert table[0].startswith("┌") and len({len(line) for line in table}) == 1
+    words = r.output.replace("│", " ").split()
     for s in api.scenarios():
         assert s.name in r.output
-        assert s.question and " ".join(s.question.split()[:3]) in flat
+        assert s.question and set(s.question.split()) <= set(words)  # no word cut in two
+    if width >= 200:  # wide enough for every question on one line
+        assert all(s.question in r.output for s in api.scenarios())
+
+
+def test_list_follows_columns_when_piped():
+    wide = CliRunner(env={"COLUMNS": "150"}).invoke(main, ["list"])
+    narrow = CliRunner(env={"COLUMNS": "60"}).invoke(main, ["list"])
+    assert max(map(len, narrow.output.splitlines())) <= 60
+    assert 80 < max(map(len, wide.output.splitlines())) <= 150
 
 
 def test_list_as_json_and_plain_and_the_templates():
@@ -231,3 +244,15 @@ def test_a_built_wheel_holds_the_shipped_scenarios_and_templates(tmp_path):
         assert f"defsim/scenarios/{n}.yaml" in listed
     for n in TEMPLATES:
         assert f"defsim/templates/{n}.yaml" in listed
+
+
+def test_list_into_a_pipe_closed_early_says_nothing():
+    # `defsim list | head -1`: the reader is gone before the table is written
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "defsim", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    err = proc.stderr.read() if proc.stderr is not None else ""
+    assert proc.wait(60) == 141, err
+    assert err == ""

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from defsim.cli import main
-from defsim.cli.common import Progress
+from defsim.cli.progress import Progress
 from tests.conftest import SCENARIOS
 
 #: markup rich would read (``[/]`` closes a tag never opened: a MarkupError), an escape that

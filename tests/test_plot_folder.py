@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -208,7 +209,9 @@ def test_markers_sit_over_their_date_in_every_column(tmp_path: Path, scenario: s
 
     invoke("run", scenario, "--out", str(tmp_path / "r"), "--no-plot", "-q")
     view = read(tmp_path / "r")
-    holders = view.holders("site") if figure == "stock" else [h for h, k in view.kinds.items() if k != "site"]
+    # the holders of each figure as the folder draws it (view.kinds also names routes)
+    supply = [h for h, k in view.kinds.items() if k in ("stockpile", "producer")]
+    holders = view.holders("site") if figure == "stock" else supply
     fig = plot_stock(view, holders, "q")
     strips = [a for a in fig.axes if not a.get_yticks().size and a.get_lines() and a.get_legend()]
     assert len(strips) >= 2, "a strip per column"
@@ -216,6 +219,9 @@ def test_markers_sit_over_their_date_in_every_column(tmp_path: Path, scenario: s
     for strip in strips:
         panels = _panels_under(fig, strip)
         assert panels
+        # right above the first panel of its column, never over a cell left empty
+        gap = (strip.get_position().y0 - max(p.get_position().y1 for p in panels)) * fig.get_figheight()
+        assert gap < 0.8, f"{gap:.2f} inches between a strip and the panel under it"
         drawn = sorted(
             float(x)
             for line in strip.get_lines()
@@ -318,6 +324,40 @@ def test_drawing_workers_end_quietly(tmp_path: Path) -> None:
     assert (tmp_path / "h0").read_text() == (tmp_path / "h1").read_text() == "True"
 
 
+def _fails_in_the_worker() -> None:
+    from defsim.io import OutputError
+
+    raise OutputError("cannot draw q.png: the reason, word for word")
+
+
+def test_an_error_in_a_drawing_worker_reaches_the_command_whole(tmp_path: Path) -> None:
+    from defsim.io import OutputError
+    from defsim.io.drawing import draw_jobs
+
+    jobs = [(tmp_path / "a.png", lambda: None), (tmp_path / "q.png", _fails_in_the_worker)]
+    with pytest.raises(OutputError, match="the reason, word for word"):
+        draw_jobs(jobs, workers=2)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_drawing_worker_killed_is_reported_not_waited_for(tmp_path: Path) -> None:
+    """The system ends a drawing worker (out of memory, say): the command hears of it at once
+    (a pool of multiprocessing could hang in terminate() here)."""
+    import signal
+    import time
+
+    from defsim.api import WorkerLost
+    from defsim.io.drawing import draw_jobs
+
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    start = time.monotonic()
+    with pytest.raises(WorkerLost, match="killed by signal 9"):
+        draw_jobs([(tmp_path / "a.png", die), (tmp_path / "b.png", die)], workers=2)
+    assert time.monotonic() - start < 30  # a bound against hanging, not a speed test
+
+
 def test_figures_drawn_side_by_side_are_all_listed_in_the_marker(tmp_path: Path) -> None:
     """Workers writing figures at once never drop each other's name from the folder's marker:
     every figure stays one defsim may replace (``defsim plot`` again succeeds)."""
@@ -330,3 +370,36 @@ def test_figures_drawn_side_by_side_are_all_listed_in_the_marker(tmp_path: Path)
         assert listed is not None
         assert {"stock.png", "threats.png", "deliveries.png"} <= listed
     invoke("plot", str(tmp_path / "n0"))
+
+
+def test_a_busy_fan_is_one_column_per_type_naming_every_holder(tmp_path: Path) -> None:
+    """backfill's fan had ten panels: now a column per type, sites and stockpiles apart, each
+    holder a line named with how often and when it ran out."""
+    from defsim.io.folder import read
+    from defsim.io.plot_fan import plot_fan
+
+    invoke("run", "backfill", "--reps", "4", "--out", str(tmp_path / "e"), "--no-plot", "-q")
+    ens = read(tmp_path / "e")
+    fig = plot_fan(ens)
+    panels = [a for a in fig.axes if a.get_visible()]
+    types = {i for _, _, i in ens.series}
+    assert len(panels) <= 2 * len(types) < len(ens.series)
+    named = [label for ax in panels for label in ax.get_legend_handles_labels()[1]]
+    holders = {h for h, k, _ in ens.series if k != "producer"}
+    assert {n.split(":")[0] for n in named} == holders
+    assert all("ran out in" in n for n in named)
+
+
+def test_the_deliveries_legend_lists_what_was_delivered(tmp_path: Path) -> None:
+    """layered's guns get no deliveries: its legend named "gun" (every type held) and "lost in
+    transit" (nothing was lost)."""
+    from defsim.io.folder import read
+    from defsim.io.plot_deliveries import plot_deliveries
+
+    invoke("run", "layered", "--out", str(tmp_path / "l"), "--no-plot", "-q")
+    view = read(tmp_path / "l")
+    fig = plot_deliveries(view)
+    assert fig is not None
+    labels = set(fig.axes[-1].get_legend_handles_labels()[1])
+    carried = {r["interceptor"] for r in view.summary["routes"].values() if r["shipped"]}
+    assert labels == carried and "gun" not in labels

@@ -99,9 +99,7 @@ def test_user_strings_are_escaped(raids_report: Path, tmp_path: Path) -> None:
     from defsim.io.folder import read
 
     view = read(raids_report.parent / "raids")
-    view.scenario_yaml = view.scenario_yaml.replace(
-        "name: Nightly raids on one battery", 'name: "<script>alert(1)</script> $4M ... $20k $^$"'
-    )
+    view.as_run.data["name"] = "<script>alert(1)</script> $4M ... $20k $^$"
     page = render(view)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; $4M ... $20k $^$" in page
 

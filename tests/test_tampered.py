@@ -161,6 +161,23 @@ def _summary_tampers(kind: str) -> list[tuple[str, Tamper]]:
     return cases
 
 
+#: scenario.json is what a folder is read by: checked as strictly as summary.json
+SCENARIO_TAMPERS = [
+    ("scenario.json not JSON", _bytes("scenario.json", b"{")),
+    ("scenario.json NaN", _text("scenario.json", lambda t: t.replace('"seed": ', '"seed": NaN, "x": ', 1))),
+    ("scenario.json not an object", _bytes("scenario.json", b"[]")),
+    ("scenario.json currency a number", _json("scenario.json", lambda d: _set(d, "currency", 5))),
+    ("scenario.json no name", _json("scenario.json", lambda d: d.pop("name") and d)),
+    ("scenario.json another seed", _json("scenario.json", lambda d: _set(d, "seed", d["seed"] + 1))),
+    ("scenario.json another name", _json("scenario.json", lambda d: _set(d, "name", "other"))),
+    (
+        "scenario.json a rule without below",
+        _json("scenario.json", lambda d: _set(d, "sites", {"Battery": {"rationing": [{"shots": 1}]}})),
+    ),
+    ("scenario.json a folder", _folder_instead("scenario.json")),
+    ("scenario.json gone", _removed("scenario.json")),
+]
+
 RUN_TAMPERS = [
     *_summary_tampers("run"),
     *_csv_tampers("stock.csv", 4),
@@ -176,6 +193,7 @@ RUN_TAMPERS = [
     ("scenario.yaml not YAML", _bytes("scenario.yaml", b"[: : :")),
     ("scenario.yaml nested without end", _bytes("scenario.yaml", b"[" * 50_000)),
     ("scenario.yaml a bad rationing rule", _text("scenario.yaml", lambda t: t + BAD_RULE)),
+    *SCENARIO_TAMPERS,
 ]  # fmt: skip
 
 ENSEMBLE_TAMPERS = [
@@ -190,6 +208,7 @@ ENSEMBLE_TAMPERS = [
     ("bands.csv a day past the end", _cell("bands.csv", 0, "1e6", line=4)),
     ("bands.csv time going back", _cell("bands.csv", 0, "-1", line=4)),
     ("scenario.yaml gone", _removed("scenario.yaml")),
+    *SCENARIO_TAMPERS,
 ]  # fmt: skip
 
 
@@ -243,9 +262,10 @@ def _tampered(made: dict[str, Path], kind: str, tamper: Tamper, tmp: Path) -> Pa
     return folder
 
 
-#: tamperings that leave what is drawn sound: the folder is read (scenario.yaml only names things)
+#: tamperings that leave what is drawn sound: the folder is read (scenario.yaml is only shown, and
+#: read by a folder without scenario.json, written before it existed: it only names things)
 HARMLESS = {"markers.csv gone", "events.csv header only", "scenario.yaml gone", "scenario.yaml not YAML"}
-HARMLESS |= {"scenario.yaml nested without end", "scenario.yaml a bad rationing rule"}
+HARMLESS |= {"scenario.yaml nested without end", "scenario.yaml a bad rationing rule", "scenario.json gone"}
 #: the tamperings each command is tried with (the harmless ones together, below: drawing is slow)
 RUN_CASES = [c for c in RUN_TAMPERS if c[0] not in HARMLESS]
 ENSEMBLE_CASES = [c for c in ENSEMBLE_TAMPERS if c[0] not in HARMLESS]
@@ -349,3 +369,21 @@ def test_randomly_mutated_folders_work_or_are_refused(made, tmp_path):
             assert all(p.read_bytes().lstrip().startswith(b"<?xml") for p in folder.glob("*.svg"))
     print(seen)
     assert seen["ok"] and seen["refused"], seen  # both kinds of answer were exercised
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b"[: : :", b"[" * 50_000, b"currency: !!binary aGVsbG8=\nname: x\n", BAD_RULE.encode(), b"- a list\n"],
+    ids=["not YAML", "nested without end", "binary", "a bad rationing rule", "a list"],
+)
+def test_an_older_folder_reads_whatever_its_scenario_yaml_holds(made, tmp_path, text):
+    """Without scenario.json (an older folder), scenario.yaml only names things: whatever it
+    holds, the folder reads, and what it cannot name is left plain (money in USD)."""
+    folder = tmp_path / "old"
+    shutil.copytree(made["run"], folder)
+    (folder / "scenario.json").unlink()
+    (folder / "scenario.yaml").write_bytes(text)
+    view = read(folder)
+    assert view.currency == "USD" and view.as_run.rationing("Battery", "interceptor") == []
+    r = CliRunner().invoke(main, ["report", str(folder), "-o", str(tmp_path / "page.html")])
+    assert r.exit_code == 0, r.output

@@ -38,9 +38,9 @@ from typing import Any
 
 import numpy as np
 
-from .answers import REASON_WORDS, VALUE_UNITS, compact, money
 from .metrics import Figure, Kind
 from .statistics import Z95, paired_difference
+from .words import REASON_WORDS, VALUE_UNITS, show
 
 RULE = (
     "Figures whose 95% interval of the paired difference excludes zero, ranked by the size of the "
@@ -173,15 +173,12 @@ def amount(kind: Kind, unit: str, value: float, currency: str = "USD") -> str:
         return f"{value:,.1f} pp"
     if kind is Kind.DURATION or unit in ("days", "day"):
         return f"{value:,.1f} days"
-    if kind is Kind.MONEY and unit == VALUE_UNITS:
-        return f"{compact(value) if value >= 100 else f'{value:.1f}'} {VALUE_UNITS}"
-    if kind is Kind.MONEY:
-        return money(value, currency)
+    if kind is Kind.MONEY:  # as every answer shows money; value units named
+        text = show(kind, value, None, currency, unit)
+        return f"{text} {VALUE_UNITS}" if unit == VALUE_UNITS else text
     if kind is Kind.SHARE:
         return f"{100 * value:,.1f} pp"
-    if kind is Kind.RATIO:
-        return f"{value:.2f}"
-    return f"{value:,.1f}"
+    return f"{value:.2f}" if kind is Kind.RATIO else f"{value:,.1f}"
 
 
 def _bare(kind: Kind, unit: str, value: float, currency: str) -> str:

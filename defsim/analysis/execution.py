@@ -172,20 +172,26 @@ def run_parts(
     workers: int = 1,
     scheduler: str | None = None,
     scheduler_timeout: float = SCHEDULER_TIMEOUT,
+    start_method: str | None = None,
 ) -> Iterator[Any]:
     """``fn(*common, part)`` for each of ``count`` parts, results yielded in the order of the
     parts: in this process, on ``workers`` local processes or on a Dask ``scheduler``, with the
     same control as an ensemble's (interrupts, lost workers, Dask workers of another defsim
-    version refused).  ``fn`` must be a module-level function (it is pickled)."""
+    version refused).  ``fn`` must be a module-level function (it is pickled).  ``start_method``
+    ("fork", say) starts the local workers that way rather than by the platform's default."""
     if scheduler is not None:
         return on_dask(fn, common, parts, scheduler, scheduler_timeout, max(workers, 1))
     if workers <= 1 or count <= 1:
         return (fn(*common, p) for p in parts)
-    return _on_workers(fn, common, parts, min(workers, count))
+    return _on_workers(fn, common, parts, min(workers, count), start_method)
 
 
 def _on_workers(
-    fn: Callable[..., Any], common: tuple[Any, ...], parts: Iterator[Any], count: int
+    fn: Callable[..., Any],
+    common: tuple[Any, ...],
+    parts: Iterator[Any],
+    count: int,
+    start_method: str | None = None,
 ) -> Iterator[Any]:
-    with Workers(count) as pool:
+    with Workers(count, start_method) as pool:
         yield from pool.run(fn, common, parts, count)

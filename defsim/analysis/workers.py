@@ -15,17 +15,11 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from ..interrupt import Interrupted
+
 #: chunks sent ahead of the oldest one not yet back, per worker: results are taken in order, so
 #: this bounds how many finished chunks wait in memory for a slow one
 AHEAD = 4
-
-
-class Interrupted(KeyboardInterrupt):
-    """The user (Ctrl-C) or the system (SIGTERM) asked the run to stop."""
-
-    def __init__(self, signum: int = signal.SIGINT):
-        super().__init__(signum)
-        self.signum = signum
 
 
 class ReplicationFailed(Exception):
@@ -120,8 +114,9 @@ class Workers:
     #: seconds to wait for a worker to end once killed (it is gone long before)
     JOIN = 5.0
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, start_method: str | None = None) -> None:
         self.count = max(1, count)
+        self.start_method = start_method
         self._procs: list[multiprocessing.process.BaseProcess] = []
         self._conns: list[Connection] = []
         self._job: list[int] = []  # the job each worker holds (an index into jobs sent)
@@ -134,7 +129,7 @@ class Workers:
         self.close(kill=kind is not None)
 
     def _start(self, count: int) -> None:
-        context = multiprocessing.get_context()
+        context: Any = multiprocessing.get_context(self.start_method)  # its Process, whatever the method
         with _signals_deferred():
             while len(self._procs) < min(count, self.count):
                 here, there = context.Pipe()

@@ -13,7 +13,6 @@ again when ``precision`` adds more).
 from __future__ import annotations
 
 from ..analysis.execution import (
-    Interrupted,
     ReplicationFailed,
     SchedulerNotDask,
     SchedulerUnreachable,
@@ -21,6 +20,7 @@ from ..analysis.execution import (
     WorkerVersionMismatch,
 )
 from ..analysis.metrics import Figure, Kind, UnknownFigure
+from ..interrupt import Interrupted
 from ..plan.size import WorkTooBig
 from .catalogue import scenarios, templates
 from .discovery import DiscoveryError, SampleInvalid, discover

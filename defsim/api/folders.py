@@ -7,22 +7,26 @@ from pathlib import Path
 from typing import Any
 
 from .. import scenario as _scenario
+from ..io.as_run import AsRun
+from ..io.files import Target
 from ..plan import Plan
 from ..plan.compiler import build
 
 
-def plan_of_yaml(text: str) -> Plan | None:
-    """The plan of a results folder's scenario.yaml (None if it is missing or no longer valid)."""
-    if not text:
+def plan_of(as_run: AsRun) -> Plan | None:
+    """The plan of a results folder's scenario as run (None if it is missing or no longer valid)."""
+    if as_run.plan is not None:
+        return as_run.plan
+    if not as_run.data:
         return None
     try:
-        return build(_scenario.loads(text, "scenario.yaml").spec)
+        return build(_scenario.from_dict(as_run.data, "scenario.json").spec)
     except (_scenario.ScenarioError, ValueError):
         return None
 
 
-def _plan_required(text: str) -> Plan:
-    plan = plan_of_yaml(text)
+def _plan_required(as_run: AsRun) -> Plan:
+    plan = plan_of(as_run)
     if plan is None:
         raise _scenario.InputError(
             "it no longer validates (edited, or another version): its figures cannot be named"
@@ -44,7 +48,7 @@ def report(folder: str | Path, output: str | Path | None = None, command: str = 
     """One self-contained HTML page of a results folder (default: ``folder/report.html``)."""
     from ..io.report import write_report
 
-    return write_report(folder, output, command, plan_of_yaml)
+    return write_report(folder, output, command, plan_of)
 
 
 def compare_results(
@@ -62,6 +66,5 @@ def compare_results(
     the seed and the number of replications (else :class:`defsim.io.compare.CannotCompare`)."""
     from ..io.compare import compare_folders
 
-    return compare_folders(
-        folders, out, labels, force, plot, fmt, report, command, figures, plan_of=_plan_required
-    )
+    to = Target(Path(out), force, plot, fmt, report, command)
+    return compare_folders(folders, to, labels, figures, plan_of=_plan_required)

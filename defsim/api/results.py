@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -9,16 +10,65 @@ from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..analysis.answers import plural
 from ..engine import RunRecord
 from ..io import plot_comparison, save_comparison, save_ensemble, save_run
+from ..io.as_run import AsRun, of_result
+from ..io.files import Target
 from ..plan import Plan
 from ..scenario import Scenario
 
 
-def currency_yaml(scenario: Scenario) -> str:
-    """Enough of the scenario for the answers to know its currency."""
-    return f"currency: {scenario.spec.currency}\n"
+class Saves:
+    """What every result's ``save`` takes: the folder, and how (see :class:`defsim.io.files.Target`)."""
+
+    def save(
+        self,
+        folder: str | Path,
+        force: bool = False,
+        plot: bool = True,
+        fmt: str = "png",
+        report: bool = False,
+        command: str = "",
+    ) -> Path:
+        """Write the results folder atomically (its files: see the class); ``force`` replaces a
+        results folder defsim wrote; ``plot``: draw the figures (as ``fmt``); ``report``: also
+        report.html; ``command``: the command line the report says reproduces it."""
+        return self._write(Target(Path(folder), force, plot, fmt, report, command))
+
+    def _write(self, to: Target) -> Path:
+        raise NotImplementedError
 
 
-class RunResult(RunAnalysis):
+class Viewed(Saves):
+    """A run or an ensemble of one scenario: what its results folder would hold, in memory
+    (``view``), and the answers in words drawn from it."""
+
+    scenario: Scenario
+    plan: Plan
+    seed: int
+
+    @property
+    def as_run(self) -> AsRun:
+        """The scenario as run (what scenario.json holds) and its plan."""
+        return of_result(self.scenario.source, self.seed, self.plan)
+
+    @cached_property
+    def view(self) -> Any:
+        """The result as its folder reads back, in memory: what plots and answers are drawn from."""
+        from ..io.folder import ensemble_view, run_view
+
+        return (
+            run_view(self, self.as_run) if isinstance(self, RunAnalysis) else ensemble_view(self, self.as_run)
+        )
+
+    @property
+    def answers(self) -> list[str]:
+        """The answers in words: per site and type, when it ran out (of an ensemble: P(it ran
+        dry) and when, median and 5-95%); what it cost."""
+        from ..io.folder import answer_lines
+
+        return answer_lines(self.view)
+
+
+class RunResult(Viewed, RunAnalysis):
     """One run of a scenario: ``summary``, ``stock`` series, the event log, ``plot()``, ``save()``."""
 
     def __init__(self, record: RunRecord, scenario: Scenario):
@@ -34,35 +84,16 @@ class RunResult(RunAnalysis):
 
     def plot(self, path: str | Path | None = None) -> Any:
         """Each site's stock per interceptor type; saved to ``path`` if given; the matplotlib Figure."""
-        from ..io.folder import run_view
         from ..io.plots import plot_stock
 
-        view = run_view(self)
+        view = self.view
         return plot_stock(view, view.holders("site"), "how many rounds does each site hold, per type?", path)
 
-    @property
-    def answers(self) -> list[str]:
-        """The answers in words: when each site ran out of each type; what it cost."""
-        from ..analysis.answers import run_lines
-        from ..io.folder import run_view
-
-        return run_lines(run_view(self, currency_yaml(self.scenario)).answers)
-
-    def save(
-        self,
-        folder: str | Path,
-        force: bool = False,
-        plot: bool = True,
-        fmt: str = "png",
-        report: bool = False,
-        command: str = "",
-    ) -> Path:
-        """Write summary.json, stock.csv, events.csv, scenario.yaml and the plots atomically;
-        ``report``: also report.html."""
-        return save_run(self, self.scenario.source, folder, force, plot, fmt, report, command)
+    def _write(self, to: Target) -> Path:
+        return save_run(self, self.scenario.source, to)
 
 
-class EnsembleResult(EnsembleAnalysis):
+class EnsembleResult(Viewed, EnsembleAnalysis):
     """Replications of one scenario: figures with intervals, stock bands, P(ran dry by day d)."""
 
     def __init__(self, scenario: Scenario, plan: Plan, seed: int, grid: Any, reps: Any, label: str | None):
@@ -78,45 +109,17 @@ class EnsembleResult(EnsembleAnalysis):
         interval = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""
         return f"{head}, leaked share {stats['mean']:.3g}{interval}>"
 
-    def _view(self) -> Any:
-        import tempfile
-
-        from ..io.folder import read_ensemble
-
-        # the view reads reps.csv when a figure is asked for: the folder lives as long as the view
-        tmp = tempfile.TemporaryDirectory()
-        self.save(Path(tmp.name) / "e", plot=False)
-        view = read_ensemble(Path(tmp.name) / "e")
-        view.keep = tmp
-        return view
-
     def plot(self, path: str | Path | None = None) -> Any:
         """Fan chart of every holder's stock per type; saved to ``path`` if given."""
         from ..io.plots_ensemble import plot_fan
 
-        return plot_fan(self._view(), path)
+        return plot_fan(self.view, path)
 
-    @property
-    def answers(self) -> list[str]:
-        """The answers in words: per site and type, P(ran dry) and when (median, 5-95%)."""
-        from ..analysis.answers import ensemble_lines
-
-        return ensemble_lines(self._view().answers)
-
-    def save(
-        self,
-        folder: str | Path,
-        force: bool = False,
-        plot: bool = True,
-        fmt: str = "png",
-        report: bool = False,
-        command: str = "",
-    ) -> Path:
-        """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
-        return save_ensemble(self, self.scenario.source, folder, force, plot, fmt, report, command)
+    def _write(self, to: Target) -> Path:
+        return save_ensemble(self, self.scenario.source, to)
 
 
-class ComparisonResult(ComparisonAnalysis):
+class ComparisonResult(Saves, ComparisonAnalysis):
     """Ensembles of several variants with the same seeds: ``summary`` (the table, as compare.json),
     ``to_frame()``, paired differences, ``plot()`` overlays and ``save()``."""
 
@@ -129,20 +132,10 @@ class ComparisonResult(ComparisonAnalysis):
 
     def plot(self, folder: str | Path | None = None) -> list[Any]:
         """Overlaid median stock and P(ran dry) of every variant."""
-        return plot_comparison(self, Path(folder) if folder is not None else None)
+        as_runs = [e.as_run for e in self.ensembles]
+        return plot_comparison(self, Path(folder) if folder is not None else None, as_runs)
 
-    def save(
-        self,
-        folder: str | Path,
-        force: bool = False,
-        plot: bool = True,
-        fmt: str = "png",
-        report: bool = False,
-        command: str = "",
-    ) -> Path:
-        """compare.csv, compare.json, the plots, and each variant's ensemble files."""
-        inputs = [
-            Path(e.scenario.source.name) for e in self.ensembles if Path(e.scenario.source.name).is_file()
-        ]
+    def _write(self, to: Target) -> Path:
+        inputs = [Path(e.scenario.source.name) for e in self.ensembles]
         sources = [e.scenario.source for e in self.ensembles]
-        return save_comparison(self, folder, force, plot, inputs, fmt, report, command, sources)
+        return save_comparison(self, to, [p for p in inputs if p.is_file()], sources)

@@ -8,10 +8,12 @@ from typing import Any
 import numpy as np
 
 from ..analysis.discovery import Box, Condition, Ranking, Uncertainty, box_words, percent, ranking_words
+from ..io.files import Target
 from ..scenario import Scenario
+from .results import Saves
 
 
-class DiscoveryResult:
+class DiscoveryResult(Saves):
     """Sampled futures of a scenario and what they say.
 
     ``values`` (one tuple per future, in the order of ``uncertainties``), ``x`` (the same as
@@ -141,24 +143,14 @@ class DiscoveryResult:
         cols["of_interest"] = self.interest
         return pd.DataFrame(cols)
 
-    def save(
-        self,
-        folder: str | Path,
-        force: bool = False,
-        plot: bool = True,
-        fmt: str = "png",
-        report: bool = False,
-        command: str = "",
-    ) -> Path:
-        """Write samples.csv, boxes.json, ranking.json, discovery.json, scenario.yaml, ema/ and
-        the plots atomically (``report``: also report.html); then remove the checkpoint."""
+    def _write(self, to: Target) -> Path:
+        """samples.csv, boxes.json, ranking.json, discovery.json, scenario.yaml, ema/ and the
+        plots (``report``: also report.html); then the checkpoint is removed."""
         from ..io.discovery import save_discovery
         from ..io.save import scenario_yaml
 
         src = self.scenario.source
-        out = save_discovery(
-            self, folder, force, plot, fmt, report, command, src, scenario_yaml(src, self.design["seed"])
-        )
+        out = save_discovery(self, to, src, scenario_yaml(src, self.design["seed"]))
         if self.checkpoint is not None:
             self.checkpoint.remove()
         return out

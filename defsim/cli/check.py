@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 import click
 
 from .group import SET_HELP, _load, main
-from .lazy import LazyModule, lazy
+from .lazy import api, lazy
 
 if TYPE_CHECKING:
-    from .. import api
     from ..scenario import json_schema
 else:
-    api = LazyModule("defsim.api")
     json_schema = lazy("defsim.scenario.schema", "json_schema")
 
 

@@ -1,188 +1,41 @@
-"""What several commands share: ensemble options, progress, saving results, output checks."""
+"""What several commands share when they run: saving results, printing where, output checks,
+the API's refusals as messages (their options are in :mod:`.options`)."""
 
 from __future__ import annotations
 
 import contextlib
-import math
 import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import InputError, ScenarioError
-from .group import FORMATS, UserError
-from .lazy import LazyModule, lazy
+from .group import UserError
+from .lazy import Console, api, escape, print_comparison
 from .plain import plain
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.markup import escape
-
-    from .. import api
-    from .tables import print_comparison
-else:
-    api = LazyModule("defsim.api")
-    Console = lazy("rich.console", "Console")
-    escape = lazy("rich.markup", "escape")
-    print_comparison = lazy("defsim.cli.tables", "print_comparison")
+from .progress import Progress
 
 
-def _set_width(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
-    from .tables import set_width  # when the command runs: tables imports rich
-
-    set_width(value)
-
-
-def width_option(f: Any) -> Any:
-    """--width: the printed tables' width (default: the terminal's; piped: $COLUMNS, else 80)."""
-    return click.option(
-        "--width",
-        type=click.IntRange(min=40),
-        default=None,
-        expose_value=False,
-        callback=_set_width,
-        help="Print tables this many columns wide (default: the terminal's width; when piped, "
-        "$COLUMNS or 80).",
-    )(f)
+def finish(target: Path, quiet: bool, show: Callable[[], None]) -> None:
+    """After a results folder is written: its path alone when quiet, else what ``show`` prints
+    and where the folder is."""
+    if quiet:
+        click.echo(str(target))
+        return
+    show()
+    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
 
 
-class FiniteFloat(click.FloatRange):
-    """A number in a range, and a number: click's ranges let ``nan`` through (no comparison
-    with it is true) and ``inf`` past a minimum, which would turn a bound off."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        rv = super().convert(value, param, ctx)
-        if not math.isfinite(rv):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
-        return rv
-
-
-def ensemble_options(f: Any) -> Any:
-    """Options shared by every command that runs replications."""
-    f = width_option(f)
-    f = click.option(
-        "--quiet", "-q", is_flag=True, help="No progress and no table: print only the results folder."
-    )(f)
-    f = click.option("--no-plot", is_flag=True, help="Skip the plots.")(f)
-    f = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="png",
-        show_default=True,
-        help="The plots' file format.",
-    )(f)
-    f = click.option("--report", is_flag=True, help="Also write report.html: one self-contained page.")(f)
-    f = click.option("--force", is_flag=True, help="Replace --out if it already exists.")(f)
-    f = click.option(
-        "--out",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="Results folder (default: results/<name>, never one that exists).",
-    )(f)
-    f = click.option(
-        "--allow-work",
-        type=FiniteFloat(min=1.0),
-        default=1.0,
-        metavar="FACTOR",
-        help="Raise the bounds on threats, scheduled events, replications, grid values and workers "
-        "by this finite factor (work beyond them is refused before it starts).",
-    )(f)
-    f = click.option(
-        "--scheduler-timeout",
-        type=FiniteFloat(min=0, min_open=True, max=86400),
-        default=10.0,
-        show_default=True,
-        metavar="SECONDS",
-        help="How long to wait for the Dask --scheduler to answer.",
-    )(f)
-    f = click.option(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Run replications on this Dask scheduler (needs defsim[dask]).",
-    )(f)
-    f = click.option("--grid", default="1d", show_default=True, help="Ensembles record stock on this grid.")(
-        f
-    )
-    f = click.option(
-        "--workers",
-        type=click.IntRange(min=1),
-        default=None,
-        help="Local worker processes (default and at most: the cores; see --allow-work).",
-    )(f)
-    f = click.option(
-        "--seed",
-        type=click.IntRange(min=0),
-        default=None,
-        help="Random seed (default: the scenario's own `seed`).",
-    )(f)
-    return f
-
-
-class Progress:
-    """A progress bar with ETA on a terminal, plain lines every 10% otherwise, nothing when quiet.
-
-    The API tells it how many replications are planned (``start``) and how many are done.
-    """
-
-    #: the one running, for the message an interrupt prints
-    last: Progress | None = None
-
-    def __init__(self, label: str, quiet: bool, unit: str = "replications"):
-        # a scenario's name, shown as it is: no markup read in it, no control character sent
-        self.label, self.quiet, self.done, self.total, self.unit = plain(label), quiet, 0, 0, unit
-        self.tty = sys.stderr.isatty()
-        self._bar: Any = None
-        self._task: Any = None
-        self._next_line = 0.1
-
-    def __enter__(self) -> Progress:
-        Progress.last = self
-        if not self.quiet and self.tty:
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-            from rich.progress import Progress as Bar
-
-            self._bar = Bar(
-                TextColumn("{task.description}", markup=False),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-            )
-            self._bar.start()
-        return self
-
-    def start(self, total: int) -> None:
-        self.total = total
-        # a new batch (--precision) widens the total: plain lines go on from where it stands
-        self._next_line = (math.floor(10 * self.done / total) + 1) / 10 if total else 0.1
-        if self._bar is not None:
-            if self._task is None:
-                self._task = self._bar.add_task(self.label, total=total)
-            else:
-                self._bar.update(self._task, total=total)
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        if self.quiet:
-            return
-        if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=min(self.done, self.total))
-        elif self._bar is None and self.done >= self._next_line * self.total:
-            click.echo(f"{self.label}: {self.done}/{self.total} {self.unit}", err=True)
-            while self._next_line * self.total <= self.done:
-                self._next_line += 0.1
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+def ensemble_keywords(opts: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """The API's keywords for how replications run, from the shared options (--grid where the
+    command has it)."""
+    keys = ("seed", "workers", "grid", "scheduler", "allow_work", "scheduler_timeout")
+    return {"progress": progress, **{k: opts[k] for k in keys if k in opts}}
 
 
 def _command() -> str:
@@ -244,39 +97,10 @@ def _api_errors(scenario: str) -> Iterator[None]:
         raise UserError(f"error: {exc}") from None
 
 
-def _what_if(
-    call: Callable[..., Any],
-    default_out: Path,
-    *,
-    scenario: str = "SCENARIO",
-    seed: int | None,
-    workers: int | None,
-    grid: str,
-    scheduler: str | None,
-    scheduler_timeout: float,
-    allow_work: float,
-    out: str | None,
-    force: bool,
-    no_plot: bool,
-    fmt: str,
-    report: bool,
-    quiet: bool,
-) -> None:
+def _what_if(call: Callable[..., Any], default_out: Path, scenario: str, opts: dict[str, Any]) -> None:
     """Run a sweep or a comparison through the API, save it and print its table."""
-    with _api_errors(scenario), Progress("variants", quiet) as progress:
-        result = call(
-            seed=seed,
-            workers=workers,
-            grid=grid,
-            scheduler=scheduler,
-            progress=progress,
-            allow_work=allow_work,
-            scheduler_timeout=scheduler_timeout,
-        )
-    target = Path(out) if out else default_out
-    _save(result, target, force, no_plot, fmt, report)
-    if quiet:
-        click.echo(str(target))
-        return
-    print_comparison(result)
-    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
+    with _api_errors(scenario), Progress("variants", opts["quiet"]) as progress:
+        result = call(**ensemble_keywords(opts, progress))
+    target = Path(opts["out"]) if opts["out"] else default_out
+    _save(result, target, opts["force"], opts["no_plot"], opts["fmt"], opts["report"])
+    finish(target, opts["quiet"], lambda: print_comparison(result))

@@ -7,16 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from .. import api
-from ..io import OutputError
-from ..io.discovery import checkpoint_of
-from ..io.files import OutputRefused
-from .common import Progress, _api_errors, _check_out, _save
-from .group import FORMATS, SET_HELP, UserError, _default_out, _load, main
-from .tables import plain
+from .common import Progress, _api_errors, _check_out, _save, ensemble_keywords, finish
+from .group import SET_HELP, UserError, _default_out, _load, main
+from .lazy import api
+from .options import count_option, shared_options
+from .plain import plain
 
 
 @main.command()
@@ -46,12 +42,8 @@ from .tables import plain
 @click.option(
     "--outcome", default=None, metavar="FIGURE", help="Rank the uncertainties for a continuous figure."
 )
-@click.option(
-    "--samples", type=click.IntRange(min=1), default=1000, show_default=True, help="Futures to sample."
-)
-@click.option(
-    "--reps", type=click.IntRange(min=1), default=1, show_default=True, help="Replications per future."
-)
+@count_option("--samples", 1000, "Futures to sample.")
+@count_option("--reps", 1, "Replications per future.")
 @click.option(
     "--sensitivity",
     is_flag=True,
@@ -59,63 +51,11 @@ from .tables import plain
 )
 @click.option("--resume", is_flag=True, help="Continue an interrupted discovery from OUT.partial.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: the scenario's seed:)."
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Local worker processes (default and at most: the cores; see --allow-work).",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Run futures on this Dask scheduler (needs defsim[dask]).",
-)
-@click.option(
-    "--scheduler-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for the Dask --scheduler to answer.",
-)
-@click.option(
-    "--allow-work",
-    type=click.FloatRange(min=1.0),
-    default=1.0,
-    metavar="FACTOR",
-    help="Raise the bounds on threats, rounds, replications and workers by this factor.",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Results folder (default: results/<name>-discover, never one that exists).",
-)
-@click.option("--force", is_flag=True, help="Replace --out if it already exists.")
-@click.option("--report", is_flag=True, help="Also write report.html: one self-contained page.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="png",
-    show_default=True,
-    help="The plots' file format.",
-)
-@click.option("--no-plot", is_flag=True, help="Skip the plots.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress and no answer: print only the results folder.")
+@shared_options(unit="futures", out="results/<name>-discover", shown="answer", ensemble=False)
 def discover(
     scenario: str,
     ranges: tuple[str, ...],
     choices: tuple[str, ...],
-    when: str | None,
-    outcome: str | None,
-    samples: int,
-    reps: int,
-    sensitivity: bool,
     resume: bool,
     overrides: tuple[str, ...],
     **opts: Any,
@@ -134,6 +74,10 @@ def discover(
         --range producers.Licensee.ramp.0.rate=10/yr..90/yr --when "sites.Capital.days_empty > 600"
       defsim discover textbook --range attacks.0.stream.rate=2/d..6/d --outcome totals.leaked --sensitivity
     """
+    from ..io import OutputError
+    from ..io.discovery import checkpoint_of
+    from ..io.files import OutputRefused
+
     sc = _load(scenario, overrides)
     out = Path(opts["out"]) if opts["out"] else _default_out(scenario, "discover")
     _check_out(str(out), opts["force"], (scenario,))
@@ -142,23 +86,10 @@ def discover(
     try:
         with _api_errors(scenario), progress:
             try:
+                design = {k: opts[k] for k in ("when", "outcome", "samples", "reps", "sensitivity")}
+                keywords = ensemble_keywords(opts, progress)
                 result = api.discover(
-                    sc,
-                    ranges,
-                    choices,
-                    when=when,
-                    outcome=outcome,
-                    samples=samples,
-                    reps=reps,
-                    sensitivity=sensitivity,
-                    seed=opts["seed"],
-                    workers=opts["workers"],
-                    scheduler=opts["scheduler"],
-                    scheduler_timeout=opts["scheduler_timeout"],
-                    progress=progress,
-                    allow_work=opts["allow_work"],
-                    checkpoint=partial,
-                    resume=resume,
+                    sc, ranges, choices, checkpoint=partial, resume=resume, **design, **keywords
                 )
             except OutputRefused as exc:
                 raise UserError(f"error: {exc}") from None
@@ -176,12 +107,12 @@ def discover(
         )
         click.get_current_context().exit(128 + int(signum))
     _save(result, out, opts["force"], opts["no_plot"], opts["fmt"], opts["report"])
-    if opts["quiet"]:
-        click.echo(str(out))
-        return
-    for line in result.answers():
+    finish(out, opts["quiet"], lambda: _echo(result.answers()))
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
         click.echo(plain(line))
-    Console().print(f"results written to [bold]{escape(plain(out))}[/bold]")
 
 
 def _kept(progress: Progress, partial: Path) -> str:

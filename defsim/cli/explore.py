@@ -20,11 +20,11 @@ from pathlib import Path
 
 import click
 
-from .. import api
 from ..scenario import ScenarioError
 from ..scenario.shipped import find as find_shipped
 from .group import UserError, main
-from .tables import plain
+from .lazy import api
+from .plain import plain
 
 #: where the page is (found by path: importing it would import Streamlit)
 APP = Path(__file__).resolve().parents[1] / "explore" / "app.py"

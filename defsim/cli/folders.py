@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from .common import output_errors
 from .group import FORMATS, UserError, main
-from .lazy import LazyModule
-
-if TYPE_CHECKING:
-    from .. import api
-else:
-    api = LazyModule("defsim.api")
+from .lazy import api
 
 
 @main.command()

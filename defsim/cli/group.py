@@ -5,23 +5,21 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import sys
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from .. import _startup
 from .._build import engine_kind
 from .._version import __version__
+from ..interrupt import Interrupted
 from ..scenario import ScenarioError
-from .lazy import LazyModule
+from .lazy import api
 from .plain import plain
-
-if TYPE_CHECKING:
-    from .. import api
-else:
-    api = LazyModule("defsim.api")
-
+from .progress import Progress
 
 FORMATS = ("png", "svg", "pdf")
 SET_HELP = "Override a scenario key, e.g. --set sites.A.fire_channels=4 (repeatable)."
@@ -64,6 +62,22 @@ def _default_out(scenario_path: str, suffix: str = "") -> Path:
 REPORT = "please report it to defsim's developers with the command you ran and the scenario file"
 
 
+#: commands that need neither the API nor the libraries of its tables
+LIGHT = ("list", "new")
+
+
+def _load_what_it_needs(argv: list[str]) -> None:
+    """Import the API and the tables' libraries for a command that uses them, while Ctrl-C and
+    SIGTERM are still only noted (:mod:`defsim._startup`): an interrupt raised from inside an
+    import can land where Python only prints it (a module lock's callback) and the command would
+    go on as if nothing had come."""
+    name = next((a for a in argv if not a.startswith("-")), None)
+    if name is None or name in LIGHT or "--help" in argv or "-h" in argv:
+        return
+    import_module("defsim.api")
+    import_module("defsim.cli.tables")
+
+
 class DefsimGroup(click.Group):
     """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
     ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
@@ -75,17 +89,16 @@ class DefsimGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         def terminate(signum: int, _frame: Any) -> None:
-            raise api.Interrupted(signum)
+            raise Interrupted(signum)
 
+        _load_what_it_needs(ctx.meta.get("defsim.argv", []))
         noted = _startup.release()  # a signal that came while the command was loading
         previous = signal.signal(signal.SIGTERM, terminate)
         try:
             if noted is not None:
-                raise api.Interrupted(noted)
+                raise Interrupted(noted)
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            from .common import Progress  # here: common builds on this module
-
             signum = getattr(exc, "signum", signal.SIGINT)
             done = Progress.last.done if Progress.last is not None else None
             total = Progress.last.total if Progress.last is not None else None
@@ -111,6 +124,10 @@ class DefsimGroup(click.Group):
             ctx.exit(2 if isinstance(exc, api.SchedulerNotDask) else 1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`defsim list | head`): nothing to say
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that Python's last flush does not fail too
+            ctx.exit(128 + signal.SIGPIPE)
         except Exception as exc:
             if os.environ.get("DEFSIM_DEBUG"):
                 raise

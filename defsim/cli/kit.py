@@ -11,7 +11,6 @@ import difflib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -19,41 +18,57 @@ from ..io.files import atomic_write_text
 from ..scenario.templates import DEFAULT, UnknownTemplate, find
 from .common import output_errors
 from .group import UserError, main
-from .lazy import LazyModule, lazy
-from .plain import plain
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    from .. import api
-else:
-    api = LazyModule("defsim.api")
-    Console = lazy("rich.console", "Console")
-    escape = lazy("rich.markup", "escape")
-    Table = lazy("rich.table", "Table")
+from .lazy import api
+from .options import format_option, width_option
+from .plain import plain, width
 
 LIST_FORMATS = ("table", "plain", "json")
 
 
+def _widths(heads: tuple[str, ...], rows: list[tuple[str, ...]], most: int) -> list[int] | None:
+    """Each column's width for a table at most ``most`` wide: the first as wide as its longest
+    name, the others sharing what is left (a short one keeps its width); None when a word would
+    have to be cut."""
+    every = [heads, *rows]
+    natural = [max(len(r[j]) for r in every) for j in range(len(heads))]
+    longest_word = [max((len(w) for r in every for w in r[j].split()), default=1) for j in range(len(heads))]
+    left = most - (3 * len(heads) + 1) - natural[0]
+    if sum(natural[1:]) <= left:
+        return natural
+    if sum(longest_word[1:]) > left:
+        return None
+    widths = [natural[0], *longest_word[1:]]
+    # water-filling: the narrowest column first gets its natural width or a fair share
+    order = sorted(range(1, len(heads)), key=lambda j: natural[j])
+    spare = left - sum(widths[1:])
+    for k, j in enumerate(order):
+        grow = min(natural[j] - widths[j], spare // (len(order) - k))
+        widths[j] += grow
+        spare -= grow
+    return widths
+
+
 def box_table(heads: tuple[str, ...], rows: list[tuple[str, ...]], most: int) -> str:
-    """A table in box-drawing characters, its cells wrapped between words, at most ``most``
-    columns wide (plain text: ``defsim list`` answers without loading a terminal library)."""
-    import shutil
+    """A table in box-drawing characters at most ``most`` columns wide (narrower when its text is
+    shorter), its cells wrapped between words; where no table fits without cutting a word, one
+    block per row.  Plain text: ``defsim list`` answers without loading a terminal library."""
     import textwrap
 
-    width = min(shutil.get_terminal_size((most, 24)).columns, most)
-    first = max(len(h) for h in [heads[0], *(r[0] for r in rows)])
-    free = max(width - first - 3 * len(heads) - 1, 20)
-    widths = [first, *(free // 2 for _ in heads[1:])]
-    widths[-1] += free - sum(widths[1:])
+    widths = _widths(heads, rows, most)
+    if widths is None:
+        indent = {"initial_indent": "  ", "subsequent_indent": "  ", "break_on_hyphens": False}
+        return "\n".join(
+            f"{textwrap.fill(f'{name}: {title}', most)}\n{textwrap.fill(text, most, **indent)}"  # type: ignore[arg-type]
+            for name, title, text in rows
+        )
 
     def line(left: str, mid: str, right: str) -> str:
         return left + mid.join("─" * (w + 2) for w in widths) + right
 
     def cells(values: tuple[str, ...]) -> list[str]:
-        wrapped = [textwrap.wrap(v, w) or [""] for v, w in zip(values, widths, strict=True)]
+        wrapped = [
+            textwrap.wrap(v, w, break_on_hyphens=False) or [""] for v, w in zip(values, widths, strict=True)
+        ]
         return [
             "│"
             + "│".join(f" {(c[k] if k < len(c) else ''):<{w}} " for c, w in zip(wrapped, widths, strict=True))
@@ -70,14 +85,8 @@ def box_table(heads: tuple[str, ...], rows: list[tuple[str, ...]], most: int) ->
 
 @main.command("list")
 @click.option("--templates", "show_templates", is_flag=True, help="List the templates of defsim new instead.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(LIST_FORMATS),
-    default="table",
-    show_default=True,
-    help="A table, one block per scenario in plain text, or JSON.",
-)
+@format_option(LIST_FORMATS, "table", "A table, one block per scenario in plain text, or JSON.")
+@width_option
 def list_shipped(show_templates: bool, fmt: str) -> None:
     """List the shipped scenarios with the question each answers (or, --templates, the templates).
 
@@ -104,8 +113,7 @@ def list_shipped(show_templates: bool, fmt: str) -> None:
         for name, title, text in rows:
             click.echo(f"{plain(name)}: {plain(title)}\n  {plain(text)}")
         return
-    # at most 80 columns, so the table reads the same in a narrow terminal, a notebook or a pipe
-    click.echo(box_table(heads, [tuple(plain(c) for c in r) for r in rows], 80))
+    click.echo(box_table(heads, [tuple(plain(c) for c in r) for r in rows], width()))
     how = "defsim new FILE --template NAME" if show_templates else "defsim run NAME, defsim show NAME"
     click.echo(f"use: {how}")
 

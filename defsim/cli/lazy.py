@@ -9,7 +9,7 @@ as it is used (type checkers see the real imports).
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 class LazyModule:
@@ -30,3 +30,33 @@ def lazy(module: str, name: str) -> Any:
 
     call.__name__ = name
     return call
+
+
+# The names the commands share, each the real one on first use.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .. import api
+    from .tables import print_comparison, print_ensemble, print_summary
+else:
+    api = LazyModule("defsim.api")
+    Console = lazy("rich.console", "Console")
+    escape = lazy("rich.markup", "escape")
+    Table = lazy("rich.table", "Table")
+    print_comparison = lazy("defsim.cli.tables", "print_comparison")
+    print_ensemble = lazy("defsim.cli.tables", "print_ensemble")
+    print_summary = lazy("defsim.cli.tables", "print_summary")
+
+__all__ = [
+    "Console",
+    "LazyModule",
+    "Table",
+    "api",
+    "escape",
+    "lazy",
+    "print_comparison",
+    "print_ensemble",
+    "print_summary",
+]

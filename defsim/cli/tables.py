@@ -1,4 +1,5 @@
-"""What the CLI prints: the answers in words first, then tables that fit 80 columns (rich).
+"""What the CLI prints: the answers in words first, then tables that fit the width to print at
+(rich; :func:`defsim.cli.plain.width`: --width, the terminal, $COLUMNS, else 80).
 
 Values are shown by their kind (:func:`defsim.analysis.answers.show`): counts as counts, money
 as money in the scenario's currency, days that may never come as dates.  Wide tables are split
@@ -7,9 +8,7 @@ rather than cut; long names wrap.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 import textwrap
 from typing import Any
 
@@ -21,38 +20,12 @@ from ..analysis.answers import VALUE_UNITS, days, difference, figure_label, mone
 from ..analysis.figures import REGISTRY, row
 from ..analysis.metrics import Kind
 from ..engine.records import REASONS
-from .plain import plain
+from .plain import WIDTH, plain, width
 
 #: what the run tables show: figure keys under ``threats.<threat>.`` / ``totals.``, ``sites.<site>.``
 THREAT_COLUMNS = ("arrived", "engaged", "killed", "leaked", "unresolved_at_end")
 REASON_COLUMNS = tuple(f"leaked_by_reason.{r}" for r in REASONS)
 TYPE_COLUMNS = ("shots", "final_stock", "first_stockout_day", "days_empty")
-WIDTH = 80
-#: --width, when given: the tables' width in columns whatever the output is
-_WIDTH: list[int] = []
-
-
-def set_width(width: int | None) -> None:
-    """The width tables and answers are printed at (``--width``); None: see :func:`width`."""
-    _WIDTH[:] = [width] if width else []
-
-
-def width() -> int:
-    """The width to print at: --width; else the terminal's; else, when the output is a pipe or a
-    file, $COLUMNS, or the width of the terminal the command runs in (``defsim run x | less``),
-    or 80 with no terminal at all."""
-    if _WIDTH:
-        return _WIDTH[0]
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) >= 40:
-        return int(columns)
-    for stream in (sys.stdout, sys.stderr, sys.stdin):
-        try:
-            if stream is not None and stream.isatty():
-                return max(40, os.get_terminal_size(stream.fileno()).columns)
-        except (OSError, ValueError, AttributeError):
-            continue
-    return WIDTH
 
 
 def console() -> Console:

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from ..scenario import InputError, parse_vary
-from .common import Progress, _api_errors, _check_out, _command, _what_if, ensemble_options, output_errors
+from .common import _api_errors, _check_out, _command, _what_if, ensemble_keywords, finish, output_errors
 from .group import SET_HELP, UserError, _default_out, _load, main
-from .lazy import LazyModule, lazy
-from .plain import plain
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.markup import escape
-
-    from .. import api
-    from .tables import print_comparison
-else:
-    api = LazyModule("defsim.api")
-    Console = lazy("rich.console", "Console")
-    escape = lazy("rich.markup", "escape")
-    print_comparison = lazy("defsim.cli.tables", "print_comparison")
+from .lazy import api, print_comparison
+from .options import count_option, ensemble_options, variant_options
+from .progress import Progress
 
 
 @main.command()
@@ -35,23 +24,8 @@ else:
     metavar="KEY=V1,V2,...",
     help="Values of one key to try (repeatable: the cartesian product is run).",
 )
-@click.option(
-    "--reps", type=click.IntRange(min=1), default=100, show_default=True, help="Replications per variant."
-)
-@click.option(
-    "--figure",
-    "figures",
-    multiple=True,
-    metavar="KEY",
-    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
-)
-@click.option(
-    "--label",
-    "labels",
-    multiple=True,
-    metavar="NAME",
-    help="Name the variants in order, once per variant (default: KEY=VALUE, or the path given).",
-)
+@count_option("--reps", 100, "Replications per variant.")
+@variant_options
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP)
 @ensemble_options
 def sweep(
@@ -84,33 +58,17 @@ def sweep(
     _what_if(
         lambda **kw: api.sweep(sc, vary_values, reps, figures=figures, labels=labels or None, **kw),
         _default_out(scenario, "sweep"),
-        scenario=scenario,
-        **opts,
+        scenario,
+        opts,
     )
 
 
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--reps",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Replications per scenario (default 100, or those of the results folders given).",
+@count_option(
+    "--reps", None, "Replications per scenario (default 100, or those of the results folders given)."
 )
-@click.option(
-    "--figure",
-    "figures",
-    multiple=True,
-    metavar="KEY",
-    help="Add a figure to the table, e.g. sites.Capital.days_empty (`defsim figures SCENARIO` lists them).",
-)
-@click.option(
-    "--label",
-    "labels",
-    multiple=True,
-    metavar="NAME",
-    help="Name the variants in order, once per variant (default: KEY=VALUE, or the path given).",
-)
+@variant_options
 @click.option(
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=SET_HELP + " Applies to every scenario."
 )
@@ -150,8 +108,8 @@ def compare(
     _what_if(
         lambda **kw: api.compare(loaded, reps or 100, figures=figures, labels=names, **kw),
         _default_out(scenarios[0], "compare"),
-        scenario=scenarios[0],
-        **opts,
+        scenarios[0],
+        opts,
     )
 
 
@@ -196,15 +154,7 @@ def _compare_folders(
                 continue
             sc = _load(s, overrides)
             with _api_errors(s), Progress(sc.name, opts["quiet"]) as progress:
-                ens = api.ensemble(
-                    sc,
-                    first.reps,
-                    seed,
-                    workers=opts["workers"],
-                    grid=opts["grid"],
-                    scheduler=opts["scheduler"],
-                    progress=progress,
-                )
+                ens = api.ensemble(sc, first.reps, **ensemble_keywords({**opts, "seed": seed}, progress))
             path = Path(tmp) / f"{k:02d}"
             ens.save(path, plot=False)
             paths.append(str(path))
@@ -223,8 +173,4 @@ def _compare_folders(
                 )
         except InputError as exc:  # CannotCompare, a folder that is not one: not a ValueError at large
             raise UserError(f"error: cannot compare: {exc}") from None
-    if opts["quiet"]:
-        click.echo(str(target))
-        return
-    print_comparison(result)
-    Console().print(f"results written to [bold]{escape(plain(target))}[/bold]")
+    finish(target, opts["quiet"], lambda: print_comparison(result))

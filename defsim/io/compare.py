@@ -20,12 +20,14 @@ from ..analysis.ensemble import Collected, Replication
 from ..analysis.streaming import BLOCK
 from ..plan import Plan
 from ..scenario.errors import InputError
-from .files import copy_output, result_folder, write_json
+from .as_run import AsRun
+from .files import Target, copy_output, result_folder
 from .folder import EnsembleView, NotAResultsFolder, read
+from .formats import write_json
 from .save import draw_folder, slug, write_report
 from .tables import write_comparison_table
 
-VARIANT_FILES = ("summary.json", "reps.csv", "bands.csv", "p_dry.csv", "scenario.yaml")
+VARIANT_FILES = ("summary.json", "reps.csv", "bands.csv", "p_dry.csv", "scenario.yaml", "scenario.json")
 
 
 class CannotCompare(InputError):
@@ -45,8 +47,8 @@ def load_ensembles(folders: Sequence[str | Path]) -> list[EnsembleView]:
             raise CannotCompare(
                 f"{f}: is {what}, not an ensemble: compare needs ensembles (run with --reps N)"
             )
-        if not v.scenario_yaml:
-            raise CannotCompare(f"{f}: has no scenario.yaml, so its figures cannot be named")
+        if not v.as_run.data:
+            raise CannotCompare(f"{f}: has no scenario.json or scenario.yaml, so its figures cannot be named")
         views.append(v)
     first = views[0]
     for f, v in zip(folders[1:], views[1:], strict=True):
@@ -63,12 +65,13 @@ def load_ensembles(folders: Sequence[str | Path]) -> list[EnsembleView]:
     return views
 
 
-def _analysis(view: EnsembleView, label: str, plan_of: Callable[[str], Plan]) -> EnsembleAnalysis:
+def _analysis(view: EnsembleView, label: str, plan_of: Callable[[AsRun], Plan]) -> EnsembleAnalysis:
     """An ensemble analysis of a folder's figures (no stock levels: they are in bands.csv)."""
     try:
-        plan = plan_of(view.scenario_yaml)
+        plan = plan_of(view.as_run)
     except ValueError as exc:  # edited, or from another version: say which folder
-        raise CannotCompare(f"{view.folder / 'scenario.yaml'}: {exc}") from None
+        name = "scenario.json" if (view.folder / "scenario.json").is_file() else "scenario.yaml"
+        raise CannotCompare(f"{view.folder / name}: {exc}") from None
     n_series = sum(len(h.types) for h in plan.network.holders)
     empty = np.zeros((n_series, len(view.grid)), dtype=np.int32)
     collected = Collected(view.grid)
@@ -86,18 +89,13 @@ def _analysis(view: EnsembleView, label: str, plan_of: Callable[[str], Plan]) ->
 
 def compare_folders(
     folders: Sequence[str | Path],
-    out: str | Path,
+    to: Target,
     labels: Sequence[str] | None = None,
-    force: bool = False,
-    plot: bool = True,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
     figures: Sequence[str] = (),
-    plan_of: Callable[[str], Plan] | None = None,
+    plan_of: Callable[[AsRun], Plan] | None = None,
 ) -> ComparisonAnalysis:
     """Compare the ensembles in ``folders`` (paired) into the results folder ``out``.
-    ``plan_of`` builds the plan of a scenario.yaml text (the api layer's: it needs the schema)."""
+    ``plan_of`` builds the plan of a folder's scenario as run (the api layer's: it needs the schema)."""
     if plan_of is None:
         raise ValueError("compare_folders needs plan_of (defsim.api.compare_results gives it)")
     views = load_ensembles(folders)
@@ -108,7 +106,7 @@ def compare_folders(
         views[0].meta.get("question", ""),
         views[0].currency,
     )
-    with result_folder(out, force, [Path(f) for f in folders]) as tmp:  # never onto an input
+    with result_folder(to.folder, to.force, [Path(f) for f in folders]) as tmp:  # never onto an input
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
         write_json(tmp / "compare.json", summary)
@@ -118,9 +116,11 @@ def compare_folders(
             for name in VARIANT_FILES:
                 if (v.folder / name).is_file():
                     copy_output(v.folder / name, sub / name)
-        copy_output(views[0].folder / "scenario.yaml", tmp / "scenario.yaml")
-        if plot:
-            draw_folder(tmp, fmt)
-        if report:
-            write_report(tmp, tmp / "report.html", command, cmp.ensembles[0].plan)
+        for name in ("scenario.yaml", "scenario.json"):
+            if (views[0].folder / name).is_file():
+                copy_output(views[0].folder / name, tmp / name)
+        if to.plot:
+            draw_folder(tmp, to.fmt)
+        if to.report:
+            write_report(tmp, tmp / "report.html", to.command, cmp.ensembles[0].plan)
     return cmp

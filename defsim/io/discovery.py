@@ -30,16 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from .files import (
-    OutputError,
-    OutputRefused,
-    csv_number,
-    csv_text,
-    result_folder,
-    write_csv,
-    write_json,
-    write_output,
-)
+from .files import OutputError, OutputRefused, Target, result_folder, write_output
+from .formats import csv_number, csv_text, write_csv, write_json
 
 if TYPE_CHECKING:
     from ..scenario import ScenarioSource
@@ -141,20 +133,12 @@ def checkpoint_of(out: str | Path) -> Path:
 
 
 def save_discovery(
-    result: Any,
-    target: str | Path,
-    force: bool = False,
-    plot: bool = True,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
-    source: ScenarioSource | None = None,
-    scenario_yaml: str = "",
-    dpi: int = 110,
+    result: Any, to: Target, source: ScenarioSource | None = None, scenario_yaml: str = "", dpi: int = 110
 ) -> Path:
     """Write a :class:`~defsim.api.results_discover.DiscoveryResult`'s folder (atomically)."""
     inputs = [source.name] if source is not None and Path(source.name).is_file() else []
-    with result_folder(target, force, inputs) as tmp:
+    command = to.command
+    with result_folder(to.folder, to.force, inputs) as tmp:
         _samples_csv(result, tmp / "samples.csv")
         write_json(tmp / "boxes.json", result.boxes_json())
         write_json(tmp / "ranking.json", result.ranking_json())
@@ -164,17 +148,17 @@ def save_discovery(
         )
         write_output(tmp / "scenario.yaml", scenario_yaml)
         _ema(result, tmp / "ema")
-        if plot:
+        if to.plot:
             from .plot_discover import draw
             from .plotkit import save
 
             for name, fig in draw(result).items():
-                save(fig, tmp / f"{name}.{fmt}", dpi)
-        if report:
+                save(fig, tmp / f"{name}.{to.fmt}", dpi)
+        if to.report:
             from .report_discover import render
 
             write_output(tmp / "report.html", render(result, command, scenario_yaml))
-    return Path(target)
+    return Path(to.folder)
 
 
 def _samples_csv(result: Any, path: Path) -> None:

@@ -2,10 +2,13 @@
 
 Each figure of a results folder is drawn from the folder's files alone, so figures are
 independent: with more than one core (and ``fork``, which hands the worker the view already
-read instead of reading it again) they are drawn in worker processes, the costliest first.  A
-figure's bytes depend only on its data, never on which process drew it or in what order, so
-the files are the same whatever the number of workers.  Drawing says what it is doing through
-``progress`` (``defsim plot`` on a sweep prints a line per figure).
+read instead of reading it again) they are drawn on the project's worker pool
+(:func:`defsim.analysis.execution.run_parts`: a pipe per worker, no lock shared, a worker killed
+at any moment is reported rather than waited for).  A worker returns the figure's bytes and
+this process writes them, one file at a time, in the jobs' order.  A figure's bytes depend only
+on its data, never on which process drew it, so the files are the same whatever the number of
+workers.  Drawing says what it is doing through ``progress`` (``defsim plot`` on a sweep prints
+a line per figure).
 """
 
 from __future__ import annotations
@@ -20,12 +23,9 @@ from typing import Any
 Job = tuple[Path, Callable[[], Any]]
 Progress = Callable[[str], None]
 
+#: the jobs being drawn: a forked worker finds them here (closures do not pickle)
 _JOBS: Sequence[Job] = ()
 _DPI = 110
-#: held by a worker while it writes a file: writing lists the file in its results folder's
-#: marker by reading and rewriting it, and two workers doing so at once could each drop the
-#: other's name (a figure unlisted is one defsim would later refuse to replace)
-_LOCK: Any = None
 
 
 def cores() -> int:
@@ -51,69 +51,36 @@ def workers_for(n: int) -> int:
     return min(n, cores())
 
 
-def _quiet_worker() -> None:
-    """A drawing worker ends quietly when told to (the command's own SIGTERM handler, inherited
-    through fork, would print a traceback), and leaves Ctrl-C to the command."""
-    import signal
-
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # forked with both blocked (see draw_jobs): a signal that came meanwhile acts now, quietly
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
-def _draw(k: int) -> bool:
-    """Draw and write job ``k`` (in whichever process runs it); whether a file was written."""
-    import contextlib
-
-    from .files import write_output
+def _draw(k: int) -> bytes | None:
+    """Job ``k`` drawn (in whichever process runs it): its file's bytes, None for no figure."""
     from .plotkit import figure_bytes
 
     path, draw = _JOBS[k]
     fig = draw()
-    if fig is None:
-        return False
-    data = figure_bytes(fig, path.suffix, _DPI)  # drawn side by side, written one at a time
-    with _LOCK if _LOCK is not None else contextlib.nullcontext():
-        write_output(path, data)
-    return True
+    return None if fig is None else figure_bytes(fig, path.suffix, _DPI)
 
 
 def draw_jobs(
     jobs: Sequence[Job], dpi: int = 110, workers: int | None = None, progress: Progress | None = None
 ) -> list[Path]:
-    """Every job's figure written to its path (in parallel when :func:`workers_for` says so);
-    the paths written, in the jobs' order."""
-    global _JOBS, _DPI, _LOCK
+    """Every job's figure written to its path (drawn in parallel when :func:`workers_for` says
+    so); the paths written, in the jobs' order."""
+    from ..analysis.execution import run_parts
+    from .files import write_output
+
+    global _JOBS, _DPI
     n = workers if workers is not None else workers_for(len(jobs))
     _JOBS, _DPI = jobs, dpi
+    written = []
     try:
-        if n <= 1:
-            done = []
-            for k, (path, _) in enumerate(jobs):
-                if progress:
-                    progress(f"drawing {path.name} ({k + 1}/{len(jobs)})")
-                done.append(_draw(k))
-        else:
-            ctx = multiprocessing.get_context("fork")
-            _LOCK = ctx.Lock()
-            # a worker runs the command's handlers from fork until its initializer replaces them:
-            # both signals stay blocked across the fork (the pool's threads inherit that too)
-            import signal
-
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-            try:
-                pool = ctx.Pool(n, initializer=_quiet_worker)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            with pool:
-                done = []
-                for k, wrote in enumerate(pool.imap(_draw, range(len(jobs)))):
-                    done.append(wrote)
-                    if progress:
-                        progress(f"drew {jobs[k][0].name} ({k + 1}/{len(jobs)})")
-                pool.close()  # done: let the workers finish rather than be terminated
-                pool.join()
+        drawn = run_parts(_draw, (), iter(range(len(jobs))), len(jobs), workers=n, start_method="fork")
+        for k, data in enumerate(drawn):
+            path = jobs[k][0]
+            if progress:
+                progress(f"drew {path.name} ({k + 1}/{len(jobs)})")
+            if data is not None:
+                write_output(path, data)
+                written.append(path)
     finally:
-        _JOBS, _LOCK = (), None
-    return [path for (path, _), wrote in zip(jobs, done, strict=True) if wrote]
+        _JOBS = ()
+    return written

@@ -22,26 +22,21 @@ Every error of the operating system (permission, read-only or full disk, a name 
 :class:`OutputError` naming the path and the cause; a target that may not be written (the
 user's choice, not the disk) is an :class:`OutputRefused`.
 
-Cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) are written with a leading apostrophe; JSON is strict (no NaN or
-Infinity: a figure that does not exist is ``null``).
+CSV cells and strict JSON are :mod:`.formats`'.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import json
-import math
 import os
 import re
 import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 #: the file that marks a folder as defsim's results and lists the files defsim wrote in it
 MARKER = ".defsim-results"
@@ -49,7 +44,6 @@ MARKER_TEXT = (
     "This folder was written by defsim. `--force` may replace it when it holds nothing but the\n"
     "files listed below; `defsim plot` and `defsim report` replace only these (one per line).\n"
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: the end of the name of a temporary file defsim is writing (its own, wherever it is found)
 TMP_SUFFIX = ".defsim-tmp"
 #: what a marker without a list (written by an earlier defsim) stands for: the names defsim writes
@@ -64,6 +58,18 @@ _LEGACY = re.compile(
     r"|compare\.csv|compare\.json|report\.html|" + _FIGURE.pattern
 )
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and how a results folder is written: what every result's ``save`` is asked."""
+
+    folder: Path
+    force: bool = False
+    plot: bool = True
+    fmt: str = "png"
+    report: bool = False
+    command: str = ""
 
 
 class OutputError(Exception):
@@ -96,7 +102,7 @@ def _os_error(target: Path, exc: OSError, what: str = "results to ") -> OutputEr
 # -- the manifest ----------------------------------------------------------------------------
 
 
-def _read_nofollow(path: Path, limit: int = 1 << 20) -> bytes | None:
+def read_nofollow(path: Path, limit: int = 1 << 20) -> bytes | None:
     """The first ``limit`` bytes of a regular file, or None when it is missing, a link or unreadable."""
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
@@ -116,7 +122,7 @@ def _read_nofollow(path: Path, limit: int = 1 << 20) -> bytes | None:
 def manifest(folder: Path) -> set[str] | None:
     """The files (paths relative to ``folder``, with ``/``) its marker lists; None when the folder
     holds no marker; a marker without a list (an earlier defsim's) gives an empty set."""
-    data = _read_nofollow(folder / MARKER)
+    data = read_nofollow(folder / MARKER)
     if data is None:
         return None
     text = data.decode("utf-8", errors="replace")
@@ -125,7 +131,7 @@ def manifest(folder: Path) -> set[str] | None:
 
 
 def _legacy(folder: Path) -> bool:
-    data = _read_nofollow(folder / MARKER)
+    data = read_nofollow(folder / MARKER)
     return data is not None and b"\n\n" not in data
 
 
@@ -287,18 +293,6 @@ def copy_output(source: Path, path: Path) -> Path:
     return write_output(path, copy)
 
 
-#: the start of a report defsim wrote (``defsim report``), which it may replace
-_REPORT = re.compile(
-    rb"\A<!DOCTYPE html>\n<html[^>]*><head>.{0,400}?<title>.*? \xe2\x80\x94 defsim report</title>", re.S
-)
-
-
-def is_report(path: Path) -> bool:
-    """Whether ``path`` is an HTML report defsim wrote (what ``defsim report -o`` may replace)."""
-    data = _read_nofollow(path, 1 << 16)
-    return data is not None and _REPORT.match(data) is not None
-
-
 # -- results folders ---------------------------------------------------------------------------
 
 
@@ -388,53 +382,6 @@ def result_folder(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-# -- formats ---------------------------------------------------------------------------------
-
-
-def csv_text(value: object) -> str:
-    """A text CSV field: empty for None; text that would run as a spreadsheet formula is neutralised."""
-    if value is None:
-        return ""
-    s = str(value)
-    if isinstance(value, str) and s.startswith(FORMULA_START):
-        return "'" + s
-    return s
-
-
-def csv_number(value: float) -> str:
-    """A float in full precision; empty for NaN or infinity (e.g. "never")."""
-    return repr(value) if math.isfinite(value) else ""
-
-
-def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
-    """Rows of already formatted fields (header included), quoted by the stdlib ``csv`` module."""
-
-    def write(f: IO[bytes]) -> None:
-        text = io.TextIOWrapper(f, encoding="utf-8", newline="")
-        out = csv.writer(text, lineterminator="\n")
-        out.writerow([csv_text(h) for h in header])
-        out.writerows(rows)
-        text.flush()
-        text.detach()
-
-    write_output(path, write)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Strict JSON (RFC 8259): a non-finite number is written as null."""
-    write_output(path, json.dumps(_finite(data), indent=2, allow_nan=False) + "\n")
 
 
 def atomic_write_text(

@@ -1,319 +1,36 @@
 """A results folder read back from its files: what plots, answers and reports are drawn from.
 
-Plots, answers and the HTML report read these views, never the engine's record: so a results
-folder can be redrawn (``defsim plot``) or reported (``defsim report``) without running again,
-and what ``defsim run`` draws is exactly what ``defsim plot`` redraws.  A folder is a single run
-(``stock.csv``), an ensemble (``reps.csv``) or a comparison (``compare.json``).
+Plots, answers and the HTML report read these views (:mod:`.views`), never the engine's record:
+so a results folder can be redrawn (``defsim plot``) or reported (``defsim report``) without
+running again.  A folder is a single run (``stock.csv``), an ensemble (``reps.csv``) or a
+comparison (``compare.json``).  A result in memory is viewed through the same readers, fed its
+tables as they would be written (:func:`run_view`, :func:`ensemble_view`): nothing goes to disk.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import json
 import math
-from array import array
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..analysis.answers import Layout, ensemble_answers, leak_paths, run_answers, start_of
 from . import folder_check as fc
+from .as_run import AsRun, read_as_run
 from .folder_check import NotAResultsFolder, TamperedFolder
-from .markers import Marker, read_markers, run_markers, uncsv
+from .formats import csv_string, finite
+from .markers import read_markers, run_markers, uncsv, write_markers
+from .tables import write_bands, write_run_tables
+from .views import ComparisonView, EnsembleView, RunView, View
 
-__all__ = ["NotAResultsFolder", "TamperedFolder", "read"]
-
-#: scenario.yaml longer or deeper than this is not read back (a scenario is a few kilobytes)
-MAX_SCENARIO, MAX_DEPTH = 4 * 2**20, 64
-
-
-def _scenario_text(folder: Path) -> str:
-    path = folder / "scenario.yaml"
-    return fc.read_text(path) if path.is_file() else ""
-
-
-def _yaml(text: str) -> dict[str, Any]:
-    """scenario.yaml's data; empty when missing, too big or unreadable: it names things (the
-    currency, rationing rules), the figures come from the other files.  Only keys are looked up
-    in it, so aliases cost nothing; deep nesting is caught."""
-    if not text or len(text) > MAX_SCENARIO:
-        return {}
-    return _parsed(text)
-
-
-@functools.lru_cache(maxsize=4)
-def _parsed(text: str) -> dict[str, Any]:
-    import yaml
-
-    class Bounded(yaml.SafeLoader):
-        """Stops at the first node nested deeper than any scenario: the scanner reads only as far
-        as the composer asks, so ``[[[[...`` is refused at once rather than after seconds."""
-
-        depth = 0
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            self.depth += 1
-            try:
-                if self.depth > MAX_DEPTH:
-                    raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep")
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
-
-    try:
-        data = yaml.load(text, Loader=Bounded)
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _currency(text: str) -> str:
-    return str(_yaml(text).get("currency", "USD"))
-
-
-def _scenario_meta(text: str) -> dict[str, str]:
-    data = _yaml(text)
-    return {k: str(data.get(k) or "").strip() for k in ("name", "description", "provenance", "question")}
-
-
-def _rule(rule: Any) -> bool:
-    """A rationing rule the stock plot can draw: a number below, whole shots, a list to engage."""
-    if not isinstance(rule, dict) or not fc._is_num(rule.get("below")):
-        return False
-    shots, engage = rule.get("shots"), rule.get("engage")
-    return (shots is None or (fc._is_num(shots) and 0 < shots < 1e6)) and (
-        engage is None or (isinstance(engage, list) and len(engage) < 1000)
-    )
-
-
-@dataclass
-class RunView:
-    """One run's files: summary, stock series, the event log and the markers."""
-
-    folder: Path
-    summary: dict[str, Any]
-    series: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
-    kinds: dict[str, str]
-    events: dict[str, np.ndarray]
-    markers: list[Marker]
-    scenario_yaml: str = ""
-
-    @property
-    def name(self) -> str:
-        return str(self.summary["scenario"])
-
-    @property
-    def seed(self) -> int:
-        return int(self.summary["seed"])
-
-    @property
-    def start(self) -> dt.datetime | None:
-        return start_of(self.summary)
-
-    @property
-    def duration(self) -> float:
-        return float(self.summary["duration_days"])
-
-    @property
-    def currency(self) -> str:
-        return _currency(self.scenario_yaml)
-
-    @property
-    def meta(self) -> dict[str, str]:
-        return _scenario_meta(self.scenario_yaml)
-
-    def holders(self, kind: str | None = None) -> list[str]:
-        return [h for h, k in self.kinds.items() if kind is None or k == kind]
-
-    def types(self, holder: str) -> list[str]:
-        return [i for h, i in self.series if h == holder]
-
-    @cached_property
-    def scenario(self) -> dict[str, Any]:
-        """The scenario as run (scenario.yaml), parsed once; empty when missing or unreadable."""
-        return _yaml(self.scenario_yaml)
-
-    def rationing(self, holder: str, itype: str) -> list[dict[str, Any]]:
-        """``holder``'s rationing rules on ``itype`` (``below``, ``shots``, ``engage``), from
-        the scenario as run; none when it has none or the file is missing."""
-        try:
-            rules = self.scenario["sites"][holder].get("rationing") or []
-        except (KeyError, TypeError, AttributeError):
-            return []
-        if not isinstance(rules, list):
-            return []
-        return [r for r in rules if _rule(r) and r.get("interceptor") == itype]
-
-    def of(self, event: str, holder: str | None = None) -> np.ndarray:
-        """Rows (indices into ``events``) of one event kind, at one holder if given."""
-        mask = self.events["event"] == event
-        if holder is not None:
-            mask &= self.events["holder"] == holder
-        return np.flatnonzero(mask)
-
-    @cached_property
-    def answers(self) -> Any:
-        leaks = self.of("leak")
-        no_stock = leaks[self.events["reason"][leaks] == "no_stock"]
-        times: dict[str, list[float]] = {}
-        for k in no_stock.tolist():
-            times.setdefault(str(self.events["holder"][k]), []).append(float(self.events["time_d"][k]))
-        ev = self.events
-        paths = (
-            leak_paths(ev["threat_id"], ev["event"], ev["holder"], ev["reason"], ev["threat"])
-            if "threat_id" in ev and self.summary.get("assets")
-            else None
-        )
-        return run_answers(self.summary, times, self.currency, paths)
-
-
-@dataclass
-class EnsembleView:
-    """An ensemble's files: summary, replications (reps.csv) and stock bands (bands.csv).
-
-    reps.csv is read a column at a time, when a figure is asked for: a view of ten million
-    replications holds the few figures drawn, not every row."""
-
-    folder: Path
-    summary: dict[str, Any]
-    columns: list[str]
-    grid: np.ndarray
-    #: (holder, kind, interceptor) of every stock series, in output order
-    series: list[tuple[str, str, str]]
-    #: percentiles 5, 25, 50, 75, 95 of each series at each grid time: (5, series, grid)
-    bands: np.ndarray
-    #: the share of replications holding none of a series at each grid time: (series, grid)
-    p_empty: np.ndarray
-    scenario_yaml: str = ""
-    label: str = ""
-    #: the rows of reps.csv (replications)
-    count: int = 0
-    _figures: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    #: whatever must live as long as the view (a temporary folder holding its files)
-    keep: Any = field(default=None, repr=False)
-
-    def rows(self) -> Iterator[list[float]]:
-        """reps.csv's rows as numbers (NaN: none), one at a time (checked when the view was read)."""
-        path = self.folder / "reps.csv"
-        for line, _, r in fc.Table(path, ("replication",)).rows():
-            yield [fc.number(path, line, "a figure", x, math.nan) for x in r[1:]]
-
-    @property
-    def values(self) -> np.ndarray:
-        """Every replication's figures (replications x columns): as big as reps.csv."""
-        return (
-            np.array([self.figure(c) for c in self.columns], dtype=float)
-            .reshape(len(self.columns), self.count)
-            .T
-        )
-
-    @property
-    def name(self) -> str:
-        return str(self.summary["scenario"])
-
-    @property
-    def seed(self) -> int:
-        return int(self.summary["seed"])
-
-    @property
-    def reps(self) -> int:
-        return self.count
-
-    @property
-    def start(self) -> dt.datetime | None:
-        return start_of(self.summary)
-
-    @property
-    def duration(self) -> float:
-        return float(self.summary["duration_days"])
-
-    @property
-    def currency(self) -> str:
-        return _currency(self.scenario_yaml)
-
-    @property
-    def meta(self) -> dict[str, str]:
-        return _scenario_meta(self.scenario_yaml)
-
-    def figure(self, key: str) -> np.ndarray:
-        """One figure across replications (NaN: never, or no such figure)."""
-        if key not in self.columns:
-            return np.full(self.reps, math.nan)
-        if key not in self._figures:
-            j = self.columns.index(key) + 1
-            out = array("d")
-            path = self.folder / "reps.csv"
-            try:  # the characters were checked when the view was read; the numbers are here
-                out.extend(float(r[j]) if r[j] else math.nan for _, _, r in fc.Table(path, ()).rows())
-            except ValueError:  # a cell such as "1.2.3": find it, for the message
-                for line, _, r in fc.Table(path, ()).rows():
-                    fc.number(path, line, key, r[j], math.nan)
-                raise fc.tampered(path, "changed while it was read") from None
-            if len(out) != self.count:
-                raise fc.tampered(path, "changed while it was read")
-            values = np.frombuffer(out, dtype=float)
-            if np.isinf(values).any():
-                raise fc.tampered(
-                    path, f"{key} holds a number too large (line {int(np.argmax(np.isinf(values))) + 2})"
-                )
-            self._figures[key] = np.frombuffer(out, dtype=float)
-        return self._figures[key]
-
-    @property
-    def layout(self) -> Layout:
-        out: dict[tuple[str, str], list[str]] = {}
-        for holder, kind, itype in self.series:
-            if kind != "producer":
-                out.setdefault((holder, kind), []).append(itype)
-        return [(h, k, types) for (h, k), types in out.items()]
-
-    def p_dry(self, key: str) -> np.ndarray:
-        """P(the day ``key`` has come by each grid time): e.g. a type's first stockout."""
-        first = self.figure(key)
-        first = np.where(np.isfinite(first), first, np.inf)
-        return (first[:, None] <= self.grid[None, :]).mean(axis=0)
-
-    @cached_property
-    def answers(self) -> Any:
-        return ensemble_answers(
-            self.name, self.start, self.duration, self.layout, self.figure, self.currency, self.columns
-        )
-
-
-@dataclass
-class ComparisonView:
-    """A sweep's or comparison's files: compare.json and each variant's ensemble."""
-
-    folder: Path
-    summary: dict[str, Any]
-    variants: list[EnsembleView] = field(default_factory=list)
-    scenario_yaml: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.variants[0].name if self.variants else "comparison"
-
-    @property
-    def meta(self) -> dict[str, str]:
-        return _scenario_meta(self.scenario_yaml)
-
-    @property
-    def currency(self) -> str:
-        return _currency(self.scenario_yaml)
-
-
-View = RunView | EnsembleView | ComparisonView
-
+__all__ = ["ComparisonView", "EnsembleView", "NotAResultsFolder", "RunView", "TamperedFolder", "View", "read"]
 
 STOCK_COLUMNS = ("time_d", "holder", "kind", "interceptor", "level")
 EVENT_COLUMNS = ("time_d", "event", "holder", "interceptor", "n", "reason", "route", "threat")
 BAND_COLUMNS = ("time_d", "holder", "kind", "interceptor", "p5", "p25", "median", "p75", "p95")
 HOLDER_KINDS = ("site", "stockpile", "producer", "transit")
+Series = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
 
 
 def _time(path: Path, line: int, text: str, end: float) -> float:
@@ -324,15 +41,12 @@ def _time(path: Path, line: int, text: str, end: float) -> float:
     return time
 
 
-def read_run(folder: Path) -> RunView:
-    """A single run's folder, every file checked (:mod:`.folder_check`)."""
-    path = folder / "summary.json"
-    summary = fc.check(path, fc.read_json(path), fc.RUN)
-    end = float(summary["duration_days"])
+def _stock(table: fc.Table, summary: dict[str, Any]) -> tuple[Series, dict[str, str]]:
+    """stock.csv: every (holder, type) series and each holder's kind."""
+    path, end = table.path, float(summary["duration_days"])
     grouped: dict[tuple[str, str], tuple[list[float], list[int]]] = {}
     kinds: dict[str, str] = {}
-    path = folder / "stock.csv"
-    for line, col, r in fc.Table(path, STOCK_COLUMNS).rows():
+    for line, col, r in table.rows():
         holder, itype, kind = uncsv(r[col["holder"]]), uncsv(r[col["interceptor"]]), r[col["kind"]]
         if kind not in HOLDER_KINDS:
             raise fc.tampered(path, f"line {line}: kind should be one of {', '.join(HOLDER_KINDS)}")
@@ -351,13 +65,19 @@ def read_run(folder: Path) -> RunView:
             if (name, itype) not in grouped:
                 raise fc.tampered(path, f"no series of {itype} at {name}, which summary.json lists")
     series = {k: (np.array(t, dtype=float), np.array(lev, dtype=np.int64)) for k, (t, lev) in grouped.items()}
-    path = folder / "events.csv"
+    return series, kinds
+
+
+def _events(table: fc.Table, end: float) -> dict[str, np.ndarray]:
+    """events.csv, a column per field (threat_id when the file has it)."""
+    path = table.path
     times: list[float] = []
     ns: list[int] = []
-    names = ("event", "holder", "interceptor", "reason", "route", "threat")
-    text: dict[str, list[str]] = {name: [] for name in names}
+    text: dict[str, list[str]] = {
+        n: [] for n in ("event", "holder", "interceptor", "reason", "route", "threat")
+    }
     tids: list[int] = []
-    for line, col, r in fc.Table(path, EVENT_COLUMNS).rows():
+    for line, col, r in table.rows():
         times.append(_time(path, line, r[col["time_d"]], end))
         ns.append(fc.count(path, line, "n", r[col["n"]], 0))
         if "threat_id" in col:
@@ -372,17 +92,59 @@ def read_run(folder: Path) -> RunView:
         events[name] = np.array(values, dtype=object)
     if tids:  # the leakers' paths through the layers need each threat's id
         events["threat_id"] = np.array(tids, dtype=np.int64)
-    return RunView(
-        folder, summary, series, kinds, events, read_markers(folder / "markers.csv"), _scenario_text(folder)
-    )
+    return events
 
 
-def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
-    """An ensemble's folder, every file checked (reps.csv a row at a time, never held whole)."""
+def _bands(
+    table: fc.Table, end: float
+) -> tuple[np.ndarray, list[tuple[str, str, str]], np.ndarray, np.ndarray]:
+    """bands.csv: the grid, the series, their percentiles (5, series, grid) and P(empty)."""
+    path = table.path
+    series: list[tuple[str, str, str]] = []
+    times: list[float] = []
+    data: dict[tuple[str, str, str], list[list[float]]] = {}
+    empty: dict[tuple[str, str, str], list[float]] = {}
+    for line, col, r in table.rows():
+        key = (uncsv(r[col["holder"]]), r[col["kind"]], uncsv(r[col["interceptor"]]))
+        if key not in data:
+            series.append(key)
+            data[key], empty[key] = [], []
+        time = _time(path, line, r[col["time_d"]], end)
+        if len(series) == 1:
+            if times and time <= times[-1]:
+                raise fc.tampered(path, f"line {line}: time_d goes back in time")
+            times.append(time)
+        elif len(data[key]) >= len(times) or time != times[len(data[key])]:
+            raise fc.tampered(path, f"line {line}: {key[0]} is not on the grid of {series[0][0]}")
+        data[key].append([fc.number(path, line, q, r[col[q]]) for q in BAND_COLUMNS[4:]])
+        empty[key].append(
+            fc.number(path, line, "p_empty", r[col["p_empty"]]) if "p_empty" in col else math.nan
+        )
+    if not times or times[0] != 0 or abs(times[-1] - end) > 1e-5:
+        at = f"ends on day {times[-1]:g}" if times else "holds no grid"
+        raise fc.tampered(path, f"{at} where the ensemble ran {end:g} days")
+    for key in series:
+        if len(data[key]) != len(times):
+            raise fc.tampered(
+                path, f"{key[0]}: {len(data[key])} grid times where the first series has {len(times)}"
+            )
+    bands = np.array([data[k] for k in series], dtype=float).transpose(2, 0, 1)
+    p_empty = np.array([empty[k] for k in series], dtype=float).reshape(len(series), len(times))
+    return np.array(times), series, bands, p_empty
+
+
+def read_run(folder: Path) -> RunView:
+    """A single run's folder, every file checked (:mod:`.folder_check`)."""
     path = folder / "summary.json"
-    summary = fc.check(path, fc.read_json(path), fc.ENSEMBLE)
-    end = float(summary["duration_days"])
-    path = folder / "reps.csv"
+    summary = fc.check(path, fc.read_json(path), fc.RUN)
+    series, kinds = _stock(fc.Table(folder / "stock.csv", STOCK_COLUMNS), summary)
+    events = _events(fc.Table(folder / "events.csv", EVENT_COLUMNS), float(summary["duration_days"]))
+    markers = read_markers(folder / "markers.csv")
+    return RunView(folder, summary, series, kinds, events, markers, read_as_run(folder, summary))
+
+
+def _reps_count(path: Path) -> tuple[list[str], int]:
+    """reps.csv's figure columns and rows, every cell checked a row at a time (never held whole)."""
     reps = fc.Table(path, ("replication",))
     columns = [uncsv(c) for c in reps.header()[1:]]
     count = 0
@@ -392,47 +154,20 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
         count += 1
     if count == 0:
         raise fc.tampered(path, "no replications in it")
-    path = folder / "bands.csv"
-    series: list[tuple[str, str, str]] = []
-    times: list[float] = []
-    data: dict[tuple[str, str, str], list[list[float]]] = {}
-    empty: dict[tuple[str, str, str], list[float]] = {}
-    for line, col, r in fc.Table(path, BAND_COLUMNS).rows():
-        key = (uncsv(r[col["holder"]]), r[col["kind"]], uncsv(r[col["interceptor"]]))
-        if key not in data:
-            series.append(key)
-            data[key] = []
-            empty[key] = []
-        time = _time(path, line, r[col["time_d"]], end)
-        if len(series) == 1:
-            if times and time <= times[-1]:
-                raise fc.tampered(path, f"line {line}: time_d goes back in time")
-            times.append(time)
-        elif len(data[key]) >= len(times) or time != times[len(data[key])]:
-            raise fc.tampered(path, f"line {line}: {key[0]} is not on the grid of {series[0][0]}")
-        data[key].append([fc.number(path, line, q, r[col[q]]) for q in BAND_COLUMNS[4:]])
-        p_empty = fc.number(path, line, "p_empty", r[col["p_empty"]]) if "p_empty" in col else math.nan
-        empty[key].append(p_empty)
-    if not times or times[0] != 0 or abs(times[-1] - end) > 1e-5:
-        at = f"ends on day {times[-1]:g}" if times else "holds no grid"
-        raise fc.tampered(path, f"{at} where the ensemble ran {end:g} days")
-    for key in series:
-        if len(data[key]) != len(times):
-            where = f"{key[0]}: {len(data[key])} grid times where the first series has {len(times)}"
-            raise fc.tampered(path, where)
-    bands = np.array([data[k] for k in series], dtype=float).transpose(2, 0, 1)
-    return EnsembleView(
-        folder,
-        summary,
-        columns,
-        np.array(times),
-        series,
-        bands,
-        np.array([empty[k] for k in series], dtype=float).reshape(len(series), len(times)),
-        _scenario_text(folder),
-        label or str(summary.get("label") or summary["scenario"]),
-        count,
+    return columns, count
+
+
+def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
+    """An ensemble's folder, every file checked (reps.csv a row at a time, never held whole)."""
+    path = folder / "summary.json"
+    summary = fc.check(path, fc.read_json(path), fc.ENSEMBLE)
+    columns, count = _reps_count(folder / "reps.csv")
+    grid, series, bands, p_empty = _bands(
+        fc.Table(folder / "bands.csv", BAND_COLUMNS), float(summary["duration_days"])
     )
+    label = label or str(summary.get("label") or summary["scenario"])
+    as_run = read_as_run(folder, summary)
+    return EnsembleView(folder, summary, columns, grid, series, bands, p_empty, as_run, label, count)
 
 
 def read_comparison(folder: Path) -> ComparisonView:
@@ -449,8 +184,10 @@ def read_comparison(folder: Path) -> ComparisonView:
         raise fc.tampered(folder / "variants", "no variant in it")
     labels = summary["variants"]
     variants = [read_ensemble(p, labels[k] if k < len(labels) else p.name) for k, p in enumerate(subs)]
-    text = _scenario_text(folder) or (variants and variants[0].scenario_yaml) or ""
-    return ComparisonView(folder, summary, variants, text)
+    as_run = read_as_run(folder)
+    if not as_run.data and not as_run.text and variants:
+        as_run = variants[0].as_run
+    return ComparisonView(folder, summary, variants, as_run)
 
 
 def read(folder: str | Path) -> View:
@@ -473,28 +210,64 @@ def read(folder: str | Path) -> View:
     )
 
 
-def run_view(result: Any, scenario_yaml: str = "") -> RunView:
-    """The view of a run in memory (:class:`~defsim.analysis.RunAnalysis`): what its files hold."""
+# -- results in memory, read as their folders would be -------------------------------------------
 
-    st = result.stock
-    series = {}
-    kinds: dict[str, str] = {}
-    for holder, itype, kind in st.keys:
-        kinds.setdefault(holder, kind)
-        t, lev = st.series(holder, itype)
-        series[(holder, itype)] = (np.asarray(t, dtype=float), np.asarray(lev))
-    rows = result.event_rows()
-    cols = ("time_d", "date", "event", "holder", "threat_id", "threat", "interceptor", "n", "reason", "route")
-    events: dict[str, np.ndarray] = {
-        "time_d": np.array([r[0] for r in rows], dtype=float),
-        "n": np.array([r[7] for r in rows], dtype=np.int64),
-        "threat_id": np.array([-1 if r[4] in (None, "") else r[4] for r in rows], dtype=np.int64),
-    }
-    for name in ("event", "holder", "interceptor", "reason", "route", "threat"):
-        k = cols.index(name)
-        events[name] = np.array([r[k] for r in rows], dtype=object)
-    summary = json.loads(json.dumps(result.summary, default=str))
-    return RunView(Path("."), summary, series, kinds, events, run_markers(result), scenario_yaml)
+
+def _as_written(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary as summary.json holds it once read back (strict JSON: NaN is null)."""
+    data: dict[str, Any] = json.loads(json.dumps(finite(summary), allow_nan=False))
+    return data
+
+
+def _tables(write: Any, *args: Any) -> dict[str, str]:
+    """The CSV files ``write`` writes, as text in memory (name -> text)."""
+    out: dict[str, str] = {}
+    write(*args, Path("."), lambda path, head, rows: out.__setitem__(path.name, csv_string(head, rows)))
+    return out
+
+
+def run_view(result: Any, as_run: AsRun | None = None) -> RunView:
+    """The view of a run in memory (:class:`~defsim.analysis.RunAnalysis`): what its files hold."""
+    summary = _as_written(result.summary)
+    texts = _tables(write_run_tables, result)
+    series, kinds = _stock(fc.Table(Path("stock.csv"), STOCK_COLUMNS, texts["stock.csv"]), summary)
+    events = _events(
+        fc.Table(Path("events.csv"), EVENT_COLUMNS, texts["events.csv"]), float(summary["duration_days"])
+    )
+    markers: list[Any] = []
+    write_markers(Path("markers.csv"), run_markers(result), lambda p, h, r: markers.append(csv_string(h, r)))
+    got = read_markers(Path("markers.csv"), markers[0])
+    return RunView(Path("."), summary, series, kinds, events, got, as_run or AsRun())
+
+
+def ensemble_view(ens: Any, as_run: AsRun | None = None) -> EnsembleView:
+    """The view of an ensemble in memory: its bands as bands.csv holds them, its figures read
+    from the ensemble (reps.csv holds them to full precision)."""
+    summary = _as_written(ens.summary)
+    text = _tables(write_bands, ens)["bands.csv"]
+    grid, series, bands, p_empty = _bands(
+        fc.Table(Path("bands.csv"), BAND_COLUMNS, text), float(summary["duration_days"])
+    )
+    return EnsembleView(
+        Path("."),
+        summary,
+        list(ens.columns),
+        grid,
+        series,
+        bands,
+        p_empty,
+        as_run or AsRun(),
+        ens.label,
+        ens.reps,
+        ens.figure,
+    )
+
+
+def comparison_view(cmp: Any, as_runs: list[AsRun] | None = None) -> ComparisonView:
+    """The view of a comparison in memory: each variant's ensemble as :func:`ensemble_view`."""
+    runs = as_runs or [AsRun() for _ in cmp.ensembles]
+    variants = [ensemble_view(e, a) for e, a in zip(cmp.ensembles, runs, strict=True)]
+    return ComparisonView(Path("."), _as_written(cmp.summary), variants, runs[0])
 
 
 def answer_lines(view: RunView | EnsembleView) -> list[str]:

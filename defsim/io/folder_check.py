@@ -12,6 +12,7 @@ renamed, a ragged row, a cell that is not a number.  Plots and reports can then 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -238,6 +239,17 @@ _ROW = Obj(
 )
 #: compare.json of a sweep or a comparison
 COMPARISON = Obj(variants=List(STR), table=List(_ROW))
+_RULE = Obj(interceptor=STR, below=NUM, _shots=Opt(COUNT), _engage=Opt(List(STR)))
+#: scenario.json: the keys a folder is read by (the schema checks the rest when a plan is built)
+SCENARIO = Obj(
+    name=STR,
+    seed=COUNT,
+    provenance=STR,
+    _description=Opt(STR),
+    _question=Opt(STR),
+    _currency=STR,
+    _sites=Map(Obj(_rationing=Opt(List(_RULE)))),
+)
 
 
 def check(path: Path, data: Any, shape: Shape) -> Any:
@@ -276,16 +288,25 @@ def _consistent(path: Path, data: dict[str, Any], shape: Shape) -> None:
 
 
 class Table:
-    """A CSV file read row by row, each row checked to have the header's length."""
+    """A CSV file read row by row, each row checked to have the header's length; ``text``: the
+    file's text in memory (a result's table, read as its file would be)."""
 
-    def __init__(self, path: Path, required: tuple[str, ...]):
+    def __init__(self, path: Path, required: tuple[str, ...], text: str | None = None):
         self.path = path
         self.required = required
+        self.text = text
+
+    def _open(self) -> Any:
+        return (
+            io.StringIO(self.text, newline="")
+            if self.text is not None
+            else self.path.open(newline="", encoding="utf-8")
+        )
 
     def rows(self) -> Iterator[tuple[int, dict[str, int], list[str]]]:
         """(line, column index, row) of every row; refuses a missing column or a ragged row."""
         try:
-            f = self.path.open(newline="", encoding="utf-8")
+            f = self._open()
         except FileNotFoundError:
             raise tampered(self.path, "missing") from None
         except OSError as exc:
@@ -314,7 +335,7 @@ class Table:
 
     def header(self) -> list[str]:
         try:
-            with self.path.open(newline="", encoding="utf-8") as f:
+            with self._open() as f:
                 head = next(csv.reader(f), None)
         except FileNotFoundError:
             raise tampered(self.path, "missing") from None

@@ -14,35 +14,17 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
-from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .text import lit
+from .plotkit import new_figure, save
+from .text import _renderer, lit, text_size
 
 TITLE_PT = 11.0
 PAD = 0.12  # inches between a panel's decorations and its neighbour's
-
-
-@lru_cache(maxsize=1)
-def _renderer() -> Any:
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    return RendererAgg(10, 10, 72)
-
-
-@lru_cache(maxsize=4096)
-def text_size(text: str, size: float) -> tuple[float, float]:
-    """(width, height) in inches of a text at ``size`` points (each line measured)."""
-    from matplotlib.font_manager import FontProperties
-
-    r = _renderer()
-    prop = FontProperties(size=size)
-    lines = text.split("\n") or [""]
-    w = max(r.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines) / 72
-    return w, len(lines) * size * 1.22 / 72
 
 
 def _pt(size: Any) -> float:
@@ -121,6 +103,7 @@ class Cell:
     row: int
     col: int
     height: float
+    bottom: bool = False  # at the bottom of its row (a strip right above the panel under it)
 
 
 @dataclass
@@ -138,10 +121,22 @@ class Grid:
     sub_text: str = ""
     legend: Any = None  # a figure legend to the right of the panels, level with the first row
 
-    def add(self, row: int, col: int, height: float, **kw: Any) -> Axes:
-        """A panel at (row, col), ``height`` inches tall (keywords go to ``add_axes``: sharex)."""
+    @classmethod
+    def new(cls, width: float) -> Grid:
+        """A grid of panels ``width`` inches wide on a new figure."""
+        return cls(new_figure(), width)
+
+    def done(self, path: str | Path | None) -> Figure:
+        """The figure laid out (:meth:`finish`) and written to ``path`` (None: not written)."""
+        self.finish()
+        save(self.fig, path)
+        return self.fig
+
+    def add(self, row: int, col: int, height: float, bottom: bool = False, **kw: Any) -> Axes:
+        """A panel at (row, col), ``height`` inches tall, at the top of its row or at its
+        ``bottom`` (keywords go to ``add_axes``: sharex)."""
         ax = self.fig.add_axes((0.0, 0.0, 1.0, 1.0), **kw)
-        self.cells.append(Cell(ax, row, col, height))
+        self.cells.append(Cell(ax, row, col, height, bottom))
         return ax
 
     def fig_legend(self, handles: list, labels: list[str], **kw: Any) -> None:
@@ -180,7 +175,8 @@ class Grid:
         fig_h = y + 0.08
         self.fig.set_size_inches(fig_w, fig_h)
         for c in self.cells:
-            self.fig_rect(c.ax, xs[c.col], ys[c.row], self.width, c.height, fig_w, fig_h)
+            top = ys[c.row] + (heights[c.row] - c.height if c.bottom else 0.0)
+            self.fig_rect(c.ax, xs[c.col], top, self.width, c.height, fig_w, fig_h)
         if body:
             self.fig.suptitle(body, fontsize=TITLE_PT, x=0.1 / fig_w, y=1 - 0.06 / fig_h, ha="left", va="top")
         if self.legend is not None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..engine.records import EventKind
-from .files import FORMULA_START, csv_text, write_csv
+from .formats import FORMULA_START, csv_text, write_csv
 
 if TYPE_CHECKING:
     from ..analysis import RunAnalysis
@@ -71,8 +71,8 @@ def run_markers(result: RunAnalysis) -> list[Marker]:
     return sorted(out, key=lambda m: (m.time, m.kind, m.label))
 
 
-def write_markers(path: Path, markers: Iterable[Marker]) -> None:
-    write_csv(
+def write_markers(path: Path, markers: Iterable[Marker], sink: Any = write_csv) -> None:
+    sink(
         path,
         ["time_d", "kind", "label", "size"],
         ([f"{m.time:.6f}", m.kind, csv_text(m.label), str(m.size)] for m in markers),
@@ -84,9 +84,9 @@ def uncsv(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START and text[1:2] else text
 
 
-def read_markers(path: Path) -> list[Marker]:
-    """markers.csv, or no markers for a folder written before it existed."""
-    if not path.is_file():
+def read_markers(path: Path, text: str | None = None) -> list[Marker]:
+    """markers.csv (``text``: its text in memory), or no markers for a folder written before it existed."""
+    if text is None and not path.is_file():
         return []
     from . import folder_check as fc
 
@@ -97,5 +97,5 @@ def read_markers(path: Path) -> list[Marker]:
             r[col["kind"]],
             fc.count(path, line, "size", r[col["size"]], 0),
         )
-        for line, col, r in fc.Table(path, ("time_d", "kind", "label", "size")).rows()
+        for line, col, r in fc.Table(path, ("time_d", "kind", "label", "size"), text).rows()
     ]

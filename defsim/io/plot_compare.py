@@ -20,7 +20,7 @@ from ..analysis.statistics import Z95, paired_difference
 from .folder import ComparisonView
 from .layout import Grid
 from .plot_fan import _bin_mean, _panels, _where
-from .plotkit import color, lit, new_figure, outside_legend, save, style, time_axis, x_of
+from .plotkit import color, lit, outside_legend, share_axis, style, time_axis, x_of
 
 
 def _variant_style(k: int) -> dict:
@@ -33,8 +33,7 @@ def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> F
     first = cmp.variants[0]
     start, end = first.start, first.duration
     holders, types = _panels(first)
-    fig = new_figure()
-    grid = Grid(fig, 4.0)
+    grid = Grid.new(4.0)
     shared = None
     last = {
         c: max(r for r, (h, k) in enumerate(holders) if (h, k, i) in first.series)
@@ -65,9 +64,7 @@ def plot_compare_stock(cmp: ComparisonView, path: str | Path | None = None) -> F
     grid.title(
         f"{first.name}: median stock per variant", f"{first.reps} replications per variant, same seeds"
     )
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)
 
 
 def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empty: bool = False) -> Figure:
@@ -77,8 +74,7 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
     start, end = first.start, first.duration
     keys = [(h, k, i) for h, k, i in first.series if k != "producer"]
     cols = min(2, len(keys))
-    fig = new_figure()
-    grid = Grid(fig, 3.8)
+    grid = Grid.new(3.8)
     shared = None
     axes = []
     for j, (holder, kind, itype) in enumerate(keys):
@@ -97,13 +93,7 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
             ax.step(x_of(gx, start), curve, where="post", label=lit(ens.label), **_variant_style(k))
         what = "none held that day" + per if empty else "ran out by then"
         ax.set_title(f"{lit(_where(holder, kind))}: {lit(itype)} {what}", fontsize=8.5, loc="left")
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
-        ax.set_ylabel("share of runs")
-        ax.grid(alpha=0.25)
-        time_axis(
-            ax, start, end, label=j + cols >= len(keys), width_in=grid.width
-        )  # "date" under each column once
+        share_axis(ax, start, end, j + cols >= len(keys), grid.width)  # "date" under each column once
     handles, labels = axes[0].get_legend_handles_labels()
     grid.fig_legend(handles, labels, fontsize=8, title="variant")
     grid.title(
@@ -116,9 +106,7 @@ def plot_compare_p_dry(cmp: ComparisonView, path: str | Path | None = None, empt
         + " (per variant)",
         f"{first.reps} replications per variant, same seeds",
     )
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)
 
 
 def differences(cmp: ComparisonView) -> list[tuple[str, str, list[tuple[float, float] | None]]]:
@@ -147,8 +135,7 @@ def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Fi
         ("days without each type (sites)", [r for r in rows if r[0] != "totals.leaked"]),
     ]
     nv = len(cmp.variants) - 1
-    fig = new_figure()
-    grid = Grid(fig, 5.4)
+    grid = Grid.new(5.4)
     axes = [grid.add(j, 0, 0.3 + 0.32 * max(len(g[1]), 1) * max(1, nv)) for j, g in enumerate(groups)]
     for ax, (what, group) in zip(axes, groups, strict=True):
         for j, (_, _label, diffs) in enumerate(group):
@@ -187,6 +174,4 @@ def plot_compare_diff(cmp: ComparisonView, path: str | Path | None = None) -> Fi
         f"{first.name}: how does each variant differ from {first.label}?",
         f"paired by replication ({first.reps} per variant, same seeds)",
     )
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)

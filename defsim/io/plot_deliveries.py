@@ -12,18 +12,7 @@ from matplotlib.figure import Figure
 from .folder import RunView
 from .layout import Grid
 from .markers import DECISION
-from .plotkit import (
-    LEAK,
-    color,
-    draw_markers,
-    lit,
-    new_figure,
-    outside_legend,
-    save,
-    strip_height,
-    time_axis,
-    x_of,
-)
+from .plotkit import LEAK, color, draw_markers, lit, outside_legend, strip_height, time_axis, x_of
 
 
 def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | None:
@@ -35,8 +24,7 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
     types = list(dict.fromkeys(i for _, i in view.series))
     decisions = [m for m in view.markers if m.kind == DECISION]
     width_in = 6.4
-    fig = new_figure()
-    grid = Grid(fig, width_in)
+    grid = Grid.new(width_in)
     strip_h = strip_height(decisions, width_in, end)
     strip = grid.add(0, 0, strip_h) if decisions else None
     ax = grid.add(1, 0, 0.42 * len(routes) + 0.3, sharex=strip)
@@ -72,16 +60,14 @@ def plot_deliveries(view: RunView, path: str | Path | None = None) -> Figure | N
     ax.tick_params(axis="y", labelsize=8)
     ax.set_ylim(len(routes) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.25)
-    for k, itype in enumerate(types):
-        ax.scatter([], [], color=color(k), label=lit(itype))
-    ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
+    delivered = {r["interceptor"] for _, r in routes}
+    for k, itype in enumerate(types):  # the colours of stock.png; only what the routes carried
+        if itype in delivered:
+            ax.scatter([], [], color=color(k), label=lit(itype))
+    if len(lost):
+        ax.scatter([], [], marker="x", color=LEAK, label="lost in transit")
     outside_legend(ax, title="dot size: rounds", title_fontsize=7)
     time_axis(ax, start, end, width_in=grid.width)
-    if strip is not None:
-        draw_markers(strip, decisions, start, end, width_in, lines_on=[ax])
-        time_axis(strip, start, end, label=False, width_in=grid.width)
-        strip.tick_params(labelbottom=False)
+    draw_markers(strip, decisions, start, end, width_in, [ax])
     grid.title(f"{view.name}: what did each route deliver, and when?", f"largest delivery: {biggest} rounds")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)

@@ -12,7 +12,7 @@ from ..analysis.answers import prefix, type_key
 from .folder import EnsembleView
 from .layout import Grid
 from .plot_fan import _panels, _where
-from .plotkit import color, lit, new_figure, outside_legend, save, style, time_axis, x_of
+from .plotkit import color, lit, outside_legend, share_axis, style, x_of
 
 
 def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
@@ -20,8 +20,7 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
     start, end = ens.start, ens.duration
     holders, types = _panels(ens)
     cols = min(2, len(holders))
-    fig = new_figure()
-    grid = Grid(fig, 3.8)
+    grid = Grid.new(3.8)
     x = x_of(ens.grid, start)
     shared = None
     for j, (holder, kind) in enumerate(holders):
@@ -50,18 +49,10 @@ def plot_p_dry(ens: EnsembleView, path: str | Path | None = None) -> Figure:
                 label="no rounds of any type",
             )
         ax.set_title(lit(_where(holder, kind)), fontsize=9, loc="left")
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
-        ax.set_ylabel("share of runs")
-        ax.grid(alpha=0.25)
-        time_axis(
-            ax, start, end, label=j + cols >= len(holders), width_in=grid.width
-        )  # "date" under each column once
+        share_axis(ax, start, end, j + cols >= len(holders), grid.width)  # "date" under each column once
         outside_legend(ax)
     grid.title(
         f"{ens.name}: how likely has each type run out by each day?",
         f"{ens.reps} replications, seed {ens.seed}",
     )
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)

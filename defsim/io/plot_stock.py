@@ -29,9 +29,7 @@ from .plotkit import (
     color,
     draw_markers,
     lit,
-    new_figure,
     outside_legend,
-    save,
     shade_spans,
     strip_height,
     style,
@@ -97,10 +95,26 @@ def _entry(view: RunView, holder: str) -> dict:
     return s["sites"].get(holder) or s["stockpiles_and_producers"].get(holder) or {}
 
 
-def _deliveries(view: RunView, holder: str, itype: str) -> tuple[np.ndarray, np.ndarray]:
+def _mark_deliveries(ax: Axes, view: RunView, holder: str, itype: str) -> None:
+    """The deliveries of ``itype`` to ``holder``: a mark each along the top of its panel."""
     rows = view.of("delivery", holder)
     rows = rows[view.events["interceptor"][rows] == itype]
-    return view.events["time_d"][rows], view.events["n"][rows]
+    dt_, dq = view.events["time_d"][rows], view.events["n"][rows]
+    if not len(dt_):
+        return
+    ax.plot(
+        x_of(dt_, view.start),
+        np.full(len(dt_), 1.0),
+        "v",
+        color="#009E73",
+        ms=4 if len(dt_) < 60 else 2.5,
+        transform=blended_transform_factory(ax.transData, ax.transAxes),
+        clip_on=False,
+        zorder=5,
+        label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds ({int(dq.min())}-{int(dq.max())} each)"
+        if dq.min() != dq.max()
+        else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
+    )
 
 
 RATION = "#CC79A7"  # the Okabe-Ito purple: rationing rules and when they came into force
@@ -203,22 +217,7 @@ def _panel(view: RunView, ax: Axes, holder: str, itype: str, k: int, label_x: bo
         ax.step(xs, ys, where="post", color=GREY, ls=":", lw=1.4, label=what)
     spans = _zero_spans(t, lev, end) if view.kinds[holder] != "producer" else []
     shade_spans(ax, spans, start, facecolors=EMPTY, alpha=0.18, lw=0, label="none left")
-    dt_, dq = _deliveries(view, holder, itype)
-    if len(dt_):
-        top = blended_transform_factory(ax.transData, ax.transAxes)
-        ax.plot(
-            x_of(dt_, start),
-            np.full(len(dt_), 1.0),
-            "v",
-            color="#009E73",
-            ms=4 if len(dt_) < 60 else 2.5,
-            transform=top,
-            clip_on=False,
-            zorder=5,
-            label=f"{len(dt_):,} deliveries, {int(dq.sum()):,} rounds ({int(dq.min())}-{int(dq.max())} each)"
-            if dq.min() != dq.max()
-            else f"{len(dt_):,} deliveries of {int(dq[0])} ({int(dq.sum()):,} rounds)",
-        )
+    _mark_deliveries(ax, view, holder, itype)
     for j, rule in enumerate(view.rationing(holder, itype) if view.kinds[holder] == "site" else []):
         _mark_rationing(ax, rule, t, lev, start, end, j)
     info = _entry(view, holder).get("by_interceptor", {}).get(itype, {})
@@ -262,11 +261,7 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
     one_each = all(len([t for t in types if t in view.types(h)]) <= 1 for h in holders)
     ncol = 1 if one_each else len(types)
     width = 6.4 if ncol == 1 else 4.4
-    fig = new_figure()
-    grid = Grid(fig, width)
-    strip_h = strip_height(view.markers, width, end)
-    strips = [grid.add(0, c, strip_h) for c in range(ncol)] if strip_h else []
-    shared: Axes | None = strips[0] if strips else None
+    grid = Grid.new(width)
     cells = [
         (r, 0 if one_each else types.index(i), h, i)
         for r, h in enumerate(holders)
@@ -274,6 +269,11 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
         if i in view.types(h)
     ]
     last_row = {c: max(r for r, cc, _, _ in cells if cc == c) for _, c, _, _ in cells}
+    # each column's strip stands right above its first panel (the first holder may lack a type)
+    first_row = {c: min(r for r, cc, _, _ in cells if cc == c) for _, c, _, _ in cells}
+    strip_h = strip_height(view.markers, width, end)
+    strips = [grid.add(first_row[c], c, strip_h, bottom=True) for c in range(ncol)] if strip_h else []
+    shared: Axes | None = strips[0] if strips else None
     columns: list[list[Axes]] = [[] for _ in range(ncol)]
     for r, c, holder, itype in cells:
         ax = grid.add(r + 1, c, 1.6, sharex=shared)
@@ -281,13 +281,9 @@ def plot_stock(view: RunView, holders: list[str], question: str, path: str | Pat
         columns[c].append(ax)
         _panel(view, ax, holder, itype, types.index(itype), label_x=r == last_row[c], width_in=width)
     for c, strip in enumerate(strips):
-        draw_markers(strip, view.markers, start, end, width, lines_on=columns[c])
-        time_axis(strip, start, end, label=False, width_in=width)
-        strip.tick_params(labelbottom=False)
+        draw_markers(strip, view.markers, start, end, width, columns[c])
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; shaded: no rounds of that type")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)
 
 
 def plot_stock_by_type(
@@ -300,8 +296,7 @@ def plot_stock_by_type(
     start, end = view.start, view.duration
     types = _type_order(view, holders)
     width = 5.2
-    fig = new_figure()
-    grid = Grid(fig, width)
+    grid = Grid.new(width)
     strip_h = strip_height(view.markers, width, end)
     shared: Axes | None = None
     w = bin_days(end)
@@ -355,14 +350,9 @@ def plot_stock_by_type(
         lanes.set_title(f"{lit(itype)}: when each had none (days without in all)", fontsize=9.5, loc="left")
         lanes.grid(axis="x", alpha=0.25)
         time_axis(lanes, start, end, width_in=width)
-        if strip is not None:
-            draw_markers(strip, view.markers, start, end, width, lines_on=[ax, lanes])
-            time_axis(strip, start, end, label=False, width_in=width)
-            strip.tick_params(labelbottom=False)
+        draw_markers(strip, view.markers, start, end, width, [ax, lanes])
     grid.title(f"{view.name}: {question}", f"seed {view.seed}; one column per interceptor type")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)
 
 
 def _days_num(spans: list[tuple[float, float]], k: int, start: Any) -> list[float]:

@@ -15,18 +15,7 @@ from matplotlib.figure import Figure
 from ..analysis.answers import VALUE_UNITS, compact
 from .folder import RunView
 from .layout import Grid
-from .plotkit import (
-    KILL,
-    LEAK,
-    draw_markers,
-    lit,
-    new_figure,
-    outside_legend,
-    save,
-    strip_height,
-    time_axis,
-    x_of,
-)
+from .plotkit import KILL, LEAK, draw_markers, lit, outside_legend, strip_height, time_axis, x_of
 
 
 def damage_over_time(view: RunView) -> tuple[np.ndarray, np.ndarray] | None:
@@ -79,8 +68,7 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
     width_in = 7.4
     strip_h = strip_height(view.markers, width_in, end)
     harm = damage_over_time(view)
-    fig = new_figure()
-    grid = Grid(fig, width_in)
+    grid = Grid.new(width_in)
     strip = grid.add(0, 0, strip_h) if strip_h else None
     ax = grid.add(1, 0, 2.6, sharex=strip)
     dax = grid.add(2, 0, 1.8, sharex=ax) if harm is not None else None
@@ -137,11 +125,6 @@ def plot_threats(view: RunView, path: str | Path | None = None) -> Figure | None
         outside_legend(dax)
         time_axis(dax, start, end, width_in=grid.width)
         lines_on.append(dax)
-    if strip is not None:
-        draw_markers(strip, view.markers, start, end, width_in, lines_on=lines_on)
-        time_axis(strip, start, end, label=False, width_in=grid.width)
-        strip.tick_params(labelbottom=False)
+    draw_markers(strip, view.markers, start, end, width_in, lines_on)
     grid.title(f"{view.name}: what got through, and why?", f"seed {view.seed}")
-    grid.finish()
-    save(fig, path)
-    return fig
+    return grid.done(path)

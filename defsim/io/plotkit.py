@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .markers import DECISION, RAID, Marker
-from .text import drawable, lit
+from .text import drawable, lit, text_size
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
@@ -109,8 +109,6 @@ def time_axis(
 
 def text_width_days(label: str, width_in: float, duration: float, fontsize: float = 7) -> float:
     """How many days of an x axis ``width_in`` inches wide a label takes (to keep labels apart)."""
-    from .layout import text_size
-
     return (text_size(label, fontsize)[0] * 1.04 + 0.2) / max(width_in, 0.1) * duration
 
 
@@ -152,7 +150,7 @@ def vlines_through(ax: Axes, times: Sequence[float], start: dt.datetime | None, 
 
 
 def draw_markers(
-    strip: Axes,
+    strip: Axes | None,
     markers: Sequence[Marker],
     start: dt.datetime | None,
     duration: float,
@@ -161,7 +159,11 @@ def draw_markers(
 ) -> None:
     """Markers as labelled symbols on a timeline strip ``width_in`` inches wide (labels in rows
     that never overlap), with faint vertical lines through ``lines_on``, which share the strip's
-    time axis.  Any kind of marker: unknown kinds are grey."""
+    time axis and whose dates it shows.  Any kind of marker: unknown kinds are grey.  No strip
+    (nothing to mark): nothing to do."""
+    if strip is None:
+        return
+    time_axis(strip, start, duration, label=False, width_in=width_in)
     strip.set_yticks([])
     for side in ("left", "right", "top"):
         strip.spines[side].set_visible(False)
@@ -205,6 +207,15 @@ def draw_markers(
             color=col,
         )
     strip.legend(handles, kinds, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
+
+
+def share_axis(ax: Axes, start: dt.datetime | None, duration: float, label: bool, width_in: float) -> None:
+    """A panel of shares of runs over time: 0 to 1 up, the run's dates across."""
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_yticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
+    ax.set_ylabel("share of runs")
+    ax.grid(alpha=0.25)
+    time_axis(ax, start, duration, label=label, width_in=width_in)
 
 
 def strip_height(markers: Sequence[Marker], width_in: float, duration: float) -> float:

@@ -9,7 +9,10 @@ matplotlib's object API (``Figure``): no GUI backend is needed or changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+from matplotlib.figure import Figure
 
 from .drawing import Job, Progress, draw_jobs
 from .folder import RunView
@@ -17,27 +20,32 @@ from .plot_deliveries import plot_deliveries
 from .plot_stock import plot_stock
 from .plot_threats import plot_threats
 
-__all__ = ["plot_deliveries", "plot_run_folder", "plot_stock", "plot_threats"]
+__all__ = ["plot_deliveries", "plot_run_folder", "plot_stock", "plot_threats", "run_plots"]
+
+
+SUPPLY = "what do the stockpiles and producers hold?"
+
+
+def run_plots(view: RunView) -> list[tuple[str, Callable[[], Figure | None]]]:
+    """(name, draw) of every figure of one run, in the folder's order (None: nothing to draw)."""
+    sites = view.holders("site")
+    others = [h for h in view.kinds if view.kinds[h] in ("stockpile", "producer")]
+    return [
+        ("stock", lambda: plot_stock(view, sites, "how many rounds does each site hold, per type?")),
+        (
+            "supply",
+            lambda: (
+                plot_stock(view, others, "what do the stockpiles and producers hold?") if others else None
+            ),
+        ),
+        ("threats", lambda: plot_threats(view)),
+        ("deliveries", lambda: plot_deliveries(view)),
+    ]
 
 
 def plot_run_folder(
     view: RunView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
 ) -> list[Path]:
     """Every figure of one run into ``folder`` (side by side, see :mod:`.drawing`); the paths written."""
-    sites = view.holders("site")
-    others = [h for h in view.kinds if view.kinds[h] in ("stockpile", "producer")]
-    jobs: list[Job] = [
-        (
-            folder / f"stock.{fmt}",
-            lambda: plot_stock(view, sites, "how many rounds does each site hold, per type?"),
-        ),
-        (
-            folder / f"supply.{fmt}",
-            lambda: (
-                plot_stock(view, others, "what do the stockpiles and producers hold?") if others else None
-            ),
-        ),
-        (folder / f"threats.{fmt}", lambda: plot_threats(view)),
-        (folder / f"deliveries.{fmt}", lambda: plot_deliveries(view)),
-    ]
+    jobs: list[Job] = [(folder / f"{name}.{fmt}", draw) for name, draw in run_plots(view)]
     return draw_jobs(jobs, dpi, progress=progress)

@@ -7,8 +7,11 @@ and :mod:`.plot_compare` (``stock_compare.png``, ``p_dry_compare.png``, ``p_empt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+
+from matplotlib.figure import Figure
 
 from .drawing import Job, Progress, draw_jobs
 from .folder import ComparisonView, EnsembleView
@@ -21,6 +24,7 @@ __all__ = [
     "COMPARISON_FIGURES",
     "comparison_figures",
     "differences",
+    "ensemble_plots",
     "plot_compare_diff",
     "plot_compare_p_dry",
     "plot_compare_stock",
@@ -31,13 +35,15 @@ __all__ = [
 ]
 
 
+def ensemble_plots(ens: EnsembleView) -> list[tuple[str, Callable[[], Figure]]]:
+    """(name, draw) of every figure of an ensemble, in the folder's order."""
+    return [("fan", lambda: plot_fan(ens)), ("p_dry", lambda: plot_p_dry(ens))]
+
+
 def plot_ensemble_folder(
     ens: EnsembleView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
 ) -> list[Path]:
-    jobs: list[Job] = [
-        (folder / f"fan.{fmt}", lambda: plot_fan(ens)),
-        (folder / f"p_dry.{fmt}", lambda: plot_p_dry(ens)),
-    ]
+    jobs: list[Job] = [(folder / f"{name}.{fmt}", draw) for name, draw in ensemble_plots(ens)]
     return draw_jobs(jobs, dpi, progress=progress)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._version import __version__
-from .report import CSS, _figure, _table, e
+from .report_html import CSS, e, figure, table
 
 
 def section(result: Any) -> str:
@@ -29,7 +29,7 @@ def section(result: Any) -> str:
         for key, r in box.limits.items():
             where = ", ".join(r["values"]) if "values" in r else f"{r['low'] or '-'} to {r['high'] or '-'}"
             rows.append([e(key), e(where), f"{r['quasi_p']:.2g}"])
-        parts.append(_table(["key", "restricted to", "quasi-p-value"], rows))
+        parts.append(table(["key", "restricted to", "quasi-p-value"], rows))
     rk = result.ranking
     parts.append(f"<h2>Ranking</h2><p>{e(rk.method)}{'; ' + e(rk.note) if rk.note else ''}</p>")
     if rk.scores and rk.scores[0].low is not None:
@@ -41,10 +41,10 @@ def section(result: Any) -> str:
             ]
             for s in rk.scores
         ]
-        parts.append(_table(["key", "total order ST [95%]", "first order S1 [95%]"], rows))
+        parts.append(table(["key", "total order ST [95%]", "first order S1 [95%]"], rows))
     elif rk.scores:
         parts.append(
-            _table(
+            table(
                 ["key", "distance", "p-value"],
                 [[e(s.key), f"{s.score:.3f}", f"{s.p_value:.2g}"] for s in rk.scores],
             )
@@ -56,7 +56,7 @@ def section(result: Any) -> str:
     }
     figs = draw(result)
     parts += [
-        _figure(figs[name], captions[name]) for name in ("tradeoff", "box_scatter", "ranking") if name in figs
+        figure(figs[name], captions[name]) for name in ("tradeoff", "box_scatter", "ranking") if name in figs
     ]
     return "\n".join(parts)
 
@@ -78,7 +78,7 @@ def render(result: Any, command: str = "", scenario_yaml: str = "") -> str:
         [e(u["key"]), e(", ".join(u["choices"]) if "choices" in u else f"{u['low']} to {u['high']}")]
         for u in d["uncertainties"]
     ]
-    parts.append("<h2>Uncertain keys</h2>" + _table(["key", "values sampled"], rows))
+    parts.append("<h2>Uncertain keys</h2>" + table(["key", "values sampled"], rows))
     parts.append(section(result))
     if scenario_yaml:
         parts.append(

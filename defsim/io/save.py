@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ import yaml
 from .._version import __version__
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..scenario.source import ScenarioSource
-from .files import result_folder, write_json, write_output
+from .as_run import write_as_run
+from .files import Target, result_folder, write_output
+from .formats import write_json
 from .markers import run_markers, write_markers
 from .tables import write_comparison_table, write_ensemble_tables, write_run_tables
 
@@ -62,8 +65,10 @@ def _with_seed(source: ScenarioSource, seed: int) -> str | None:
     return text if same else None
 
 
-def _json(path: Path, data: Any) -> None:
-    write_json(path, data)
+def _scenario(folder: Path, source: ScenarioSource, seed: int, replication: int = 0) -> None:
+    """The scenario as run, twice: scenario.yaml to read and run again, scenario.json to read back."""
+    write_output(folder / "scenario.yaml", scenario_yaml(source, seed, replication))
+    write_as_run(folder / "scenario.json", source, seed)
 
 
 def _inputs(*sources: ScenarioSource) -> list[Path]:
@@ -76,53 +81,36 @@ def slug(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9._=-]+", "_", label).strip("_")[:80] or "variant"
 
 
-def save_run(
-    result: RunAnalysis,
-    source: ScenarioSource,
-    folder: str | Path,
-    force: bool,
-    plot: bool,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
+def _save_one(
+    result: Any, source: ScenarioSource, to: Target, write: Callable[[Path], None], replication: int
 ) -> Path:
-    """summary.json, stock.csv, events.csv, markers.csv, scenario.yaml and the plots (drawn from
-    those files, as ``defsim plot`` redraws them)."""
-    with result_folder(folder, force, _inputs(source)) as tmp:
-        _json(tmp / "summary.json", result.summary)
+    """A run's or an ensemble's folder: summary.json, its tables (``write``), the scenario as run,
+    the answers, and the plots drawn from those files (as ``defsim plot`` redraws them)."""
+    with result_folder(to.folder, to.force, _inputs(source)) as tmp:
+        write_json(tmp / "summary.json", result.summary)
+        write(tmp)
+        _scenario(tmp, source, result.seed, replication)
+        view = write_answers(tmp)
+        if to.plot:
+            draw_folder(tmp, to.fmt, view=view)
+        if to.report:
+            write_report(tmp, tmp / "report.html", to.command, result.plan)
+    return Path(to.folder)
+
+
+def save_run(result: RunAnalysis, source: ScenarioSource, to: Target) -> Path:
+    """summary.json, stock.csv, events.csv, markers.csv, scenario.yaml, scenario.json, the plots."""
+
+    def tables(tmp: Path) -> None:
         write_run_tables(result, tmp)
         write_markers(tmp / "markers.csv", run_markers(result))
-        replication = result.record.replication
-        write_output(tmp / "scenario.yaml", scenario_yaml(source, result.seed, replication))
-        view = write_answers(tmp)
-        if plot:
-            draw_folder(tmp, fmt, view=view)
-        if report:
-            write_report(tmp, tmp / "report.html", command, result.plan)
-    return Path(folder)
+
+    return _save_one(result, source, to, tables, result.record.replication)
 
 
-def save_ensemble(
-    ens: EnsembleAnalysis,
-    source: ScenarioSource,
-    folder: str | Path,
-    force: bool,
-    plot: bool,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
-) -> Path:
-    """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, fan.png, p_dry.png."""
-    with result_folder(folder, force, _inputs(source)) as tmp:
-        _json(tmp / "summary.json", ens.summary)
-        write_ensemble_tables(ens, tmp)
-        write_output(tmp / "scenario.yaml", scenario_yaml(source, ens.seed))
-        view = write_answers(tmp)
-        if plot:
-            draw_folder(tmp, fmt, view=view)
-        if report:
-            write_report(tmp, tmp / "report.html", command, ens.plan)
-    return Path(folder)
+def save_ensemble(ens: EnsembleAnalysis, source: ScenarioSource, to: Target) -> Path:
+    """summary.json, reps.csv, bands.csv, p_dry.csv, scenario.yaml, scenario.json, fan.png, p_dry.png."""
+    return _save_one(ens, source, to, lambda tmp: write_ensemble_tables(ens, tmp), 0)
 
 
 def write_answers(folder: Path) -> Any:
@@ -142,7 +130,7 @@ def write_answers(folder: Path) -> Any:
     else:
         return view
     summary = {**view.summary, "answers": data}
-    _json(folder / "summary.json", summary)
+    write_json(folder / "summary.json", summary)
     write_output(folder / "answers.txt", "\n".join(data["lines"]) + "\n")
     return dataclasses.replace(view, summary=summary)  # the folder as now written: read once
 
@@ -171,50 +159,40 @@ def draw_folder(
 def write_report(folder: Path, path: Path, command: str = "", plan: Any = None) -> Path:
     from .report import write_report as write
 
-    return write(folder, path, command, lambda text: plan)
+    return write(folder, path, command, lambda as_run: plan)
 
 
-def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None) -> list[Any]:
-    """The comparison's figures (into ``folder`` if given, else a temporary one); the figures."""
-    import tempfile
-
-    from .folder import read_comparison
+def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None, as_runs: Any = None) -> list[Any]:
+    """The comparison's figures (saved into ``folder`` if given), drawn from it in memory."""
+    from .folder import comparison_view
     from .plots_ensemble import comparison_figures
 
-    with tempfile.TemporaryDirectory() as tmp:
-        save_comparison(cmp, Path(tmp) / "c", force=False, plot=False)
-        view = read_comparison(Path(tmp) / "c")
-        return comparison_figures(view, folder)
+    return comparison_figures(comparison_view(cmp, as_runs), folder)
 
 
 def save_comparison(
     cmp: ComparisonAnalysis,
-    folder: str | Path,
-    force: bool,
-    plot: bool,
+    to: Target,
     protect: list[Path] | None = None,
-    fmt: str = "png",
-    report: bool = False,
-    command: str = "",
     sources: list[ScenarioSource] | None = None,
 ) -> Path:
     """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
-    with result_folder(folder, force, protect or ()) as tmp:
+    with result_folder(to.folder, to.force, protect or ()) as tmp:
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
-        _json(tmp / "compare.json", summary)
+        write_json(tmp / "compare.json", summary)
         for k, ens in enumerate(cmp.ensembles):
             sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
             sub.mkdir(parents=True)
-            _json(sub / "summary.json", ens.summary)
+            write_json(sub / "summary.json", ens.summary)
             write_ensemble_tables(ens, sub)
             if sources and k < len(sources):
-                write_output(sub / "scenario.yaml", scenario_yaml(sources[k], ens.seed))
+                _scenario(sub, sources[k], ens.seed)
             write_answers(sub)
         if sources:
-            write_output(tmp / "scenario.yaml", scenario_yaml(sources[0], cmp.ensembles[0].seed))
-        if plot:
-            draw_folder(tmp, fmt)
-        if report:
-            write_report(tmp, tmp / "report.html", command, cmp.ensembles[0].plan)
-    return Path(folder)
+            _scenario(tmp, sources[0], cmp.ensembles[0].seed)
+        if to.plot:
+            draw_folder(tmp, to.fmt)
+        if to.report:
+            write_report(tmp, tmp / "report.html", to.command, cmp.ensembles[0].plan)
+    return Path(to.folder)

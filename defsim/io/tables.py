@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..analysis import EnsembleAnalysis, RunAnalysis
 from ..analysis.ensemble import PERCENTILES
 from ..analysis.run import EVENT_COLUMNS, STOCK_COLUMNS
-from .files import csv_number, csv_text, write_csv
+from .formats import csv_number, csv_text, write_csv
 
 
 def _fmt(v: Any) -> str:
     return f"{v:.6f}" if isinstance(v, float) else csv_text(v)
 
 
-def _rows_csv(path: Path, columns: tuple[str, ...], rows: list[tuple[Any, ...]], with_date: bool) -> None:
+#: where a table goes: a file (:func:`write_csv`), or a result's tables in memory
+Sink = Callable[[Path, Iterable[str], Iterable[Iterable[str]]], None]
+
+
+def _rows_csv(
+    path: Path, columns: tuple[str, ...], rows: list[tuple[Any, ...]], with_date: bool, sink: Sink
+) -> None:
     keep = [i for i, c in enumerate(columns) if with_date or c != "date"]
-    write_csv(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))
+    sink(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))
 
 
-def write_run_tables(result: RunAnalysis, folder: Path) -> None:
+def write_run_tables(result: RunAnalysis, folder: Path, sink: Sink = write_csv) -> None:
     """stock.csv and events.csv of one run."""
     dated = result.plan.start is not None
-    _rows_csv(folder / "stock.csv", STOCK_COLUMNS, result.stock_rows(), dated)
-    _rows_csv(folder / "events.csv", EVENT_COLUMNS, result.event_rows(), dated)
+    _rows_csv(folder / "stock.csv", STOCK_COLUMNS, result.stock_rows(), dated, sink)
+    _rows_csv(folder / "events.csv", EVENT_COLUMNS, result.event_rows(), dated, sink)
 
 
 def _rep_rows(ens: EnsembleAnalysis) -> Iterator[list[str]]:
@@ -43,37 +49,37 @@ BAND_COLUMNS = ("p5", "p25", "median", "p75", "p95", "mean", "p_empty", "bin_rou
 
 def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
     """reps.csv, bands.csv and p_dry.csv into ``folder``."""
-    dated = ens.plan.start is not None
-
-    def when(t: float) -> list[str]:
-        return [f"{t:.6f}", *([ens.date(t)] if dated else [])]
-
-    when_head = ["time_d", *(["date"] if dated else [])]
     write_csv(folder / "reps.csv", ["replication", *ens.columns], _rep_rows(ens))
-    bands = ens.bands()
-    mean = ens.level_mean()
-    empty = ens.p_empty()
-    bins = ens.band_bins()
+    write_bands(ens, folder)
     grid = ens.grid.tolist()
     write_csv(
+        folder / "p_dry.csv",
+        [*_when_head(ens), "holder", "p_dry"],
+        (
+            [*_when(ens, t), csv_text(holder), f"{p:.6f}"]
+            for holder, curve in ens.p_dry().items()
+            for t, p in zip(grid, curve.tolist(), strict=True)
+        ),
+    )
+
+
+def _when_head(ens: EnsembleAnalysis) -> list[str]:
+    return ["time_d", *(["date"] if ens.plan.start is not None else [])]
+
+
+def _when(ens: EnsembleAnalysis, t: float) -> list[str]:
+    return [f"{t:.6f}", *([ens.date(t)] if ens.plan.start is not None else [])]
+
+
+def write_bands(ens: EnsembleAnalysis, folder: Path, sink: Sink = write_csv) -> None:
+    """bands.csv: the stock percentiles, mean and P(empty) of every series at every grid time."""
+    bands, mean, empty, bins = ens.bands(), ens.level_mean(), ens.p_empty(), ens.band_bins()
+    sink(
         folder / "bands.csv",
-        [
-            *when_head,
-            "holder",
-            "kind",
-            "interceptor",
-            "p5",
-            "p25",
-            "median",
-            "p75",
-            "p95",
-            "mean",
-            "p_empty",
-            "bin_rounds",
-        ],
+        [*_when_head(ens), "holder", "kind", "interceptor", *BAND_COLUMNS],
         (
             [
-                *when(t),
+                *_when(ens, t),
                 csv_text(holder),
                 kind,
                 csv_text(itype),
@@ -83,16 +89,7 @@ def write_ensemble_tables(ens: EnsembleAnalysis, folder: Path) -> None:
                 str(bins[s]),
             ]
             for s, (holder, itype, kind) in enumerate(ens.series)
-            for g, t in enumerate(grid)
-        ),
-    )
-    write_csv(
-        folder / "p_dry.csv",
-        [*when_head, "holder", "p_dry"],
-        (
-            [*when(t), csv_text(holder), f"{p:.6f}"]
-            for holder, curve in ens.p_dry().items()
-            for t, p in zip(grid, curve.tolist(), strict=True)
+            for g, t in enumerate(ens.grid.tolist())
         ),
     )
 
