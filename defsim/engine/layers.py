@@ -55,7 +55,7 @@ class Asset:
         self.index = plan.index
         self.layers = layers
         self.rule = share_rule(plan.share)  # which site of a layer meets a threat (sharing/)
-        self.hand_over: HandOver = hand_over_of(self.rule)
+        self.hand_over: HandOver | None = hand_over_of(self.rule)  # None: sites offer in turn
         self.first: Sequence[LayerSite] = layers[0] if layers else []
         self.damage_of = plan.damage
         self.damage: list[float] = [0.0] * nt

@@ -2,9 +2,11 @@
 
 A sharing rule decides which site of a layer meets a threat aimed at an asset (the layer's
 first site when it has one only: no rule is asked then).  It is one class with
-:meth:`ShareRule.choose`, and optionally :meth:`ShareRule.hand_over` when it can engage a
-threat passed on from the layer above more cheaply than choosing and then entering (first_able
-offers it to each site in turn).  ``@register("name")`` makes the class the rule a scenario's
+:meth:`ShareRule.choose`, and optionally ``hand_over(sites, tid, tt)`` for a threat passed on
+from the layer above, when it can engage it more cheaply than choosing and then entering.  A
+rule whose ``in_turn`` is true offers such a threat to each site in turn, the first able one
+engaging it at once, else the first site enters it (first_able): sites do that themselves, on
+the compiled hot path, without calling the rule.  ``@register("name")`` makes the class the rule a scenario's
 asset names with ``share: name``: the schema accepts the name, and ``defsim schema`` and the
 generated reference list it.
 """
@@ -67,9 +69,12 @@ def share_rule(name: str) -> ShareRule:
     return lookup(SHARING, name, "sharing rule")()
 
 
-def hand_over_of(rule: ShareRule) -> HandOver:
+def hand_over_of(rule: ShareRule) -> HandOver | None:
     """How a threat passed on from above meets a layer of two or more sites under ``rule``:
-    the rule's own ``hand_over`` if it has one, else the site it chooses enters it."""
+    None if the rule offers it in turn (sites do that), else the rule's own ``hand_over`` if it
+    has one, else the site it chooses enters it."""
+    if getattr(rule, "in_turn", False):
+        return None
     own: HandOver | None = getattr(rule, "hand_over", None)
     if own is not None:
         return own

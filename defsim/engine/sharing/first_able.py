@@ -11,16 +11,13 @@ from .base import LayerSite, register
 
 @register(Share.FIRST_ABLE)
 class FirstAble:
+    #: a threat passed on from the layer above is offered to each site in turn (an able one
+    #: engages it at once, picking its round once), else the first site enters it: sites do
+    #: this themselves (see base.py)
+    in_turn = True
+
     def choose(self, sites: Sequence[LayerSite], tt: int) -> LayerSite:
         for s in sites:
             if s.free and s.pick(tt) is not None:
                 return s
         return sites[0]
-
-    def hand_over(self, sites: Sequence[LayerSite], tid: int, tt: int) -> None:
-        """Offer the threat to each site in turn (an able one engages it at once, picking its
-        round once); else it enters the first site."""
-        for s in sites:
-            if s.offer(tid, tt):
-                return
-        sites[0].enter(tid, tt)
