@@ -1,7 +1,8 @@
 """The recorder gives back exactly what it was told, in order, whichever way it stored an event.
 
-Threat events and stock changes are packed into one int each when their figures fit, and take
-a full record otherwise; the columns read back must not depend on which.
+Threat events are packed into one int each when their figures fit (their time only stored when
+it is not the threat's arrival time), and take a full record otherwise; the columns read back
+must not depend on which.
 """
 
 from __future__ import annotations

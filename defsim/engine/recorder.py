@@ -1,12 +1,14 @@
 """The recorder: one typed method per event kind, and the stock levels after every change.
 
-Sites, routes and stores report what happens through these methods and nothing else.  Each
-event is packed as one fixed-size binary record (:data:`EVENT_RECORD`) onto a growing buffer,
-so the run keeps no Python object per event, and the named numpy columns of an
-:class:`~defsim.engine.records.EventLog` are a view of that buffer, copied out once at the
-end.  Stock level changes are packed the same way.  A :class:`NullRecorder` keeps the stock
-levels (the stock series and every summary figure need them) and drops the events, for
-ensembles.
+Sites, routes and stores report what happens through these methods and nothing else.  A
+threat event (arrival, shot, kill, leak, passed: nearly all of them) is packed into one int on
+a list, with its time on another only when it is not the threat's arrival time (a shot or leak
+at arrival stores none); that costs the hot path an append or two, and the named numpy columns
+of an :class:`~defsim.engine.records.EventLog` are decoded from byte views of those ints once at
+the end.  Other events, and figures too big to pack, take one fixed-size binary record
+(:data:`EVENT_RECORD`) on a buffer, marked -1 in the list.  Stock level changes are packed as
+such records too.  A :class:`NullRecorder` keeps the stock levels (the stock series and every
+summary figure need them) and drops the events, for ensembles.
 """
 
 from __future__ import annotations
@@ -73,11 +75,6 @@ _TID_AT: Final = 40
 _BYTE: Final = 255  # the largest figure a byte holds
 _TID_MAX: Final = 1 << (63 - _TID_AT)  # the code stays a non-negative int64
 _FULL: Final = -1
-#: a stock level change packed into one int: series, then level and ready rounds
-_LEVEL_AT: Final = 12
-_READY_AT: Final = 37
-_SERIES_MAX: Final = 1 << _LEVEL_AT
-_LEVEL_MAX: Final = 1 << (_READY_AT - _LEVEL_AT)
 
 
 class Recorder:
@@ -98,10 +95,6 @@ class Recorder:
         self._times: list[float] = []
         # events that take a full record (everything but threat events): code -1 in _codes
         self._events = bytearray()
-        # stock level changes: the time and one int each (series, level, ready), or code -1 and
-        # a full record when a figure does not fit
-        self._level_times: list[float] = []
-        self._level_codes: list[int] = []
         self._levels = bytearray()
         # bound once: an event costs one pack and one extend
         self._put = self._events.extend
@@ -204,26 +197,18 @@ class Recorder:
 
     def stock(self, time: float, series: int, level: int, ready: int) -> None:
         """Series ``series`` holds ``level`` rounds from ``time`` on, ``ready`` of them on launchers."""
-        self._level_times.append(time)
-        if 0 <= series < _SERIES_MAX and 0 <= level < _LEVEL_MAX and 0 <= ready < _LEVEL_MAX:
-            self._level_codes.append(series | level << _LEVEL_AT | ready << _READY_AT)
-        else:
-            self._level_codes.append(_FULL)
-            self._put_level(self._pack_level(time, series, level, ready))
+        self._put_level(self._pack_level(time, series, level, ready))
 
     # --- the columns, copied out once -----------------------------------------------------
 
     def stock_log(self) -> StockLog:
-        codes = np.fromiter(self._level_codes, dtype=np.int64, count=len(self._level_codes))
-        series = codes & (_SERIES_MAX - 1)
-        level = codes >> _LEVEL_AT & (_LEVEL_MAX - 1)
-        ready = codes >> _READY_AT
-        full = codes < 0
-        if full.any():
-            rows = np.frombuffer(self._levels, dtype=STOCK_RECORD)
-            series[full], level[full], ready[full] = rows["series"], rows["level"], rows["ready"]
-        times = np.fromiter(self._level_times, dtype=np.float64, count=len(self._level_times))
-        return StockLog(times, series, level, ready)
+        rows = np.frombuffer(self._levels, dtype=STOCK_RECORD)
+        return StockLog(
+            rows["time"].copy(),
+            rows["series"].astype(np.int64),
+            rows["level"].copy(),
+            rows["ready"].copy(),
+        )
 
     def event_log(self) -> EventLog | None:
         codes = np.fromiter(self._codes, dtype="<i8", count=len(self._codes))
