@@ -1,7 +1,8 @@
 """The words a scenario chooses between, defined once for every layer.
 
 Each choice a scenario makes by name (how a layer shares threats, how a stockpile allocates,
-what a route event does, a duration's distribution, ...) is a :class:`~enum.StrEnum` here: the
+what a route event does, a duration's distribution, ...) is a :class:`~enum.StrEnum` here, whose
+members' values are their names in lower case (``Share.FIRST_ABLE`` is ``first_able``): the
 schema accepts exactly its values (YAML reads the same words), the plan carries its members and
 the engine dispatches on them with ``match`` ending in ``assert_never``, so a member without a
 branch is a type error.  This module imports nothing of defsim: every layer may import it.
@@ -16,89 +17,39 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+#: A random duration's distribution.
+Dist = StrEnum("Dist", "FIXED EXPONENTIAL UNIFORM TRIANGULAR")
 
-class Dist(StrEnum):
-    """A random duration's distribution."""
+#: The built-in rules by which the sites of one layer share the threats aimed at an asset.
+Share = StrEnum("Share", "FIRST_ABLE LEAST_LOADED MOST_ROUNDS")
 
-    FIXED = "fixed"
-    EXPONENTIAL = "exponential"
-    UNIFORM = "uniform"
-    TRIANGULAR = "triangular"
-
-
-class Share(StrEnum):
-    """The built-in rules by which the sites of one layer share the threats aimed at an asset."""
-
-    FIRST_ABLE = "first_able"
-    LEAST_LOADED = "least_loaded"
-    MOST_ROUNDS = "most_rounds"
-
-
-class AllocationPolicy(StrEnum):
-    """Who gets a stockpile's rounds at an allocation (``allocate: policy:``)."""
-
-    LOWEST_STOCK_FIRST = "lowest_stock_first"
-    PROPORTIONAL_TO_USE = "proportional_to_use"
-    PRIORITY = "priority"
-
+#: Who gets a stockpile's rounds at an allocation (``allocate: policy:``).
+AllocationPolicy = StrEnum("AllocationPolicy", "LOWEST_STOCK_FIRST PROPORTIONAL_TO_USE PRIORITY")
 
 #: the old name of :class:`AllocationPolicy` (kept for code that imports it; "rule" is a site's
 #: reserve or rationing rule)
 AllocationRule = AllocationPolicy
 
+#: What a base-stock reorder answers: each round fired, or each round a threat asks for.
+Trigger = StrEnum("Trigger", "SHOT DEMAND")
 
-class Trigger(StrEnum):
-    """What a base-stock reorder answers: each round fired, or each round a threat asks for."""
+#: What a route event does to its route.
+RouteAction = StrEnum("RouteAction", "PAUSE RESUME CANCEL DELAY")
 
-    SHOT = "shot"
-    DEMAND = "demand"
+#: The built-in reorder policies of a site (``resupply: policy:``).
+ResupplyPolicy = StrEnum("ResupplyPolicy", "BASE_STOCK REORDER_POINT")
 
+#: How a route came to be (outputs name routes' kinds with these words; ACTION: opened by a user
+#: process).
+RouteKind = StrEnum(
+    "RouteKind", "SHIPMENT FLOW BACKFILL PRODUCTION ALLOCATION CROSS_LEVEL RESUPPLY DELIVERY ACTION"
+)
 
-class RouteAction(StrEnum):
-    """What a route event does to its route."""
+#: What holds rounds.
+HolderKind = StrEnum("HolderKind", "SITE STOCKPILE PRODUCER")
 
-    PAUSE = "pause"
-    RESUME = "resume"
-    CANCEL = "cancel"
-    DELAY = "delay"
-
-
-class ResupplyPolicy(StrEnum):
-    """The built-in reorder policies of a site (``resupply: policy:``)."""
-
-    BASE_STOCK = "base_stock"
-    REORDER_POINT = "reorder_point"
-
-
-class RouteKind(StrEnum):
-    """How a route came to be (outputs name routes' kinds with these words)."""
-
-    SHIPMENT = "shipment"
-    FLOW = "flow"
-    BACKFILL = "backfill"
-    PRODUCTION = "production"
-    ALLOCATION = "allocation"
-    CROSS_LEVEL = "cross_level"
-    RESUPPLY = "resupply"
-    DELIVERY = "delivery"
-    ACTION = "action"  # opened by a user process
-
-
-class HolderKind(StrEnum):
-    """What holds rounds."""
-
-    SITE = "site"
-    STOCKPILE = "stockpile"
-    PRODUCER = "producer"
-
-
-class SizeKind(StrEnum):
-    """How many threats of one type a raid occurrence brings."""
-
-    POISSON = "poisson"
-    UNIFORM = "uniform"
-    FIXED = "fixed"
-
+#: How many threats of one type a raid occurrence brings.
+SizeKind = StrEnum("SizeKind", "POISSON UNIFORM FIXED")
 
 _EXTRA_POLICIES: list[str] = []
 _EXTRA_SHARES: list[str] = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from .explorer_server import answer_locator, browser, move_slider, served
 
 TIMEOUT = 300_000
+WIDTH, HEIGHT, MAX_HEIGHT = 1280, 1000, 6000
 
 
 def _settled(page: object, charts: int) -> None:
@@ -25,11 +26,27 @@ def _settled(page: object, charts: int) -> None:
     page.wait_for_timeout(1000)  # type: ignore[attr-defined]
 
 
+#: Streamlit scrolls its main area inside the page, so a full-page screenshot stops at the window:
+#: the window is made as tall as what the page holds instead (charts below the fold included)
+_CONTENT = """() => Math.max(document.body.scrollHeight, ...Array.from(document.querySelectorAll(
+    "[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stMainBlockContainer]"
+), e => e.scrollHeight))"""
+
+
+def _whole(page: object, path: Path, width: int = WIDTH) -> None:
+    """A screenshot of everything the page holds, top to bottom."""
+    height = int(page.evaluate(_CONTENT))  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": width, "height": min(height + 40, MAX_HEIGHT)})  # type: ignore[attr-defined]
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]  # Plotly redraws at the new width
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": width, "height": HEIGHT})  # type: ignore[attr-defined]
+
+
 def shoot(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     with served() as (url, _proc, _ready), browser() as b:
-        page = b.new_page(viewport={"width": 1280, "height": 1500})  # type: ignore[attr-defined]
+        page = b.new_page(viewport={"width": WIDTH, "height": HEIGHT})  # type: ignore[attr-defined]
         page.set_default_timeout(TIMEOUT)
         page.goto(url + "?scenario=textbook&reps=100")
         page.get_by_role("button", name="Run", exact=True).wait_for()
@@ -38,7 +55,7 @@ def shoot(folder: Path) -> list[Path]:
         answer_locator(page).wait_for()
         _settled(page, 2)
         out.append(folder / "explorer-run.png")
-        page.screenshot(path=str(out[-1]), full_page=True)
+        _whole(page, out[-1])
         page.goto(
             url + "?scenario=backfill&vary=transfers.0.enabled%3Dtrue%2Cfalse&label=with+backfill&label=cut"
             "&seed=2023&reps=100&run=1"
@@ -47,7 +64,7 @@ def shoot(folder: Path) -> list[Path]:
         answer_locator(page, "against").wait_for()
         _settled(page, 1)
         out.append(folder / "explorer-compare.png")
-        page.screenshot(path=str(out[-1]), full_page=True)
+        _whole(page, out[-1])
     return out
 
 

@@ -128,6 +128,24 @@ def test_unknown_figures_and_metrics_are_refused_before_anything_runs(monkeypatc
         defsim.compare([TEXTBOOK, NIGHTLY], reps=2, figures=["sites.Nowhere.days_empty"])
 
 
+@pytest.mark.parametrize(
+    ("call", "word"),
+    [
+        (lambda sc: defsim.run(sc, worker=1), "worker"),
+        (lambda sc: defsim.run(sc, reps=2, scheduler_timeout=1.0), "scheduler_timeout"),
+        (lambda sc: defsim.ensemble(sc, reps=2, record_events=False), "record_events"),
+        (lambda sc: defsim.sweep(sc, SHOTS, reps=2, metric="totals.killed"), "metric"),
+        (lambda sc: defsim.compare([sc, sc], reps=2, precison=0.1), "precison"),
+    ],
+)
+def test_a_keyword_a_function_does_not_take_is_refused_by_name(monkeypatch, call, word):
+    # the keywords are declared once (typed dicts): a misspelt one must not pass silently
+    monkeypatch.setattr("defsim.api.runs.execute", lambda *a, **k: pytest.fail("a replication ran"))
+    monkeypatch.setattr("defsim.api.runs.simulate", lambda *a, **k: pytest.fail("a run ran"))
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{word}'"):
+        call(defsim.load(TEXTBOOK))
+
+
 # --- the CLI ---------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """The import graph of defsim, read from the source: no circle.
 
 Every ``import`` and ``from ... import`` of every module counts, at the top, inside functions
-and under ``if TYPE_CHECKING:`` alike (the graph is built with ``ast``, not by importing).
+and under ``if TYPE_CHECKING:`` alike, and so do those of a package's ``__init__.pyi`` (the
+names its ``__getattr__`` imports on first use) (the graph is built with ``ast``, not by importing).
 ``from package import name`` is an edge to ``package.name`` when that is a module, else to
 ``package``; a submodule's implicit import of its parent package is not an edge (as in
 import-linter).  The layer contracts themselves are lint-imports' (pyproject.toml).
@@ -11,6 +12,7 @@ import-linter).  The layer contracts themselves are lint-imports' (pyproject.tom
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import defsim
@@ -32,7 +34,10 @@ def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
     for name, path in paths.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         edges: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        # a package's stub names what its __getattr__ imports on first use: its edges count too
+        stub = path.with_suffix(".pyi")
+        text = path.read_text(encoding="utf-8") + (stub.read_text(encoding="utf-8") if stub.exists() else "")
+        for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.Import):
                 edges |= {a.name for a in node.names if a.name in paths}
             elif isinstance(node, ast.ImportFrom):
@@ -122,3 +127,52 @@ def test_every_layer_below_the_cli_has_no_circle_at_all():
     )
     part = {m: {e for e in es if e.startswith(inner)} for m, es in graph.items() if m.startswith(inner)}
     assert circles(part) == []
+
+
+def test_a_package_read_from_its_stub_gives_what_the_stub_imports():
+    for package in ("defsim.io", "defsim.scenario"):
+        module = importlib.import_module(package)
+        stub = ast.parse(Path(module.__file__ or "").with_suffix(".pyi").read_text(encoding="utf-8"))
+        where = {
+            a.name: importlib.import_module("." * n.level + (n.module or ""), package)
+            for n in stub.body
+            if isinstance(n, ast.ImportFrom)
+            for a in n.names
+        }
+        assert module.__all__ and set(module.__all__) == set(where), package
+        for name in module.__all__:
+            assert getattr(module, name) is getattr(where[name], name), name
+    assert "defsim.io.files" in import_graph()["defsim.io"]
+
+
+#: the sizes the package keeps to, so that every module reads in one sitting
+MODULE_LINES, FUNCTION_LINES = 400, 80
+
+
+def oversized(root: Path = ROOT) -> list[str]:
+    """Modules over MODULE_LINES lines and functions over FUNCTION_LINES, as 'path:name lines'."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(root.parent)
+        if (n := len(text.splitlines())) > MODULE_LINES:
+            found.append(f"{where} {n}")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = (node.end_lineno or node.lineno) - node.lineno + 1
+                if n > FUNCTION_LINES:
+                    found.append(f"{where}:{node.name} {n}")
+    return found
+
+
+def test_the_size_check_finds_a_long_function_and_a_long_module(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(FUNCTION_LINES))
+    (tmp_path / "long.py").write_text(f"def f():\n{body}\n" + "#\n" * MODULE_LINES, encoding="utf-8")
+    assert oversized(tmp_path) == [
+        f"{tmp_path.name}/long.py {FUNCTION_LINES + 1 + MODULE_LINES}",
+        f"{tmp_path.name}/long.py:f {FUNCTION_LINES + 1}",
+    ]
+
+
+def test_no_module_over_400_lines_and_no_function_over_80():
+    assert oversized() == []

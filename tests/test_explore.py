@@ -403,6 +403,18 @@ def test_a_shared_link_reproduces_the_setup_and_runs_it():
     assert unescape(at.success[0].value) == S.headline(run.result)[0]
 
 
+def test_a_bad_link_says_so_on_the_first_page():
+    """A shared link's bad set=, vary= or scenario= is said at once, not after the next click."""
+    at = app(scenario="textbook", set=["sites.Battery.stok.interceptor=3"], seed="5")
+    said = unescape(" ".join(e.value for e in at.error))
+    assert "the link's settings" in said and "sites.Battery.stok.interceptor" in said
+    assert at.number_input(key="seed").value == 5  # the rest of the link still holds
+    at = app(scenario="textbook", vary="deliveries.0.quantity=14", run="1")
+    assert "the link's vary= needs key=v1,v2" in unescape(" ".join(e.value for e in at.error))
+    at = app(scenario="no_such_one")
+    assert "the link names no shipped scenario 'no_such_one'" in unescape(" ".join(e.value for e in at.error))
+
+
 def test_the_backfill_comparison_reads_its_sentence_from_a_shared_link():
     at = app(
         scenario="backfill",
@@ -576,3 +588,16 @@ def test_every_shipped_knob_block_is_kept_in_the_shipped_yaml_copy():
     assert "knobs:" in r.output and copy.deepcopy(r.output).count("- key:") == len(
         defsim.load("textbook").spec.knobs
     )
+
+
+def test_the_server_preloads_the_page_where_it_listens():
+    """defsim.explore.serve is `streamlit run` plus a thread that loads the page once the server listens."""
+    from defsim.cli.explore import server_command
+    from defsim.explore import serve
+
+    argv = server_command("0.0.0.0", 8765)[3:]
+    assert argv[0].endswith("app.py") and serve._where(argv) == ("127.0.0.1", 8765)
+    assert serve._where(server_command("10.1.2.3", 9)[3:]) == ("10.1.2.3", 9)
+    assert serve._where(["app.py"]) is None
+    serve.preload(None)  # no address: loads at once
+    assert all(name in sys.modules for name in serve.PAGE)

@@ -133,3 +133,11 @@ def test_a_hostile_name_shows_literally(server, page, tmp_path):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     page.get_by_role("heading", name="<img src=x onerror=alert(1)> **bold**").wait_for()
     assert dialogs == [] and page.locator("img[src='x']").count() == 0
+
+
+def test_a_bad_link_says_so_on_the_first_page(server, page):
+    page.goto(server + "?scenario=textbook&set=sites.Battery.stok.interceptor%3D3")
+    _ready(page)
+    said = page.locator("[data-testid='stAlertContentError']", has_text="the link's settings").first
+    said.wait_for()
+    assert "sites.Battery.stok.interceptor" in said.inner_text()

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..plan import HolderPlan, Plan
 from .facts import Facts, holder_types, reasons
-from .metrics import ABSENT, Domain, Entry, Field, Group, Kind, Metric, Params, per_run
+from .metrics import ABSENT, Domain, Entry, Field, Group, Kind, Metric, Params, Reader, per_run
 
 C, S, D, DAY, M, R = Kind.COUNT, Kind.SHARE, Kind.DURATION, Kind.DAY, Kind.MONEY, Kind.RATIO
 
@@ -191,8 +191,13 @@ def read_total(what: str) -> Any:
     return lambda f, p: f.total(what)
 
 
+def _at(what: str, p: Params) -> str:
+    """``what``, or (given as ``{name}``) the parameter ``name``."""
+    return p[what[1:-1]] if what.startswith("{") else what
+
+
 def read_threat(what: str) -> Any:
-    return lambda f, p: f.threats[p["threat"]][what]
+    return lambda f, p: f.threats[p["threat"]][_at(what, p)]
 
 
 def read_route(what: str) -> Any:
@@ -214,8 +219,16 @@ def cost_ratio(f: Facts, p: Params) -> float | None:
     return spent / defeated if defeated > 0 else None
 
 
-def read_layer_count(what: str) -> Any:
-    return lambda f, p: f.layer(p["asset"], p["layer"])[what]
+def read_layer(what: str, then: str | None = None) -> Any:
+    if then is None:
+        return lambda f, p: f.layer(p["asset"], p["layer"])[what]
+    return lambda f, p: f.layer(p["asset"], p["layer"])[what][_at(then, p)]
+
+
+def read_asset(what: str, then: str | None = None) -> Any:
+    if then is None:
+        return lambda f, p: f.asset(p["asset"])[what]
+    return lambda f, p: f.asset(p["asset"])[what][_at(then, p)]
 
 
 def several_threats(plan: Plan, p: Params) -> bool:
@@ -258,5 +271,34 @@ ROUTE_TEXT = (
 )
 
 
+#: the cost figures: what the defence spent, what the threats it killed cost, and their ratio
+COSTS: tuple[tuple[str, Kind, str, str, Reader], ...] = (
+    ("interceptor_cost_spent", M, "cost units", "rounds fired × unit cost", lambda f, p: f.cost[0]),
+    ("threat_cost_defeated", M, "cost units", "threats killed × unit cost", lambda f, p: f.cost[1]),
+    (
+        "cost_exchange_ratio",
+        R,
+        "spent per defeated",
+        "spent / defeated: above 1 the defence spends more than what it kills cost (null: none)",
+        cost_ratio,
+    ),
+)
+
+
 def field(key: str, meaning: str, read: Any) -> Field:
     return Field(key=key, meaning=meaning, read=read)
+
+
+def threats(key: str, meaning: str, read: Reader, **more: Any) -> Metric:
+    """A figure that counts threats."""
+    return Metric(key=key, kind=C, unit="threats", meaning=meaning, read=read, **more)
+
+
+def rounds(key: str, meaning: str, read: Reader, **more: Any) -> Metric:
+    """A figure that counts rounds."""
+    return Metric(key=key, kind=C, unit="rounds", meaning=meaning, read=read, **more)
+
+
+def valued(key: str, meaning: str, read: Reader, **more: Any) -> Metric:
+    """A figure in the assets' value units (damage)."""
+    return Metric(key=key, kind=M, unit="value units", meaning=meaning, read=read, **more)

@@ -14,6 +14,7 @@ from typing import Any
 from .facts import Facts, RunView, decisions
 from .figure_parts import (
     ATTACKER_COUNTS,
+    COSTS,
     DOMAINS,
     REASON,
     ROUTE_COUNTS,
@@ -21,22 +22,24 @@ from .figure_parts import (
     THREAT_COUNTS,
     UNRESOLVED,
     C,
-    M,
     R,
     S,
     attacked,
-    cost_ratio,
     empty_group,
     field,
     holder_entries,
     leaked_share,
-    read_layer_count,
+    read_asset,
+    read_layer,
     read_route,
     read_threat,
     read_total,
+    rounds,
     several_threats,
     source_types,
     sources,
+    threats,
+    valued,
 )
 from .metrics import ABSENT, Entry, Field, Figure, Group, Metric, Registry
 
@@ -53,14 +56,7 @@ ENTRIES: list[Entry] = [
         lambda f, p: f.plan.start.isoformat() if f.plan.start else None,
     ),
     *(
-        Metric(
-            key=f"totals.{k}",
-            kind=C,
-            unit="threats",
-            meaning=f"{m}, all types",
-            read=read_total(k),
-            headline=k != "engaged",
-        )
+        threats(f"totals.{k}", f"{m}, all types", read_total(k), headline=k != "engaged")
         for k, m in THREAT_COUNTS
     ),
     Metric(
@@ -72,53 +68,25 @@ ENTRIES: list[Entry] = [
         summary=False,
         headline=True,
     ),
-    Metric(
-        key=f"totals.{UNRESOLVED[0]}",
-        kind=C,
-        unit="threats",
-        meaning=UNRESOLVED[1] + ", all types",
-        read=lambda f, p: f.total(UNRESOLVED[0]),
-    ),
-    Metric(
-        key="totals.leaked_by_reason.{reason}",
-        kind=C,
-        unit="threats",
-        meaning=REASON,
-        read=lambda f, p: f.total(p["reason"]),
-    ),
+    threats(f"totals.{UNRESOLVED[0]}", UNRESOLVED[1] + ", all types", read_total(UNRESOLVED[0])),
+    threats("totals.leaked_by_reason.{reason}", REASON, lambda f, p: f.total(p["reason"])),
     Group(key="threats", meaning="per threat type", read=empty_group),
     *(
-        Metric(
-            key=f"threats.{{threat}}.{k}",
-            kind=C,
-            unit="threats",
-            meaning=f"{{threat}} {m}",
-            read=read_threat(k),
+        threats(
+            f"threats.{{threat}}.{k}",
+            f"{{threat}} {m}",
+            read_threat(k),
             headline=several_threats if k == "killed" else False,
         )
         for k, m in THREAT_COUNTS
     ),
-    Metric(
-        key="threats.{threat}.leaked_by_reason.{reason}",
-        kind=C,
-        unit="threats",
-        meaning="{threat} " + REASON,
-        read=lambda f, p: f.threats[p["threat"]][p["reason"]],
-    ),
-    Metric(
-        key=f"threats.{{threat}}.{UNRESOLVED[0]}",
-        kind=C,
-        unit="threats",
-        meaning="{threat} " + UNRESOLVED[1],
-        read=read_threat(UNRESOLVED[0]),
-    ),
+    threats("threats.{threat}.leaked_by_reason.{reason}", "{threat} " + REASON, read_threat("{reason}")),
+    threats(f"threats.{{threat}}.{UNRESOLVED[0]}", "{threat} " + UNRESOLVED[1], read_threat(UNRESOLVED[0])),
     Group(key="sites", meaning="per site", read=empty_group),
-    Metric(
-        key="sites.{site}.shots",
-        kind=C,
-        unit="rounds",
-        meaning="rounds {site} fired",
-        read=lambda f, p: int(f.record.shots[f.holder[p["site"]].index].sum()),
+    rounds(
+        "sites.{site}.shots",
+        "rounds {site} fired",
+        lambda f, p: int(f.record.shots[f.holder[p["site"]].index].sum()),
     ),
     *holder_entries("sites.{site}", site=True),
     Group(key="stockpiles_and_producers", meaning="per stockpile and producer", read=empty_group),
@@ -127,20 +95,15 @@ ENTRIES: list[Entry] = [
         "stockpile or producer",
         lambda f, p: f.holder[p["holder"]].kind,
     ),
-    Metric(
-        key="stockpiles_and_producers.{producer}.produced",
-        kind=C,
-        unit="rounds",
-        meaning="rounds {producer} made",
-        read=lambda f, p: f.record.produced.get(p["producer"], 0),
+    rounds(
+        "stockpiles_and_producers.{producer}.produced",
+        "rounds {producer} made",
+        lambda f, p: f.record.produced.get(p["producer"], 0),
     ),
     *holder_entries("stockpiles_and_producers.{holder}", site=False),
     Group(key="routes", meaning="per route", read=empty_group),
     *(field(f"routes.{{route}}.{k}", m, read_route(k)) for k, m in ROUTE_TEXT),
-    *(
-        Metric(key=f"routes.{{route}}.{k}", kind=C, unit="rounds", meaning=m, read=read_route(k))
-        for k, m in ROUTE_COUNTS
-    ),
+    *(rounds(f"routes.{{route}}.{k}", m, read_route(k)) for k, m in ROUTE_COUNTS),
     field(
         "routes.{route}.state_at_end", "active, paused or cancelled at the end", read_route("state_at_end")
     ),
@@ -180,34 +143,24 @@ ENTRIES: list[Entry] = [
         meaning="with assets: per defended asset",
         read=lambda f, p: {} if f.plan.assets else ABSENT,
     ),
-    Metric(
-        key="assets.{asset}.damage",
-        kind=M,
-        unit="value units",
-        meaning="damage leakers dealt to {asset} (threat damage, or share of its value)",
-        read=lambda f, p: f.asset(p["asset"])["damage"],
+    valued(
+        "assets.{asset}.damage",
+        "damage leakers dealt to {asset} (threat damage, or share of its value)",
+        read_asset("damage"),
         headline=True,
     ),
-    Metric(
-        key="assets.{asset}.value_protected",
-        kind=M,
-        unit="value units",
-        meaning="{asset}'s value less the damage (0 at least)",
-        read=lambda f, p: f.asset(p["asset"])["value_protected"],
+    valued(
+        "assets.{asset}.value_protected",
+        "{asset}'s value less the damage (0 at least)",
+        read_asset("value_protected"),
     ),
-    Metric(
-        key="assets.{asset}.damage_by_threat.{threat}",
-        kind=M,
-        unit="value units",
-        meaning="damage {threat} leakers dealt to {asset}",
-        read=lambda f, p: f.asset(p["asset"])["by_threat"][p["threat"]],
+    valued(
+        "assets.{asset}.damage_by_threat.{threat}",
+        "damage {threat} leakers dealt to {asset}",
+        read_asset("by_threat", "{threat}"),
     ),
-    Metric(
-        key="assets.{asset}.leaked",
-        kind=C,
-        unit="threats",
-        meaning="threats aimed at {asset} that got through every layer",
-        read=lambda f, p: f.asset(p["asset"])["leaked"],
+    threats(
+        "assets.{asset}.leaked", "threats aimed at {asset} that got through every layer", read_asset("leaked")
     ),
     field(
         "assets.{asset}.layers.{layer}.sites",
@@ -215,63 +168,33 @@ ENTRIES: list[Entry] = [
         lambda f, p: f.layer(p["asset"], p["layer"])["sites"],
     ),
     *(
-        Metric(
-            key=f"assets.{{asset}}.layers.{{layer}}.{k}",
-            kind=C,
-            unit="threats",
-            meaning=m,
-            read=read_layer_count(k),
-        )
+        threats(f"assets.{{asset}}.layers.{{layer}}.{k}", m, read_layer(k))
         for k, m in (
             ("met", "threats aimed at {asset} that met layer {layer}"),
             ("killed", "threats layer {layer} of {asset} killed"),
             ("passed", "threats that survived layer {layer} of {asset} (went on, or leaked after the last)"),
         )
     ),
-    Metric(
-        key="assets.{asset}.layers.{layer}.passed_by_reason.{reason}",
-        kind=C,
-        unit="threats",
-        meaning="threats that survived layer {layer} of {asset} for reason {reason}",
-        read=lambda f, p: f.layer(p["asset"], p["layer"])["by_reason"][p["reason"]],
+    threats(
+        "assets.{asset}.layers.{layer}.passed_by_reason.{reason}",
+        "threats that survived layer {layer} of {asset} for reason {reason}",
+        read_layer("by_reason", "{reason}"),
     ),
-    Metric(
-        key="damage.{all}",
-        kind=M,
-        unit="value units",
-        meaning="damage to every asset (with assets: only)",
-        read=lambda f, p: f.damage_total,
+    valued(
+        "damage.{all}",
+        "damage to every asset (with assets: only)",
+        lambda f, p: f.damage_total,
         domains={"all": lambda plan, f, p: ["total"] if plan.assets else []},
     ),
-    Metric(
-        key="damage.by_threat.{threat}",
-        kind=M,
-        unit="value units",
-        meaning="damage {threat} leakers dealt to every asset (with assets: only)",
-        read=lambda f, p: round(sum(a["by_threat"][p["threat"]] for a in f.assets.values()), 6),
+    valued(
+        "damage.by_threat.{threat}",
+        "damage {threat} leakers dealt to every asset (with assets: only)",
+        lambda f, p: round(sum(a["by_threat"][p["threat"]] for a in f.assets.values()), 6),
         domains={"threat": lambda plan, f, p: plan.threats if plan.assets else []},
     ),
-    Metric(
-        key="cost.interceptor_cost_spent",
-        kind=M,
-        unit="cost units",
-        meaning="rounds fired × unit cost",
-        read=lambda f, p: f.cost[0],
-    ),
-    Metric(
-        key="cost.threat_cost_defeated",
-        kind=M,
-        unit="cost units",
-        meaning="threats killed × unit cost",
-        read=lambda f, p: f.cost[1],
-    ),
-    Metric(
-        key="cost.cost_exchange_ratio",
-        kind=R,
-        unit="spent per defeated",
-        meaning="spent / defeated: above 1 the defence spends more than what it kills cost (null: none)",
-        read=cost_ratio,
-        headline=True,
+    *(
+        Metric(key=f"cost.{k}", kind=kind, unit=unit, meaning=m, read=read, headline=kind is R)
+        for k, kind, unit, m, read in COSTS
     ),
 ]
 

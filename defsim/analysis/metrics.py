@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .._delegate import Delegate
 from ..plan import Plan
 from ..scenario.errors import InputError
 from .statistics import Bounds
@@ -136,13 +137,8 @@ class Figure:
     params: Params
     bounds: Bounds
 
-    @property
-    def kind(self) -> Kind:
-        return self.metric.kind
-
-    @property
-    def unit(self) -> str:
-        return self.metric.unit
+    kind = Delegate[Kind]("metric")
+    unit = Delegate[str]("metric")
 
     @property
     def meaning(self) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple, TypedDict, Unpack, overload
+from typing import Any, NamedTuple, TypedDict, Unpack, overload
 
 from .. import scenario as _scenario
 from ..analysis import Collected, default_workers, execute, make_grid
@@ -58,20 +58,63 @@ def _start(progress: Progress | None, total: int) -> None:
         start(total)
 
 
-class _RunKeywords(TypedDict, total=False):
-    """The keyword arguments of :func:`run`, for its typed overloads."""
+class _WhereKeywords(TypedDict, total=False):
+    """Where ensembles run (keyword arguments of :func:`run`, :func:`ensemble`, ``sweep`` and
+    ``compare``): ``workers`` (default: the cores), ``grid`` ("1d"), ``scheduler`` (None: local),
+    ``progress`` (None), ``allow_work`` (1.0)."""
 
     workers: int | None
     grid: str | float
     scheduler: str | None
+    progress: Progress | None
+    allow_work: float
+
+
+class _HowKeywords(_WhereKeywords, total=False):
+    """And how one ensemble runs: ``precision`` (None: ``reps`` once), ``metric``
+    ("totals.leaked_share"), ``label`` (None), ``processes`` (none)."""
+
     precision: float | None
     metric: str
-    progress: Progress | None
-    record_events: bool
     label: str | None
     processes: Sequence[Process]
-    allow_work: float
+
+
+class _RunKeywords(_HowKeywords, total=False):
+    """The keyword arguments of :func:`run`: ``record_events`` (True), ``replication`` (0)."""
+
+    record_events: bool
     replication: int
+
+
+class _EnsembleKeywords(_HowKeywords, total=False):
+    """The keyword arguments of :func:`ensemble`: ``scheduler_timeout`` (SCHEDULER_TIMEOUT s)."""
+
+    scheduler_timeout: float
+
+
+class _How(NamedTuple):
+    """How an ensemble runs: its label and progress, where, on what grid, to what precision."""
+
+    label: str | None = None
+    progress: Progress | None = None
+    workers: int | None = None
+    scheduler: str | None = None
+    scheduler_timeout: float = SCHEDULER_TIMEOUT
+    grid: str | float = "1d"
+    metric: str = "totals.leaked_share"
+    precision: float | None = None
+    processes: Sequence[Process] = ()
+
+
+def _how(kw: Mapping[str, Any], accepted: type, caller: str) -> tuple[_How, float]:
+    """The keyword arguments ``kw`` of ``caller`` as a :class:`_How` and ``allow_work``; a keyword
+    its TypedDict ``accepted`` does not declare is refused, as Python refuses one a signature lacks."""
+    for k in kw:
+        if k not in accepted.__optional_keys__:  # type: ignore[attr-defined]
+            raise TypeError(f"{caller}() got an unexpected keyword argument {k!r}")
+    how = _How(**{k: v for k, v in kw.items() if k in _How._fields})
+    return how, kw.get("allow_work", 1.0)
 
 
 @overload
@@ -93,21 +136,7 @@ def run(
 
 
 def run(
-    scenario: ScenarioLike,
-    seed: int | None = None,
-    reps: int | None = None,
-    *,
-    workers: int | None = None,
-    grid: str | float = "1d",
-    scheduler: str | None = None,
-    precision: float | None = None,
-    metric: str = "totals.leaked_share",
-    progress: Progress | None = None,
-    record_events: bool = True,
-    label: str | None = None,
-    processes: Sequence[Process] = (),
-    allow_work: float = 1.0,
-    replication: int = 0,
+    scenario: ScenarioLike, seed: int | None = None, reps: int | None = None, **kw: Unpack[_RunKeywords]
 ) -> RunResult | EnsembleResult:
     """Run a scenario once: ``replication`` (default 0) of ``seed`` (default the scenario's
     ``seed:``), with the exact stock series and the event log (``record_events``), as a
@@ -121,30 +150,19 @@ def run(
     docs/howto/custom-processes.md).  For an
     ensemble on several workers they must be module-level functions (they are pickled).
     """
+    how, allow_work = _how(kw, _RunKeywords, "run")
     sc = _scenario_of(scenario)
     if reps is not None:
-        how = _How(label, progress, workers, scheduler, SCHEDULER_TIMEOUT, grid, metric, precision, processes)
         return _checked_ensemble(sc, reps, seed, how, allow_work)
     seed = sc.seed if seed is None else seed
     check(estimate(sc.spec), limits=DEFAULT_LIMITS.scaled(allow_work))
-    return RunResult(simulate(build(sc.spec), seed, replication, record_events, tuple(processes)), sc)
+    plan = build(sc.spec)
+    record_events = kw.get("record_events", True)
+    return RunResult(simulate(plan, seed, kw.get("replication", 0), record_events, tuple(how.processes)), sc)
 
 
 def ensemble(
-    scenario: ScenarioLike,
-    reps: int = 100,
-    seed: int | None = None,
-    *,
-    workers: int | None = None,
-    grid: str | float = "1d",
-    scheduler: str | None = None,
-    precision: float | None = None,
-    metric: str = "totals.leaked_share",
-    progress: Progress | None = None,
-    label: str | None = None,
-    processes: Sequence[Process] = (),
-    allow_work: float = 1.0,
-    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+    scenario: ScenarioLike, reps: int = 100, seed: int | None = None, **kw: Unpack[_EnsembleKeywords]
 ) -> EnsembleResult:
     """Replications 0..reps-1 of ``seed`` as an :class:`EnsembleResult`: stock on a regular
     ``grid``, on ``workers`` local processes (default and at most: the cores, times
@@ -154,22 +172,8 @@ def ensemble(
     the figure ``metric`` is below it.  An unknown ``metric`` is refused before anything runs,
     and so is work beyond the machine's bounds (:class:`WorkTooBig`; ``allow_work`` scales them).
     """
-    how = _How(label, progress, workers, scheduler, scheduler_timeout, grid, metric, precision, processes)
+    how, allow_work = _how(kw, _EnsembleKeywords, "ensemble")
     return _checked_ensemble(_scenario_of(scenario), reps, seed, how, allow_work)
-
-
-class _How(NamedTuple):
-    """How an ensemble runs: its label and progress, where, on what grid, to what precision."""
-
-    label: str | None
-    progress: Progress | None
-    workers: int | None
-    scheduler: str | None
-    scheduler_timeout: float
-    grid: str | float
-    metric: str = "totals.leaked_share"
-    precision: float | None = None
-    processes: Sequence[Process] = ()
 
 
 def _checked_ensemble(

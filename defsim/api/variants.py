@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
-from ..analysis.execution import SCHEDULER_TIMEOUT, ReplicationFailed
+from ..analysis.execution import ReplicationFailed
 from ..analysis.figures import REGISTRY
 from ..plan.compiler import build
 from ..plan.size import DEFAULT_LIMITS, check, estimate
 from ..scenario import InputError, Scenario, variants
 from .results import ComparisonResult
-from .runs import Progress, ScenarioLike, _ensemble, _How, _scenario_of, _start
+from .runs import ScenarioLike, _ensemble, _How, _how, _scenario_of, _start, _WhereKeywords
+
+
+class _VariantKeywords(_WhereKeywords, total=False):
+    """The keyword arguments of :func:`sweep` and :func:`compare`: where the ensembles run, and
+    ``scheduler_timeout`` (SCHEDULER_TIMEOUT s)."""
+
+    scheduler_timeout: float
 
 
 def _labels(given: Sequence[str] | None, default: list[str]) -> list[str]:
@@ -58,13 +65,7 @@ def sweep(
     seed: int | None = None,
     figures: Sequence[str] = (),
     labels: Sequence[str] | None = None,
-    *,
-    workers: int | None = None,
-    grid: str | float = "1d",
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    allow_work: float = 1.0,
-    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+    **kw: Unpack[_VariantKeywords],
 ) -> ComparisonResult:
     """Ensembles of every combination of the values in ``vary`` (``{"path.to.key": [v1, v2]}``),
     all with the same seeds (default: the scenario's).
@@ -73,6 +74,7 @@ def sweep(
     ``key=value, ...``).  Bad keys or values raise :class:`defsim.ScenarioError` and unknown
     figures :class:`UnknownFigure`, before anything runs.
     """
+    how, allow_work = _how(kw, _VariantKeywords, "sweep")
     sc = _scenario_of(scenario)
     count = math.prod(len(v) for v in vary.values())
     check(
@@ -80,7 +82,6 @@ def sweep(
     )  # before validating
     found = variants(sc, vary)
     names = _labels(labels, [label for label, _ in found])
-    how = _How(None, progress, workers, scheduler, scheduler_timeout, grid)
     seed = sc.seed if seed is None else seed
     return _compare([v for _, v in found], names, reps, seed, figures, how, allow_work)
 
@@ -91,22 +92,16 @@ def compare(
     seed: int | None = None,
     figures: Sequence[str] = (),
     labels: Sequence[str] | None = None,
-    *,
-    workers: int | None = None,
-    grid: str | float = "1d",
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    allow_work: float = 1.0,
-    scheduler_timeout: float = SCHEDULER_TIMEOUT,
+    **kw: Unpack[_VariantKeywords],
 ) -> ComparisonResult:
     """Ensembles of two or more scenarios with the same replication seeds (default: the first's).
 
     ``labels`` names them (default: the path given, or the scenario's name).
     """
+    how, allow_work = _how(kw, _VariantKeywords, "compare")
     if len(scenarios) < 2:
         raise InputError("compare needs at least two scenarios")
     scs = [_scenario_of(s) for s in scenarios]
     names = _labels(labels, [s.name if isinstance(s, Scenario) else str(s) for s in scenarios])
-    how = _How(None, progress, workers, scheduler, scheduler_timeout, grid)
     seed = scs[0].seed if seed is None else seed
     return _compare(scs, names, reps, seed, figures, how, allow_work)

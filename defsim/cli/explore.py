@@ -62,9 +62,10 @@ def _wait(host: str, port: int, proc: subprocess.Popen[bytes], seconds: float = 
 
 
 def server_command(host: str, port: int) -> list[str]:
-    """The Streamlit command line: this machine's Python, no telemetry, no file watching."""
+    """The Streamlit command line (``streamlit run`` through defsim.explore.serve, which loads the
+    page's modules while the browser loads): this machine's Python, no telemetry, no file watching."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "defsim.explore.serve", str(APP),  # `streamlit run`, the page preloaded
         "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "true",

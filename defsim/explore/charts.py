@@ -182,11 +182,77 @@ def _zero_spans(t: np.ndarray, level: np.ndarray, end: float) -> list[tuple[floa
     return spans
 
 
+def _stock_series(
+    fig: Any, t: np.ndarray, level: np.ndarray, end: float, start: Any, col: str, name: str, row: int
+) -> None:
+    """One type's stock at one holder: the step line and its empty spans shaded."""
+    fig.add_trace(
+        go.Scatter(
+            x=_x(t, start),
+            y=level,
+            name=name,
+            legendgroup=name,
+            showlegend=row == 1,
+            line={"color": col, "shape": "hv", "width": 1.8},
+            hovertemplate=f"{name}: %{{y:.0f}} rounds<extra></extra>",
+        ),
+        row=row,
+        col=1,
+    )
+    for a, b in _zero_spans(t, level, end):
+        x0, x1 = (_x(np.array([x]), start)[0] for x in (a, b))
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=_rgba(col, 0.10), line_width=0, row=row, col=1)
+
+
+def _deliveries(
+    fig: Any, mine: list[tuple[float, int]], t: Any, level: Any, start: Any, col: str, name: str, row: int
+) -> None:
+    """Deliveries of one type to one holder, on its stock line (hover: how many)."""
+    dt_ = np.array([m[0] for m in mine])
+    fig.add_trace(
+        go.Scatter(
+            x=_x(dt_, start),
+            y=np.interp(dt_, t, level),
+            mode="markers",
+            name=f"{name} deliveries",
+            marker={"symbol": "triangle-up", "size": 8, "color": col},
+            legendgroup=name,
+            showlegend=row == 1,
+            customdata=np.array([m[1] for m in mine]),
+            hovertemplate=f"delivery: %{{customdata}} {name}<extra></extra>",
+        ),
+        row=row,
+        col=1,
+    )
+
+
+def _marks(fig: Any, result: Any, start: Any) -> None:
+    """Big raids and decisions along the first panel's time axis (hover: what)."""
+    from ..io.markers import RAID, run_markers
+
+    marks = run_markers(result)
+    if not marks:
+        return
+    mt = np.array([m.time for m in marks])
+    kinds = ["raid" if m.kind == RAID else "decision" for m in marks]
+    for kind, symbol, col in (("raid", "x", "#444444"), ("decision", "diamond", "#7f3fbf")):
+        idx = [i for i, k in enumerate(kinds) if k == kind]
+        if idx:
+            trace = go.Scatter(
+                x=_x(mt[idx], start),
+                y=[0] * len(idx),
+                mode="markers",
+                name=f"{kind}s",
+                marker={"symbol": symbol, "size": 10, "color": col},
+                text=[lit(marks[i].label) for i in idx],
+                hovertemplate="%{text}<extra></extra>",
+            )
+            fig.add_trace(trace, row=1, col=1)
+
+
 def stock(result: Any) -> go.Figure:
     """One run's exact stock per holder and type: empty spans shaded; deliveries, big raids and
     decisions marked (hover for what and how many)."""
-    from ..io.markers import RAID, run_markers
-
     plan = result.plan
     start, end = plan.start, plan.duration
     st = result.stock
@@ -201,77 +267,17 @@ def stock(result: Any) -> go.Figure:
     )
     deliveries = [r for r in result.event_rows() if r[2] == "delivery"]
     for row, holder in enumerate(holders, start=1):
-        top = 1.0
         for itype in st.types(holder):
             t, level = st.series(holder, itype)
             t = np.append(t, end)
             level = np.append(level, level[-1] if len(level) else 0)
-            top = max(top, float(level.max()) if len(level) else 1.0)
-            col = PALETTE[types.index(itype) % len(PALETTE)]
-            name = lit(itype)
-            fig.add_trace(
-                go.Scatter(
-                    x=_x(t, start),
-                    y=level,
-                    name=name,
-                    legendgroup=name,
-                    showlegend=row == 1 or holder == holders[0],
-                    line={"color": col, "shape": "hv", "width": 1.8},
-                    hovertemplate=f"{name}: %{{y:.0f}} rounds<extra></extra>",
-                ),
-                row=row,
-                col=1,
-            )
-            for a, b in _zero_spans(t, level, end):
-                fig.add_vrect(
-                    x0=_x(np.array([a]), start)[0],
-                    x1=_x(np.array([b]), start)[0],
-                    fillcolor=_rgba(col, 0.10),
-                    line_width=0,
-                    row=row,
-                    col=1,
-                )
+            col, name = PALETTE[types.index(itype) % len(PALETTE)], lit(itype)
+            _stock_series(fig, t, level, end, start, col, name, row)
             mine = [(r[0], r[7]) for r in deliveries if r[3] == holder and r[6] == itype]
             if mine:
-                dt_ = np.array([m[0] for m in mine])
-                dq = np.array([m[1] for m in mine])
-                fig.add_trace(
-                    go.Scatter(
-                        x=_x(dt_, start),
-                        y=np.interp(dt_, t, level),
-                        mode="markers",
-                        name=f"{name} deliveries",
-                        marker={"symbol": "triangle-up", "size": 8, "color": col},
-                        legendgroup=name,
-                        showlegend=row == 1 or holder == holders[0],
-                        customdata=dq,
-                        hovertemplate=f"delivery: %{{customdata}} {name}<extra></extra>",
-                    ),
-                    row=row,
-                    col=1,
-                )
+                _deliveries(fig, mine, t, level, start, col, name, row)
         fig.update_yaxes(title_text="rounds", rangemode="tozero", row=row, col=1)
-    marks = run_markers(result)
-    if marks:
-        mt = np.array([m.time for m in marks])
-        kinds = ["raid" if m.kind == RAID else "decision" for m in marks]
-        for kind, symbol, col in (("raid", "x", "#444444"), ("decision", "diamond", "#7f3fbf")):
-            idx = [i for i, k in enumerate(kinds) if k == kind]
-            if not idx:
-                continue
-            fig.add_trace(
-                go.Scatter(
-                    x=_x(mt[idx], start),
-                    y=[0] * len(idx),
-                    mode="markers",
-                    name=f"{kind}s",
-                    marker={"symbol": symbol, "size": 10, "color": col},
-                    text=[lit(marks[i].label) for i in idx],
-                    hovertemplate="%{text}<extra></extra>",
-                ),
-                row=1,
-                col=1,
-            )
+    _marks(fig, result, start)
     fig.update_xaxes(title_text=_axis(start), row=len(holders), col=1)
     return _layout(fig, f"{lit(plan.name)}: the stock of one run (seed {result.seed}), exact", len(holders))
 

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..scenario import InputError, Scenario
 from ..scenario.schema_knobs import MAX_KNOBS, Knob, control, date_of, number_of, value_at
@@ -151,119 +151,131 @@ def _date(key: str, label: str, x: Any, help: str) -> Control | None:
     return Control(key, label, DATE, d, help) if d is not None and not isinstance(x, int | float) else None
 
 
-def derived(data: dict[str, Any]) -> list[Control]:
-    """Controls for a scenario without ``knobs:``, read from what the file holds."""
+def _whole(x: Any) -> TypeGuard[int]:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _site(name: str, site: dict[str, Any]) -> list[Control | None]:
+    """A site's stock per type, fire channels and rounds per engagement."""
+    out: list[Control | None] = [
+        _count(
+            f"sites.{name}.stock.{itype}",
+            f"{name}: {itype} rounds at the start",
+            n,
+            f"How many {itype} rounds {name} holds on day 0.",
+        )
+        for itype, n in (site.get("stock") or {}).items()
+    ]
+    fc = site.get("fire_channels")
+    if _whole(fc):
+        out.append(
+            Control(
+                f"sites.{name}.fire_channels",
+                f"{name}: fire channels",
+                SLIDER,
+                fc,
+                "How many threats the site can engage at once.",
+                1.0,
+                float(max(2 * fc, 8)),
+                1.0,
+            )
+        )
+    doctrine = site.get("doctrine")
+    shots = doctrine.get("shots") if isinstance(doctrine, dict) else None
+    if _whole(shots):
+        out.append(
+            Control(
+                f"sites.{name}.doctrine.shots",
+                f"{name}: rounds per engagement",
+                SLIDER,
+                shots,
+                "The doctrine's shots: more rounds per threat, a better chance of a kill, "
+                "the stock gone sooner.",
+                1.0,
+                float(max(4, shots)),
+                1.0,
+            )
+        )
+    return out
+
+
+def _flows(data: dict[str, Any]) -> list[Control | None]:
+    """Delivery quantities, attack stream rates and transfers on or off."""
     out: list[Control | None] = []
-    for name, site in (data.get("sites") or {}).items():
-        if not isinstance(site, dict):
-            continue
-        for itype, n in (site.get("stock") or {}).items():
-            out.append(
-                _count(
-                    f"sites.{name}.stock.{itype}",
-                    f"{name}: {itype} rounds at the start",
-                    n,
-                    f"How many {itype} rounds {name} holds on day 0.",
-                )
-            )
-        fc = site.get("fire_channels")
-        if isinstance(fc, int) and not isinstance(fc, bool):
-            out.append(
-                Control(
-                    f"sites.{name}.fire_channels",
-                    f"{name}: fire channels",
-                    SLIDER,
-                    fc,
-                    "How many threats the site can engage at once.",
-                    1.0,
-                    float(max(2 * fc, 8)),
-                    1.0,
-                )
-            )
-        shots = (site.get("doctrine") or {}).get("shots") if isinstance(site.get("doctrine"), dict) else None
-        if isinstance(shots, int) and not isinstance(shots, bool):
-            out.append(
-                Control(
-                    f"sites.{name}.doctrine.shots",
-                    f"{name}: rounds per engagement",
-                    SLIDER,
-                    shots,
-                    "The doctrine's shots: more rounds per threat, a better chance of a kill, "
-                    "the stock gone sooner.",
-                    1.0,
-                    float(max(4, shots)),
-                    1.0,
-                )
-            )
     for i, d in enumerate(data.get("deliveries") or []):
         if isinstance(d, dict):
             where = f" to {d.get('to')}" if d.get("to") else ""
+            label = f"Delivery {i + 1}{where}: rounds each time"
+            quantity = d.get("quantity")
             out.append(
-                _count(
-                    f"deliveries.{i}.quantity",
-                    f"Delivery {i + 1}{where}: rounds each time",
-                    d.get("quantity"),
-                    "Rounds each delivery brings.",
-                    low=1.0,
-                )
+                _count(f"deliveries.{i}.quantity", label, quantity, "Rounds each delivery brings.", low=1.0)
             )
     for i, a in enumerate(data.get("attacks") or []):
         if isinstance(a, dict) and isinstance(a.get("stream"), dict):
-            label = a["stream"].get("label") or f"stream {i + 1}"
+            label = f"Attack {a['stream'].get('label') or f'stream {i + 1}'}: rate"
+            rate = a["stream"].get("rate")
             out.append(
-                _rate(
-                    f"attacks.{i}.stream.rate",
-                    f"Attack {label}: rate",
-                    a["stream"].get("rate"),
-                    "Threats per unit time of the Poisson stream.",
-                )
+                _rate(f"attacks.{i}.stream.rate", label, rate, "Threats per unit time of the Poisson stream.")
             )
     for i, t in enumerate(data.get("transfers") or []):
-        if isinstance(t, dict):
+        enabled = t.get("enabled", True) if isinstance(t, dict) else None
+        if isinstance(enabled, bool):
             name = t.get("name") or f"{t.get('from')} -> {t.get('to')}"
-            enabled = t.get("enabled", True)
-            if isinstance(enabled, bool):
-                out.append(
-                    Control(
-                        f"transfers.{i}.enabled",
-                        f"Route {name} open",
-                        TOGGLE,
-                        enabled,
-                        "Off cuts the route: nothing moves on it.",
-                    )
+            out.append(
+                Control(
+                    f"transfers.{i}.enabled",
+                    f"Route {name} open",
+                    TOGGLE,
+                    enabled,
+                    "Off cuts the route: nothing moves on it.",
                 )
+            )
+    return out
+
+
+def _dates(data: dict[str, Any]) -> list[Control | None]:
+    """The dates of approvals, production ramps and route events: (key, label, help, value) each."""
+    found: list[tuple[str, str, str, Any]] = []
     for name, p in (data.get("producers") or {}).items():
         if not isinstance(p, dict):
             continue
         if "not_before" in p:
-            out.append(
-                _date(
-                    f"producers.{name}.not_before",
-                    f"{name}: output ships from",
-                    p["not_before"],
-                    "Approval: before this date its output stays with it.",
-                )
+            approval = "Approval: before this date its output stays with it."
+            found.append(
+                (f"producers.{name}.not_before", f"{name}: output ships from", approval, p["not_before"])
             )
-        for j, step in enumerate(p.get("ramp") or []):
-            if isinstance(step, dict) and "at" in step:
-                out.append(
-                    _date(
-                        f"producers.{name}.ramp.{j}.at",
-                        f"{name}: rate step {j + 1} on",
-                        step["at"],
-                        "When the producer's output changes to this step's rate.",
-                    )
-                )
+        steps = [(j, s) for j, s in enumerate(p.get("ramp") or []) if isinstance(s, dict) and "at" in s]
+        found += [
+            (
+                f"producers.{name}.ramp.{j}.at",
+                f"{name}: rate step {j + 1} on",
+                "When the producer's output changes to this step's rate.",
+                step["at"],
+            )
+            for j, step in steps
+        ]
     for i, e in enumerate(data.get("route_events") or []):
         if isinstance(e, dict) and "at" in e:
-            out.append(
-                _date(
+            label = f"Route event {i + 1} ({e.get('action', '')}) on"
+            found.append(
+                (
                     f"route_events.{i}.at",
-                    f"Route event {i + 1} ({e.get('action', '')}) on",
-                    e["at"],
+                    label,
                     f"When the route {e.get('route', '')} sees this event.",
+                    e["at"],
                 )
             )
+    return [_date(key, label, value, help) for key, label, help, value in found]
+
+
+def derived(data: dict[str, Any]) -> list[Control]:
+    """Controls for a scenario without ``knobs:``, read from what the file holds: each site's stock
+    per type, fire channels and salvo size, then deliveries, streams and transfers, then dates."""
+    out: list[Control | None] = []
+    for name, site in (data.get("sites") or {}).items():
+        if isinstance(site, dict):
+            out += _site(name, site)
+    out += _flows(data) + _dates(data)
     return [c for c in out if c is not None][:MAX_KNOBS]
 
 

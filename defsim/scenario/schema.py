@@ -64,6 +64,7 @@ from .schema_types import (
     TimePoint,
     Weights,
     _start,
+    shorthand,
 )
 
 # the scenario's blocks live in three modules; this one is where the rest of defsim imports them
@@ -128,12 +129,7 @@ class RaidSize(Strict):
     )
     fixed: NonNegativeInt | None = Field(None, description="exactly this many")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, int) and not isinstance(data, bool):
-            return {"fixed": data}
-        return data
+    _shorthand = shorthand(int, lambda n: {"fixed": n})
 
     @model_validator(mode="after")
     def _one(self) -> RaidSize:
@@ -158,6 +154,10 @@ Targets = Annotated[
     Weights | None,
     Field(description="sites or assets, a list of them, or weights (default: all sites, or all assets)"),
 ]
+#: the window an attack's arrivals are spread over (waves and raids)
+Spread = Annotated[Duration, Field(description="arrivals spread uniformly over this window")]
+#: a raid's or stream's name in outputs
+Label = Annotated[str, Field(description="shown in outputs")]
 
 
 class Wave(Strict):
@@ -166,7 +166,7 @@ class Wave(Strict):
     at: TimePoint = Field(description="when the wave arrives")
     threats: dict[str, NonNegativeInt] = Field(min_length=1, description="threats per type")
     targets: Targets = None
-    spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
+    spread: Spread = 0.0
     label: str = Field("", description="shown on plots (default: wave N)")
 
 
@@ -179,8 +179,8 @@ class Raid(Strict):
     until: TimePoint | None = Field(None, description="no raid after this time (default: the end)")
     size: dict[str, RaidSize] = Field(min_length=1, description="threats per type in each raid")
     targets: Targets = None
-    spread: Duration = Field(0.0, description="arrivals spread uniformly over this window")
-    label: str = Field("", description="shown in outputs")
+    spread: Spread = 0.0
+    label: Label = ""
 
 
 class Stream(Strict):
@@ -191,7 +191,7 @@ class Stream(Strict):
     begin: TimePoint | None = Field(None, alias="from", description="when the stream starts (default: start)")
     until: TimePoint | None = Field(None, description="when it stops (default: the end)")
     targets: Targets = None
-    label: str = Field("", description="shown in outputs")
+    label: Label = ""
 
 
 class Attack(Strict):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
+from types import UnionType
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -205,6 +206,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+def shorthand(scalar: type | UnionType, expand: Callable[[Any], dict[str, Any]]) -> Any:
+    """A block's before-validator: a bare ``scalar`` (never a bool) stands for ``expand(it)``."""
+
+    def read(cls: type, data: Any) -> Any:
+        if isinstance(data, scalar) and not isinstance(data, bool):
+            return expand(data)
+        return data
+
+    return model_validator(mode="before")(read)  # a classmethod: its first parameter is cls
+
+
 class TimeDistribution(Strict):
     """A random duration: fixed, exponential, uniform or triangular."""
 
@@ -215,12 +227,7 @@ class TimeDistribution(Strict):
     mode: Duration | None = Field(None, description="triangular")
     high: Duration | None = Field(None, description="uniform, triangular")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str | int | float) and not isinstance(data, bool):
-            return {"dist": "fixed", "value": data}
-        return data
+    _shorthand = shorthand(str | int | float, lambda v: {"dist": "fixed", "value": v})
 
     @model_validator(mode="after")
     def _complete(self) -> TimeDistribution:

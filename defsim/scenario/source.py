@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._delegate import Delegate
 from .errors import KeyPath, Problem
 
 if TYPE_CHECKING:  # the source alone (what io needs) does not pull in the schema
@@ -38,26 +39,11 @@ class Scenario:
     #: valid but worth saying: e.g. an event after the end of the run, which never happens
     warnings: tuple[Problem, ...] = ()
 
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def seed(self) -> int:
-        return self.spec.seed
-
-    @property
-    def duration(self) -> float:
-        """Days."""
-        return self.spec.duration
-
-    @property
-    def description(self) -> str:
-        return self.spec.description
-
-    @property
-    def provenance(self) -> str:
-        return self.spec.provenance
+    name = Delegate[str]("spec")
+    seed = Delegate[int]("spec")
+    duration = Delegate[float]("spec", "Days.")
+    description = Delegate[str]("spec")
+    provenance = Delegate[str]("spec")
 
     def __repr__(self) -> str:
         return f"Scenario({self.name!r} from {self.source.name}, {self.duration:,.4g} days, seed {self.seed})"
