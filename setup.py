@@ -30,6 +30,10 @@ HOT = [
     "defsim/engine/network.py",
     "defsim/engine/rounds.py",
     "defsim/engine/engagement.py",
+    "defsim/engine/sharing/base.py",
+    "defsim/engine/sharing/first_able.py",
+    "defsim/engine/sharing/least_loaded.py",
+    "defsim/engine/sharing/most_rounds.py",
 ]
 PURE = "installing the pure-Python engine (same results, about a third slower)"
 # the commands that build extension modules; pip also runs setup.py for metadata only

@@ -7,9 +7,10 @@ schema accepts exactly its values (YAML reads the same words), the plan carries 
 the engine dispatches on them with ``match`` ending in ``assert_never``, so a member without a
 branch is a type error.  This module imports nothing of defsim: every layer may import it.
 
-Reorder policies are open: the built-in ones are :class:`ResupplyPolicy`'s members, and
-``defsim.engine.policies.register`` adds a name to :func:`resupply_policies` (the schema and the
-generated reference then list it too).
+Reorder policies and layer-sharing rules are open: the built-in ones are the members of
+:class:`ResupplyPolicy` and :class:`Share`, and ``defsim.engine.policies.register`` and
+``defsim.engine.sharing.register`` add a name to :func:`resupply_policies` and
+:func:`share_rules` (the schema and the generated reference then list it too).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from enum import StrEnum
 #: A random duration's distribution.
 Dist = StrEnum("Dist", "FIXED EXPONENTIAL UNIFORM TRIANGULAR")
 
-#: How the sites of one layer share the threats aimed at an asset.
+#: The built-in rules by which the sites of one layer share the threats aimed at an asset.
 Share = StrEnum("Share", "FIRST_ABLE LEAST_LOADED MOST_ROUNDS")
 
 #: Who gets a stockpile's rounds at an allocation (``allocate: policy:``).
@@ -51,14 +52,29 @@ HolderKind = StrEnum("HolderKind", "SITE STOCKPILE PRODUCER")
 SizeKind = StrEnum("SizeKind", "POISSON UNIFORM FIXED")
 
 _EXTRA_POLICIES: list[str] = []
+_EXTRA_SHARES: list[str] = []
+
+
+def _add(extra: list[str], known: list[str], name: str) -> None:
+    if name not in known:
+        extra.append(name)
 
 
 def add_resupply_policy(name: str) -> None:
     """Make ``name`` a reorder policy a scenario may name (called by the engine's ``register``)."""
-    if name not in resupply_policies():
-        _EXTRA_POLICIES.append(name)
+    _add(_EXTRA_POLICIES, resupply_policies(), name)
 
 
 def resupply_policies() -> list[str]:
     """The reorder policies a scenario may name: the built-in ones, then those registered."""
     return [p.value for p in ResupplyPolicy] + _EXTRA_POLICIES
+
+
+def add_share_rule(name: str) -> None:
+    """Make ``name`` a layer-sharing rule a scenario may name (the engine's ``sharing.register``)."""
+    _add(_EXTRA_SHARES, share_rules(), name)
+
+
+def share_rules() -> list[str]:
+    """The layer-sharing rules a scenario may name: the built-in ones, then those registered."""
+    return [s.value for s in Share] + _EXTRA_SHARES

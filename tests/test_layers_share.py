@@ -57,3 +57,46 @@ def test_sites_of_one_layer_share_the_threats_by_the_stated_rule(share, a, b):
     assert fired == by_hand(share, a, b, threats)
     if share == "most_rounds":
         assert abs(s["sites"]["A"]["final_stock"] - s["sites"]["B"]["final_stock"]) <= 1
+
+
+def test_a_sharing_rule_defined_here_and_registered_runs_from_yaml(monkeypatch):
+    """One class and one register() call: the schema accepts its name, the JSON Schema and the
+    generated reference list it, and an asset that names it shares its threats by it."""
+    import yaml
+
+    from defsim import vocab
+    from defsim.engine import sharing
+    from defsim.engine.sharing import base
+    from defsim.engine.simulation import Simulation
+    from defsim.plan.compiler import build
+    from defsim.scenario import ScenarioError, json_schema, loads
+    from defsim.scenario.schema_doc import reference_markdown
+
+    monkeypatch.setattr(vocab, "_EXTRA_SHARES", [])  # the registration is undone after the test
+    monkeypatch.setattr(base, "SHARING", dict(base.SHARING))
+    text = yaml.safe_dump(scenario("last_listed", 15, 10, 8), sort_keys=False)
+    with pytest.raises(ScenarioError, match="last_listed"):  # not a rule yet: refused
+        loads(text)
+
+    @sharing.register("last_listed")
+    class LastListed:
+        """Every threat to the site listed last."""
+
+        def choose(self, sites, tt):
+            return sites[-1]
+
+    assert base.SHARING["last_listed"] is LastListed
+    enum = json_schema()["$defs"]["Asset"]["properties"]["share"]["enum"]
+    assert enum == ["first_able", "least_loaded", "most_rounds", "last_listed"]
+    assert "`first_able`, `least_loaded`, `most_rounds`, `last_listed`" in reference_markdown()
+
+    record = Simulation(build(loads(text).spec), seed=1).run()
+    assert record.shots.sum(axis=1).tolist() == [0, 8]  # by_hand would give A the threats first
+    assert by_hand("first_able", 15, 10, 8) == (8, 0)
+
+
+def test_an_unknown_sharing_rule_names_the_registered_ones():
+    from defsim.engine.sharing import share_rule
+
+    with pytest.raises(ValueError, match="first_able, least_loaded, most_rounds"):
+        share_rule("no_such_rule")

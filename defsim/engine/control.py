@@ -152,28 +152,16 @@ class World:
     # --- names ------------------------------------------------------------------------------
 
     def _holder(self, name: str) -> int:
-        try:
-            return self.holders.index(name)
-        except ValueError:
-            raise KeyError(f"no holder {name!r}; holders: {', '.join(self.holders)}") from None
+        return _index(self.holders, name, "holder", "holders")
 
     def _site(self, name: str) -> int:
-        try:
-            return self.sites.index(name)
-        except ValueError:
-            raise KeyError(f"no site {name!r}; sites: {', '.join(self.sites)}") from None
+        return _index(self.sites, name, "site", "sites")
 
     def _type(self, name: str) -> int:
-        try:
-            return self.interceptors.index(name)
-        except ValueError:
-            raise KeyError(f"no interceptor {name!r}; types: {', '.join(self.interceptors)}") from None
+        return _index(self.interceptors, name, "interceptor", "types")
 
     def _route_named(self, name: str) -> Route:
-        try:
-            return self._network.routes[self.routes.index(name)]
-        except ValueError:
-            raise KeyError(f"no route {name!r}; routes: {', '.join(self.routes)}") from None
+        return self._network.routes[_index(self.routes, name, "route", "routes")]
 
     def _route(self, src: int, dst: int, it: int) -> Route:
         """The action route from src to dst for one type, opened on first use."""
@@ -207,3 +195,11 @@ def start(
     for f in processes:
         env.process(f(env, world))
     return world
+
+
+def _index(names: list[str], name: str, what: str, all_of: str) -> int:
+    """Where ``name`` is in ``names``, or a KeyError listing them."""
+    try:
+        return names.index(name)
+    except ValueError:
+        raise KeyError(f"no {what} {name!r}; {all_of}: {', '.join(names)}") from None

@@ -1,6 +1,6 @@
 """Layered defence of an asset: a threat aimed at it meets its layers in order, upper tier first.
 
-A layer is one site, or several that share the threats by the asset's rule (:func:`choose`).
+A layer is one site, or several that share the threats by the asset's rule (sharing/).
 A site that does not kill a threat aimed at an asset (missed, saturated, out of stock, not
 engaged, rationed) hands it straight to one site of the next layer instead of recording a
 leak; after the last layer it leaks through :meth:`Asset.leak`, with that layer's reason, and
@@ -18,19 +18,15 @@ engaged it, then killed or leaked once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Final, Protocol, assert_never, final
+from typing import Final, final
 
 import numpy as np
 
 from ..plan import AssetPlan
-from ..vocab import Share
 from .records import REASONS, LayerRecord, LeakReason
+from .sharing import HandOver, LayerSite, hand_over_of, share_rule
 from .state import RunState
 
-# sharing rules as ints: the hand-over compares them per threat
-FIRST_ABLE: Final = 0
-LEAST_LOADED: Final = 1
-MOST_ROUNDS: Final = 2
 NOT_ENGAGED: Final = int(LeakReason.NOT_ENGAGED)
 
 
@@ -47,78 +43,6 @@ class ThreatMarks:
         self.n_assets = n_assets
 
 
-class LayerSite(Protocol):
-    """What an asset and the sharing rules ask of a site in one of its layers."""
-
-    @property
-    def index(self) -> int: ...
-
-    @property
-    def free(self) -> int: ...
-
-    @property
-    def n_waiting(self) -> int: ...
-
-    @property
-    def ready(self) -> list[int]: ...
-
-    @property
-    def magazine(self) -> list[int]: ...
-
-    @property
-    def choices(self) -> list[list[tuple[int, float, int]]]: ...
-
-    def pick(self, tt: int) -> tuple[int, float, int] | None: ...
-
-    def arrive(self, tid: int, tt: int) -> None: ...
-
-    def enter(self, tid: int, tt: int) -> None: ...
-
-    def passed_of(self, a: int) -> list[list[int]]: ...
-
-    def in_flight(self, out: list[list[int]], twice: list[int]) -> None: ...
-
-
-def share_code(share: Share) -> int:
-    """A sharing rule as the int the hand-over compares."""
-    match share:
-        case Share.FIRST_ABLE:
-            return FIRST_ABLE
-        case Share.LEAST_LOADED:
-            return LEAST_LOADED
-        case Share.MOST_ROUNDS:
-            return MOST_ROUNDS
-        case _:
-            assert_never(share)
-
-
-def choose(sites: Sequence[LayerSite], share: int, tt: int) -> LayerSite:
-    """The site of a layer that meets a threat of type ``tt``, by the sharing rule.
-
-    first_able: the first site (in the file's order) with a free fire channel and a round it
-    may fire at the threat, else the first site; least_loaded: the most free channels less
-    waiting threats; most_rounds: the most rounds it may fire at the threat.  Ties go to the
-    site listed first.
-    """
-    if share == FIRST_ABLE:
-        for s in sites:
-            if s.free and s.pick(tt) is not None:
-                return s
-        return sites[0]
-    best = sites[0]
-    top = -(2**62)
-    for s in sites:
-        if share == LEAST_LOADED:
-            score = s.free - s.n_waiting
-        else:
-            score = 0
-            for c in s.choices[tt]:
-                score += s.ready[c[0]] + s.magazine[c[0]]
-        if score > top:
-            best, top = s, score
-    return best
-
-
 class Asset:
     """One defended asset during one run: its layers and what leakers did to it.
 
@@ -130,7 +54,8 @@ class Asset:
         self.clock = state.clock
         self.index = plan.index
         self.layers = layers
-        self.share = share_code(plan.share)
+        self.rule = share_rule(plan.share)  # which site of a layer meets a threat (sharing/)
+        self.hand_over: HandOver | None = hand_over_of(self.rule)  # None: sites offer in turn
         self.first: Sequence[LayerSite] = layers[0] if layers else []
         self.damage_of = plan.damage
         self.damage: list[float] = [0.0] * nt
@@ -149,7 +74,7 @@ class Asset:
                 rec.arrival(self.clock.now, 0, tid, tt)
             self.leak(tid, tt, NOT_ENGAGED, -1)
             return
-        site = choose(self.first, self.share, tt)
+        site = self.rule.choose(self.first, tt)
         if rec.detailed:
             rec.arrival(self.clock.now, site.index, tid, tt)
         site.enter(tid, tt)  # not offer(): the arrival was recorded at the chosen site first

@@ -1,12 +1,14 @@
 """The recorder: one typed method per event kind, and the stock levels after every change.
 
-Sites, routes and stores report what happens through these methods and nothing else.  Each
-event is packed as one fixed-size binary record (:data:`EVENT_RECORD`) onto a growing buffer,
-so the run keeps no Python object per event, and the named numpy columns of an
-:class:`~defsim.engine.records.EventLog` are a view of that buffer, copied out once at the
-end.  Stock level changes are packed the same way.  A :class:`NullRecorder` keeps the stock
-levels (the stock series and every summary figure need them) and drops the events, for
-ensembles.
+Sites, routes and stores report what happens through these methods and nothing else.  A
+threat event (arrival, shot, kill, leak, passed: nearly all of them) is packed into one int on
+a list, with its time on another only when it is not the threat's arrival time (a shot or leak
+at arrival stores none); that costs the hot path an append or two, and the named numpy columns
+of an :class:`~defsim.engine.records.EventLog` are decoded from byte views of those ints once at
+the end.  Other events, and figures too big to pack, take one fixed-size binary record
+(:data:`EVENT_RECORD`) on a buffer, marked -1 in the list.  Stock level changes are packed as
+such records too.  A :class:`NullRecorder` keeps the stock levels (the stock series and every
+summary figure need them) and drops the events, for ensembles.
 """
 
 from __future__ import annotations
@@ -58,13 +60,40 @@ assert EVENT_RECORD.names == EVENT_COLUMNS and EVENT_RECORD.itemsize == _EVENT.s
 assert STOCK_RECORD.itemsize == _STOCK.size
 
 
+#: a threat event (arrival, shot, kill, leak, passed) packed into one int, a byte per field so
+#: that the columns are read back as byte views: byte 0 holds whether the time is stored (bit 0;
+#: else it is the threat's arrival time), the kind (bits 1-4) and reason + 1 (bits 5-7), bytes
+#: 1-4 holder + 1, interceptor + 1, n and threat type + 1, bits 40-62 the threat id.  An event
+#: with a figure that does not fit takes the slow path: a full record (code -1).
+_KIND_AT: Final = 1
+_REASON_AT: Final = 5
+_HOLDER_AT: Final = 8
+_ITYPE_AT: Final = 16
+_N_AT: Final = 24
+_THREAT_AT: Final = 32
+_TID_AT: Final = 40
+_BYTE: Final = 255  # the largest figure a byte holds
+_TID_MAX: Final = 1 << (63 - _TID_AT)  # the code stays a non-negative int64
+_FULL: Final = -1
+
+
 class Recorder:
-    """Records every event and every stock level change of one run."""
+    """Records every event and every stock level change of one run.
+
+    ``arrival_time`` is each threat's arrival time, by threat id (``arrival_array`` the same as
+    an array, if the caller has one): a threat event at that time stores no time of its own.
+    """
 
     #: whether event methods record anything (the hot path skips calling them when not)
     detailed: bool = True
 
-    def __init__(self) -> None:
+    def __init__(self, arrival_time: list[float], arrival_array: np.ndarray | None = None) -> None:
+        self._at = arrival_time
+        self._at_array = arrival_array
+        # threat events, one int each (and their time when it is not the arrival's)
+        self._codes: list[int] = []
+        self._times: list[float] = []
+        # events that take a full record (everything but threat events): code -1 in _codes
         self._events = bytearray()
         self._levels = bytearray()
         # bound once: an event costs one pack and one extend
@@ -73,61 +102,98 @@ class Recorder:
         self._put_level = self._levels.extend
         self._pack_level = _STOCK.pack
 
+    def _threat_event(
+        self, kind: int, time: float, site: int, tid: int, tt: int, itype: int, n: int, reason: int
+    ) -> None:
+        if site < _BYTE and itype < _BYTE and tt < _BYTE and 0 <= n <= _BYTE and tid < _TID_MAX:
+            code = (
+                kind << _KIND_AT
+                | (reason + 1) << _REASON_AT
+                | (site + 1) << _HOLDER_AT
+                | (itype + 1) << _ITYPE_AT
+                | n << _N_AT
+                | (tt + 1) << _THREAT_AT
+                | tid << _TID_AT
+            )
+            if time != self._at[tid]:
+                self._times.append(time)
+                code |= 1
+            self._codes.append(code)
+        else:
+            self._full(time, kind, site, tid, tt, itype, n, reason, -1)
+
+    def _full(
+        self,
+        time: float,
+        kind: int,
+        holder: int,
+        tid: int,
+        tt: int,
+        itype: int,
+        n: int,
+        reason: int,
+        route: int,
+    ) -> None:
+        if not self.detailed:
+            return
+        self._codes.append(_FULL)
+        self._put(self._pack(time, kind, holder, tid, tt, itype, n, reason, route))
+
     # --- threats --------------------------------------------------------------------------
 
     def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        self._put(self._pack(time, _ARRIVAL, site, threat_id, threat, -1, 1, -1, -1))
+        self._threat_event(_ARRIVAL, time, site, threat_id, threat, -1, 1, -1)
 
     def shot(self, time: float, site: int, threat_id: int, threat: int, interceptor: int, n: int) -> None:
-        self._put(self._pack(time, _SHOT, site, threat_id, threat, interceptor, n, -1, -1))
+        self._threat_event(_SHOT, time, site, threat_id, threat, interceptor, n, -1)
 
     def kill(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        self._put(self._pack(time, _KILL, site, threat_id, threat, -1, 1, -1, -1))
+        self._threat_event(_KILL, time, site, threat_id, threat, -1, 1, -1)
 
     def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
-        self._put(self._pack(time, _LEAK, site, threat_id, threat, -1, 1, reason, -1))
+        self._threat_event(_LEAK, time, site, threat_id, threat, -1, 1, reason)
 
     def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
         """A threat survived ``site``'s layer for ``reason`` and goes on to the next layer."""
-        self._put(self._pack(time, _PASSED, site, threat_id, threat, -1, 1, reason, -1))
+        self._threat_event(_PASSED, time, site, threat_id, threat, -1, 1, reason)
 
     # --- rounds ---------------------------------------------------------------------------
 
     def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        self._put(self._pack(time, _DELIVERY, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _DELIVERY, holder, -1, -1, interceptor, n, -1, route)
 
     def reload(self, time: float, site: int, interceptor: int, n: int) -> None:
-        self._put(self._pack(time, _RELOAD, site, -1, -1, interceptor, n, -1, -1))
+        self._full(time, _RELOAD, site, -1, -1, interceptor, n, -1, -1)
 
     def produced(self, time: float, holder: int, interceptor: int, n: int) -> None:
-        self._put(self._pack(time, _PRODUCED, holder, -1, -1, interceptor, n, -1, -1))
+        self._full(time, _PRODUCED, holder, -1, -1, interceptor, n, -1, -1)
 
     def shipped(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        self._put(self._pack(time, _SHIPPED, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _SHIPPED, holder, -1, -1, interceptor, n, -1, route)
 
     def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        self._put(self._pack(time, _LOST, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _LOST, holder, -1, -1, interceptor, n, -1, route)
 
     # --- actions of user processes -------------------------------------------------------
 
     def paused(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         """A process paused ``route`` (to ``holder``); ``n`` is 0."""
-        self._put(self._pack(time, _PAUSED, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _PAUSED, holder, -1, -1, interceptor, n, -1, route)
 
     def resumed(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
         """A process resumed ``route``; ``n`` rounds it held back leave now."""
-        self._put(self._pack(time, _RESUMED, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, _RESUMED, holder, -1, -1, interceptor, n, -1, route)
 
     def doctrine(self, time: float, site: int, shots: int) -> None:
         """A process set ``site``'s salvo to ``shots`` rounds."""
-        self._put(self._pack(time, _DOCTRINE, site, -1, -1, -1, shots, -1, -1))
+        self._full(time, _DOCTRINE, site, -1, -1, -1, shots, -1, -1)
 
     def route_decision(
         self, kind: int, time: float, holder: int, interceptor: int, n: int, route: int
     ) -> None:
         """A route was cancelled (``n`` rounds dropped), delayed (``n`` rounds in transit) or
         approved (``n`` rounds held back leave now)."""
-        self._put(self._pack(time, kind, holder, -1, -1, interceptor, n, -1, route))
+        self._full(time, kind, holder, -1, -1, interceptor, n, -1, route)
 
     def stock(self, time: float, series: int, level: int, ready: int) -> None:
         """Series ``series`` holds ``level`` rounds from ``time`` on, ``ready`` of them on launchers."""
@@ -145,60 +211,39 @@ class Recorder:
         )
 
     def event_log(self) -> EventLog | None:
-        rows = np.frombuffer(self._events, dtype=EVENT_RECORD)
-        time = rows["time"].copy()
-        ints = {c: rows[c].astype(np.int64) for c in EVENT_COLUMNS[1:]}
-        return EventLog(time=time, **ints)
+        codes = np.fromiter(self._codes, dtype="<i8", count=len(self._codes))
+        full = codes < 0
+        some_full = bool(full.any())
+        if some_full:
+            codes[full] = 0
+        byte = codes.view(np.uint8).reshape(-1, 8)  # little-endian: byte k is bits 8k to 8k+7
+        flags = byte[:, 0]
+        tid = codes >> _TID_AT
+        cols = {
+            "kind": np.bitwise_and(flags >> _KIND_AT, 15, dtype=np.int64),
+            "holder": np.subtract(byte[:, _HOLDER_AT // 8], 1, dtype=np.int64),
+            "threat_id": tid,
+            "threat": np.subtract(byte[:, _THREAT_AT // 8], 1, dtype=np.int64),
+            "interceptor": np.subtract(byte[:, _ITYPE_AT // 8], 1, dtype=np.int64),
+            "n": byte[:, _N_AT // 8].astype(np.int64),
+            "reason": np.subtract(flags >> _REASON_AT, 1, dtype=np.int64),
+            "route": np.full(len(codes), -1, dtype=np.int64),
+        }
+        at = np.asarray(self._at if self._at_array is None else self._at_array, dtype=np.float64)
+        time = at[tid] if len(at) else np.zeros(len(codes))
+        time[(flags & 1).view(bool)] = np.fromiter(self._times, dtype=np.float64, count=len(self._times))
+        if some_full:
+            rows = np.frombuffer(self._events, dtype=EVENT_RECORD)
+            time[full] = rows["time"]
+            for name, col in cols.items():
+                col[full] = rows[name]
+        return EventLog(time=time, **cols)
 
 
 class NullRecorder(Recorder):
     """Keeps stock levels, drops events: what ensembles need."""
 
     detailed: bool = False
-
-    def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        pass
-
-    def shot(self, time: float, site: int, threat_id: int, threat: int, interceptor: int, n: int) -> None:
-        pass
-
-    def kill(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        pass
-
-    def leak(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
-        pass
-
-    def passed(self, time: float, site: int, threat_id: int, threat: int, reason: int) -> None:
-        pass
-
-    def route_decision(
-        self, kind: int, time: float, holder: int, interceptor: int, n: int, route: int
-    ) -> None:
-        pass
-
-    def delivery(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def reload(self, time: float, site: int, interceptor: int, n: int) -> None:
-        pass
-
-    def produced(self, time: float, holder: int, interceptor: int, n: int) -> None:
-        pass
-
-    def shipped(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def lost(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def paused(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def resumed(self, time: float, holder: int, interceptor: int, n: int, route: int) -> None:
-        pass
-
-    def doctrine(self, time: float, site: int, shots: int) -> None:
-        pass
 
     def event_log(self) -> EventLog | None:
         return None

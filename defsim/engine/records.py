@@ -17,7 +17,15 @@ import numpy as np
 from ..plan import Plan
 
 
-class EventKind(IntEnum):
+class Labelled(IntEnum):
+    """A code with a word: ``name.lower()``."""
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class EventKind(Labelled):
     """What happened; ``name.lower()`` is the word written in events.csv."""
 
     ARRIVAL = 0
@@ -40,12 +48,8 @@ class EventKind(IntEnum):
     DELAYED = 14
     APPROVED = 15
 
-    @property
-    def label(self) -> str:
-        return self.name.lower()
 
-
-class LeakReason(IntEnum):
+class LeakReason(Labelled):
     """Why a threat leaked; ``name.lower()`` is the word written in outputs."""
 
     NO_STOCK = 0
@@ -55,10 +59,6 @@ class LeakReason(IntEnum):
     # let through by a rationing rule of the site's doctrine
     RATIONED = 4
 
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
 
 EVENT_KINDS = tuple(k.label for k in EventKind)
 REASONS = tuple(r.label for r in LeakReason)
@@ -67,8 +67,17 @@ REASONS = tuple(r.label for r in LeakReason)
 EVENT_COLUMNS = ("time", "kind", "holder", "threat_id", "threat", "interceptor", "n", "reason", "route")
 
 
+class _Rows:
+    """Named columns of equal length, ``time`` among them: their length is the rows'."""
+
+    time: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+
 @dataclass
-class EventLog:
+class EventLog(_Rows):
     """Every event of a run in the order it happened, one numpy array per column.
 
     ``time`` is in days; the others are integer codes, -1 where a column does not apply:
@@ -87,9 +96,6 @@ class EventLog:
     reason: np.ndarray
     route: np.ndarray
 
-    def __len__(self) -> int:
-        return len(self.time)
-
     def select(self, mask: np.ndarray) -> EventLog:
         """The events where ``mask`` is true, in their order."""
         return EventLog(*(getattr(self, c)[mask] for c in EVENT_COLUMNS))
@@ -100,7 +106,7 @@ class EventLog:
 
 
 @dataclass
-class StockLog:
+class StockLog(_Rows):
     """Every change of a stock level in the order it happened: named columns.
 
     ``series`` indexes :attr:`RunRecord.series`; ``level`` is the stock held after the change
@@ -111,9 +117,6 @@ class StockLog:
     series: np.ndarray
     level: np.ndarray
     ready: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.time)
 
 
 @dataclass

@@ -50,7 +50,9 @@ class Simulation:
             plan, streams.generator(root, "attacks"), streams.generator(root, "targets")
         )
         draws = streams.Streams(root, len(self.arrivals))
-        recorder: Recorder = Recorder() if record_events else NullRecorder()
+        self._times: list[float] = self.arrivals.time.tolist()
+        times = self._times
+        recorder: Recorder = Recorder(times, self.arrivals.time) if record_events else NullRecorder(times)
         self.state = state = RunState(self.clock, recorder, draws, len(plan.threats))
         # layered defence (see layers.py): per threat id, the asset it is aimed at (-1: a site)
         n_sites = len(plan.sites)
@@ -102,7 +104,7 @@ class Simulation:
     def _loop(self) -> RunRecord:
         a = self.arrivals
         handlers = [site.arrive for site in self.sites] + [asset.handler for asset in self.assets]
-        self.clock.run(self.plan.duration, a.time.tolist(), a.site.tolist(), a.threat.tolist(), handlers)
+        self.clock.run(self.plan.duration, self._times, a.site.tolist(), a.threat.tolist(), handlers)
         return self.collect()
 
     def collect(self) -> RunRecord:

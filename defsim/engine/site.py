@@ -15,9 +15,10 @@ from ..plan import SitePlan
 from .behaviour import Shot
 from .clock import Call
 from .engagement import EXPIRED, SERVED, WAITING, Engagement, Tally, Waiting
-from .layers import FIRST_ABLE, Asset, ThreatMarks, choose
+from .layers import Asset, ThreatMarks
 from .records import REASONS, LeakReason
 from .rounds import SiteRounds
+from .sharing import HandOver
 from .state import RunState
 from .streams import duration_buffer
 
@@ -44,17 +45,15 @@ class Site(SiteRounds):
     ):
         super().__init__(state, plan, interceptors)
         ledger = state.ledger
-        self.arrived = ledger.arrived
-        self.engaged = ledger.engaged
-        self.killed = ledger.killed
-        self.leaked = ledger.leaked
+        self.arrived, self.engaged, self.killed, self.leaked = (
+            ledger.arrived, ledger.engaged, ledger.killed, ledger.leaked
+        )  # fmt: skip
         self.free = plan.fire_channels
         self.rank = plan.rank
         self.window = plan.window  # per threat type: how long it may wait here
-        # layered defence (see layers.py): a threat aimed at an asset goes on to the next layer
-        # instead of leaking.  Per threat id, the asset it is aimed at (-1: none) and whether
-        # some layer engaged it, read only when a threat leaves a site alive (and on a kill at a
-        # site below the upper tier)
+        # layered defence (layers.py): a threat aimed at an asset goes on to the next layer instead
+        # of leaking.  Per threat id, the asset it is aimed at (-1: none) and whether some layer
+        # engaged it, read when a threat leaves a site alive (and on a kill below the upper tier)
         self.layered = plan.layered
         self.asset_of = marks.asset
         self.engaged_before = marks.engaged
@@ -68,7 +67,7 @@ class Site(SiteRounds):
         self.assets: list[Asset | None] = [None] * n_assets
         self.layer_of: list[int] = [-1] * n_assets
         self.next_for: list[list[Site]] = [[] for _ in range(n_assets)]
-        self.share_for: list[int] = [0] * n_assets
+        self.hand_for: list[HandOver | None] = [None] * n_assets  # None: offer in turn
         self.n_types = nt = len(plan.window)
         self.passes: list[Tally] = [Tally() for _ in range(n_assets * N_REASONS * nt)]
         self.shots = plan.shots
@@ -326,7 +325,7 @@ class Site(SiteRounds):
         self.assets[a] = asset
         self.layer_of[a] = layer
         self.next_for[a] = after
-        self.share_for[a] = asset.share
+        self.hand_for[a] = asset.hand_over
         if layer > 0:
             self.below_top = True
 
@@ -362,13 +361,13 @@ class Site(SiteRounds):
             self.rec.passed(self.clock.now, self.index, tid, tt, reason)
         if k == 1:
             after[0].enter(tid, tt)
-        elif self.share_for[a] == FIRST_ABLE:
+        elif (hand := self.hand_for[a]) is not None:
+            hand(after, tid, tt)  # the asset's sharing rule's
+        else:  # a rule that offers in turn (first_able): natively, on the hot path
             for site in after:
                 if site.offer(tid, tt):
                     return
             after[0].enter(tid, tt)
-        else:
-            choose(after, self.share_for[a], tt).enter(tid, tt)
 
     def passed_of(self, a: int) -> list[list[int]]:
         """What this site passed on of asset ``a``'s threats, by reason and threat type."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..vocab import AllocationPolicy, Dist, HolderKind, RouteAction, RouteKind, Share, SizeKind, Trigger
+from ..vocab import AllocationPolicy, Dist, HolderKind, RouteAction, RouteKind, SizeKind, Trigger
 from .schedules import Every, Production
 
 #: the sender of rounds that come from outside the scenario
@@ -82,7 +82,7 @@ class AssetPlan:
     name: str
     index: int
     value: float
-    share: Share
+    share: str  # a registered layer-sharing rule (vocab.share_rules)
     layers: list[list[int]]
     layer_numbers: list[int]  # the scenario's layer: numbers, per entry of ``layers``
     damage: list[float]  # per threat type: damage of one leaker (value units)

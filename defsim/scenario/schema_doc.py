@@ -25,7 +25,6 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from ..vocab import resupply_policies
 from . import schema as s
 from . import schema_types
 from . import units as u
@@ -98,8 +97,9 @@ class _Type:
                     name, unit, bound = _UNITS[m.func]
                     self.unit, self.bounds = unit, [bound] if bound else []
                     return name
-            if any(isinstance(m, AfterValidator) and m.func is schema_types._registered_policy for m in meta):
-                return _one_of(resupply_policies())
+            for m in meta:
+                if isinstance(m, AfterValidator) and isinstance(m.func, schema_types.Registered):
+                    return _one_of(m.func.names())
             self.constraints(meta)
             inner = self.text(base)
             if any(isinstance(m, BeforeValidator) and m.func is schema_types._to_weights for m in meta):

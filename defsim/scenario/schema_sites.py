@@ -24,11 +24,12 @@ from .schema_types import (
     NonNegativeInt,
     PositiveInt,
     Probability,
-    ShareChoice,
+    ShareName,
     Strict,
     ThreatClass,
     TimeDistribution,
     _number_to_default,
+    _registered_share,
 )
 
 # --- interceptors and threats ------------------------------------------------------------
@@ -183,7 +184,10 @@ class Asset(Strict):
 
     value: Cost = Field(0.0, description="its value (money or points)")
     location: Location | None = Field(None, description="[latitude, longitude] in degrees")
-    share: ShareChoice = Field(
-        Share.FIRST_ABLE, title="Share", description="how several sites of one layer share the threats"
+    share: ShareName = Field(
+        Share.FIRST_ABLE,
+        title="Share",
+        description="how several sites of one layer share the threats",
+        json_schema_extra=_registered_share.js,
     )
     description: str = Field("", description="free text")

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..vocab import AllocationPolicy, Dist, RouteAction, Share, Trigger, resupply_policies
+from ..vocab import AllocationPolicy, Dist, RouteAction, Trigger, resupply_policies, share_rules
 from .units import (
     PROBABILITY_HINT,
     check_date,
@@ -93,26 +93,37 @@ def _words(choice: type[StrEnum]) -> dict[str, Any]:
 
 # the choices of defsim.vocab: YAML names a member by its word
 DistChoice = Annotated[Dist, WithJsonSchema(_words(Dist))]
-ShareChoice = Annotated[Share, WithJsonSchema(_words(Share))]
 AllocationChoice = Annotated[AllocationPolicy, WithJsonSchema(_words(AllocationPolicy))]
 TriggerChoice = Annotated[Trigger, WithJsonSchema(_words(Trigger))]
 ActionChoice = Annotated[RouteAction, WithJsonSchema(_words(RouteAction))]
 
 
-def _registered_policy(name: str) -> str:
-    names = resupply_policies()
-    if name not in names:
-        expected = " or ".join(f"'{n}'" for n in names)
-        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
-    return name
+class Registered:
+    """Checks a name open to registration (reorder policies, sharing rules): one of ``names()``,
+    asked when checked and when the JSON Schema is made, so registered names are included."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self.names = names
+
+    def __call__(self, name: str) -> str:
+        names = self.names()
+        if name not in names:
+            expected = " or ".join(f"'{n}'" for n in names)
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+        return name
+
+    def js(self, schema: dict[str, Any]) -> None:
+        schema["enum"] = self.names()
 
 
-def _policies_js(schema: dict[str, Any]) -> None:
-    schema["enum"] = resupply_policies()  # asked when the schema is made: registered ones included
-
+_registered_policy = Registered(resupply_policies)
+_policies_js = _registered_policy.js
+_registered_share = Registered(share_rules)
 
 #: a site's reorder policy: a built-in one (vocab.ResupplyPolicy) or one registered since
 PolicyName = Annotated[str, AfterValidator(_registered_policy)]
+#: an asset's layer-sharing rule: a built-in one (vocab.Share) or one registered since
+ShareName = Annotated[str, AfterValidator(_registered_share)]
 
 
 #: the period of something that recurs: a duration of at least one second

@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 from ...plan import ResupplyPlan, RoutePlan
 from ...vocab import add_resupply_policy
 from ..clock import Clock
+from ..registry import lookup, register_in
 
 
 class Policy(Protocol):
@@ -111,21 +112,9 @@ R = TypeVar("R")
 
 def register(name: str) -> Callable[[type[R]], type[R]]:
     """Class decorator: make the class the reorder policy called ``name``."""
-
-    def add(cls: type[R]) -> type[R]:
-        RESUPPLY[name] = cls  # type: ignore[assignment]
-        add_resupply_policy(name)  # a scenario may name it: the schema and reference list it
-        return cls
-
-    return add
+    return register_in(RESUPPLY, add_resupply_policy, name)  # a scenario may name it from now on
 
 
 def resupply_policy(plan: ResupplyPlan) -> Policy:
     """The reorder policy a site's ``resupply`` entry names."""
-    try:
-        make = RESUPPLY[plan.policy]
-    except KeyError:
-        raise ValueError(
-            f"unknown reorder policy {plan.policy!r}; one of: {', '.join(sorted(RESUPPLY))}"
-        ) from None
-    return make(plan)
+    return lookup(RESUPPLY, plan.policy, "reorder policy")(plan)
