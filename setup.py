@@ -34,6 +34,10 @@ HOT = [
     "defsim/engine/sharing/first_able.py",
     "defsim/engine/sharing/least_loaded.py",
     "defsim/engine/sharing/most_rounds.py",
+    "defsim/engine/allocation/base.py",
+    "defsim/engine/allocation/lowest_stock_first.py",
+    "defsim/engine/allocation/priority.py",
+    "defsim/engine/allocation/proportional_to_use.py",
 ]
 PURE = "installing the pure-Python engine (same results, about a third slower)"
 # the commands that build extension modules; pip also runs setup.py for metadata only

@@ -7,10 +7,12 @@ schema accepts exactly its values (YAML reads the same words), the plan carries 
 the engine dispatches on them with ``match`` ending in ``assert_never``, so a member without a
 branch is a type error.  This module imports nothing of defsim: every layer may import it.
 
-Reorder policies and layer-sharing rules are open: the built-in ones are the members of
-:class:`ResupplyPolicy` and :class:`Share`, and ``defsim.engine.policies.register`` and
-``defsim.engine.sharing.register`` add a name to :func:`resupply_policies` and
-:func:`share_rules` (the schema and the generated reference then list it too).
+Reorder policies, layer-sharing rules and allocation rules are open: the built-in ones are the
+members of :class:`ResupplyPolicy`, :class:`Share` and :class:`AllocationPolicy`, and
+``defsim.engine.policies.register``, ``defsim.engine.sharing.register`` and
+``defsim.engine.allocation.register`` add a name to :func:`resupply_policies`,
+:func:`share_rules` and :func:`allocation_policies` (the schema and the generated reference
+then list it too).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ Dist = StrEnum("Dist", "FIXED EXPONENTIAL UNIFORM TRIANGULAR")
 #: The built-in rules by which the sites of one layer share the threats aimed at an asset.
 Share = StrEnum("Share", "FIRST_ABLE LEAST_LOADED MOST_ROUNDS")
 
-#: Who gets a stockpile's rounds at an allocation (``allocate: policy:``).
+#: The built-in rules for who gets a stockpile's rounds at an allocation (``allocate: policy:``).
 AllocationPolicy = StrEnum("AllocationPolicy", "LOWEST_STOCK_FIRST PROPORTIONAL_TO_USE PRIORITY")
 
 #: the old name of :class:`AllocationPolicy` (kept for code that imports it; "rule" is a site's
@@ -53,6 +55,7 @@ SizeKind = StrEnum("SizeKind", "POISSON UNIFORM FIXED")
 
 _EXTRA_POLICIES: list[str] = []
 _EXTRA_SHARES: list[str] = []
+_EXTRA_ALLOCATIONS: list[str] = []
 
 
 def _add(extra: list[str], known: list[str], name: str) -> None:
@@ -78,3 +81,13 @@ def add_share_rule(name: str) -> None:
 def share_rules() -> list[str]:
     """The layer-sharing rules a scenario may name: the built-in ones, then those registered."""
     return [s.value for s in Share] + _EXTRA_SHARES
+
+
+def add_allocation_policy(name: str) -> None:
+    """Make ``name`` an allocation rule a scenario may name (the engine's ``allocation.register``)."""
+    _add(_EXTRA_ALLOCATIONS, allocation_policies(), name)
+
+
+def allocation_policies() -> list[str]:
+    """The allocation rules a scenario may name: the built-in ones, then those registered."""
+    return [p.value for p in AllocationPolicy] + _EXTRA_ALLOCATIONS

@@ -1,8 +1,9 @@
 """Open choices of the engine: classes registered under the name a scenario gives them.
 
-Reorder policies (policies/base.py) and layer-sharing rules (sharing/base.py) each keep a
-table of name -> class; registering a class also adds its name to the scenario's vocabulary
-(defsim.vocab), so the schema accepts it and the generated reference lists it.
+Reorder policies (policies/base.py), layer-sharing rules (sharing/base.py) and allocation rules
+(allocation/base.py) each keep a table of name -> class; registering a class also adds its name
+to the scenario's vocabulary (defsim.vocab), so the schema accepts it and the generated reference
+lists it.
 """
 
 from __future__ import annotations

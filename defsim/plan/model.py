@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..vocab import AllocationPolicy, Dist, HolderKind, RouteAction, RouteKind, SizeKind, Trigger
+from ..vocab import Dist, HolderKind, RouteAction, RouteKind, SizeKind, Trigger
 from .schedules import Every, Production
 
 #: the sender of rounds that come from outside the scenario
@@ -133,7 +133,7 @@ class AllocationPlan:
     itype: int
     recipients: list[int]
     routes: list[int]
-    policy: AllocationPolicy
+    policy: str  # a registered allocation rule (vocab.allocation_policies)
     times: Every
     quantity: int | None
     up_to: int | None

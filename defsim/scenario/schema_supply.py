@@ -13,7 +13,7 @@ from pydantic import (
 from ..vocab import AllocationPolicy, Trigger
 from .schema_types import (
     ActionChoice,
-    AllocationChoice,
+    AllocationName,
     Duration,
     NonNegativeInt,
     Period,
@@ -26,6 +26,7 @@ from .schema_types import (
     TimePoint,
     TriggerChoice,
     _policies_js,
+    _registered_allocation,
 )
 
 # --- deliveries (the simple supply form) ------------------------------------------------
@@ -51,8 +52,11 @@ class Allocation(Strict):
 
     to: list[str] = Field(min_length=1, description="the sites (or stockpiles) fed")
     interceptor: str = Field(description="the type allocated")
-    policy: AllocationChoice = Field(
-        AllocationPolicy.LOWEST_STOCK_FIRST, title="Policy", description="who gets the rounds"
+    policy: AllocationName = Field(
+        AllocationPolicy.LOWEST_STOCK_FIRST,
+        title="Policy",
+        description="who gets the rounds",
+        json_schema_extra=_registered_allocation.js,
     )
     every: Period = Field(description="period between allocations")
     first: TimePoint | None = Field(None, description="the first allocation (default: start)")

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..vocab import AllocationPolicy, Dist, RouteAction, Trigger, resupply_policies, share_rules
+from ..vocab import Dist, RouteAction, Trigger, allocation_policies, resupply_policies, share_rules
 from .units import (
     PROBABILITY_HINT,
     check_date,
@@ -93,14 +93,14 @@ def _words(choice: type[StrEnum]) -> dict[str, Any]:
 
 # the choices of defsim.vocab: YAML names a member by its word
 DistChoice = Annotated[Dist, WithJsonSchema(_words(Dist))]
-AllocationChoice = Annotated[AllocationPolicy, WithJsonSchema(_words(AllocationPolicy))]
 TriggerChoice = Annotated[Trigger, WithJsonSchema(_words(Trigger))]
 ActionChoice = Annotated[RouteAction, WithJsonSchema(_words(RouteAction))]
 
 
 class Registered:
-    """Checks a name open to registration (reorder policies, sharing rules): one of ``names()``,
-    asked when checked and when the JSON Schema is made, so registered names are included."""
+    """Checks a name open to registration (reorder policies, sharing and allocation rules): one
+    of ``names()``, asked when checked and when the JSON Schema is made, so registered names are
+    included."""
 
     def __init__(self, names: Callable[[], list[str]]) -> None:
         self.names = names
@@ -119,11 +119,14 @@ class Registered:
 _registered_policy = Registered(resupply_policies)
 _policies_js = _registered_policy.js
 _registered_share = Registered(share_rules)
+_registered_allocation = Registered(allocation_policies)
 
 #: a site's reorder policy: a built-in one (vocab.ResupplyPolicy) or one registered since
 PolicyName = Annotated[str, AfterValidator(_registered_policy)]
 #: an asset's layer-sharing rule: a built-in one (vocab.Share) or one registered since
 ShareName = Annotated[str, AfterValidator(_registered_share)]
+#: a stockpile's allocation rule: a built-in one (vocab.AllocationPolicy) or one registered since
+AllocationName = Annotated[str, AfterValidator(_registered_allocation)]
 
 
 #: the period of something that recurs: a duration of at least one second
