@@ -7,7 +7,7 @@ schema accepts exactly its values (YAML reads the same words), the plan carries 
 the engine dispatches on them with ``match`` ending in ``assert_never``, so a member without a
 branch is a type error.  This module imports nothing of defsim: every layer may import it.
 
-Reorder policies, layer-sharing rules and allocation rules are open: the built-in ones are the
+Reorder policies, layer-sharing rules and allocation policies are open: the built-in ones are the
 members of :class:`ResupplyPolicy`, :class:`Share` and :class:`AllocationPolicy`, and
 ``defsim.engine.policies.register``, ``defsim.engine.sharing.register`` and
 ``defsim.engine.allocation.register`` add a name to :func:`resupply_policies`,
@@ -84,10 +84,10 @@ def share_rules() -> list[str]:
 
 
 def add_allocation_policy(name: str) -> None:
-    """Make ``name`` an allocation rule a scenario may name (the engine's ``allocation.register``)."""
+    """Make ``name`` an allocation policy a scenario may name (the engine's ``allocation.register``)."""
     _add(_EXTRA_ALLOCATIONS, allocation_policies(), name)
 
 
 def allocation_policies() -> list[str]:
-    """The allocation rules a scenario may name: the built-in ones, then those registered."""
+    """The allocation policies a scenario may name: the built-in ones, then those registered."""
     return [p.value for p in AllocationPolicy] + _EXTRA_ALLOCATIONS

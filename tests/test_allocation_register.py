@@ -1,10 +1,10 @@
-"""An allocation rule is one registered class: a rule defined here is refused by the schema
+"""An allocation policy is one registered class: a policy defined here is refused by the schema
 until it is registered, and once registered the JSON Schema and the generated reference list it
 and a stockpile that names it shares its rounds by it.
 
 The depot holds 50 rounds and feeds three empty sites once (up to 30 each), with no attack, so
 what each site holds at the end is what the allocation gave it: ``priority`` fills S1 then S2
-(30, 20, 0); the rule defined here gives everything it may to the last recipient (0, 0, 30).
+(30, 20, 0); the policy defined here gives everything it may to the last recipient (0, 0, 30).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.conftest import run_data
 def scenario(policy: str) -> dict:
     site = {"interceptors": ["I"], "stock": {"I": 0}, "fire_channels": 1, "engagement_time": "1m"}
     return {
-        "name": "allocation rule",
+        "name": "allocation policy",
         "provenance": "notional, test",
         "duration": "1d",
         "interceptors": {"I": {"pk": 0.5}},
@@ -51,7 +51,7 @@ def test_priority_fills_the_recipients_in_order():
     assert held("priority") == ([30, 20, 0], 0)
 
 
-def test_an_allocation_rule_defined_here_and_registered_runs_from_yaml(monkeypatch):
+def test_an_allocation_policy_defined_here_and_registered_runs_from_yaml(monkeypatch):
     from defsim import vocab
     from defsim.engine import allocation
     from defsim.engine.allocation import base
@@ -59,8 +59,8 @@ def test_an_allocation_rule_defined_here_and_registered_runs_from_yaml(monkeypat
     from defsim.scenario.schema_doc import reference_markdown
 
     monkeypatch.setattr(vocab, "_EXTRA_ALLOCATIONS", [])  # the registration is undone after the test
-    monkeypatch.setattr(base, "ALLOCATION", dict(base.ALLOCATION))
-    with pytest.raises(ScenarioError, match="last_recipient"):  # not a rule yet: refused
+    monkeypatch.setattr(base.ALLOCATION, "table", dict(base.ALLOCATION.table))
+    with pytest.raises(ScenarioError, match="last_recipient"):  # not a policy yet: refused
         loads(yaml.safe_dump(scenario("last_recipient"), sort_keys=False))
 
     @allocation.register("last_recipient")
@@ -70,7 +70,7 @@ def test_an_allocation_rule_defined_here_and_registered_runs_from_yaml(monkeypat
         def give(self, a, avail, have, need):
             return [0] * (len(need) - 1) + [int(min(avail, need[-1]))]
 
-    assert base.ALLOCATION["last_recipient"] is LastRecipient
+    assert base.ALLOCATION.table["last_recipient"] is LastRecipient
     enum = json_schema()["$defs"]["Allocation"]["properties"]["policy"]["enum"]
     assert enum == ["lowest_stock_first", "proportional_to_use", "priority", "last_recipient"]
     assert "`lowest_stock_first`, `proportional_to_use`, `priority`, `last_recipient`" in reference_markdown()
@@ -78,8 +78,8 @@ def test_an_allocation_rule_defined_here_and_registered_runs_from_yaml(monkeypat
     assert held("last_recipient") == ([0, 0, 30], 20)
 
 
-def test_an_unknown_allocation_rule_names_the_registered_ones():
-    from defsim.engine.allocation import allocation_rule
+def test_an_unknown_allocation_policy_names_the_registered_ones():
+    from defsim.engine.allocation import allocation_policy
 
     with pytest.raises(ValueError, match="lowest_stock_first, priority, proportional_to_use"):
-        allocation_rule("no_such_rule")
+        allocation_policy("no_such_rule")

@@ -73,7 +73,7 @@ def test_a_sharing_rule_defined_here_and_registered_runs_from_yaml(monkeypatch):
     from defsim.scenario.schema_doc import reference_markdown
 
     monkeypatch.setattr(vocab, "_EXTRA_SHARES", [])  # the registration is undone after the test
-    monkeypatch.setattr(base, "SHARING", dict(base.SHARING))
+    monkeypatch.setattr(base.SHARING, "table", dict(base.SHARING.table))
     text = yaml.safe_dump(scenario("last_listed", 15, 10, 8), sort_keys=False)
     with pytest.raises(ScenarioError, match="last_listed"):  # not a rule yet: refused
         loads(text)
@@ -85,7 +85,7 @@ def test_a_sharing_rule_defined_here_and_registered_runs_from_yaml(monkeypatch):
         def choose(self, sites, tt):
             return sites[-1]
 
-    assert base.SHARING["last_listed"] is LastListed
+    assert base.SHARING.table["last_listed"] is LastListed
     enum = json_schema()["$defs"]["Asset"]["properties"]["share"]["enum"]
     assert enum == ["first_able", "least_loaded", "most_rounds", "last_listed"]
     assert "`first_able`, `least_loaded`, `most_rounds`, `last_listed`" in reference_markdown()

@@ -1,6 +1,6 @@
 """Open choices of the engine: classes registered under the name a scenario gives them.
 
-Reorder policies (policies/base.py), layer-sharing rules (sharing/base.py) and allocation rules
+Reorder policies (policies/base.py), layer-sharing rules (sharing/base.py) and allocation policies
 (allocation/base.py) each keep a table of name -> class; registering a class also adds its name
 to the scenario's vocabulary (defsim.vocab), so the schema accepts it and the generated reference
 lists it.
@@ -9,7 +9,7 @@ lists it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -34,3 +34,20 @@ def lookup(table: Mapping[str, T], name: str, what: str) -> T:
         return table[name]
     except KeyError:
         raise ValueError(f"unknown {what} {name!r}; one of: {', '.join(sorted(table))}") from None
+
+
+class Registry(Generic[T]):
+    """The classes of one open choice (sharing rules, allocation policies) by the name a scenario
+    gives them; each use of a name makes a new instance."""
+
+    def __init__(self, what: str, add_word: Callable[[str], None]) -> None:
+        self.what, self.add_word = what, add_word
+        self.table: dict[str, Callable[[], T]] = {}
+
+    def register(self, name: str) -> Callable[[type[R]], type[R]]:
+        """Class decorator: make the class the choice called ``name``."""
+        return register_in(self.table, self.add_word, name)  # a scenario may name it from now on
+
+    def make(self, name: str) -> T:
+        """A new instance of the class called ``name``."""
+        return lookup(self.table, name, self.what)()

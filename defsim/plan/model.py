@@ -133,7 +133,7 @@ class AllocationPlan:
     itype: int
     recipients: list[int]
     routes: list[int]
-    policy: str  # a registered allocation rule (vocab.allocation_policies)
+    policy: str  # a registered allocation policy (vocab.allocation_policies)
     times: Every
     quantity: int | None
     up_to: int | None

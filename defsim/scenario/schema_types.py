@@ -98,7 +98,7 @@ ActionChoice = Annotated[RouteAction, WithJsonSchema(_words(RouteAction))]
 
 
 class Registered:
-    """Checks a name open to registration (reorder policies, sharing and allocation rules): one
+    """Checks a name open to registration (reorder policies, sharing and allocation policies): one
     of ``names()``, asked when checked and when the JSON Schema is made, so registered names are
     included."""
 
@@ -125,7 +125,7 @@ _registered_allocation = Registered(allocation_policies)
 PolicyName = Annotated[str, AfterValidator(_registered_policy)]
 #: an asset's layer-sharing rule: a built-in one (vocab.Share) or one registered since
 ShareName = Annotated[str, AfterValidator(_registered_share)]
-#: a stockpile's allocation rule: a built-in one (vocab.AllocationPolicy) or one registered since
+#: a stockpile's allocation policy: a built-in one (vocab.AllocationPolicy) or one registered since
 AllocationName = Annotated[str, AfterValidator(_registered_allocation)]
 
 

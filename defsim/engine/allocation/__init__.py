@@ -1,15 +1,15 @@
-"""Allocation rules: how a stockpile's allocation shares its rounds among the sites it feeds.
+"""Allocation policies: how a stockpile's allocation shares its rounds among the sites it feeds.
 
-A new rule is one class in one file: give it ``give(a, avail, have, need)`` and decorate it
+A new policy is one class in one file: give it ``give(a, avail, have, need)`` and decorate it
 with ``@register("name")`` (see base.py; tests/test_allocation_register.py registers one defined
-in the test and runs it from YAML).  A rule shipped with defsim also gets its word as a member
+in the test and runs it from YAML).  A policy shipped with defsim also gets its word as a member
 of ``defsim.vocab.AllocationPolicy``, and its module is imported below.
 """
 
 from __future__ import annotations
 
-# the built-in rules register themselves on import
-from .base import ALLOCATION, Allocates, Allocation, allocation_rule, register
+# the built-in policies register themselves on import
+from .base import ALLOCATION, Allocates, Allocation, allocation_policy, register
 from .lowest_stock_first import LowestStockFirst
 from .priority import Priority
 from .proportional_to_use import ProportionalToUse
@@ -21,6 +21,6 @@ __all__ = [
     "LowestStockFirst",
     "Priority",
     "ProportionalToUse",
-    "allocation_rule",
+    "allocation_policy",
     "register",
 ]

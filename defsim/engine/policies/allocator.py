@@ -1,7 +1,7 @@
 """Allocation from a stockpile: at set times, share what is above its floor among recipients.
 
-How the rounds are shared is the allocation rule the plan names (engine/allocation/: one class
-per rule, registered by name): ``priority`` fills in the order of the recipients,
+How the rounds are shared is the allocation policy the plan names (engine/allocation/: one class
+per policy, registered by name): ``priority`` fills in the order of the recipients,
 ``lowest_stock_first`` gives one round at a time to whoever holds least (counting rounds on the
 way), ``proportional_to_use`` shares in proportion to the rounds each fired since the last
 allocation.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from ...plan import AllocationPlan
-from ..allocation import allocation_rule
+from ..allocation import allocation_policy
 from ..clock import Call
 from .base import Rule, SupplyNetwork
 
@@ -20,8 +20,8 @@ from .base import Rule, SupplyNetwork
 class Allocator(Rule):
     def __init__(self, plan: AllocationPlan):
         self.plan = plan
-        self.recipients = plan.recipients  # what the allocation rule sees (allocation.Allocation)
-        self.rule = allocation_rule(plan.policy)
+        self.recipients = plan.recipients  # what the allocation policy sees (allocation.Allocation)
+        self.policy = allocation_policy(plan.policy)
 
     def attach(self, net: SupplyNetwork) -> None:
         self.net = net
@@ -40,6 +40,6 @@ class Allocator(Rule):
             return
         have = [holders[h].level(a.itype) + self.net.on_order(h).get(a.itype, 0) for h in a.recipients]
         need = [max(a.up_to - x, 0) if a.up_to is not None else math.inf for x in have]
-        for k, n in enumerate(self.rule.give(self, avail, have, need)):
+        for k, n in enumerate(self.policy.give(self, avail, have, need)):
             if n > 0:
                 self.net.routes[a.routes[k]].ship(n)

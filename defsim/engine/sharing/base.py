@@ -14,10 +14,10 @@ generated reference list it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from ...vocab import add_share_rule
-from ..registry import lookup, register_in
+from ..registry import Registry
 
 
 class LayerSite(Protocol):
@@ -54,19 +54,11 @@ class ShareRule(Protocol):
 HandOver = Callable[[Sequence[LayerSite], int, int], None]
 
 #: the sharing rules by the name a scenario gives them (``assets: NAME: share:``)
-SHARING: dict[str, Callable[[], ShareRule]] = {}
-
-R = TypeVar("R")
-
-
-def register(name: str) -> Callable[[type[R]], type[R]]:
-    """Class decorator: make the class the layer-sharing rule called ``name``."""
-    return register_in(SHARING, add_share_rule, name)  # a scenario may name it from now on
-
-
-def share_rule(name: str) -> ShareRule:
-    """The sharing rule an asset names."""
-    return lookup(SHARING, name, "sharing rule")()
+SHARING: Registry[ShareRule] = Registry("sharing rule", add_share_rule)
+#: class decorator: make the class the layer-sharing rule called ``name``
+register = SHARING.register
+#: the sharing rule an asset names
+share_rule = SHARING.make
 
 
 def hand_over_of(rule: ShareRule) -> HandOver | None:
