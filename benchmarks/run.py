@@ -124,7 +124,10 @@ print(json.dumps({{"seconds": wall, "peak_rss_mb_self_plus_largest_child": peak 
 def ensemble(path: Path, reps: int, workers: int) -> dict[str, Any]:
     """An ensemble in a fresh process, so its peak memory is its own."""
     code = ENSEMBLE_CODE.format(path=str(path), reps=reps, workers=workers)
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=HERE)
+    # Linux carries a process's peak memory over fork and exec: started from this (large)
+    # process, the ensemble would report this process's peak as its own.  A small shell forks it.
+    fresh = ["/bin/sh", "-c", '"$0" -c "$1"; exit $?', sys.executable, code]
+    out = subprocess.run(fresh, check=True, capture_output=True, text=True, cwd=HERE)
     return json.loads(out.stdout)
 
 
