@@ -184,11 +184,17 @@ def render(view: View, command: str = "", plan_of: PlanOf = no_plan) -> str:
 
 
 def write_report(
-    folder: str | Path, path: str | Path | None = None, command: str = "", plan_of: PlanOf = no_plan
+    folder: str | Path,
+    path: str | Path | None = None,
+    command: str = "",
+    plan_of: PlanOf = no_plan,
+    view: Any = None,
 ) -> Path:
-    """report.html of a results folder (or ``path``); the path written."""
+    """report.html of a results folder (or ``path``); the path written.  ``view``: the folder as
+    just read by whoever wrote it (its figures are looked up on disk when the report is made)."""
     target = Path(path) if path is not None else Path(folder) / "report.html"
-    view = read(folder)
+    if view is None:
+        view = read(folder)
     # a report replaces only a report defsim wrote: never the scenario or a file the report reads
     advice = "it is not a report defsim wrote; choose another -o"
     atomic_write_text(target, render(view, command, plan_of), is_report, advice)
