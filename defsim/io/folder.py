@@ -9,6 +9,7 @@ tables as they would be written (:func:`run_view`, :func:`ensemble_view`): nothi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -184,6 +185,24 @@ def read_comparison(folder: Path) -> ComparisonView:
         raise fc.tampered(folder / "variants", "no variant in it")
     labels = summary["variants"]
     variants = [read_ensemble(p, labels[k] if k < len(labels) else p.name) for k, p in enumerate(subs)]
+    return _comparison(folder, summary, variants)
+
+
+def comparison_with(folder: Path, variants: list[EnsembleView]) -> ComparisonView:
+    """A comparison's folder whose variants' folders were just read (by whoever wrote them):
+    compare.json is read and checked, the variants are not read again."""
+    path = folder / "compare.json"
+    summary = fc.check(path, fc.read_json(path), fc.COMPARISON)
+    labels = summary["variants"]
+    in_order = sorted(variants, key=lambda v: v.folder)  # the order read_comparison lists them in
+    named = [
+        dataclasses.replace(v, label=labels[k] if k < len(labels) else v.folder.name)
+        for k, v in enumerate(in_order)
+    ]
+    return _comparison(folder, summary, named)
+
+
+def _comparison(folder: Path, summary: dict[str, Any], variants: list[EnsembleView]) -> ComparisonView:
     as_run = read_as_run(folder)
     if not as_run.data and not as_run.text and variants:
         as_run = variants[0].as_run

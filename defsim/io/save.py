@@ -177,12 +177,13 @@ def save_comparison(
     sources: list[ScenarioSource] | None = None,
 ) -> Path:
     """compare.csv, compare.json, overlay plots, and each variant's ensemble files."""
-    from .folder import read
+    from .folder import comparison_with
 
     with result_folder(to.folder, to.force, protect or ()) as tmp:
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
         write_json(tmp / "compare.json", summary)
+        variants = []
         for k, ens in enumerate(cmp.ensembles):
             sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
             sub.mkdir(parents=True)
@@ -190,11 +191,11 @@ def save_comparison(
             write_ensemble_tables(ens, sub)
             if sources and k < len(sources):
                 _scenario(sub, sources[k], ens.seed)
-            write_answers(sub)
+            variants.append(write_answers(sub))  # each variant's folder as written, read once
         if sources:
             _scenario(tmp, sources[0], cmp.ensembles[0].seed)
-        # read back once for the plots and the report (each read it again before: 0.3 s a time)
-        view = read(tmp) if to.plot or to.report else None
+        # the plots and the report share one view, made of the variants just read
+        view = comparison_with(tmp, variants) if to.plot or to.report else None
         if to.plot:
             draw_folder(tmp, to.fmt, view=view)
         if to.report:
