@@ -26,6 +26,24 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+def interrupt_inside(exc: BaseException) -> KeyboardInterrupt | None:
+    """The interrupt that caused ``exc``, if one did.
+
+    Python wraps some exceptions in another: on 3.11 one raised from a descriptor's
+    ``__set_name__`` while a class is created (a library being imported) arrives as
+    ``RuntimeError("Error calling __set_name__ ...")`` with the interrupt as its cause.  A
+    signal landing there is still the user's interrupt, not a bug.
+    """
+    seen: set[int] = set()
+    at: BaseException | None = exc
+    while at is not None and id(at) not in seen:
+        if isinstance(at, KeyboardInterrupt):
+            return at
+        seen.add(id(at))
+        at = at.__cause__ or at.__context__
+    return None
+
+
 def _again(signum: int) -> None:
     """Deliver ``signum`` to the main thread once more, from a moment later."""
 

@@ -243,6 +243,44 @@ def test_sigterm_while_saving_leaves_no_folder_hidden_or_not(tmp_path, monkeypat
     assert not (tmp_path / "o").exists() and not list(tmp_path.glob(".o*"))
 
 
+def test_an_interrupt_python_wrapped_while_a_library_loads_is_still_an_interrupt(tmp_path, monkeypatch):
+    """CI caught a SIGINT landing while matplotlib was being imported: Python 3.11 wraps an
+    exception raised in a descriptor's ``__set_name__`` in ``RuntimeError``, and the command
+    called it an internal error (exit 1).  It is the user's interrupt: exit 130, nothing written."""
+    import defsim.io.save as save
+
+    class Descriptor:
+        def __set_name__(self, owner, name):
+            raise api.Interrupted(signal.SIGINT)  # the signal handler, firing right here
+
+    def importing(*_a, **_k):
+        type("LibraryClass", (), {"attr": Descriptor()})  # what a class statement does
+
+    monkeypatch.setattr(save, "write_run_tables", importing)
+    monkeypatch.delenv("DEFSIM_DEBUG", raising=False)
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 130, r.output
+    assert "internal error" not in r.output, r.output
+    assert "interrupted" in r.output and "wrote nothing" in r.output, r.output
+    assert not (tmp_path / "o").exists() and not list(tmp_path.glob(".o*"))
+
+
+def test_only_an_interrupt_in_the_chain_counts_as_one():
+    from defsim.interrupt import interrupt_inside
+
+    cause = api.Interrupted(signal.SIGTERM)
+    try:
+        try:
+            raise cause
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__") from exc
+    except RuntimeError as wrapped:
+        assert interrupt_inside(wrapped) is cause
+    assert interrupt_inside(ValueError("a real bug")) is None
+
+
 # --- signals at every moment of every long command ------------------------------------------
 # Each case starts the command in its own session (a process group, as a terminal gives it),
 # signals it at one moment, and asks: did it exit 130/143 within HANG seconds, print no

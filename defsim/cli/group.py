@@ -8,14 +8,14 @@ import signal
 import sys
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from .. import _startup
 from .._build import engine_kind
 from .._version import __version__
-from ..interrupt import Interrupted, never_lost
+from ..interrupt import Interrupted, interrupt_inside, never_lost
 from ..scenario import ScenarioError
 from .lazy import api
 from .plain import plain
@@ -78,6 +78,16 @@ def _load_what_it_needs(argv: list[str]) -> None:
     import_module("defsim.cli.tables")
 
 
+def _interrupted(ctx: click.Context, exc: KeyboardInterrupt) -> NoReturn:
+    """Say how far the work got and exit 128 + the signal's number, having written nothing."""
+    signum = getattr(exc, "signum", signal.SIGINT)
+    done = Progress.last.done if Progress.last is not None else None
+    total = Progress.last.total if Progress.last is not None else None
+    how_far = f" after {done} of {total} replications" if done is not None and total else ""
+    click.echo(f"\ninterrupted{how_far}: stopped every worker, wrote nothing", err=True)
+    ctx.exit(128 + int(signum))
+
+
 class DefsimGroup(click.Group):
     """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
     ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
@@ -100,12 +110,7 @@ class DefsimGroup(click.Group):
             with never_lost():
                 return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            signum = getattr(exc, "signum", signal.SIGINT)
-            done = Progress.last.done if Progress.last is not None else None
-            total = Progress.last.total if Progress.last is not None else None
-            how_far = f" after {done} of {total} replications" if done is not None and total else ""
-            click.echo(f"\ninterrupted{how_far}: stopped every worker, wrote nothing", err=True)
-            ctx.exit(128 + int(signum))
+            _interrupted(ctx, exc)
         except api.ReplicationFailed as exc:
             click.echo(f"error: {exc}", err=True)
             where = shlex.quote(_LOADED[-1]) if _LOADED else "SCENARIO"
@@ -130,6 +135,9 @@ class DefsimGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())  # so that Python's last flush does not fail too
             ctx.exit(128 + signal.SIGPIPE)
         except Exception as exc:
+            wrapped = interrupt_inside(exc)
+            if wrapped is not None:  # Python wrapped the interrupt in another exception
+                _interrupted(ctx, wrapped)
             if os.environ.get("DEFSIM_DEBUG"):
                 raise
             click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
