@@ -58,8 +58,10 @@ class Asset:
         self.hand_over: HandOver | None = hand_over_of(self.rule)  # None: sites offer in turn
         self.first: Sequence[LayerSite] = layers[0] if layers else []
         self.damage_of = plan.damage
-        self.damage: list[float] = [0.0] * nt
-        self.leaks: list[tuple[float, int, float]] = []
+        self.nt = nt
+        # each leak's time and threat type; the damage they dealt is added up at the end (leaks)
+        self.leak_times: list[float] = []
+        self.leak_types: list[int] = []
         # arrivals: a first layer of one site takes them itself (its arrival is exactly this one)
         self.handler: Callable[[int, int], None] = (
             self.first[0].arrive if len(self.first) == 1 else self.arrive
@@ -82,12 +84,24 @@ class Asset:
     def leak(self, tid: int, tt: int, reason: int, site: int) -> None:
         """The threat survived every layer (the last one at ``site``, for ``reason``)."""
         self.ledger.leak(reason, tt)
-        d = self.damage_of[tt]
-        self.damage[tt] += d
         now = self.clock.now
-        self.leaks.append((now, self.index, d))
+        self.leak_times.append(now)
+        self.leak_types.append(tt)
         if self.recorder.detailed:
             self.recorder.leak(now, site, tid, tt, reason)
+
+    def leaks(self) -> tuple[list[float], list[tuple[float, int, float]]]:
+        """Per threat type the damage leakers dealt, and each leak's (time, asset, damage).
+
+        The damage is added in the order of the leaks, as if added as each happened: the
+        same sums to the last bit."""
+        damage = [0.0] * self.nt
+        out = []
+        for now, tt in zip(self.leak_times, self.leak_types, strict=True):
+            d = self.damage_of[tt]
+            damage[tt] += d
+            out.append((now, self.index, d))
+        return damage, out
 
 
 def layer_record(
@@ -106,6 +120,7 @@ def layer_record(
     passed = np.zeros((na, depth, len(REASONS), nt), dtype=np.int64)
     held = np.zeros((na, depth, nt), dtype=np.int64)
     twice = [0] * nt
+    damage, leaks = zip(*(a.leaks() for a in assets), strict=True) if assets else ((), ())
     held_by: dict[int, list[list[int]]] = {}  # per site (asked once): by asset and type
     for a in assets:
         i = a.index
@@ -129,7 +144,7 @@ def layer_record(
         entered=entered,
         killed=killed,
         passed=passed,
-        damage=np.array([a.damage for a in assets]),
-        leaks=sorted(leak for a in assets for leak in a.leaks),
+        damage=np.array(damage),
+        leaks=sorted(leak for mine in leaks for leak in mine),
     )
     return record, twice

@@ -58,9 +58,11 @@ class Site(SiteRounds):
         self.asset_of = marks.asset
         self.engaged_before = marks.engaged
         self.n_assets = n_assets = marks.n_assets
-        # a layered site's engagements in progress, one per busy fire channel (the others None)
-        self.channels: list[Engagement | None] = [None] * plan.fire_channels if plan.layered else []
-        self.idle = list(range(plan.fire_channels)) if plan.layered else []  # channels not busy
+        # every engagement record the site has made (at most as many as its fire channels were
+        # ever busy at once) and the idle ones: an engagement reuses an idle record rather than
+        # allocating one, and the others are the site's engagements in progress (in_flight)
+        self.records: list[Engagement] = []
+        self.idle: list[Engagement] = []
         self.below_top = False  # in a layer under another of some asset it covers
         # per asset covered (by asset index): the asset, its layer here, the sites of its next
         # layer (none: survivors leak); what this site passed on, by (asset, reason, type)
@@ -178,11 +180,16 @@ class Site(SiteRounds):
         """A free fire channel engages the threat with the round ``c``."""
         self.free -= 1
         self.engaged[tt] += 1
-        eng = Engagement(tid, tt, self.opportunities - 1)
-        if self.layered:
-            ch = self.idle.pop()
-            eng.channel = ch
-            self.channels[ch] = eng
+        idle = self.idle
+        if idle:  # an ended engagement's record (its ``newly`` was cleared when its cycle ended)
+            eng = idle.pop()
+            eng.tid = tid
+            eng.tt = tt
+            eng.dead = False
+            eng.left = self.opportunities - 1
+        else:
+            eng = Engagement(tid, tt, self.opportunities - 1)
+            self.records.append(eng)
         self._fire(tid, tt, c, eng)
 
     def _fire(self, tid: int, tt: int, c: tuple[int, float, int], eng: Engagement) -> None:
@@ -243,8 +250,7 @@ class Site(SiteRounds):
             k = self.opportunities - 1 - left  # the opportunity that just ended
             outcome = self.outcomes[tt] if self.shaped else None
             if outcome is not None:
-                row = self.assess_draws.row
-                again = outcome.seen_alive(dead, self.assess_live, self.assess_dead, lambda: row(k)[tid])
+                again = self._seen_alive(outcome, dead, k, tid)
             elif dead:
                 again = self.assess_dead > 0 and self.assess_draws.row(k)[tid] < self.assess_dead
             else:
@@ -256,13 +262,17 @@ class Site(SiteRounds):
                     self._fire(tid, tt, c, eng)
                     return
         self.free += 1
-        if self.layered:
-            self.channels[eng.channel] = None
-            self.idle.append(eng.channel)
+        self.idle.append(eng)  # the record is free for the site's next engagement
         if not dead:
             self._leak(tid, tt, MISSED)
         if self.n_waiting:
             self._serve()
+
+    def _seen_alive(self, outcome: Shot, dead: bool, k: int, tid: int) -> bool:
+        """Whether the site sees the threat alive after opportunity ``k``, by its behaviour (a
+        method of its own: the closure would cost every cycle's end an allocation compiled)."""
+        row = self.assess_draws.row
+        return outcome.seen_alive(dead, self.assess_live, self.assess_dead, lambda: row(k)[tid])
 
     # --- waiting threats ------------------------------------------------------------------
 
@@ -379,8 +389,9 @@ class Site(SiteRounds):
         by asset and type, to ``out``: what is neither killed nor passed on when the run stops.
         Those it is engaging that an earlier layer engaged too are counted engaged twice until
         the engagement ends: add them, by type, to ``twice``."""
-        for eng in self.channels:
-            if eng is None:
+        idle = {id(eng) for eng in self.idle}
+        for eng in self.records:
+            if id(eng) in idle:
                 continue
             a = self.asset_of[eng.tid]
             if a >= 0:
