@@ -62,6 +62,21 @@ class SiteRounds:
     def _rounds_came(self) -> None:
         """Rounds were loaded or received: a site serves its waiting threats (see site.py)."""
 
+    # --- the rounds a site may fire at a threat -------------------------------------------
+
+    def pick(self, tt: int) -> tuple[int, float, int] | None:
+        """The preferred usable interceptor with a ready round, honouring reserves."""
+        ready = self.ready
+        for c in self.choices[tt]:
+            r = ready[c[0]]
+            if r > 0 and (c[2] == 0 or r + self.magazine[c[0]] > c[2]):
+                return c
+        return None
+
+    def _holds_usable(self, tt: int) -> bool:
+        """Whether the site holds any round it may fire at this threat (loaded or not)."""
+        return any(self.ready[slot] + self.magazine[slot] > keep for slot, _, keep in self.choices[tt])
+
     # --- rationing ------------------------------------------------------------------------
 
     def _ration(self, slot: int) -> None:
