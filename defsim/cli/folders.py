@@ -14,7 +14,7 @@ from .lazy import api
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="png", show_default=True)
 @click.option("--dpi", type=click.IntRange(min=20, max=600), default=110, show_default=True)
 def plot(results: str, fmt: str, dpi: int) -> None:
-    """Redraw every figure of a RESULTS folder from its files, without running again.
+    """Redraw every plot of a RESULTS folder from its files, without running again.
 
     \b
     Works on a single run, an ensemble, a sweep or a comparison.
