@@ -29,7 +29,7 @@ class Saves:
         command: str = "",
     ) -> Path:
         """Write the results folder atomically (its files: see the class); ``force`` replaces a
-        results folder defsim wrote; ``plot``: draw the figures (as ``fmt``); ``report``: also
+        results folder defsim wrote; ``plot``: draw the plots (as ``fmt``); ``report``: also
         report.html; ``command``: the command line the report says reproduces it."""
         return self._write(Target(Path(folder), force, plot, fmt, report, command))
 
