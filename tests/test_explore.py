@@ -601,3 +601,30 @@ def test_the_server_preloads_the_page_where_it_listens():
     assert serve._where(["app.py"]) is None
     serve.preload(None)  # no address: loads at once
     assert all(name in sys.modules for name in serve.PAGE)
+
+
+def test_the_server_skips_streamlits_component_scan_and_falls_back_when_streamlit_moves_it(monkeypatch):
+    """The page uses no custom component, so the server skips Streamlit's scan of every installed
+    package for them; a Streamlit without the scan where it is expected is left to scan as before."""
+    import importlib.metadata
+
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    from defsim.explore import serve
+
+    monkeypatch.setattr(manifest_scanner, serve.SCAN, getattr(manifest_scanner, serve.SCAN))  # restored after
+    read: list[int] = []
+    real = importlib.metadata.distributions
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda *a, **k: read.append(1) or real(*a, **k))
+    BidiComponentManager().discover_and_register_components(start_file_watching=False)
+    assert read, "Streamlit's runtime no longer scans the packages as expected: is the skip still needed?"
+    read.clear()
+    assert serve.skip_component_scan() is True
+    BidiComponentManager().discover_and_register_components(start_file_watching=False)  # as the runtime does
+    assert read == []  # skipped: no package's metadata read
+    # a Streamlit that moved or renamed it: nothing is replaced, nothing fails, the scan runs as before
+    monkeypatch.delattr(manifest_scanner, serve.SCAN)
+    assert serve.skip_component_scan() is False and not hasattr(manifest_scanner, serve.SCAN)
+    monkeypatch.setitem(sys.modules, "streamlit.components.v2.manifest_scanner", None)  # no such module
+    assert serve.skip_component_scan() is False
