@@ -628,3 +628,21 @@ def test_the_server_skips_streamlits_component_scan_and_falls_back_when_streamli
     assert serve.skip_component_scan() is False and not hasattr(manifest_scanner, serve.SCAN)
     monkeypatch.setitem(sys.modules, "streamlit.components.v2.manifest_scanner", None)  # no such module
     assert serve.skip_component_scan() is False
+
+
+def test_a_table_shows_its_strings_literally():
+    """st.table reads cells, headers and index as Markdown: a knob's value, a figure's or a site's
+    name (the user's strings) must show as written, not as a link, an image or bold text."""
+
+    def page() -> None:
+        from defsim.explore.ui import table
+
+        table([{"knob [x](http://e)": "**bold**", "#1": "![i](http://e/i.png)", "#2": 3.5}])
+
+    at = AppTest.from_function(page, default_timeout=600)
+    at.run()
+    assert not at.exception
+    frame = at.table[0].value
+    assert list(frame.index) == [r"\*\*bold\*\*"]
+    assert frame.index.name == r"knob \[x\]\(http\://e\)"
+    assert frame.iloc[0, 0] == r"\!\[i\]\(http\://e/i\.png\)" and frame.iloc[0, 1] == 3.5

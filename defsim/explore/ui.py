@@ -63,11 +63,13 @@ def charts() -> Any:
 
 def table(rows: list[dict[str, Any]]) -> None:
     """A small table as plain HTML (``st.table``), indexed by its first column: lighter for the
-    browser than ``st.dataframe``'s grid, which a few rows of figures do not need."""
+    browser than ``st.dataframe``'s grid, which a few rows of figures do not need.  ``st.table``
+    reads every cell, header and index as Markdown, so every string is escaped (:func:`md`)."""
     import pandas as pd
 
     if rows:
-        frame = pd.DataFrame(rows)
+        shown = [{md(k): md(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+        frame = pd.DataFrame(shown)
         st.table(frame.set_index(frame.columns[0]))
 
 
