@@ -646,3 +646,17 @@ def test_a_table_shows_its_strings_literally():
     assert list(frame.index) == [r"\*\*bold\*\*"]
     assert frame.index.name == r"knob \[x\]\(http\://e\)"
     assert frame.iloc[0, 0] == r"\!\[i\]\(http\://e/i\.png\)" and frame.iloc[0, 1] == 3.5
+
+
+def test_the_heavy_imports_wait_for_the_first_page_unless_a_run_needs_them(monkeypatch):
+    """ui.Warm waits (the browser is still loading the first page's widgets from the server) but a
+    script run does not wait that out: the page's script sets it going, then waits for it."""
+    from defsim.explore import ui
+
+    monkeypatch.setattr(ui, "WARM_AFTER", 5.0)  # without the script's go it would take this long
+    t = ui.Warm()
+    t.start()
+    t.join(0.3)
+    assert t.is_alive() and not t.go.is_set()  # waiting, importing nothing yet
+    app()  # the page's first run (it asserts the run raised nothing)
+    assert t.go.is_set() and not t.is_alive()  # told to go by the script, which waited for it
