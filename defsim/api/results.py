@@ -8,6 +8,8 @@ from typing import Any
 
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..analysis.answers import plural
+from ..analysis.as_written import ensemble_view, run_view
+from ..analysis.views import EnsembleView, RunView, answer_lines
 from ..engine import RunRecord
 from ..io import plot_comparison, save_comparison, save_ensemble, save_run
 from ..io.as_run import AsRun, of_result
@@ -52,19 +54,17 @@ class Viewed(Saves):
 
     @cached_property
     def view(self) -> Any:
-        """The result as its folder reads back, in memory: what plots and answers are drawn from."""
-        from ..io.folder import ensemble_view, run_view
+        """The result model (:mod:`defsim.analysis.views`), made from this result in memory: the
+        object its results folder reads back as; what plots and answers are drawn from."""
+        return self._model(self.as_run)
 
-        return (
-            run_view(self, self.as_run) if isinstance(self, RunAnalysis) else ensemble_view(self, self.as_run)
-        )
+    def _model(self, as_run: AsRun) -> Any:
+        raise NotImplementedError
 
     @property
     def answers(self) -> list[str]:
         """The answers in words: per site and type, when it ran out (of an ensemble: P(it ran
         dry) and when, median and 5-95%); what it cost."""
-        from ..io.folder import answer_lines
-
         return answer_lines(self.view)
 
 
@@ -81,6 +81,9 @@ class RunResult(Viewed, RunAnalysis):
             f"<RunResult {self.plan.name!r} seed {self.seed}: {plural(t['arrived'], 'threat')}, "
             f"{t['killed']} killed, {t['leaked']} leaked>"
         )
+
+    def _model(self, as_run: AsRun) -> RunView:
+        return run_view(self, as_run)
 
     def plot(self, path: str | Path | None = None) -> Any:
         """Each site's stock per interceptor type; saved to ``path`` if given; the matplotlib Figure."""
@@ -108,6 +111,9 @@ class EnsembleResult(Viewed, EnsembleAnalysis):
         ci = stats["ci95"] or [None, None]
         interval = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""
         return f"{head}, leaked share {stats['mean']:.3g}{interval}>"
+
+    def _model(self, as_run: AsRun) -> EnsembleView:
+        return ensemble_view(self, as_run)
 
     def plot(self, path: str | Path | None = None) -> Any:
         """Fan chart of every holder's stock per type; saved to ``path`` if given."""
