@@ -8,10 +8,10 @@ from typing import Any
 
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..analysis.answers import plural
-from ..analysis.as_written import ensemble_view, run_view
-from ..analysis.views import EnsembleView, RunView, answer_lines
+from ..analysis.as_written import comparison_view, ensemble_view, run_view
+from ..analysis.views import ComparisonView, EnsembleView, RunView, answer_lines
 from ..engine import RunRecord
-from ..io import plot_comparison, save_comparison, save_ensemble, save_run
+from ..io import save_comparison, save_ensemble, save_run
 from ..io.as_run import AsRun, of_result
 from ..io.files import Target
 from ..plan import Plan
@@ -40,8 +40,8 @@ class Saves:
 
 
 class Viewed(Saves):
-    """A run or an ensemble of one scenario: what its results folder would hold, in memory
-    (``view``), and the answers in words drawn from it."""
+    """A run or an ensemble of one scenario: the result model its results folder reads back as,
+    made in memory (``view``), and the answers in words drawn from it."""
 
     scenario: Scenario
     plan: Plan
@@ -136,10 +136,17 @@ class ComparisonResult(Saves, ComparisonAnalysis):
         n = len(self.ensembles)
         return f"<ComparisonResult of {n} variants ({labels}), {self.ensembles[0].reps} reps>"
 
+    @cached_property
+    def view(self) -> ComparisonView:
+        """The result model (:mod:`defsim.analysis.views`), made from this comparison in memory:
+        the object its results folder reads back as; what ``plot()`` draws from."""
+        return comparison_view(self, [e.as_run for e in self.ensembles])
+
     def plot(self, folder: str | Path | None = None) -> list[Any]:
-        """Overlaid median stock and P(ran dry) of every variant."""
-        as_runs = [e.as_run for e in self.ensembles]
-        return plot_comparison(self, Path(folder) if folder is not None else None, as_runs)
+        """Overlaid median stock and P(ran dry) of every variant (saved into ``folder`` if given)."""
+        from ..io.plots_ensemble import comparison_figures
+
+        return comparison_figures(self.view, Path(folder) if folder is not None else None)
 
     def _write(self, to: Target) -> Path:
         inputs = [Path(e.scenario.source.name) for e in self.ensembles]
