@@ -232,10 +232,15 @@ def test_a_sweep_in_memory_is_the_model_its_folder_reads_back(tmp_path):
 
 
 def test_the_model_reads_back_rounded_as_the_files_hold_it():
-    """A time of 1/3 day is held as the files write it (six decimals), not to the last bit."""
+    """A time of 1/3 day is held as the files write it (six decimals), not to the last bit; a
+    band as bands.csv writes it (six significant digits), at powers of ten and a hair off them."""
     from defsim.analysis.as_written import _days, _sig6
 
     t = np.array([1 / 3, 2.0000004999, 0.1234565, 7.0])
     assert _days(t).tolist() == [float(f"{x:.6f}") for x in t.tolist()]
-    values = [0.0, 1 / 3, 123456.5, 999999.7, 1234567.0, 12.25, 1e-7 / 3, 99999.95]
+    powers = [10.0**k for k in range(-8, 10)]
+    rng = np.random.default_rng(1)
+    values = [0.0, 1 / 3, 123456.5, 999999.7, 1234567.0, 12.25, 1e-7 / 3, 99999.95, *powers]
+    values += np.nextafter(powers, 0).tolist() + np.nextafter(powers, np.inf).tolist()
+    values += (10.0 ** rng.uniform(-8, 9, 5000)).tolist() + (rng.integers(0, 10**7, 5000) / 4).tolist()
     assert [_sig6(x) for x in values] == [float(f"{x:g}") for x in values]
