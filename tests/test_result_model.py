@@ -23,7 +23,7 @@ from defsim.io import files
 from defsim.io.folder import read
 from defsim.io.plotkit import figure_bytes
 from defsim.io.plots import run_plots
-from defsim.io.plots_ensemble import COMPARISON_FIGURES, ensemble_plots
+from defsim.io.plots_ensemble import COMPARISON_PLOTS, ensemble_plots
 from defsim.scenario import shipped
 
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -224,7 +224,7 @@ def test_a_sweep_in_memory_is_the_model_its_folder_reads_back(tmp_path):
     folder = read(tmp_path / "sweep")
     assert isinstance(folder, ComparisonView) and len(folder.variants) == 2
     assert_same_model(memory, folder)
-    names = [n for n, _ in COMPARISON_FIGURES]
+    names = [n for n, _ in COMPARISON_PLOTS]
     figs = cmp.plot()
     assert len(figs) == len(names)
     for name, fig in zip(names, figs, strict=True):

@@ -31,7 +31,7 @@ class Saves:
         command: str = "",
     ) -> Path:
         """Write the results folder atomically (its files: see the class); ``force`` replaces a
-        results folder defsim wrote; ``plot``: draw the figures (as ``fmt``); ``report``: also
+        results folder defsim wrote; ``plot``: draw the plots (as ``fmt``); ``report``: also
         report.html; ``command``: the command line the report says reproduces it."""
         return self._write(Target(Path(folder), force, plot, fmt, report, command))
 
@@ -144,9 +144,9 @@ class ComparisonResult(Saves, ComparisonAnalysis):
 
     def plot(self, folder: str | Path | None = None) -> list[Any]:
         """Overlaid median stock and P(ran dry) of every variant (saved into ``folder`` if given)."""
-        from ..io.plots_ensemble import comparison_figures
+        from ..io.plots_ensemble import comparison_plots
 
-        return comparison_figures(self.view, Path(folder) if folder is not None else None)
+        return comparison_plots(self.view, Path(folder) if folder is not None else None)
 
     def _write(self, to: Target) -> Path:
         inputs = [Path(e.scenario.source.name) for e in self.ensembles]

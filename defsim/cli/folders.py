@@ -15,7 +15,7 @@ from .lazy import api
 @click.option("--dpi", type=click.IntRange(min=20, max=600), default=110, show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no list of the files written.")
 def plot(results: str, fmt: str, dpi: int, quiet: bool) -> None:
-    """Redraw every figure of a RESULTS folder from its files, without running again.
+    """Redraw every plot of a RESULTS folder from its files, without running again.
 
     \b
     Works on a single run, an ensemble, a sweep or a comparison.

@@ -73,12 +73,13 @@ def png(fig: Any, dpi: int = 100) -> str:
 
 def drawn(view: View, name: str, draw: Callable[[], Any]) -> Any:
     """The folder's ``name``.png when it has one (drawn from the same files: drawing it again
-    would double the time a report takes), else the figure drawn now (None: nothing to draw)."""
+    would double the time a report takes), else the plot drawn now (None: nothing to draw)."""
     png = view.folder / f"{name}.png"
     return png if png.is_file() else draw()
 
 
-def figure(fig: Any, caption: str) -> str:
+def captioned_plot(fig: Any, caption: str) -> str:
+    """A plot (a matplotlib Figure or a PNG file) as an HTML ``<figure>`` with its caption."""
     if fig is None:
         return ""
     return f'<figure><img alt="{e(caption)}" src="{png(fig)}"><figcaption>{e(caption)}</figcaption></figure>'
