@@ -22,15 +22,13 @@ from enum import StrEnum
 #: A random duration's distribution.
 Dist = StrEnum("Dist", "FIXED EXPONENTIAL UNIFORM TRIANGULAR")
 
-#: The built-in rules by which the sites of one layer share the threats aimed at an asset.
+#: The built-in layer-sharing rules: which site of a layer meets a threat aimed at an asset
+#: (``share:``).
 Share = StrEnum("Share", "FIRST_ABLE LEAST_LOADED MOST_ROUNDS")
 
-#: The built-in rules for who gets a stockpile's rounds at an allocation (``allocate: policy:``).
+#: The built-in allocation policies: who gets a stockpile's rounds at an allocation (``allocate:
+#: policy:``).
 AllocationPolicy = StrEnum("AllocationPolicy", "LOWEST_STOCK_FIRST PROPORTIONAL_TO_USE PRIORITY")
-
-#: the old name of :class:`AllocationPolicy` (kept for code that imports it; "rule" is a site's
-#: reserve or rationing rule)
-AllocationRule = AllocationPolicy
 
 #: What a base-stock reorder answers: each round fired, or each round a threat asks for.
 Trigger = StrEnum("Trigger", "SHOT DEMAND")
@@ -38,7 +36,7 @@ Trigger = StrEnum("Trigger", "SHOT DEMAND")
 #: What a route event does to its route.
 RouteAction = StrEnum("RouteAction", "PAUSE RESUME CANCEL DELAY")
 
-#: The built-in reorder policies of a site (``resupply: policy:``).
+#: The built-in reorder policies of a site: the words of ``resupply: policy:``.
 ResupplyPolicy = StrEnum("ResupplyPolicy", "BASE_STOCK REORDER_POINT")
 
 #: How a route came to be (outputs name routes' kinds with these words; ACTION: opened by a user

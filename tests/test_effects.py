@@ -105,3 +105,16 @@ def test_a_day_that_may_never_come_is_compared_by_how_often_it_came(catalogue):
     assert a.variants[0].effects[0].text == (
         f"Battery runs out of interceptor rounds in {mean:.1f} pp more of the runs [{lo:.1f}, {hi:.1f}]"
     )
+
+
+def test_a_difference_of_shares_never_reaches_past_100_pp(catalogue):
+    """Found in a sweep's answer: "99.0 pp more [97.0, 101.0]".  Two shares differ by at most
+    100 pp, so the interval stops there (the normal interval around 99.0 pp would not)."""
+    base = np.full(N, np.nan)  # never ran dry
+    cut = np.where(np.arange(N) < N - 2, 30.0, np.nan)  # ran dry in 99.5% of runs
+    a = answer(catalogue, {"sites.Battery.by_interceptor.interceptor.first_stockout_day": (base, cut)})
+    mean, lo, hi = interval(np.isfinite(base).astype(float), np.isfinite(cut).astype(float), 100)
+    assert hi > 100  # the case: the unclipped interval goes past what a share can do
+    (effect,) = a.variants[0].effects
+    assert effect.text.endswith(f"{mean:.1f} pp more of the runs [{lo:.1f}, 100.0]")
+    assert effect.high == 100.0 and effect.low == pytest.approx(lo)

@@ -585,6 +585,12 @@ def test_a_scheduler_without_reps_is_refused(tmp_path):
     assert "--scheduler needs --reps" in r.output and not (tmp_path / "o").exists()
 
 
+def test_workers_without_reps_is_refused_not_ignored(tmp_path):
+    r = CliRunner().invoke(main, ["run", str(TEXTBOOK), "--workers", "2", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    assert "--workers needs --reps" in r.output and not (tmp_path / "o").exists()
+
+
 @pytest.mark.slow
 def test_a_worker_killed_by_the_system_stops_the_run_with_one_message(tmp_path):
     out = tmp_path / "o"

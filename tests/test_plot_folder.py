@@ -42,6 +42,8 @@ def test_plot_redraws_a_run_as_svg_without_running(tmp_path: Path) -> None:
     again = (out / "stock.svg").read_bytes()
     invoke("plot", str(out), "--format", "svg")
     assert (out / "stock.svg").read_bytes() == again  # no dates in the file: the same bytes
+    assert invoke("plot", str(out), "--format", "svg", "-q") == ""  # quiet: nothing printed
+    assert (out / "stock.svg").read_bytes() == again
 
 
 def test_plot_refuses_what_is_not_a_results_folder(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from defsim import vocab
-from defsim.engine.policies import RESUPPLY, Rule, base, register, resupply_policy
+from defsim.engine.policies import REORDER, ReorderPolicy, register, reorder_policy
 from defsim.engine.records import EventKind
 from defsim.engine.simulation import Simulation
 from defsim.plan.compiler import build
@@ -20,8 +20,8 @@ from defsim.scenario.schema_doc import reference_markdown
 from tests.conftest import one_site
 
 
-class Recorder(Rule):
-    """Remembers every level change it is told of."""
+class Recorder:
+    """Remembers every level change it is told of (a LevelWatcher: subscribed by the test)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[float, str, int, int]] = []
@@ -53,18 +53,16 @@ def test_a_policy_defined_here_and_registered_runs_from_yaml(monkeypatch):
     """One class and one register() call: the schema accepts its name, the JSON Schema and the
     generated reference list it, and a scenario that names it runs it."""
     monkeypatch.setattr(vocab, "_EXTRA_POLICIES", [])  # the registration is undone after the test
-    monkeypatch.setattr(base, "RESUPPLY", dict(RESUPPLY))
+    monkeypatch.setattr(REORDER, "table", dict(REORDER.table))
     text = resupplied_yaml("batch_of_5")
     with pytest.raises(ScenarioError, match="batch_of_5"):  # not a policy yet: refused
         loads(text)
 
     @register("batch_of_5")
-    class BatchOfFive(Rule):
+    class BatchOfFive(ReorderPolicy):
         """Reorder in batches: every 5 rounds fired, order 5."""
 
-        def __init__(self, plan):
-            self.plan = plan
-            self.fired = 0
+        fired = 0
 
         def attach(self, net):
             self.route = net.routes[self.plan.route]
@@ -77,7 +75,7 @@ def test_a_policy_defined_here_and_registered_runs_from_yaml(monkeypatch):
                     self.fired -= 5
                     self.route.ship(5)
 
-    assert base.RESUPPLY["batch_of_5"] is BatchOfFive
+    assert REORDER.table["batch_of_5"] is BatchOfFive
     enum = json_schema()["$defs"]["Resupply"]["properties"]["policy"]["enum"]
     assert enum == ["base_stock", "reorder_point", "batch_of_5"]
     assert "`base_stock`, `reorder_point`, `batch_of_5`" in reference_markdown()
@@ -102,7 +100,7 @@ def test_unknown_policy_name_lists_the_registered_ones():
     rp = plan.network.resupply[0]
     rp.policy = "no_such_policy"
     with pytest.raises(ValueError, match="base_stock, reorder_point"):
-        resupply_policy(rp)
+        reorder_policy(rp)
 
 
 def test_a_site_calls_a_policy_only_at_or_below_its_threshold():

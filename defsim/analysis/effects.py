@@ -279,6 +279,8 @@ def _effect(
     if not (abs(mean) > half) or mean == 0:
         return None
     low, high = mean - half, mean + half
+    if unit == "pp":  # a difference of two shares lies within +-100 pp; the normal interval may not
+        low, high = max(low, -100.0), min(high, 100.0)
     up = mean > 0
     size = amount(kind, unit, abs(mean), currency)
     ends = sorted((abs(low), abs(high)))

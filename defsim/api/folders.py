@@ -35,12 +35,12 @@ def _plan_required(as_run: AsRun) -> Plan:
 
 
 def plot(folder: str | Path, fmt: str = "png", dpi: int = 110, progress: Any = None) -> list[Path]:
-    """Redraw every figure of a results folder from its files (nothing is run); the files written.
+    """Redraw every plot of a results folder from its files (nothing is run); the files written.
     ``progress``, a function of a line of text, hears what is being read and drawn."""
-    from ..io.files import unmarked_figures
+    from ..io.files import unmarked_plots
     from ..io.save import draw_folder
 
-    unmarked_figures(Path(folder))
+    unmarked_plots(Path(folder))
     return draw_folder(Path(folder), fmt, dpi, progress)
 
 

@@ -13,8 +13,9 @@ from .lazy import api
 @click.argument("results", type=click.Path(exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="png", show_default=True)
 @click.option("--dpi", type=click.IntRange(min=20, max=600), default=110, show_default=True)
-def plot(results: str, fmt: str, dpi: int) -> None:
-    """Redraw every figure of a RESULTS folder from its files, without running again.
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no list of the files written.")
+def plot(results: str, fmt: str, dpi: int, quiet: bool) -> None:
+    """Redraw every plot of a RESULTS folder from its files, without running again.
 
     \b
     Works on a single run, an ensemble, a sweep or a comparison.
@@ -29,7 +30,7 @@ def plot(results: str, fmt: str, dpi: int) -> None:
     t0 = time.perf_counter()
 
     def progress(line: str) -> None:  # on a terminal: a sweep's redraw takes a while
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not quiet:
             click.echo(f"[{time.perf_counter() - t0:5.1f} s] {line}", err=True)
 
     with output_errors():
@@ -37,7 +38,7 @@ def plot(results: str, fmt: str, dpi: int) -> None:
             written = api.plot(results, fmt, dpi, progress=progress)
         except NotAResultsFolder as exc:
             raise UserError(f"error: {exc}") from None
-    for path in written:
+    for path in [] if quiet else written:
         click.echo(str(path))
 
 

@@ -70,6 +70,8 @@ def run(
         raise UserError("error: --precision needs --reps (the batch size)")
     if opts["scheduler"] is not None and reps is None:
         raise UserError("error: --scheduler needs --reps (one run runs here, in this process)")
+    if opts["workers"] is not None and reps is None:
+        raise UserError("error: --workers needs --reps (one run runs in one process)")
     saved = (opts["force"], opts["no_plot"], opts["fmt"], opts["report"])
     if reps is None:
         with _api_errors(scenario):

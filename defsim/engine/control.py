@@ -27,7 +27,7 @@ import simpy
 from ..plan import OUTSIDE, Plan, RoutePlan
 from ..vocab import RouteAction, RouteKind
 from .network import Network
-from .policies import Holder, Rule, SupplyNetwork
+from .policies import Holder
 from .site import Site
 from .state import RunState
 from .supply import Route
@@ -36,15 +36,13 @@ from .supply import Route
 Process = Callable[[simpy.Environment, "World"], Generator[Any, Any, Any]]
 
 
-class _Below(Rule):
-    """Fires the pending event the first time a subscribed level is below a mark."""
+class _Below:
+    """Fires the pending event the first time a subscribed level is below a mark (a
+    ``policies.LevelWatcher``, subscribed by :meth:`World.below`)."""
 
     def __init__(self, mark: int):
         self.mark = mark
         self.event: simpy.Event | None = None
-
-    def attach(self, net: SupplyNetwork) -> None:  # subscribed by World.below directly
-        return None
 
     def on_level(self, holder: Holder, itype: int, level: int, change: int) -> None:
         if self.event is not None and level < self.mark:

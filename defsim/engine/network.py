@@ -20,9 +20,9 @@ from .policies import (
     Backfill,
     Backorders,
     CrossLeveller,
-    Policy,
     Producer,
-    resupply_policy,
+    SupplyPolicy,
+    reorder_policy,
 )
 from .records import EventKind
 from .site import Site
@@ -62,7 +62,7 @@ class Network:
         self._backorders: dict[tuple[int, int], Backorders] = {}
         clock = self._clock
         # the order of wiring is the order of SimPy's ties at equal times: kept as the plan's
-        self.policies: list[Policy] = [Backfill(r) for r in self._routes if r.plan.backfill_of >= 0]
+        self.policies: list[SupplyPolicy] = [Backfill(r) for r in self._routes if r.plan.backfill_of >= 0]
         for p in self.policies:
             p.attach(self)
         for r in self._routes:
@@ -72,11 +72,11 @@ class Network:
                 clock.later(r.plan.not_before, self._flush, r)
         for e in plan.events:
             clock.later(e.time, self._route_event, e)
-        timed: list[Policy] = []
+        timed: list[SupplyPolicy] = []
         timed.extend(Producer(p) for p in plan.producers)
         timed.extend(Allocator(a) for a in plan.allocations)
         timed.extend(CrossLeveller(c) for c in plan.cross_levels)
-        timed.extend(resupply_policy(rp) for rp in plan.resupply)
+        timed.extend(reorder_policy(rp) for rp in plan.resupply)
         for p in timed:
             p.attach(self)
         self.policies.extend(timed)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..plan import RationPlan, SitePlan
 from .clock import Call
-from .policies.base import Policy
+from .policies.base import LevelWatcher
 from .state import RunState
 
 
@@ -143,14 +143,14 @@ class SiteRounds:
         if self.rationing:
             self._ration(slot)
 
-    def subscribe(self, it: int, policy: Policy, below: float = math.inf) -> None:
-        """Tell ``policy`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.
+    def subscribe(self, it: int, watcher: LevelWatcher, below: float = math.inf) -> None:
+        """Tell ``watcher`` of each shot or receipt of ``it`` that leaves at most ``below`` rounds held.
 
         Rounds taken away by the network (cross-levelling) are not published: a site's reorder
         policies react to what it fires.
         """
         slot = self.slot_of[it]
-        self.watchers[slot].append(policy.on_level)
+        self.watchers[slot].append(watcher.on_level)
         self.threshold[slot] = max(self.threshold[slot], below)
 
     def add_demand_hook(self, hook: Callable[[int], None]) -> None:

@@ -363,7 +363,7 @@ class Site(SiteRounds):
             after[0].enter(tid, tt)
         elif (hand := self.hand_for[a]) is not None:
             hand(after, tid, tt)  # the asset's sharing rule's
-        else:  # a rule that offers in turn (first_able): natively, on the hot path
+        else:  # a sharing rule that offers in turn (first_able): natively, on the hot path
             for site in after:
                 if site.offer(tid, tt):
                     return

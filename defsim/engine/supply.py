@@ -17,8 +17,8 @@ from ..vocab import HolderKind, RouteAction
 from .clock import Call
 from .policies import (
     Holder,
+    LevelWatcher,
     OrderQueue,
-    Policy,
 )
 from .records import EventKind
 from .site import Site
@@ -82,9 +82,9 @@ class Store:
     def fired_of(self, it: int) -> int:
         return 0
 
-    def subscribe(self, it: int, policy: Policy, below: float = math.inf) -> None:
-        """Tell ``policy`` of every change of this holder's level of ``it``."""
-        self.watchers.setdefault(it, []).append(policy.on_level)
+    def subscribe(self, it: int, watcher: LevelWatcher, below: float = math.inf) -> None:
+        """Tell ``watcher`` of every change of this holder's level of ``it``."""
+        self.watchers.setdefault(it, []).append(watcher.on_level)
 
     def take(self, it: int, n: int) -> None:
         self.levels[it] -= n
@@ -237,9 +237,9 @@ class Route:
             for on_level in self.watchers:
                 on_level(self.dst, self.it, level, n)
 
-    def subscribe(self, policy: Policy) -> None:
-        """Tell ``policy`` of each delivery this route makes."""
-        self.watchers.append(policy.on_level)
+    def subscribe(self, watcher: LevelWatcher) -> None:
+        """Tell ``watcher`` of each delivery this route makes."""
+        self.watchers.append(watcher.on_level)
 
     def flush(self) -> None:
         if self.pending and not self.blocked():

@@ -1,14 +1,14 @@
-"""A folder's figures drawn side by side: one figure per worker process when it pays.
+"""A folder's plots drawn side by side: one plot per worker process when it pays.
 
-Each figure of a results folder is drawn from the folder's files alone, so figures are
+Each plot of a results folder is drawn from the folder's files alone, so plots are
 independent: with more than one core (and ``fork``, which hands the worker the view already
 read instead of reading it again) they are drawn on the project's worker pool
 (:func:`defsim.analysis.execution.run_parts`: a pipe per worker, no lock shared, a worker killed
-at any moment is reported rather than waited for).  A worker returns the figure's bytes and
-this process writes them, one file at a time, in the jobs' order.  A figure's bytes depend only
+at any moment is reported rather than waited for).  A worker returns the plot's bytes and
+this process writes them, one file at a time, in the jobs' order.  A plot's bytes depend only
 on its data, never on which process drew it, so the files are the same whatever the number of
 workers.  Drawing says what it is doing through ``progress`` (``defsim plot`` on a sweep prints
-a line per figure).
+a line per plot).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-#: (file to write, what draws its figure: None when there is nothing to draw)
+#: (file to write, what draws its plot: None when there is nothing to draw)
 Job = tuple[Path, Callable[[], Any]]
 Progress = Callable[[str], None]
 
@@ -36,9 +36,9 @@ def cores() -> int:
 
 
 def workers_for(n: int) -> int:
-    """How many processes draw ``n`` figures: one unless there are several figures, several
+    """How many processes draw ``n`` plots: one unless there are several plots, several
     cores and ``fork`` (a spawned worker would import matplotlib and read the folder again,
-    which costs more than a figure); never inside a daemon process, which may not fork, nor
+    which costs more than a plot); never inside a daemon process, which may not fork, nor
     while other threads run (a Dask client's, say: a fork copies locks they may hold)."""
     import threading
 
@@ -52,7 +52,7 @@ def workers_for(n: int) -> int:
 
 
 def _draw(k: int) -> bytes | None:
-    """Job ``k`` drawn (in whichever process runs it): its file's bytes, None for no figure."""
+    """Job ``k`` drawn (in whichever process runs it): its file's bytes, None for no plot."""
     from .plotkit import figure_bytes
 
     path, draw = _JOBS[k]
@@ -63,7 +63,7 @@ def _draw(k: int) -> bytes | None:
 def draw_jobs(
     jobs: Sequence[Job], dpi: int = 110, workers: int | None = None, progress: Progress | None = None
 ) -> list[Path]:
-    """Every job's figure written to its path (drawn in parallel when :func:`workers_for` says
+    """Every job's plot written to its path (drawn in parallel when :func:`workers_for` says
     so); the paths written, in the jobs' order."""
     from ..analysis.execution import run_parts
     from .files import write_output

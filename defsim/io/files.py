@@ -47,15 +47,15 @@ MARKER_TEXT = (
 #: the end of the name of a temporary file defsim is writing (its own, wherever it is found)
 TMP_SUFFIX = ".defsim-tmp"
 #: what a marker without a list (written by an earlier defsim) stands for: the names defsim writes
-#: the figures defsim draws into a results folder
-_FIGURE = re.compile(
+#: the plots defsim draws into a results folder
+_PLOT = re.compile(
     r"(stock|supply|threats|deliveries|fan|p_dry|stock_compare|p_dry_compare|p_empty_compare"
     r"|diff_compare)\.(png|svg|pdf)"
 )
 _LEGACY = re.compile(
     r"(variants/[^/]+/)?(summary\.json|stock\.csv|events\.csv|markers\.csv|scenario\.yaml|answers\.txt"
     r"|reps\.csv|bands\.csv|p_dry\.csv)"
-    r"|compare\.csv|compare\.json|report\.html|" + _FIGURE.pattern
+    r"|compare\.csv|compare\.json|report\.html|" + _PLOT.pattern
 )
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -169,16 +169,16 @@ def _files(folder: Path) -> list[str]:
     return [n for n in out if n != MARKER]
 
 
-def unmarked_figures(folder: Path) -> None:
-    """Refuse to redraw in a folder without a marker that holds figures already: defsim cannot
+def unmarked_plots(folder: Path) -> None:
+    """Refuse to redraw in a folder without a marker that holds plots already: defsim cannot
     tell its own from a user's there (a folder with a marker says which are its own)."""
     if manifest(folder) is not None:
         return
-    figures = [n for n in _files(folder) if _FIGURE.fullmatch(n)]
-    if figures:
+    plots = [n for n in _files(folder) if _PLOT.fullmatch(n)]
+    if plots:
         raise OutputRefused(
             f"refusing to redraw in {folder}: it has no {MARKER} to say that defsim wrote "
-            f"{', '.join(sorted(figures)[:3])}; move them away and run again"
+            f"{', '.join(sorted(plots)[:3])}; move them away and run again"
         )
 
 

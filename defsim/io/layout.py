@@ -1,11 +1,11 @@
-"""Where each panel of a figure goes, worked out once: fixed margins in inches, no layout engine.
+"""Where each panel of a plot goes, worked out once: fixed margins in inches, no layout engine.
 
-matplotlib's constrained layout measures every artist of every panel each time a figure is
-drawn (twice per saved figure when labels must be placed first); on a busy run that was most of
-the time spent plotting.  Here a figure is a grid of cells of known size: each row is as tall as
+matplotlib's constrained layout measures every artist of every panel each time a plot is
+drawn (twice per saved plot when labels must be placed first); on a busy run that was most of
+the time spent plotting.  Here a plot is a grid of cells of known size: each row is as tall as
 its panels plus room for a panel title and the date labels under them, each column as wide as
 its panels plus the widest y labels on its left and the widest legend on its right, measured
-from the text of those labels alone (one font measurement per string, cached).  The figure's size
+from the text of those labels alone (one font measurement per string, cached).  The plot's size
 follows from that, so nothing is cut and nothing overlaps, and the same data give the same
 positions, hence the same bytes.
 """
@@ -111,23 +111,23 @@ class Grid:
     """Panels on rows and columns, each ``width`` inches wide and its row's height tall.
 
     Add panels with :meth:`add` and draw into them (a panel's size in inches is known from the
-    start: ``width`` and its height), then :meth:`finish` sets the figure's size, every panel's
-    position, the title and a figure legend's place."""
+    start: ``width`` and its height), then :meth:`finish` sets the plot's size, every panel's
+    position, the title and the place of a legend for the whole plot."""
 
     fig: Figure
     width: float
     cells: list[Cell] = field(default_factory=list)
     title_text: str = ""
     sub_text: str = ""
-    legend: Any = None  # a figure legend to the right of the panels, level with the first row
+    legend: Any = None  # a legend for the whole plot, right of the panels, level with the first row
 
     @classmethod
     def new(cls, width: float) -> Grid:
-        """A grid of panels ``width`` inches wide on a new figure."""
+        """A grid of panels ``width`` inches wide on a new plot."""
         return cls(new_figure(), width)
 
     def done(self, path: str | Path | None) -> Figure:
-        """The figure laid out (:meth:`finish`) and written to ``path`` (None: not written)."""
+        """The plot laid out (:meth:`finish`) and written to ``path`` (None: not written)."""
         self.finish()
         save(self.fig, path)
         return self.fig
@@ -170,7 +170,7 @@ class Grid:
         head = (body.count("\n") + 1) * TITLE_PT * 1.25 / 72 + 0.15 if body else 0.1
         ys, y = {}, head
         for r in rows:
-            ys[r] = y + tops[r]  # the top of the panel, inches from the top of the figure
+            ys[r] = y + tops[r]  # the top of the panel, inches from the top of the plot
             y = ys[r] + heights[r] + bottoms[r]
         fig_h = y + 0.08
         self.fig.set_size_inches(fig_w, fig_h)

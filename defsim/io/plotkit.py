@@ -232,7 +232,7 @@ def strip_height(markers: Sequence[Marker], width_in: float, duration: float) ->
 
 def shade_spans(ax: Axes, spans: Sequence[tuple[float, float]], start: dt.datetime | None, **kw: Any) -> None:
     """Spans of time shaded from the bottom to the top of ``ax``: one collection for them all
-    (an artist per span cost most of a busy figure's time), the data limits left as they are."""
+    (an artist per span cost most of a busy plot's time), the data limits left as they are."""
     if not spans:
         return
     from matplotlib.collections import PolyCollection
@@ -264,7 +264,7 @@ def outside_legend(ax: Axes, **kw: Any) -> None:
 
 
 def title(fig: Figure, text: str, sub: str = "") -> None:
-    """A figure title that wraps instead of being cut (left aligned, literal)."""
+    """A plot's title that wraps instead of being cut (left aligned, literal)."""
     import textwrap
 
     width = max(40, int(fig.get_figwidth() * 11))
@@ -302,7 +302,7 @@ def busy(t: np.ndarray, duration: float) -> bool:
 
 
 def figure_bytes(fig: Figure, suffix: str, dpi: int = 110) -> bytes:
-    """A figure's file (format from the suffix) so the same results give the same bytes: no
+    """A plot's file (format from the suffix) so the same results give the same bytes: no
     creation dates, and SVG ids from a fixed salt instead of random ones.  Every text is made
     :func:`drawable` first, and every artist's label (a comment in an SVG), whatever user
     string (a name, a label) they hold."""
@@ -331,7 +331,7 @@ def figure_bytes(fig: Figure, suffix: str, dpi: int = 110) -> bytes:
 
 
 def save(fig: Figure, path: str | Path | None, dpi: int = 110) -> None:
-    """Write a figure (see :func:`figure_bytes`) through the one writing layer: atomic, never
+    """Write a plot (see :func:`figure_bytes`) through the one writing layer: atomic, never
     through a link, never over a user's file."""
     if path is None:
         return

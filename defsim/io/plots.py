@@ -1,8 +1,8 @@
 """Plots of one run, each answering one question, drawn from the results folder's files.
 
-Each figure has its module: :mod:`.plot_stock` (``stock.png``, ``supply.png``),
+Each plot has its module: :mod:`.plot_stock` (``stock.png``, ``supply.png``),
 :mod:`.plot_threats` (``threats.png``) and :mod:`.plot_deliveries` (``deliveries.png``); the
-pieces they share are in :mod:`.plotkit`.  This module draws a whole folder's figures, each in
+pieces they share are in :mod:`.plotkit`.  This module draws a whole folder's plots, each in
 its own process when there are several cores (:mod:`.drawing`).  Uses
 matplotlib's object API (``Figure``): no GUI backend is needed or changed.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from ..analysis.views import RunView
 from .drawing import Job, Progress, draw_jobs
-from .folder import RunView
 from .plot_deliveries import plot_deliveries
 from .plot_stock import plot_stock
 from .plot_threats import plot_threats
@@ -27,7 +27,7 @@ SUPPLY = "what do the stockpiles and producers hold?"
 
 
 def run_plots(view: RunView) -> list[tuple[str, Callable[[], Figure | None]]]:
-    """(name, draw) of every figure of one run, in the folder's order (None: nothing to draw)."""
+    """(name, draw) of every plot of one run, in the folder's order (None: nothing to draw)."""
     sites = view.holders("site")
     others = [h for h in view.kinds if view.kinds[h] in ("stockpile", "producer")]
     return [
@@ -46,6 +46,6 @@ def run_plots(view: RunView) -> list[tuple[str, Callable[[], Figure | None]]]:
 def plot_run_folder(
     view: RunView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
 ) -> list[Path]:
-    """Every figure of one run into ``folder`` (side by side, see :mod:`.drawing`); the paths written."""
+    """Every plot of one run into ``folder`` (side by side, see :mod:`.drawing`); the paths written."""
     jobs: list[Job] = [(folder / f"{name}.{fmt}", draw) for name, draw in run_plots(view)]
     return draw_jobs(jobs, dpi, progress=progress)

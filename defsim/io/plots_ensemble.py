@@ -1,8 +1,8 @@
 """Plots of ensembles and what-ifs, per interceptor type, drawn from the results folder's files.
 
-Each figure has its module: :mod:`.plot_fan` (``fan.png``), :mod:`.plot_p_dry` (``p_dry.png``)
+Each plot has its module: :mod:`.plot_fan` (``fan.png``), :mod:`.plot_p_dry` (``p_dry.png``)
 and :mod:`.plot_compare` (``stock_compare.png``, ``p_dry_compare.png``, ``p_empty_compare.png``,
-``diff_compare.png``).  This module draws a whole folder's figures.
+``diff_compare.png``).  This module draws a whole folder's plots.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from ..analysis.views import ComparisonView, EnsembleView
 from .drawing import Job, Progress, draw_jobs
-from .folder import ComparisonView, EnsembleView
 from .plot_compare import differences, plot_compare_diff, plot_compare_p_dry, plot_compare_stock
 from .plot_fan import plot_fan
 from .plot_p_dry import plot_p_dry
 from .plotkit import save
 
 __all__ = [
-    "COMPARISON_FIGURES",
-    "comparison_figures",
+    "COMPARISON_PLOTS",
+    "comparison_plots",
     "differences",
     "ensemble_plots",
     "plot_compare_diff",
@@ -36,7 +36,7 @@ __all__ = [
 
 
 def ensemble_plots(ens: EnsembleView) -> list[tuple[str, Callable[[], Figure]]]:
-    """(name, draw) of every figure of an ensemble, in the folder's order."""
+    """(name, draw) of every plot of an ensemble, in the folder's order."""
     return [("fan", lambda: plot_fan(ens)), ("p_dry", lambda: plot_p_dry(ens))]
 
 
@@ -47,7 +47,7 @@ def plot_ensemble_folder(
     return draw_jobs(jobs, dpi, progress=progress)
 
 
-COMPARISON_FIGURES = (
+COMPARISON_PLOTS = (
     ("stock_compare", plot_compare_stock),
     ("p_dry_compare", plot_compare_p_dry),
     ("p_empty_compare", lambda cmp, path=None: plot_compare_p_dry(cmp, path, empty=True)),
@@ -59,11 +59,11 @@ def _drawn(cmp: ComparisonView, name: str) -> bool:
     return not (name == "diff_compare" and len(cmp.variants) < 2)
 
 
-def comparison_figures(
+def comparison_plots(
     cmp: ComparisonView, folder: Path | None = None, fmt: str = "png", dpi: int = 110
 ) -> list:
     figs = []
-    for name, draw in COMPARISON_FIGURES:
+    for name, draw in COMPARISON_PLOTS:
         if not _drawn(cmp, name):
             continue
         fig = draw(cmp)
@@ -77,8 +77,6 @@ def plot_comparison_folder(
     cmp: ComparisonView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
 ) -> list[Path]:
     jobs: list[Job] = [
-        (folder / f"{name}.{fmt}", partial(draw, cmp))
-        for name, draw in COMPARISON_FIGURES
-        if _drawn(cmp, name)
+        (folder / f"{name}.{fmt}", partial(draw, cmp)) for name, draw in COMPARISON_PLOTS if _drawn(cmp, name)
     ]
     return draw_jobs(jobs, dpi, progress=progress)

@@ -16,10 +16,11 @@ from .._version import __version__
 from ..analysis.answers import count, days, money, percent, short_date, show
 from ..analysis.metrics import Kind
 from ..analysis.summary_figures import RunFigures, Stock, figure_stats
+from ..analysis.views import ComparisonView, EnsembleView, RunView, View, answer_lines
 from .files import atomic_write_text
-from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
+from .folder import read
 from .report_compare import comparison_lines, comparison_plots, comparison_table
-from .report_html import CSS, PlanOf, drawn, e, figure, is_report, no_plan, plain, plan_ran, table
+from .report_html import CSS, PlanOf, captioned_plot, drawn, e, is_report, no_plan, plain, plan_ran, table
 
 __all__ = ["CSS", "comparison_lines", "render", "write_report"]
 
@@ -124,7 +125,11 @@ def _plots(view: RunView | EnsembleView) -> list[str]:
     from .plots_ensemble import ensemble_plots
 
     draws = dict(run_plots(view) if isinstance(view, RunView) else ensemble_plots(view))
-    return [figure(drawn(view, name, draws[name]), text) for name, text in CAPTIONS.items() if name in draws]
+    return [
+        captioned_plot(drawn(view, name, draws[name]), text)
+        for name, text in CAPTIONS.items()
+        if name in draws
+    ]
 
 
 def _sections(view: View, plan_of: PlanOf) -> tuple[str, list[str], str, list[str], list[str]]:
@@ -191,7 +196,7 @@ def write_report(
     view: Any = None,
 ) -> Path:
     """report.html of a results folder (or ``path``); the path written.  ``view``: the folder as
-    just read by whoever wrote it (its figures are looked up on disk when the report is made)."""
+    just read by whoever wrote it (its plots are looked up on disk when the report is made)."""
     target = Path(path) if path is not None else Path(folder) / "report.html"
     if view is None:
         view = read(folder)

@@ -11,8 +11,8 @@ import numpy as np
 from ..analysis.answers import difference, percent, show
 from ..analysis.metrics import Figure, Kind
 from ..analysis.summary_figures import TableRow, comparison_rows
-from .report_html import PlanOf, drawn, e, figure, no_plan, plain, plan_ran, table
-from .views import ComparisonView
+from ..analysis.views import ComparisonView
+from .report_html import PlanOf, captioned_plot, drawn, e, no_plan, plain, plan_ran, table
 
 
 def _cell(r: TableRow, fig: Figure | None, start: Any, currency: str) -> str:
@@ -130,7 +130,7 @@ def comparison_plots(view: ComparisonView) -> list[str]:
     out = []
     if len(view.variants) > 1:
         out.append(
-            figure(
+            captioned_plot(
                 drawn(view, "diff_compare", lambda: plot_compare_diff(view)),
                 "Each variant minus the first, paired by replication, with 95% intervals.",
             )
@@ -162,5 +162,5 @@ def comparison_plots(view: ComparisonView) -> list[str]:
                 f"(within {100 * COINCIDE:g}%).</p>"
             )
         else:
-            out.append(figure(draw(), caption))
+            out.append(captioned_plot(draw(), caption))
     return out

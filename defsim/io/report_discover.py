@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._version import __version__
-from .report_html import CSS, e, figure, table
+from .report_html import CSS, captioned_plot, e, table
 
 
 def section(result: Any) -> str:
@@ -56,7 +56,9 @@ def section(result: Any) -> str:
     }
     figs = draw(result)
     parts += [
-        figure(figs[name], captions[name]) for name in ("tradeoff", "box_scatter", "ranking") if name in figs
+        captioned_plot(figs[name], captions[name])
+        for name in ("tradeoff", "box_scatter", "ranking")
+        if name in figs
     ]
     return "\n".join(parts)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.answers import figure_label
+from ..analysis.views import ComparisonView, EnsembleView, View
 from .as_run import AsRun
 from .files import read_nofollow
-from .views import ComparisonView, EnsembleView, View
 
 CSS = """
 :root { --ink: #1a1a1a; --soft: #555; --line: #d0d0d0; --warn: #a33a00; }
@@ -73,12 +73,13 @@ def png(fig: Any, dpi: int = 100) -> str:
 
 def drawn(view: View, name: str, draw: Callable[[], Any]) -> Any:
     """The folder's ``name``.png when it has one (drawn from the same files: drawing it again
-    would double the time a report takes), else the figure drawn now (None: nothing to draw)."""
+    would double the time a report takes), else the plot drawn now (None: nothing to draw)."""
     png = view.folder / f"{name}.png"
     return png if png.is_file() else draw()
 
 
-def figure(fig: Any, caption: str) -> str:
+def captioned_plot(fig: Any, caption: str) -> str:
+    """A plot (a matplotlib Figure or a PNG file) as an HTML ``<figure>`` with its caption."""
     if fig is None:
         return ""
     return f'<figure><img alt="{e(caption)}" src="{png(fig)}"><figcaption>{e(caption)}</figcaption></figure>'

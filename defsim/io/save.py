@@ -138,9 +138,9 @@ def write_answers(folder: Path) -> Any:
 def draw_folder(
     folder: Path, fmt: str = "png", dpi: int = 110, progress: Any = None, view: Any = None
 ) -> list[Path]:
-    """Every figure of a results folder, drawn from its files (what ``defsim plot`` does), or
+    """Every plot of a results folder, drawn from its files (what ``defsim plot`` does), or
     from ``view``, the folder as just read; ``progress`` (a function of a line of text) hears of
-    each figure as it is drawn."""
+    each plot as it is drawn."""
     from .folder import ComparisonView, EnsembleView, read
     from .plots import plot_run_folder
     from .plots_ensemble import plot_comparison_folder, plot_ensemble_folder
@@ -163,11 +163,11 @@ def write_report(folder: Path, path: Path, command: str = "", plan: Any = None, 
 
 
 def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None, as_runs: Any = None) -> list[Any]:
-    """The comparison's figures (saved into ``folder`` if given), drawn from it in memory."""
-    from .folder import comparison_view
-    from .plots_ensemble import comparison_figures
+    """The comparison's plots (saved into ``folder`` if given), drawn from it in memory."""
+    from ..analysis.as_written import comparison_view
+    from .plots_ensemble import comparison_plots
 
-    return comparison_figures(comparison_view(cmp, as_runs), folder)
+    return comparison_plots(comparison_view(cmp, as_runs), folder)
 
 
 def save_comparison(

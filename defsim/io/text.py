@@ -1,4 +1,4 @@
-"""User strings as a figure may show them: literally, drawable by any font and format, and
+"""User strings as a plot may show them: literally, drawable by any font and format, and
 measured (inches at a size).
 
 Kept apart from :mod:`defsim.io.plotkit` so the layout of panels (:mod:`defsim.io.layout`),
@@ -13,7 +13,7 @@ from typing import Any
 
 
 def drawable(text: str) -> str:
-    """Text as a figure may hold it: control, format (bidi) and unassigned characters become
+    """Text as a plot may hold it: control, format (bidi) and unassigned characters become
     U+FFFD, so an SVG stays well-formed XML and no font is asked for an escape character."""
     return "".join(
         "\ufffd" if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Cn") else ch for ch in text

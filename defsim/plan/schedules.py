@@ -1,8 +1,8 @@
-"""Times that recur, kept as rules rather than lists: a plan stays small however long the run.
+"""Times that recur, kept as schedules rather than lists: a plan stays small however long the run.
 
 A shipment every day for a century, a flow of thousands a day, a producer's every round: the
-plan holds the rule (:class:`Every`, :class:`Production`) and the engine asks for the next
-time when the last one has come.  Each rule gives exactly the times a list would have held.
+plan holds the schedule (:class:`Every`, :class:`Production`) and the engine asks for the next
+time when the last one has come.  Each schedule gives exactly the times a list would have held.
 """
 
 from __future__ import annotations

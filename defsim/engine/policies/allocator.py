@@ -14,10 +14,10 @@ import math
 from ...plan import AllocationPlan
 from ..allocation import allocation_policy
 from ..clock import Call
-from .base import Rule, SupplyNetwork
+from .base import SupplyNetwork, SupplyPolicy
 
 
-class Allocator(Rule):
+class Allocator(SupplyPolicy):
     def __init__(self, plan: AllocationPlan):
         self.plan = plan
         self.recipients = plan.recipients  # what the allocation policy sees (allocation.Allocation)

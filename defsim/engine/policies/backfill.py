@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .base import Holder, Rule, Shipper, SupplyNetwork
+from .base import Holder, Shipper, SupplyNetwork, SupplyPolicy
 
 
-class Backfill(Rule):
+class Backfill(SupplyPolicy):
     def __init__(self, route: Shipper):
         self.route = route
         self.carry = 0.0  # fractions of a round not yet passed on

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .base import Claimant, Holder, Rule, SupplyNetwork
+from .base import Claimant, Holder, SupplyNetwork
 
 
 class Order:
@@ -24,7 +24,10 @@ class Order:
         self.rounds = rounds
 
 
-class Backorders(Rule):
+class Backorders:
+    """The queue; it watches its holder's level (a :class:`~.base.LevelWatcher`) to serve orders
+    when stock arrives."""
+
     def __init__(self, holder: Holder, itype: int):
         self.holder = holder
         self.itype = itype

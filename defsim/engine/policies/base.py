@@ -1,30 +1,34 @@
-"""What a supply policy sees of the run: narrow protocols of holders, routes and the network.
+"""Supply policies, and what they see of the run: protocols of holders, routes and the network.
 
-A policy never receives the simulation: :class:`SupplyNetwork` (which ``supply.Network``
+A supply policy (:class:`SupplyPolicy`) is a part of the supply network that decides when rounds
+move: a producer's output, an allocation, cross-levelling, backfill, a site's reorder policy.  It
+is wired once (``attach``) and then reacts to the run's events: the times it scheduled and the
+level changes it subscribed to.  A site's reorder policies (:class:`ReorderPolicy`) are the open
+ones, registered by the name a scenario's ``resupply: policy:`` gives them (:data:`REORDER`).
+
+A policy never receives the simulation: :class:`SupplyNetwork` (which ``network.Network``
 implements) gives it the holders, the routes, the clock, rounds on order and the queues of
 unfilled orders; :class:`Holder` and :class:`Shipper` what it may ask of a holder and a route.
+Whatever subscribes to a holder's or a route's levels is a :class:`LevelWatcher`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from ...plan import ResupplyPlan, RoutePlan
 from ...vocab import add_resupply_policy
 from ..clock import Clock
-from ..registry import lookup, register_in
+from ..registry import Registry
 
 
-class Policy(Protocol):
-    """The protocol every supply policy follows."""
-
-    def attach(self, net: SupplyNetwork) -> None:
-        """Subscribe to the levels watched and schedule timed work (called once, in plan order)."""
+class LevelWatcher(Protocol):
+    """What a holder or a route tells of its level changes (``Holder.subscribe``)."""
 
     def on_level(self, holder: Holder, itype: int, level: int, change: int) -> None:
-        """A subscribed level changed by ``change`` to ``level``."""
+        """A subscribed level changed by ``change`` (negative: rounds left) to ``level``."""
 
 
 class Holder(Protocol):
@@ -41,7 +45,7 @@ class Holder(Protocol):
 
     def put(self, it: int, n: int) -> None: ...
 
-    def subscribe(self, it: int, policy: Policy, below: float = math.inf) -> None: ...
+    def subscribe(self, it: int, watcher: LevelWatcher, below: float = math.inf) -> None: ...
 
 
 class Claimant(Protocol):
@@ -66,7 +70,7 @@ class Shipper(Protocol):
 
     def serve_owed(self, q: int) -> int: ...
 
-    def subscribe(self, policy: Policy) -> None: ...
+    def subscribe(self, watcher: LevelWatcher) -> None: ...
 
 
 class SupplyNetwork(Protocol):
@@ -94,27 +98,33 @@ class SupplyNetwork(Protocol):
         """Record ``n`` rounds made at ``holder``."""
 
 
-class Rule:
-    """Convenience base: a policy that ignores level changes unless it overrides ``on_level``."""
+class SupplyPolicy:
+    """A part of the supply network that decides when rounds move: wired once by :meth:`attach`,
+    then told of the level changes it subscribed to (ignored unless it overrides ``on_level``)."""
 
-    def attach(self, net: SupplyNetwork) -> None:  # pragma: no cover - every rule overrides it
+    def attach(self, net: SupplyNetwork) -> None:  # pragma: no cover - every policy overrides it
+        """Subscribe to the levels watched and schedule timed work (called once, in plan order)."""
         raise NotImplementedError
 
     def on_level(self, holder: Holder, itype: int, level: int, change: int) -> None:
+        """A subscribed level changed by ``change`` to ``level``."""
         return None
 
 
+class ReorderPolicy(SupplyPolicy):
+    """A site's reorder policy: what its ``resupply`` entry (``plan``) orders, and when.  A subclass
+    registered with ``@register("name")`` is the policy a scenario names with ``policy: name``."""
+
+    def __init__(self, plan: ResupplyPlan):
+        self.plan = plan
+
+
 #: a site's reorder policies by the name a scenario gives them (``resupply: policy:``)
-RESUPPLY: dict[str, Callable[[ResupplyPlan], Policy]] = {}
-
-R = TypeVar("R")
-
-
-def register(name: str) -> Callable[[type[R]], type[R]]:
-    """Class decorator: make the class the reorder policy called ``name``."""
-    return register_in(RESUPPLY, add_resupply_policy, name)  # a scenario may name it from now on
+REORDER: Registry[ReorderPolicy] = Registry("reorder policy", add_resupply_policy)
+#: class decorator: make the class the reorder policy called ``name``
+register = REORDER.register
 
 
-def resupply_policy(plan: ResupplyPlan) -> Policy:
-    """The reorder policy a site's ``resupply`` entry names."""
-    return lookup(RESUPPLY, plan.policy, "reorder policy")(plan)
+def reorder_policy(plan: ResupplyPlan) -> ReorderPolicy:
+    """A new instance of the reorder policy a site's ``resupply`` entry names."""
+    return REORDER.make(plan.policy, plan)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from ...plan import OUTSIDE, ResupplyPlan
+from ...plan import OUTSIDE
 from ...vocab import ResupplyPolicy, Trigger
-from .base import Holder, Rule, SupplyNetwork, register
+from .base import Holder, ReorderPolicy, SupplyNetwork, register
 
 
 @register(ResupplyPolicy.BASE_STOCK)
-class BaseStock(Rule):
-    def __init__(self, plan: ResupplyPlan):
-        self.plan = plan
-
+class BaseStock(ReorderPolicy):
     def attach(self, net: SupplyNetwork) -> None:
         rp = self.plan
         self.site = net.holders[rp.site]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from ...plan import CrossLevelPlan
 from ..clock import Call
-from .base import Rule, SupplyNetwork
+from .base import SupplyNetwork, SupplyPolicy
 
 
-class CrossLeveller(Rule):
+class CrossLeveller(SupplyPolicy):
     def __init__(self, plan: CrossLevelPlan):
         self.plan = plan
 

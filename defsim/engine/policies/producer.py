@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from ...plan import OUTSIDE, ProducerPlan
 from ..clock import Call
-from .base import Rule, SupplyNetwork
+from .base import SupplyNetwork, SupplyPolicy
 
 
-class Producer(Rule):
-    """Makes lots at the times the plan's rule gives, one lot ahead: no list of every round."""
+class Producer(SupplyPolicy):
+    """Makes lots at the times the plan's schedule gives, one lot ahead: no list of every round."""
 
     def __init__(self, plan: ProducerPlan):
         self.plan = plan

@@ -9,13 +9,13 @@ from __future__ import annotations
 from ...plan import OUTSIDE, ResupplyPlan
 from ...vocab import ResupplyPolicy
 from ..clock import Call
-from .base import Holder, OrderQueue, Rule, SupplyNetwork, register
+from .base import Holder, OrderQueue, ReorderPolicy, SupplyNetwork, register
 
 
 @register(ResupplyPolicy.REORDER_POINT)
-class ReorderPoint(Rule):
+class ReorderPoint(ReorderPolicy):
     def __init__(self, plan: ResupplyPlan):
-        self.plan = plan
+        super().__init__(plan)
         self.hungry = False  # the last order was not filled: look again when the sender receives stock
         self.queued = False  # waiting in the sender's queue of unfilled orders
         self.backorders: OrderQueue | None = None
