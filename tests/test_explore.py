@@ -601,3 +601,62 @@ def test_the_server_preloads_the_page_where_it_listens():
     assert serve._where(["app.py"]) is None
     serve.preload(None)  # no address: loads at once
     assert all(name in sys.modules for name in serve.PAGE)
+
+
+def test_the_server_skips_streamlits_component_scan_and_falls_back_when_streamlit_moves_it(monkeypatch):
+    """The page uses no custom component, so the server skips Streamlit's scan of every installed
+    package for them; a Streamlit without the scan where it is expected is left to scan as before."""
+    import importlib.metadata
+
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    from defsim.explore import serve
+
+    monkeypatch.setattr(manifest_scanner, serve.SCAN, getattr(manifest_scanner, serve.SCAN))  # restored after
+    read: list[int] = []
+    real = importlib.metadata.distributions
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda *a, **k: read.append(1) or real(*a, **k))
+    BidiComponentManager().discover_and_register_components(start_file_watching=False)
+    assert read, "Streamlit's runtime no longer scans the packages as expected: is the skip still needed?"
+    read.clear()
+    assert serve.skip_component_scan() is True
+    BidiComponentManager().discover_and_register_components(start_file_watching=False)  # as the runtime does
+    assert read == []  # skipped: no package's metadata read
+    # a Streamlit that moved or renamed it: nothing is replaced, nothing fails, the scan runs as before
+    monkeypatch.delattr(manifest_scanner, serve.SCAN)
+    assert serve.skip_component_scan() is False and not hasattr(manifest_scanner, serve.SCAN)
+    monkeypatch.setitem(sys.modules, "streamlit.components.v2.manifest_scanner", None)  # no such module
+    assert serve.skip_component_scan() is False
+
+
+def test_a_table_shows_its_strings_literally():
+    """st.table reads cells, headers and index as Markdown: a knob's value, a figure's or a site's
+    name (the user's strings) must show as written, not as a link, an image or bold text."""
+
+    def page() -> None:
+        from defsim.explore.ui import table
+
+        table([{"knob [x](http://e)": "**bold**", "#1": "![i](http://e/i.png)", "#2": 3.5}])
+
+    at = AppTest.from_function(page, default_timeout=600)
+    at.run()
+    assert not at.exception
+    frame = at.table[0].value
+    assert list(frame.index) == [r"\*\*bold\*\*"]
+    assert frame.index.name == r"knob \[x\]\(http\://e\)"
+    assert frame.iloc[0, 0] == r"\!\[i\]\(http\://e/i\.png\)" and frame.iloc[0, 1] == 3.5
+
+
+def test_the_heavy_imports_wait_for_the_first_page_unless_a_run_needs_them(monkeypatch):
+    """ui.Warm waits (the browser is still loading the first page's widgets from the server) but a
+    script run does not wait that out: the page's script sets it going, then waits for it."""
+    from defsim.explore import ui
+
+    monkeypatch.setattr(ui, "WARM_AFTER", 5.0)  # without the script's go it would take this long
+    t = ui.Warm()
+    t.start()
+    t.join(0.3)
+    assert t.is_alive() and not t.go.is_set()  # waiting, importing nothing yet
+    app()  # the page's first run (it asserts the run raised nothing)
+    assert t.go.is_set() and not t.is_alive()  # told to go by the script, which waited for it

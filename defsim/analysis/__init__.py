@@ -4,6 +4,10 @@ Every figure is declared once in :mod:`.figures` (the metrics registry, built fr
 :mod:`.metrics`); statistics by kind are in :mod:`.statistics`.  Scenario discovery (sampling designs, PRIM
 boxes, Sobol and regional-sensitivity rankings) is in :mod:`.discovery`.
 
+The result model, what plots, answers, reports and comparisons are drawn from, is :mod:`.views`:
+made from a result in memory by :mod:`.as_written`, read back from a results folder by
+:mod:`defsim.io.folder`, the same objects either way.
+
 It runs the engine (ensembles do) but writes no files and draws nothing: that is :mod:`defsim.io`.
 """
 

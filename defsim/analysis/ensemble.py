@@ -9,6 +9,7 @@ replications x grid points, not with events.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -118,6 +119,11 @@ class EnsembleAnalysis:
         order = [self.collected._where[c] for c in self.columns]
         for part in self.collected.blocks():
             yield part[:, order]
+
+    def rows(self) -> Iterator[list[float]]:
+        """Every replication's figures (NaN: none), one replication at a time."""
+        for block in self.blocks():
+            yield from block.tolist()
 
     @property
     def values(self) -> np.ndarray:

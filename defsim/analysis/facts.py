@@ -15,7 +15,7 @@ from ..plan import HolderPlan, Plan
 from .stock import StockSeries, step_stats
 
 
-class RunView(Protocol):
+class RunLike(Protocol):
     """What the facts read of one run (a :class:`~defsim.analysis.run.RunAnalysis`)."""
 
     record: RunRecord
@@ -52,7 +52,7 @@ def holder_types(plan: Plan, h: HolderPlan) -> list[str]:
 class Facts:
     """What the readers need from one run, each part computed once when first asked for."""
 
-    def __init__(self, run: RunView):
+    def __init__(self, run: RunLike):
         self.run = run
         self.record = run.record
         self.plan = run.plan

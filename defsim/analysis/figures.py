@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .facts import Facts, RunView, decisions
+from .facts import Facts, RunLike, decisions
 from .figure_parts import (
     ATTACKER_COUNTS,
     COSTS,
@@ -201,12 +201,12 @@ ENTRIES: list[Entry] = [
 REGISTRY = Registry(ENTRIES, DOMAINS)
 
 
-def summary(run: RunView) -> dict[str, Any]:
+def summary(run: RunLike) -> dict[str, Any]:
     """A run's summary.json."""
     return REGISTRY.summary(Facts(run))
 
 
-def row(run: RunView) -> dict[str, float]:
+def row(run: RunLike) -> dict[str, float]:
     """A run's figures by dotted key, as in reps.csv (NaN: never, or undefined)."""
     return REGISTRY.row(Facts(run))
 
@@ -221,7 +221,7 @@ def stockout_key(holder: str, kind: str) -> str:
 _ONE: dict[str, Any] = {}
 
 
-def value(run: RunView, key: str) -> float:
+def value(run: RunLike, key: str) -> float:
     """One figure of a run (NaN: never, or undefined), without reading the others."""
     fig: Figure | None = _ONE.get(key)
     if fig is None:

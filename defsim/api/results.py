@@ -8,8 +8,10 @@ from typing import Any
 
 from ..analysis import ComparisonAnalysis, EnsembleAnalysis, RunAnalysis
 from ..analysis.answers import plural
+from ..analysis.as_written import comparison_view, ensemble_view, run_view
+from ..analysis.views import ComparisonView, EnsembleView, RunView, answer_lines
 from ..engine import RunRecord
-from ..io import plot_comparison, save_comparison, save_ensemble, save_run
+from ..io import save_comparison, save_ensemble, save_run
 from ..io.as_run import AsRun, of_result
 from ..io.files import Target
 from ..plan import Plan
@@ -38,8 +40,8 @@ class Saves:
 
 
 class Viewed(Saves):
-    """A run or an ensemble of one scenario: what its results folder would hold, in memory
-    (``view``), and the answers in words drawn from it."""
+    """A run or an ensemble of one scenario: the result model its results folder reads back as,
+    made in memory (``view``), and the answers in words drawn from it."""
 
     scenario: Scenario
     plan: Plan
@@ -52,19 +54,17 @@ class Viewed(Saves):
 
     @cached_property
     def view(self) -> Any:
-        """The result as its folder reads back, in memory: what plots and answers are drawn from."""
-        from ..io.folder import ensemble_view, run_view
+        """The result model (:mod:`defsim.analysis.views`), made from this result in memory: the
+        object its results folder reads back as; what plots and answers are drawn from."""
+        return self._model(self.as_run)
 
-        return (
-            run_view(self, self.as_run) if isinstance(self, RunAnalysis) else ensemble_view(self, self.as_run)
-        )
+    def _model(self, as_run: AsRun) -> Any:
+        raise NotImplementedError
 
     @property
     def answers(self) -> list[str]:
         """The answers in words: per site and type, when it ran out (of an ensemble: P(it ran
         dry) and when, median and 5-95%); what it cost."""
-        from ..io.folder import answer_lines
-
         return answer_lines(self.view)
 
 
@@ -81,6 +81,9 @@ class RunResult(Viewed, RunAnalysis):
             f"<RunResult {self.plan.name!r} seed {self.seed}: {plural(t['arrived'], 'threat')}, "
             f"{t['killed']} killed, {t['leaked']} leaked>"
         )
+
+    def _model(self, as_run: AsRun) -> RunView:
+        return run_view(self, as_run)
 
     def plot(self, path: str | Path | None = None) -> Any:
         """Each site's stock per interceptor type; saved to ``path`` if given; the matplotlib Figure."""
@@ -109,6 +112,9 @@ class EnsembleResult(Viewed, EnsembleAnalysis):
         interval = f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""
         return f"{head}, leaked share {stats['mean']:.3g}{interval}>"
 
+    def _model(self, as_run: AsRun) -> EnsembleView:
+        return ensemble_view(self, as_run)
+
     def plot(self, path: str | Path | None = None) -> Any:
         """Fan chart of every holder's stock per type; saved to ``path`` if given."""
         from ..io.plots_ensemble import plot_fan
@@ -130,10 +136,17 @@ class ComparisonResult(Saves, ComparisonAnalysis):
         n = len(self.ensembles)
         return f"<ComparisonResult of {n} variants ({labels}), {self.ensembles[0].reps} reps>"
 
+    @cached_property
+    def view(self) -> ComparisonView:
+        """The result model (:mod:`defsim.analysis.views`), made from this comparison in memory:
+        the object its results folder reads back as; what ``plot()`` draws from."""
+        return comparison_view(self, [e.as_run for e in self.ensembles])
+
     def plot(self, folder: str | Path | None = None) -> list[Any]:
-        """Overlaid median stock and P(ran dry) of every variant."""
-        as_runs = [e.as_run for e in self.ensembles]
-        return plot_comparison(self, Path(folder) if folder is not None else None, as_runs)
+        """Overlaid median stock and P(ran dry) of every variant (saved into ``folder`` if given)."""
+        from ..io.plots_ensemble import comparison_plots
+
+        return comparison_plots(self.view, Path(folder) if folder is not None else None)
 
     def _write(self, to: Target) -> Path:
         inputs = [Path(e.scenario.source.name) for e in self.ensembles]

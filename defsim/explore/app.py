@@ -25,6 +25,9 @@ def _settle() -> None:
     threads importing the same modules at once can see them half-made."""
     for t in threading.enumerate():
         if t.name.startswith("defsim-explore-") and t is not threading.current_thread():
+            go = getattr(t, "go", None)  # ui.Warm waits a moment unless told to go
+            if isinstance(go, threading.Event):
+                go.set()
             t.join()
 
 

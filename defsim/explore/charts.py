@@ -228,7 +228,7 @@ def _deliveries(
 
 def _marks(fig: Any, result: Any, start: Any) -> None:
     """Big raids and decisions along the first panel's time axis (hover: what)."""
-    from ..io.markers import RAID, run_markers
+    from ..analysis.markers import RAID, run_markers
 
     marks = run_markers(result)
     if not marks:

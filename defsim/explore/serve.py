@@ -6,6 +6,12 @@ page's scripts, it imports the page's modules, reads the shipped scenarios' list
 page opens on, so the first student's page does not wait for them.  Streamlit runs every page's script in this
 process, so what the thread loads is what the script finds.  A thread, not a process: the page
 starts no processes.
+
+It also skips Streamlit's scan of every installed package for custom components (the metadata of
+each, read before the server listens: 0.2 s or more of its start with a hundred packages
+installed).  The page uses no custom component.  Streamlit has no setting for it, so the scanning
+function is replaced where Streamlit's runtime looks it up (:func:`skip_component_scan`); if a
+Streamlit release moves it, the scan simply runs, as before.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ PAGE = (
     "defsim.explore.tab_discover",
     "defsim.explore.tab_share",
 )
+#: Streamlit's function that reads every installed package's metadata looking for components
+SCAN = "scan_component_manifests"
 WAIT = 60.0  # seconds: a server that is not up by then is slow enough without this thread
 
 
@@ -62,7 +70,28 @@ def preload(where: tuple[str, int] | None) -> None:
         return
 
 
+def _no_components(*_args: object, **_kwargs: object) -> list[tuple[object, object]]:
+    """What the scan finds for the explorer: no custom components (it uses none)."""
+    return []
+
+
+def skip_component_scan() -> bool:
+    """Skip Streamlit's component scan if this Streamlit has it where it is expected (True if skipped).
+
+    Streamlit's runtime imports the scanning function from its module when it starts, so replacing
+    the module's attribute before the runtime starts is enough; anything else leaves it alone."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return False
+    if not callable(getattr(manifest_scanner, SCAN, None)):
+        return False
+    setattr(manifest_scanner, SCAN, _no_components)
+    return True
+
+
 def main(argv: list[str]) -> None:
+    skip_component_scan()
     threading.Thread(target=preload, args=(_where(argv),), name="defsim-explore-preload", daemon=True).start()
     from streamlit.web import cli
 

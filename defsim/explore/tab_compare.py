@@ -15,7 +15,7 @@ import streamlit as st
 from ..scenario import split_values
 from . import presets
 from . import session as S
-from .ui import Bar, charts, md, show_error
+from .ui import Bar, charts, md, show_error, table
 
 
 def tab(ss: Any) -> None:
@@ -77,10 +77,10 @@ def _show(ss: Any, key: tuple[int, ...], cmp: Any, runs: list[S.Run]) -> None:
     st.success(md(views["sentence"]))
     if views["differ"]:
         st.markdown("**What differs between them**")
-        st.dataframe(views["differ"], hide_index=True, width="stretch")
+        table(views["differ"])
     else:
         st.caption("No knob differs: the runs differ only in what they were run with (seed, replications).")
-    st.dataframe(views["rows"], hide_index=True, width="stretch")
+    table(views["rows"])
     st.plotly_chart(views["chart"], width="stretch")
 
 

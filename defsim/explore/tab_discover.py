@@ -15,7 +15,7 @@ import streamlit as st
 
 from . import session as S
 from .knobs import SLIDER, Control, controls
-from .ui import Bar, charts, md, show_error
+from .ui import Bar, charts, md, show_error, table
 
 MAX_SAMPLES = 500
 NEEDS = ("scipy", "SALib", "prim")
@@ -146,8 +146,8 @@ def _show(result: Any) -> None:
             }
             for k, r in b.limits.items()
         ]
-        st.dataframe(limits, hide_index=True, width="stretch")
+        table(limits)
         st.plotly_chart(charts().tradeoff(b), width="stretch")
-    st.dataframe([sc.to_json() for sc in result.ranking.scores], hide_index=True, width="stretch")
+    table([sc.to_json() for sc in result.ranking.scores])
     if result.ranking.scores:
         st.plotly_chart(charts().ranking(result), width="stretch")

@@ -151,7 +151,9 @@ def tab(ss: Any, source: S.Source, base: Any, params: dict[str, list[str]], firs
     if warning:
         st.warning(md(warning))
     with c3:
-        st.code(" ".join(f"--set {s}" for s in sets) or "(every knob at the file's value)", language=None)
+        # a caption, not st.code: the code block's highlighter is the browser's biggest download
+        # (1.5 MB) and the first page would wait for it
+        st.caption(md(" ".join(f"--set {s}" for s in sets) or "(every knob at the file's value)"))
     pressed = st.button("Run", type="primary", key="run", disabled=scenario is None)
     auto = first and (params.get("run") or [""])[0] == "1" and "vary" not in params
     if (pressed or auto) and scenario is not None and run(ss, setup) is not None:

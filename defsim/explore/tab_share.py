@@ -19,6 +19,8 @@ from . import report, tab_run
 from . import session as S
 from .ui import charts, md
 
+#: what a link may keep as it is inside Markdown's (...): no brackets, parentheses or spaces
+_URL_SAFE = ":/?#@!$&'*+,;=%-._~"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -35,7 +37,9 @@ def tab(ss: Any, source: S.Source, sets: tuple[str, ...]) -> None:
     st.markdown("**A link to this set-up** (the knobs, seed and replications; open it to get the same page)")
     if source.shipped:
         params = {"scenario": source.name, "seed": ss.seed, "reps": ss.reps, "set": list(sets), "run": "1"}
-        st.code(link_of(params), language=None)
+        link = link_of(params)
+        # a link, not st.code: see tab_run (the code block's highlighter would hold up the first page)
+        st.markdown(f"[{md(link)}]({urllib.parse.quote(link, safe=_URL_SAFE)})")
     else:
         st.caption(
             "An uploaded scenario cannot travel in a link: download it as YAML below and share the file."

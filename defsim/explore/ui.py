@@ -3,7 +3,9 @@ a progress bar that counts replications, and the heavy modules loaded off the fi
 
 The first page needs the scenario and its knobs, not Plotly, pandas or the runners: those are
 imported by one background thread of the server once the first page is out (threads only: the
-page starts no processes), so the first Run finds them loaded.
+page starts no processes), so the first Run finds them loaded.  The thread waits a moment
+(:data:`WARM_AFTER`) before it starts, while the browser still loads the first page's widgets from
+this same process, unless a script run needs them first (``go``, set by the page's script).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from . import session as S
 _MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 #: what a run, its charts and its tables import; loaded once per server, off the first page
 HEAVY = ("defsim.api", "defsim.explore.charts", "pandas", "pyarrow", "openpyxl")
+#: seconds the heavy imports wait after the first page is sent: the browser is fetching that page's
+#: widgets (scripts served by this process) meanwhile, and imports would slow each reply
+WARM_AFTER = 2.0
 _warm = threading.Lock()
 _warmed: list[threading.Thread] = []
 
@@ -45,11 +50,24 @@ def _import_all() -> None:
             importlib.import_module(name)
 
 
+class Warm(threading.Thread):
+    """The thread importing :data:`HEAVY`: after :data:`WARM_AFTER` seconds, or at once when ``go``
+    is set (the page's script sets it before it waits for the thread)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="defsim-explore-warm", daemon=True)
+        self.go = threading.Event()
+
+    def run(self) -> None:
+        self.go.wait(WARM_AFTER)
+        _import_all()
+
+
 def warm() -> None:
     """Import what the first Run needs, in one background thread per server (at most once)."""
     with _warm:
         if not _warmed:
-            t = threading.Thread(target=_import_all, name="defsim-explore-warm", daemon=True)
+            t = Warm()
             _warmed.append(t)
             t.start()
 
@@ -63,11 +81,13 @@ def charts() -> Any:
 
 def table(rows: list[dict[str, Any]]) -> None:
     """A small table as plain HTML (``st.table``), indexed by its first column: lighter for the
-    browser than ``st.dataframe``'s grid, which a few rows of figures do not need."""
+    browser than ``st.dataframe``'s grid, which a few rows of figures do not need.  ``st.table``
+    reads every cell, header and index as Markdown, so every string is escaped (:func:`md`)."""
     import pandas as pd
 
     if rows:
-        frame = pd.DataFrame(rows)
+        shown = [{md(k): md(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+        frame = pd.DataFrame(shown)
         st.table(frame.set_index(frame.columns[0]))
 
 

@@ -1,4 +1,5 @@
-"""The scenario as run, as results carry it: its names, its currency, its rationing rules, its plan.
+"""The scenario as run in a results folder (the model, :class:`~defsim.analysis.as_run.AsRun`, is the
+analysis layer's): written beside the results and read back.
 
 A results folder holds the scenario it ran twice: ``scenario.yaml`` for people (comments kept;
 running it again reproduces the results) and ``scenario.json``, the same data as strict JSON, by
@@ -15,55 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analysis.as_run import AsRun
 from . import folder_check as fc
 from .formats import write_json
 
 #: scenario.yaml longer or deeper than this is not read back (a scenario is a few kilobytes)
 MAX_SCENARIO, MAX_DEPTH = 4 * 2**20, 64
-META = ("name", "description", "provenance", "question")
-
-
-@dataclass
-class AsRun:
-    """The scenario as run (``data``, the keys as written, overrides applied, the seed set),
-    ``text`` (scenario.yaml, shown in reports) and the ``plan`` when it is known (a result in
-    memory; a folder's is built by whoever asks, from ``data``: the io layer has no schema)."""
-
-    data: dict[str, Any] = field(default_factory=dict)
-    text: str = ""
-    plan: Any = None
-
-    @property
-    def currency(self) -> str:
-        return str(self.data.get("currency", "USD"))
-
-    @property
-    def meta(self) -> dict[str, str]:
-        return {k: str(self.data.get(k) or "").strip() for k in META}
-
-    def rationing(self, holder: str, itype: str) -> list[dict[str, Any]]:
-        """``holder``'s rationing rules on ``itype`` (``below``, ``shots``, ``engage``)."""
-        try:
-            rules = self.data["sites"][holder].get("rationing") or []
-        except (KeyError, TypeError, AttributeError):
-            return []
-        if not isinstance(rules, list):
-            return []
-        return [r for r in rules if _rule(r) and r.get("interceptor") == itype]
-
-
-def _rule(rule: Any) -> bool:
-    """A rationing rule the stock plot can draw: a number below, whole shots, a list to engage."""
-    if not isinstance(rule, dict) or not fc._is_num(rule.get("below")):
-        return False
-    shots, engage = rule.get("shots"), rule.get("engage")
-    return (shots is None or (fc._is_num(shots) and 0 < shots < 1e6)) and (
-        engage is None or (isinstance(engage, list) and len(engage) < 1000)
-    )
 
 
 def _iso(value: Any) -> str:

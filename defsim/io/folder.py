@@ -1,29 +1,30 @@
-"""A results folder read back from its files: what plots, answers and reports are drawn from.
+"""A results folder read back from its files as the result model, every file checked.
 
-Plots, answers and the HTML report read these views (:mod:`.views`), never the engine's record:
-so a results folder can be redrawn (``defsim plot``) or reported (``defsim report``) without
-running again.  A folder is a single run (``stock.csv``), an ensemble (``reps.csv``) or a
-comparison (``compare.json``).  A result in memory is viewed through the same readers, fed its
-tables as they would be written (:func:`run_view`, :func:`ensemble_view`): nothing goes to disk.
+Plots, answers and the HTML report are drawn from the result model
+(:mod:`defsim.analysis.views`): the same classes whether a result was just produced
+(:mod:`defsim.analysis.as_written` makes them from its arrays) or read back here, so a results
+folder can be redrawn (``defsim plot``) or reported (``defsim report``) without running again.
+A folder is a single run (``stock.csv``), an ensemble (``reps.csv``) or a comparison
+(``compare.json``); whatever a file holds that it should not is a :class:`TamperedFolder`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..analysis.views import ComparisonView, EnsembleView, RunView, View
 from . import folder_check as fc
-from .as_run import AsRun, read_as_run
+from .as_run import read_as_run
 from .folder_check import NotAResultsFolder, TamperedFolder
-from .formats import csv_string, finite
-from .markers import read_markers, run_markers, uncsv, write_markers
-from .tables import write_bands, write_run_tables
-from .views import ComparisonView, EnsembleView, RunView, View
+from .markers import read_markers, uncsv
 
 __all__ = ["ComparisonView", "EnsembleView", "NotAResultsFolder", "RunView", "TamperedFolder", "View", "read"]
 
@@ -144,6 +145,40 @@ def read_run(folder: Path) -> RunView:
     return RunView(folder, summary, series, kinds, events, markers, read_as_run(folder, summary))
 
 
+@dataclass(frozen=True)
+class RepsFile:
+    """reps.csv as an ensemble's figures per replication: read a column at a time, when a figure
+    is asked for (every cell's characters were checked when the folder was read)."""
+
+    path: Path
+    columns: list[str]
+    count: int
+
+    def rows(self) -> Iterator[list[float]]:
+        path = self.path
+        for line, _, r in fc.Table(path, ("replication",)).rows():
+            yield [fc.number(path, line, "a figure", x, math.nan) for x in r[1:]]
+
+    def figure(self, key: str) -> np.ndarray:
+        j = self.columns.index(key) + 1
+        out = array("d")
+        path = self.path
+        try:  # the characters were checked when the view was read; the numbers are here
+            out.extend(float(r[j]) if r[j] else math.nan for _, _, r in fc.Table(path, ()).rows())
+        except ValueError:  # a cell such as "1.2.3": find it, for the message
+            for line, _, r in fc.Table(path, ()).rows():
+                fc.number(path, line, key, r[j], math.nan)
+            raise fc.tampered(path, "changed while it was read") from None
+        if len(out) != self.count:
+            raise fc.tampered(path, "changed while it was read")
+        values = np.frombuffer(out, dtype=float)
+        if np.isinf(values).any():
+            raise fc.tampered(
+                path, f"{key} holds a number too large (line {int(np.argmax(np.isinf(values))) + 2})"
+            )
+        return values
+
+
 def _reps_count(path: Path) -> tuple[list[str], int]:
     """reps.csv's figure columns and rows, every cell checked a row at a time (never held whole)."""
     reps = fc.Table(path, ("replication",))
@@ -168,7 +203,8 @@ def read_ensemble(folder: Path, label: str = "") -> EnsembleView:
     )
     label = label or str(summary.get("label") or summary["scenario"])
     as_run = read_as_run(folder, summary)
-    return EnsembleView(folder, summary, columns, grid, series, bands, p_empty, as_run, label, count)
+    source = RepsFile(folder / "reps.csv", columns, count)
+    return EnsembleView(folder, summary, columns, grid, series, bands, p_empty, as_run, label, count, source)
 
 
 def read_comparison(folder: Path) -> ComparisonView:
@@ -227,74 +263,3 @@ def read(folder: str | Path) -> View:
         f"{path}: not a defsim results folder (no summary.json with stock.csv or reps.csv, "
         "and no compare.json)"
     )
-
-
-# -- results in memory, read as their folders would be -------------------------------------------
-
-
-def _as_written(summary: dict[str, Any]) -> dict[str, Any]:
-    """A summary as summary.json holds it once read back (strict JSON: NaN is null)."""
-    data: dict[str, Any] = json.loads(json.dumps(finite(summary), allow_nan=False))
-    return data
-
-
-def _tables(write: Any, *args: Any) -> dict[str, str]:
-    """The CSV files ``write`` writes, as text in memory (name -> text)."""
-    out: dict[str, str] = {}
-    write(*args, Path("."), lambda path, head, rows: out.__setitem__(path.name, csv_string(head, rows)))
-    return out
-
-
-def run_view(result: Any, as_run: AsRun | None = None) -> RunView:
-    """The view of a run in memory (:class:`~defsim.analysis.RunAnalysis`): what its files hold."""
-    summary = _as_written(result.summary)
-    texts = _tables(write_run_tables, result)
-    series, kinds = _stock(fc.Table(Path("stock.csv"), STOCK_COLUMNS, texts["stock.csv"]), summary)
-    events = _events(
-        fc.Table(Path("events.csv"), EVENT_COLUMNS, texts["events.csv"]), float(summary["duration_days"])
-    )
-    markers: list[Any] = []
-    write_markers(Path("markers.csv"), run_markers(result), lambda p, h, r: markers.append(csv_string(h, r)))
-    got = read_markers(Path("markers.csv"), markers[0])
-    return RunView(Path("."), summary, series, kinds, events, got, as_run or AsRun())
-
-
-def ensemble_view(ens: Any, as_run: AsRun | None = None) -> EnsembleView:
-    """The view of an ensemble in memory: its bands as bands.csv holds them, its figures read
-    from the ensemble (reps.csv holds them to full precision)."""
-    summary = _as_written(ens.summary)
-    text = _tables(write_bands, ens)["bands.csv"]
-    grid, series, bands, p_empty = _bands(
-        fc.Table(Path("bands.csv"), BAND_COLUMNS, text), float(summary["duration_days"])
-    )
-    return EnsembleView(
-        Path("."),
-        summary,
-        list(ens.columns),
-        grid,
-        series,
-        bands,
-        p_empty,
-        as_run or AsRun(),
-        ens.label,
-        ens.reps,
-        ens.figure,
-    )
-
-
-def comparison_view(cmp: Any, as_runs: list[AsRun] | None = None) -> ComparisonView:
-    """The view of a comparison in memory: each variant's ensemble as :func:`ensemble_view`."""
-    runs = as_runs or [AsRun() for _ in cmp.ensembles]
-    variants = [ensemble_view(e, a) for e, a in zip(cmp.ensembles, runs, strict=True)]
-    return ComparisonView(Path("."), _as_written(cmp.summary), variants, runs[0])
-
-
-def answer_lines(view: RunView | EnsembleView) -> list[str]:
-    """The answers in words as summary.json holds them (computed again only for a folder written
-    before summary.json carried them)."""
-    from ..analysis.answers import ensemble_lines, run_lines
-
-    saved = view.summary.get("answers")
-    if isinstance(saved, dict) and isinstance(saved.get("lines"), list):
-        return [str(x) for x in saved["lines"]]
-    return run_lines(view.answers) if isinstance(view, RunView) else ensemble_lines(view.answers)

@@ -12,7 +12,6 @@ renamed, a ragged row, a cell that is not a number.  Plots and reports can then 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import re
@@ -288,20 +287,14 @@ def _consistent(path: Path, data: dict[str, Any], shape: Shape) -> None:
 
 
 class Table:
-    """A CSV file read row by row, each row checked to have the header's length; ``text``: the
-    file's text in memory (a result's table, read as its file would be)."""
+    """A CSV file read row by row, each row checked to have the header's length."""
 
-    def __init__(self, path: Path, required: tuple[str, ...], text: str | None = None):
+    def __init__(self, path: Path, required: tuple[str, ...]):
         self.path = path
         self.required = required
-        self.text = text
 
     def _open(self) -> Any:
-        return (
-            io.StringIO(self.text, newline="")
-            if self.text is not None
-            else self.path.open(newline="", encoding="utf-8")
-        )
+        return self.path.open(newline="", encoding="utf-8")
 
     def rows(self) -> Iterator[tuple[int, dict[str, int], list[str]]]:
         """(line, column index, row) of every row; refuses a missing column or a ragged row."""

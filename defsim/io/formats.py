@@ -54,13 +54,6 @@ def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]]) 
     write_output(path, write)
 
 
-def csv_string(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    """The text :func:`write_csv` would write (a result's tables, read in memory as from files)."""
-    text = io.StringIO(newline="")
-    _csv_into(text, header, rows)
-    return text.getvalue()
-
-
 def finite(value: Any) -> Any:
     """``value`` with every non-finite float as None (what strict JSON holds)."""
     if isinstance(value, float):

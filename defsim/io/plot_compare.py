@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from ..analysis.answers import type_key
 from ..analysis.statistics import Z95, paired_difference
-from .folder import ComparisonView
+from ..analysis.views import ComparisonView
 from .layout import Grid
 from .plot_fan import _bin_mean, _panels, _where
 from .plotkit import color, lit, outside_legend, share_axis, style, time_axis, x_of

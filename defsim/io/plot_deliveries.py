@@ -9,7 +9,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from .folder import RunView
+from ..analysis.views import RunView
 from .layout import Grid
 from .markers import DECISION
 from .plotkit import LEAK, color, draw_markers, lit, outside_legend, strip_height, time_axis, x_of

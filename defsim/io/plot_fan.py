@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from ..analysis.answers import short_date, type_key
 from ..analysis.statistics import time_stats
-from .folder import EnsembleView
+from ..analysis.views import EnsembleView
 from .layout import Grid
 from .plotkit import bin_days, color, lit, outside_legend, style, time_axis, x_of
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..analysis.answers import prefix, type_key
-from .folder import EnsembleView
+from ..analysis.views import EnsembleView
 from .layout import Grid
 from .plot_fan import _panels, _where
 from .plotkit import color, lit, outside_legend, share_axis, style, x_of

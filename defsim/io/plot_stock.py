@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
 from ..analysis.answers import short_date
-from .folder import RunView
+from ..analysis.views import RunView
 from .layout import Grid
 from .plotkit import (
     EMPTY,

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..analysis.answers import VALUE_UNITS, compact
-from .folder import RunView
+from ..analysis.views import RunView
 from .layout import Grid
 from .plotkit import KILL, LEAK, draw_markers, lit, outside_legend, strip_height, time_axis, x_of
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from ..analysis.views import RunView
 from .drawing import Job, Progress, draw_jobs
-from .folder import RunView
 from .plot_deliveries import plot_deliveries
 from .plot_stock import plot_stock
 from .plot_threats import plot_threats

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from ..analysis.views import ComparisonView, EnsembleView
 from .drawing import Job, Progress, draw_jobs
-from .folder import ComparisonView, EnsembleView
 from .plot_compare import differences, plot_compare_diff, plot_compare_p_dry, plot_compare_stock
 from .plot_fan import plot_fan
 from .plot_p_dry import plot_p_dry

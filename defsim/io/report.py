@@ -16,8 +16,9 @@ from .._version import __version__
 from ..analysis.answers import count, days, money, percent, short_date, show
 from ..analysis.metrics import Kind
 from ..analysis.summary_figures import RunFigures, Stock, figure_stats
+from ..analysis.views import ComparisonView, EnsembleView, RunView, View, answer_lines
 from .files import atomic_write_text
-from .folder import ComparisonView, EnsembleView, RunView, View, answer_lines, read
+from .folder import read
 from .report_compare import comparison_lines, comparison_plots, comparison_table
 from .report_html import CSS, PlanOf, captioned_plot, drawn, e, is_report, no_plan, plain, plan_ran, table
 

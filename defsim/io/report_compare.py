@@ -11,8 +11,8 @@ import numpy as np
 from ..analysis.answers import difference, percent, show
 from ..analysis.metrics import Figure, Kind
 from ..analysis.summary_figures import TableRow, comparison_rows
+from ..analysis.views import ComparisonView
 from .report_html import PlanOf, captioned_plot, drawn, e, no_plan, plain, plan_ran, table
-from .views import ComparisonView
 
 
 def _cell(r: TableRow, fig: Figure | None, start: Any, currency: str) -> str:

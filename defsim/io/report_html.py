@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.answers import figure_label
+from ..analysis.views import ComparisonView, EnsembleView, View
 from .as_run import AsRun
 from .files import read_nofollow
-from .views import ComparisonView, EnsembleView, View
 
 CSS = """
 :root { --ink: #1a1a1a; --soft: #555; --line: #d0d0d0; --warn: #a33a00; }

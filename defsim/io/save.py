@@ -164,7 +164,7 @@ def write_report(folder: Path, path: Path, command: str = "", plan: Any = None, 
 
 def plot_comparison(cmp: ComparisonAnalysis, folder: Path | None = None, as_runs: Any = None) -> list[Any]:
     """The comparison's plots (saved into ``folder`` if given), drawn from it in memory."""
-    from .folder import comparison_view
+    from ..analysis.as_written import comparison_view
     from .plots_ensemble import comparison_plots
 
     return comparison_plots(comparison_view(cmp, as_runs), folder)

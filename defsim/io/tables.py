@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +16,16 @@ def _fmt(v: Any) -> str:
     return f"{v:.6f}" if isinstance(v, float) else csv_text(v)
 
 
-#: where a table goes: a file (:func:`write_csv`), or a result's tables in memory
-Sink = Callable[[Path, Iterable[str], Iterable[Iterable[str]]], None]
-
-
-def _rows_csv(
-    path: Path, columns: tuple[str, ...], rows: list[tuple[Any, ...]], with_date: bool, sink: Sink
-) -> None:
+def _rows_csv(path: Path, columns: tuple[str, ...], rows: list[tuple[Any, ...]], with_date: bool) -> None:
     keep = [i for i, c in enumerate(columns) if with_date or c != "date"]
-    sink(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))
+    write_csv(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))
 
 
-def write_run_tables(result: RunAnalysis, folder: Path, sink: Sink = write_csv) -> None:
+def write_run_tables(result: RunAnalysis, folder: Path) -> None:
     """stock.csv and events.csv of one run."""
     dated = result.plan.start is not None
-    _rows_csv(folder / "stock.csv", STOCK_COLUMNS, result.stock_rows(), dated, sink)
-    _rows_csv(folder / "events.csv", EVENT_COLUMNS, result.event_rows(), dated, sink)
+    _rows_csv(folder / "stock.csv", STOCK_COLUMNS, result.stock_rows(), dated)
+    _rows_csv(folder / "events.csv", EVENT_COLUMNS, result.event_rows(), dated)
 
 
 def _rep_rows(ens: EnsembleAnalysis) -> Iterator[list[str]]:
@@ -71,10 +65,10 @@ def _when(ens: EnsembleAnalysis, t: float) -> list[str]:
     return [f"{t:.6f}", *([ens.date(t)] if ens.plan.start is not None else [])]
 
 
-def write_bands(ens: EnsembleAnalysis, folder: Path, sink: Sink = write_csv) -> None:
+def write_bands(ens: EnsembleAnalysis, folder: Path) -> None:
     """bands.csv: the stock percentiles, mean and P(empty) of every series at every grid time."""
     bands, mean, empty, bins = ens.bands(), ens.level_mean(), ens.p_empty(), ens.band_bins()
-    sink(
+    write_csv(
         folder / "bands.csv",
         [*_when_head(ens), "holder", "kind", "interceptor", *BAND_COLUMNS],
         (

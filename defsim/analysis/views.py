@@ -1,27 +1,41 @@
-"""What plots, answers and reports are drawn from: a run, an ensemble or a comparison, as its
-results folder holds it, whether read from the folder (:func:`defsim.io.folder.read`) or made
-from the result in memory (:func:`defsim.io.folder.run_view` and the like): both go through the
-same readers, so what ``defsim run`` draws is what ``defsim plot`` redraws and what
-``result.plot()`` draws, to the byte.
+"""The result model: what plots, answers, reports and comparisons are drawn from.
+
+A run, an ensemble or a comparison is one of these objects whether it was just produced or read
+back from its results folder: :mod:`.as_written` makes them from a result in memory, directly
+from its arrays; :func:`defsim.io.folder.read` makes the same classes from a folder's files,
+every file checked.  Each holds its values exactly as the files hold them (times to the
+microsecond of a day, bands as bands.csv rounds them), so what ``defsim run`` draws is what
+``defsim plot`` redraws and what ``result.plot()`` draws, to the byte.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from ..analysis.answers import Layout, ensemble_answers, leak_paths, run_answers, start_of
-from . import folder_check as fc
+from .answers import Layout, ensemble_answers, ensemble_lines, leak_paths, run_answers, run_lines, start_of
 from .as_run import AsRun
 from .markers import Marker
+
+
+class Figures(Protocol):
+    """Where an ensemble's figures per replication are read: the ensemble in memory, or its
+    reps.csv (read a column at a time: :class:`defsim.io.folder.RepsFile`)."""
+
+    def figure(self, key: str) -> np.ndarray:
+        """One figure (a column) across replications (NaN: none in that one)."""
+        ...
+
+    def rows(self) -> Iterator[list[float]]:
+        """Every replication's figures (NaN: none), one replication at a time."""
+        ...
 
 
 class _Named:
@@ -114,9 +128,8 @@ class RunView(_Head):
 class EnsembleView(_Head):
     """An ensemble's files: summary, replications (reps.csv) and stock bands (bands.csv).
 
-    reps.csv is read a column at a time, when a figure is asked for: a view of ten million
-    replications holds the few figures drawn, not every row.  A view of an ensemble in memory
-    reads its figures from the ensemble (``source``) instead."""
+    The figures per replication are read from ``source`` a column at a time, when a figure is
+    asked for: a view of ten million replications holds the few figures drawn, not every row."""
 
     folder: Path
     summary: dict[str, Any]
@@ -132,18 +145,14 @@ class EnsembleView(_Head):
     label: str = ""
     #: the rows of reps.csv (replications)
     count: int = 0
-    #: one figure across replications, from memory (None: from reps.csv)
-    source: Callable[[str], np.ndarray] | None = field(default=None, repr=False)
-    _figures: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: the figures per replication (None: none, every figure NaN)
+    source: Figures | None = field(default=None, repr=False, compare=False)
+    _figures: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def rows(self) -> Iterator[list[float]]:
-        """reps.csv's rows as numbers (NaN: none), one at a time (checked when the view was read)."""
+        """reps.csv's rows as numbers (NaN: none), one at a time."""
         if self.source is not None:
-            yield from self.values.tolist()
-            return
-        path = self.folder / "reps.csv"
-        for line, _, r in fc.Table(path, ("replication",)).rows():
-            yield [fc.number(path, line, "a figure", x, math.nan) for x in r[1:]]
+            yield from self.source.rows()
 
     @property
     def values(self) -> np.ndarray:
@@ -160,30 +169,11 @@ class EnsembleView(_Head):
 
     def figure(self, key: str) -> np.ndarray:
         """One figure across replications (NaN: never, or no such figure)."""
-        if key not in self.columns:
+        if key not in self.columns or self.source is None:
             return np.full(self.reps, math.nan)
         if key not in self._figures:
-            self._figures[key] = self.source(key) if self.source is not None else self._read(key)
+            self._figures[key] = self.source.figure(key)
         return self._figures[key]
-
-    def _read(self, key: str) -> np.ndarray:
-        j = self.columns.index(key) + 1
-        out = array("d")
-        path = self.folder / "reps.csv"
-        try:  # the characters were checked when the view was read; the numbers are here
-            out.extend(float(r[j]) if r[j] else math.nan for _, _, r in fc.Table(path, ()).rows())
-        except ValueError:  # a cell such as "1.2.3": find it, for the message
-            for line, _, r in fc.Table(path, ()).rows():
-                fc.number(path, line, key, r[j], math.nan)
-            raise fc.tampered(path, "changed while it was read") from None
-        if len(out) != self.count:
-            raise fc.tampered(path, "changed while it was read")
-        values = np.frombuffer(out, dtype=float)
-        if np.isinf(values).any():
-            raise fc.tampered(
-                path, f"{key} holds a number too large (line {int(np.argmax(np.isinf(values))) + 2})"
-            )
-        return values
 
     @property
     def layout(self) -> Layout:
@@ -208,7 +198,7 @@ class EnsembleView(_Head):
 
 @dataclass
 class ComparisonView(_Named):
-    """A sweep's or comparison's files: compare.json and each variant's ensemble."""
+    """A sweep or comparison: its summary (compare.json) and each variant's ensemble."""
 
     folder: Path
     summary: dict[str, Any]
@@ -221,3 +211,12 @@ class ComparisonView(_Named):
 
 
 View = RunView | EnsembleView | ComparisonView
+
+
+def answer_lines(view: RunView | EnsembleView) -> list[str]:
+    """The answers in words as summary.json holds them (computed again only for a folder written
+    before summary.json carried them)."""
+    saved = view.summary.get("answers")
+    if isinstance(saved, dict) and isinstance(saved.get("lines"), list):
+        return [str(x) for x in saved["lines"]]
+    return run_lines(view.answers) if isinstance(view, RunView) else ensemble_lines(view.answers)
