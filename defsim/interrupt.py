@@ -44,14 +44,39 @@ def interrupt_inside(exc: BaseException) -> KeyboardInterrupt | None:
     return None
 
 
-def _again(signum: int) -> None:
-    """Deliver ``signum`` to the main thread once more, from a moment later."""
+class _Again:
+    """Delivers a swallowed interrupt to the main thread once more, a moment later: at most one
+    on its way at a time (one signal, one interrupt), and none once the command has left
+    :func:`never_lost` (it is done, or already stopping: a late one would land in Python's own
+    exit and end the process by the signal, or in a daemon thread woken while Python shuts down)."""
 
-    def later() -> None:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = True
+        self._thread: threading.Thread | None = None
+
+    def __call__(self, signum: int) -> None:
+        with self._lock:
+            if not self._open or (self._thread is not None and self._thread.is_alive()):
+                return
+            self._thread = threading.Thread(
+                target=self._later, args=(signum,), name="defsim-interrupt", daemon=True
+            )
+            self._thread.start()
+
+    def _later(self, signum: int) -> None:
         time.sleep(0.01)  # lets the main thread leave the callback that swallowed it first
-        _thread.interrupt_main(signal.Signals(signum))
+        with self._lock:
+            if self._open:
+                _thread.interrupt_main(signal.Signals(signum))
 
-    threading.Thread(target=later, name="defsim-interrupt", daemon=True).start()
+    def close(self) -> None:
+        """No more deliveries; the one on its way, if any, ends before this returns."""
+        with self._lock:
+            self._open = False
+            thread = self._thread
+        if thread is not None:
+            thread.join()
 
 
 @contextmanager
@@ -65,11 +90,12 @@ def never_lost() -> Iterator[None]:
     quietly and raised again in the main thread's own code a moment later.
     """
     before = sys.unraisablehook
+    again = _Again()
 
     def hook(unraisable: Any) -> None:
         exc = unraisable.exc_value
         if isinstance(exc, KeyboardInterrupt):
-            _again(getattr(exc, "signum", signal.SIGINT))
+            again(getattr(exc, "signum", signal.SIGINT))
             return
         before(unraisable)
 
@@ -78,3 +104,4 @@ def never_lost() -> Iterator[None]:
         yield
     finally:
         sys.unraisablehook = before
+        again.close()

@@ -15,7 +15,7 @@ import click
 from ..io import OutputError
 from ..io.files import OutputRefused, check_target
 from ..scenario import InputError, ScenarioError
-from .group import UserError
+from .group import UserError, writing
 from .lazy import Console, api, escape, print_comparison
 from .plain import plain
 from .progress import Progress
@@ -70,6 +70,7 @@ def output_errors() -> Iterator[None]:
 def _save(
     result: Any, target: Path, force: bool, no_plot: bool, fmt: str = "png", report: bool = False
 ) -> None:
+    writing(target)
     with output_errors():
         result.save(target, force=force, plot=not no_plot, fmt=fmt, report=report, command=_command())
 

@@ -78,13 +78,39 @@ def _load_what_it_needs(argv: list[str]) -> None:
     import_module("defsim.cli.tables")
 
 
+#: results folders this command set out to write, each with what stood at its path before
+_TARGETS: list[tuple[Path, tuple[int, int] | None]] = []
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def writing(target: Path) -> None:
+    """Note that ``target`` is about to be written (atomically: a new folder renamed into place),
+    so that an interrupt can tell whether it came before or after."""
+    _TARGETS.append((target, _identity(target)))
+
+
 def _interrupted(ctx: click.Context, exc: KeyboardInterrupt) -> NoReturn:
-    """Say how far the work got and exit 128 + the signal's number, having written nothing."""
+    """Say how far the work got and exit 128 + the signal's number: nothing written, or the
+    results folder whole when the interrupt came after it was (while printing, say)."""
+    if _startup.is_command():  # a second Ctrl-C while the command exits: nothing more to stop
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     signum = getattr(exc, "signum", signal.SIGINT)
     done = Progress.last.done if Progress.last is not None else None
     total = Progress.last.total if Progress.last is not None else None
     how_far = f" after {done} of {total} replications" if done is not None and total else ""
-    click.echo(f"\ninterrupted{how_far}: stopped every worker, wrote nothing", err=True)
+    written = [t for t, before in _TARGETS if _identity(t) not in (None, before)]
+    if written:
+        what = f"stopped every worker; {plain(written[-1])} had been written whole"
+    else:
+        what = "stopped every worker, wrote nothing"
+    click.echo(f"\ninterrupted{how_far}: {what}", err=True)
     ctx.exit(128 + int(signum))
 
 

@@ -9,7 +9,7 @@ import click
 
 from ..scenario import InputError, parse_vary
 from .common import _api_errors, _check_out, _command, _what_if, ensemble_keywords, finish, output_errors
-from .group import SET_HELP, UserError, _default_out, _load, main
+from .group import SET_HELP, UserError, _default_out, _load, main, writing
 from .lazy import api, print_comparison
 from .options import count_option, ensemble_options, variant_options
 from .progress import Progress
@@ -158,6 +158,7 @@ def _compare_folders(
             path = Path(tmp) / f"{k:02d}"
             ens.save(path, plot=False)
             paths.append(str(path))
+        writing(target)
         try:
             with output_errors():
                 result = api.compare_results(
