@@ -9,6 +9,7 @@ library only: this runs before anything else of defsim is imported.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -30,10 +31,22 @@ def is_command() -> bool:
     return bool(sys.argv) and os.path.basename(sys.argv[0]) in ("defsim", "defsim.exe")
 
 
+def _quiet_exit() -> None:
+    """The last thing before Python tears itself down: from here on a signal has nothing left
+    to stop.  Python gives the signals their default action back before it unloads its modules
+    (a tenth of a second with matplotlib and numpy loaded), and a Ctrl-C or SIGTERM then would
+    end a command that had finished and written everything as if killed half-way (exit -2 /
+    -15 instead of 0)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def hold() -> None:
     """Note Ctrl-C and SIGTERM instead of acting on them (in the ``defsim`` command only)."""
     if _held or not is_command():
         return
+    # registered before any library registers its own: functions run last-registered first
+    atexit.register(_quiet_exit)
     for signum in (signal.SIGINT, signal.SIGTERM):
         before = signal.getsignal(signum)
         if before is signal.SIG_IGN:  # ignored by who started us (nohup, a background job): kept so

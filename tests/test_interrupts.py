@@ -701,3 +701,30 @@ def test_an_interrupt_after_the_folder_is_written_says_it_is_whole(tmp_path, mon
     assert r.exit_code == 130, r.output
     assert f"{out} had been written whole" in r.output and "wrote nothing" not in r.output, r.output
     assert (out / "summary.json").is_file() and not list(tmp_path.glob(".o*"))
+
+
+_LATE = """
+import atexit, os, signal, sys, time
+
+def late_signal():  # registered first, so it runs after everything defsim registers: as late
+    os.kill(os.getpid(), signal.SIGTERM)  # as a signal landing while Python unloads its modules
+    time.sleep(0.2)
+    print("still here")
+
+atexit.register(late_signal)
+sys.argv = ["defsim"]  # this process is the defsim command
+import defsim
+from defsim import _startup
+_startup.release()
+print("done")
+"""
+
+
+def test_a_signal_after_the_command_finished_does_not_kill_it_while_python_exits(tmp_path):
+    """Stress runs found it (8% of signals sent just after a folder was written): Python gives
+    SIGINT and SIGTERM their default action back before unloading its modules, and a signal
+    then ended a command that had finished (exit -2 / -15 instead of 0)."""
+    script = tmp_path / "late.py"
+    script.write_text(_LATE, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout.splitlines(), out.stderr) == (0, ["done", "still here"], ""), out
