@@ -52,29 +52,35 @@ class _Again:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._open = True
+        #: False once the command has left never_lost; set by a plain store, so that no signal
+        #: can come between leaving and closing (a call could be interrupted at its entry)
+        self.open = True
         self._thread: threading.Thread | None = None
 
     def __call__(self, signum: int) -> None:
-        with self._lock:
-            if not self._open or (self._thread is not None and self._thread.is_alive()):
+        # not waiting for the lock: a second signal swallowed while the first is being handled
+        # here (a finaliser run meanwhile) would wait on this same thread for ever
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if not self.open or (self._thread is not None and self._thread.is_alive()):
                 return
             self._thread = threading.Thread(
                 target=self._later, args=(signum,), name="defsim-interrupt", daemon=True
             )
             self._thread.start()
+        finally:
+            self._lock.release()
 
     def _later(self, signum: int) -> None:
         time.sleep(0.01)  # lets the main thread leave the callback that swallowed it first
         with self._lock:
-            if self._open:
+            if self.open:
                 _thread.interrupt_main(signal.Signals(signum))
 
-    def close(self) -> None:
-        """No more deliveries; the one on its way, if any, ends before this returns."""
-        with self._lock:
-            self._open = False
-            thread = self._thread
+    def join(self) -> None:
+        """Wait for the delivery on its way, if any (it delivers nothing once ``open`` is False)."""
+        thread = self._thread
         if thread is not None:
             thread.join()
 
@@ -103,5 +109,6 @@ def never_lost() -> Iterator[None]:
     try:
         yield
     finally:
+        again.open = False
         sys.unraisablehook = before
-        again.close()
+        again.join()

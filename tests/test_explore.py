@@ -637,7 +637,7 @@ def test_a_table_shows_its_strings_literally():
     def page() -> None:
         from defsim.explore.ui import table
 
-        table([{"knob [x](http://e)": "**bold**", "#1": "![i](http://e/i.png)", "#2": 3.5}])
+        table([{"knob [x](http://e)": "**bold**", "#1": "![i](http://e/i.png)", "#2": 3.5, "low": None}])
 
     at = AppTest.from_function(page, default_timeout=600)
     at.run()
@@ -646,6 +646,7 @@ def test_a_table_shows_its_strings_literally():
     assert list(frame.index) == [r"\*\*bold\*\*"]
     assert frame.index.name == r"knob \[x\]\(http\://e\)"
     assert frame.iloc[0, 0] == r"\!\[i\]\(http\://e/i\.png\)" and frame.iloc[0, 1] == 3.5
+    assert frame.iloc[0, 2] == ""  # a missing value is blank, as the data grid showed it, not "None"
 
 
 def test_the_heavy_imports_wait_for_the_first_page_unless_a_run_needs_them(monkeypatch):

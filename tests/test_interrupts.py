@@ -728,3 +728,22 @@ def test_a_signal_after_the_command_finished_does_not_kill_it_while_python_exits
     script.write_text(_LATE, encoding="utf-8")
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert (out.returncode, out.stdout.splitlines(), out.stderr) == (0, ["done", "still here"], ""), out
+
+
+def test_a_folder_an_earlier_command_wrote_is_not_called_this_ones(tmp_path, monkeypatch):
+    """Commands run one after another in one process (a notebook, these tests): the second,
+    interrupted before it wrote, says it wrote nothing, not that the first one's folder is whole."""
+    import defsim.io.save as save
+
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    first = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "first")])
+    assert first.exit_code == 0, first.output
+
+    def stopped(*_a, **_k):
+        raise api.Interrupted(signal.SIGINT)
+
+    monkeypatch.setattr(save, "write_run_tables", stopped)
+    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "second")])
+    assert r.exit_code == 130, r.output
+    assert "wrote nothing" in r.output and "first" not in r.output, r.output

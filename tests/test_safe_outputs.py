@@ -83,6 +83,28 @@ def test_a_full_disk_leaves_nothing_behind(tmp_path, scenario, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_an_interrupt_between_the_renames_of_force_puts_the_old_folder_back(tmp_path, scenario, monkeypatch):
+    """--force renames the old folder aside, then the new one into place: stopped between the
+    two, the user's old results are back where they were, nothing is left hidden."""
+    import defsim.io.swap as swap
+
+    out = tmp_path / "out"
+    assert _run(str(scenario), "--out", str(out)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = os.replace
+
+    def interrupted(src, dst):
+        if str(dst) == str(out) and ".old-" not in str(src):  # the new folder's rename
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    monkeypatch.setattr(swap.os, "replace", interrupted)
+    r = _run(str(scenario), "--out", str(out), "--force", "--seed", "9")
+    assert r.exit_code == 130, r.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 HOSTILE = _swap("  S:\n", "  'Kyiv, north':\n").replace("[S]", "['Kyiv, north']")
 HOSTILE = HOSTILE.replace("  I:\n    pk: 0.7", "  '=HYPERLINK(\"http://x\")':\n    pk: 0.7")
 HOSTILE = HOSTILE.replace("interceptors: [I]", "interceptors: ['=HYPERLINK(\"http://x\")']")
@@ -160,3 +182,27 @@ def test_a_bad_name_in_an_error_message_has_no_control_sequences(tmp_path):
     path.write_text(NAMES.replace("    fire_channels: 2", '    "fire_chan\\e[2Jnels": 2'))
     r = CliRunner().invoke(main, ["validate", str(path)])
     assert r.exit_code == 2 and "\x1b" not in r.output, r.output
+
+
+QUOTED = (
+    BASE.replace("  S:\n", '  "\'=S":\n')
+    .replace("targets: [S]", 'targets: ["\'=S"], label: "\'+night"')
+    .replace("to: S,", 'to: "\'=S",')
+)
+
+
+def test_names_that_start_with_a_quote_read_back_as_written(tmp_path):
+    """A leading quote is how a CSV field is kept from running as a formula; a name that starts
+    with one itself ("'=S") was read back without it, so saving its folder failed as tampered,
+    and a raid labelled "'+night" read back as "+night"."""
+    import defsim
+    from defsim.io.folder import read
+
+    path = tmp_path / "quoted.yaml"
+    path.write_text(QUOTED)
+    result = defsim.run(defsim.load(str(path)), seed=1)
+    result.save(tmp_path / "out", plot=False)
+    folder, memory = read(tmp_path / "out"), result.view
+    assert folder.holders() == memory.holders() and "'=S" in folder.holders()
+    assert [m.label for m in folder.markers] == [m.label for m in memory.markers]
+    assert any(m.label.startswith("'+night") for m in folder.markers), folder.markers

@@ -116,7 +116,8 @@ def _interrupted(ctx: click.Context, exc: KeyboardInterrupt) -> NoReturn:
 
 class DefsimGroup(click.Group):
     """The commands, with one answer for whatever stops them: an interrupt (Ctrl-C or SIGTERM)
-    ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing; a
+    ends the work and every worker and exits 130 (143 for SIGTERM) writing nothing (or, when it
+    came after the results folder was renamed into place, saying that folder is whole); a
     replication that fails names itself and how to rerun it; an internal error says it is one."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -127,6 +128,8 @@ class DefsimGroup(click.Group):
         def terminate(signum: int, _frame: Any) -> None:
             raise Interrupted(signum)
 
+        _TARGETS.clear()  # what an earlier command in this process wrote is not this one's
+        Progress.last = None
         _load_what_it_needs(ctx.meta.get("defsim.argv", []))
         noted = _startup.release()  # a signal that came while the command was loading
         previous = signal.signal(signal.SIGTERM, terminate)
@@ -161,11 +164,11 @@ class DefsimGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())  # so that Python's last flush does not fail too
             ctx.exit(128 + signal.SIGPIPE)
         except Exception as exc:
+            if os.environ.get("DEFSIM_DEBUG"):
+                raise
             wrapped = interrupt_inside(exc)
             if wrapped is not None:  # Python wrapped the interrupt in another exception
                 _interrupted(ctx, wrapped)
-            if os.environ.get("DEFSIM_DEBUG"):
-                raise
             click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
             click.echo(f"  this is a bug in defsim, not a problem with your scenario: {REPORT}", err=True)
             click.echo("  (DEFSIM_DEBUG=1 shows where it happened)", err=True)

@@ -79,6 +79,13 @@ def charts() -> Any:
     return module
 
 
+def _cell(value: Any) -> Any:
+    """A cell as shown: text escaped, a missing value blank (the grid showed it so; not "None")."""
+    if value is None:
+        return ""
+    return md(value) if isinstance(value, str) else value
+
+
 def table(rows: list[dict[str, Any]]) -> None:
     """A small table as plain HTML (``st.table``), indexed by its first column: lighter for the
     browser than ``st.dataframe``'s grid, which a few rows of figures do not need.  ``st.table``
@@ -86,7 +93,7 @@ def table(rows: list[dict[str, Any]]) -> None:
     import pandas as pd
 
     if rows:
-        shown = [{md(k): md(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+        shown = [{md(k): _cell(v) for k, v in r.items()} for r in rows]
         frame = pd.DataFrame(shown)
         st.table(frame.set_index(frame.columns[0]))
 

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .swap import put_in_place
+
 #: the file that marks a folder as defsim's results and lists the files defsim wrote in it
 MARKER = ".defsim-results"
 MARKER_TEXT = (
@@ -360,15 +362,10 @@ def result_folder(
         yield tmp
         # everything in the temporary folder is defsim's: the manifest lists it all
         _write_file(tmp / MARKER, _marker_text(_files(tmp)).encode("utf-8"), True)
-        old = None
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the results from others
         if target.exists():
             check_target(target, force, protect)  # again: a file may have been added meanwhile
-            old = target.with_name(f".{target.name[:40]}.old-{os.getpid()}{TMP_SUFFIX}")
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        os.chmod(target, 0o777 & ~_umask())
+        put_in_place(tmp, target, target.with_name(f".{target.name[:40]}.old-{os.getpid()}{TMP_SUFFIX}"))
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise _os_error(target, exc) from None

@@ -22,12 +22,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_text(value: object) -> str:
-    """A text CSV field: empty for None; text that would run as a spreadsheet formula is neutralised."""
+    """A text CSV field: empty for None; text that would run as a spreadsheet formula is
+    neutralised by a leading quote (and text that starts with a quote gets one more)."""
     if value is None:
         return ""
     s = str(value)
-    if isinstance(value, str) and s.startswith(FORMULA_START):
-        return "'" + s
+    if isinstance(value, str) and s.startswith((*FORMULA_START, "'")):
+        return "'" + s  # a leading quote is doubled too, so that reading back is unambiguous
     return s
 
 

@@ -23,7 +23,8 @@ def write_markers(path: Path, markers: Iterable[Marker]) -> None:
 
 def uncsv(text: str) -> str:
     """A text field as the user wrote it (undo the spreadsheet-formula guard of csv_text)."""
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START and text[1:2] else text
+    guarded = text.startswith("'") and text[1:2] != "" and text[1:2] in (*FORMULA_START, "'")
+    return text[1:] if guarded else text
 
 
 def read_markers(path: Path) -> list[Marker]:
