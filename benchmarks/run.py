@@ -67,7 +67,9 @@ def baseline_vs_defsim(repeats: int) -> dict[str, Any]:
     n = 200_000
     times: dict[str, float] = {"baseline": math.inf, "defsim": math.inf, "defsim_events": math.inf}
     counters: dict[str, Any] = {}
-    for _ in range(repeats):  # interleaved, best of each
+    # interleaved, best of each; at least 7 rounds: on a shared virtual machine one round in
+    # three or four runs 10-20% slow, and the best of three was not always a quiet one
+    for _ in range(max(repeats, 7)):
         t, c = best_of(1, lambda: base.simulate(n, 1))
         times["baseline"] = min(times["baseline"], t)
         counters["baseline"] = c
