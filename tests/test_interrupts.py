@@ -117,15 +117,20 @@ def test_the_cli_names_the_failed_replication_and_how_to_rerun_it(tmp_path, monk
     assert "internal error" in r.output and "Traceback" not in r.output
 
 
+def _run_base(tmp_path):
+    """``defsim run`` of BASE in-process, into tmp_path/o."""
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    return CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o")])
+
+
 def test_an_internal_error_says_it_is_one(tmp_path, monkeypatch):
     def broken(*_a, **_k):
         raise KeyError(0)
 
     monkeypatch.setattr(api, "run", broken)
     monkeypatch.delenv("DEFSIM_DEBUG", raising=False)
-    path = tmp_path / "s.yaml"
-    path.write_text(BASE)
-    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o")])
+    r = _run_base(tmp_path)
     assert r.exit_code == 1, r.output
     assert "internal error: KeyError: 0" in r.output and "not a problem with your scenario" in r.output
     assert "Traceback" not in r.output and not (tmp_path / "o").exists()
@@ -235,9 +240,7 @@ def test_sigterm_while_saving_leaves_no_folder_hidden_or_not(tmp_path, monkeypat
         raise api.Interrupted(signal.SIGTERM)
 
     monkeypatch.setattr(save, "write_run_tables", stopped)
-    path = tmp_path / "s.yaml"
-    path.write_text(BASE)
-    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o")])
+    r = _run_base(tmp_path)
     assert r.exit_code == 143, r.output
     assert "interrupted" in r.output and "wrote nothing" in r.output
     assert not (tmp_path / "o").exists() and not list(tmp_path.glob(".o*"))
@@ -258,9 +261,7 @@ def test_an_interrupt_python_wrapped_while_a_library_loads_is_still_an_interrupt
 
     monkeypatch.setattr(save, "write_run_tables", importing)
     monkeypatch.delenv("DEFSIM_DEBUG", raising=False)
-    path = tmp_path / "s.yaml"
-    path.write_text(BASE)
-    r = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o")])
+    r = _run_base(tmp_path)
     assert r.exit_code == 130, r.output
     assert "internal error" not in r.output, r.output
     assert "interrupted" in r.output and "wrote nothing" in r.output, r.output
