@@ -80,7 +80,8 @@ def _show(ss: Any, key: tuple[int, ...], cmp: Any, runs: list[S.Run]) -> None:
         table(views["differ"])
     else:
         st.caption("No knob differs: the runs differ only in what they were run with (seed, replications).")
-    table(views["rows"])
+    with st.expander("Every headline figure of each run, with its paired difference from the first"):
+        table(views["rows"])  # two runs of backfill: some sixty rows, folded so the chart shows
     st.plotly_chart(views["chart"], width="stretch")
 
 
