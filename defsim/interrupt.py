@@ -44,6 +44,37 @@ def interrupt_inside(exc: BaseException) -> KeyboardInterrupt | None:
     return None
 
 
+@contextmanager
+def held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then act as they would have.
+
+    For the few steps that must not be cut in two: making a temporary folder and knowing its
+    name, removing one, swapping a results folder into place.  A signal that comes meanwhile is
+    noted and sent again once the block is over, to whatever handled it before (so an ignored
+    one stays ignored and a default one does what it does).  Outside the main thread, where
+    handlers cannot be set, the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+
+    def note(signum: int, _frame: Any) -> None:
+        got.append(signum)
+
+    before: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            before[sig] = signal.signal(sig, note)
+    try:
+        yield
+    finally:
+        for which, handler in before.items():
+            signal.signal(which, handler)
+        for which in dict.fromkeys(got):
+            signal.raise_signal(which)
+
+
 class _Again:
     """Delivers a swallowed interrupt to the main thread once more, a moment later: at most one
     on its way at a time (one signal, one interrupt), and none once the command has left

@@ -206,3 +206,55 @@ def test_names_that_start_with_a_quote_read_back_as_written(tmp_path):
     assert folder.holders() == memory.holders() and "'=S" in folder.holders()
     assert [m.label for m in folder.markers] == [m.label for m in memory.markers]
     assert any(m.label.startswith("'+night") for m in folder.markers), folder.markers
+
+
+def test_an_interrupt_while_a_temporary_folder_is_removed_waits_until_it_is_gone(tmp_path, monkeypatch):
+    """CI, once: a SIGTERM landed while a stopped save removed its temporary folder, and the
+    hidden folder stayed behind, half removed.  Making, removing and swapping folders now hold
+    Ctrl-C and SIGTERM until they are done, then act on them."""
+    import signal
+
+    import defsim
+    import defsim.io.save as save
+    import defsim.io.swap as swap
+
+    def stopped(*_a, **_k):
+        raise KeyboardInterrupt
+
+    real = swap.shutil.rmtree
+
+    def signalled(path, **kw):
+        os.kill(os.getpid(), signal.SIGINT)  # lands at once, unless held
+        for _ in range(1000):  # bytecodes for it to land on
+            pass
+        real(path, **kw)
+
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    result = defsim.run(defsim.load(str(path)), seed=1)
+    monkeypatch.setattr(save, "write_run_tables", stopped)
+    monkeypatch.setattr(swap.shutil, "rmtree", signalled)
+    with pytest.raises(KeyboardInterrupt):
+        result.save(tmp_path / "out", plot=False)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_signal_held_is_acted_on_after_and_an_ignored_one_stays_ignored():
+    import signal
+
+    from defsim.interrupt import held
+
+    with pytest.raises(KeyboardInterrupt), held():
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass
+        done = True  # reached: the interrupt waited
+    assert done
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with held():
+            os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .swap import put_in_place
+from ..interrupt import held
+from .swap import put_in_place, remove_whole
 
 #: the file that marks a folder as defsim's results and lists the files defsim wrote in it
 MARKER = ".defsim-results"
@@ -355,29 +356,32 @@ def result_folder(
     check_target(target, force, protect)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", suffix=TMP_SUFFIX, dir=target.parent))
     except OSError as exc:
         raise _os_error(target, exc) from None
+    tmp: Path | None = None
     try:
+        with held():  # made and named in one step: an interrupt between would leave it behind
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", suffix=TMP_SUFFIX, dir=target.parent))
         yield tmp
         # everything in the temporary folder is defsim's: the manifest lists it all
         _write_file(tmp / MARKER, _marker_text(_files(tmp)).encode("utf-8"), True)
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the results from others
         if target.exists():
             check_target(target, force, protect)  # again: a file may have been added meanwhile
-        put_in_place(tmp, target, target.with_name(f".{target.name[:40]}.old-{os.getpid()}{TMP_SUFFIX}"))
+        with held():
+            put_in_place(tmp, target, target.with_name(f".{target.name[:40]}.old-{os.getpid()}{TMP_SUFFIX}"))
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_whole(tmp)
         raise _os_error(target, exc) from None
     except OutputError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_whole(tmp)
         if exc.cause:  # a file of the temporary folder: name the folder the user asked for
             out = OutputError(f"cannot write results to {target}: {exc.cause}")
             out.cause = exc.cause
             raise out from None
         raise
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_whole(tmp)
         raise
 
 

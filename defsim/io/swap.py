@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..interrupt import held
+
 
 def put_in_place(tmp: Path, target: Path, aside: Path) -> None:
     """Rename the folder ``tmp`` to ``target``.
@@ -30,3 +32,10 @@ def put_in_place(tmp: Path, target: Path, aside: Path) -> None:
     except BaseException:
         shutil.rmtree(aside, ignore_errors=True)
         raise
+
+
+def remove_whole(folder: Path | None) -> None:
+    """Remove a temporary folder whole: an interrupt waits until it is gone."""
+    if folder is not None:
+        with held():
+            shutil.rmtree(folder, ignore_errors=True)
