@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.records import EVENT_KINDS, REASONS
 from .as_run import AsRun
 from .comparison import ComparisonAnalysis
 from .ensemble import EnsembleAnalysis
@@ -80,34 +79,17 @@ def _sig6(x: float) -> float:
     return round(x, 5 - math.floor(math.log10(abs(x))))
 
 
-def _named(names: Sequence[str], index: np.ndarray, none: str = "") -> np.ndarray:
-    """Each index's name (a negative index: ``none``), as an array of text."""
-    table = np.array([*(str(n) for n in names), none], dtype=object)
-    return table[np.where(index >= 0, index, len(names))]
-
-
 def _events(result: RunAnalysis) -> dict[str, np.ndarray]:
     """The event log a column per field, as events.csv holds it (threat_id when there are rows)."""
-    ev = result.record.events
-    if ev is None or len(ev.time) == 0:
+    cols = result.event_columns()
+    if cols is None or len(cols["time"]) == 0:
         empty = np.array([], dtype=object)
         out = {"time_d": np.zeros(0), "n": np.zeros(0, dtype=np.int64)}
         return out | {
             k: empty.copy() for k in ("event", "holder", "interceptor", "reason", "route", "threat")
         }
-    plan = result.plan
-    routes = [r["name"] for r in result.record.routes]
-    return {
-        "time_d": _days(ev.time),
-        "n": np.asarray(ev.n, dtype=np.int64),
-        "event": _named(EVENT_KINDS, np.asarray(ev.kind)),
-        "holder": _named(plan.holder_names, np.asarray(ev.holder), "outside"),
-        "interceptor": _named(plan.interceptors, np.asarray(ev.interceptor)),
-        "reason": _named(REASONS, np.asarray(ev.reason)),
-        "route": _named(routes, np.asarray(ev.route)),
-        "threat": _named(plan.threats, np.asarray(ev.threat)),
-        "threat_id": np.where(np.asarray(ev.threat_id) >= 0, ev.threat_id, -1).astype(np.int64),
-    }
+    order = ("n", "event", "holder", "interceptor", "reason", "route", "threat", "threat_id")
+    return {"time_d": _days(cols["time"])} | {k: cols[k] for k in order}  # the folder reader's order
 
 
 def run_view(result: RunAnalysis, as_run: AsRun | None = None) -> RunView:

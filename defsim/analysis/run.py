@@ -8,11 +8,13 @@ io layer's (:mod:`defsim.io`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from ..engine import RunRecord
-from ..engine.records import EVENT_COLUMNS as ENGINE_EVENT_COLUMNS
 from ..engine.records import EVENT_KINDS, REASONS
 from . import figures
 from .optional import needs_pandas
@@ -31,6 +33,13 @@ EVENT_COLUMNS = (
     "reason",
     "route",
 )
+
+
+def _named(names: Sequence[str], index: Any, none: str = "") -> np.ndarray:
+    """Each index's name (a negative index: ``none``), as an array of text."""
+    table = np.array([*(str(n) for n in names), none], dtype=object)
+    index = np.asarray(index)
+    return table[np.where(index >= 0, index, len(names))]
 
 
 class RunAnalysis:
@@ -68,31 +77,34 @@ class RunAnalysis:
             )
         ]
 
-    def event_rows(self) -> list[tuple]:
+    def event_columns(self) -> dict[str, np.ndarray] | None:
+        """The event log a column per field, every index turned into its name (``""`` where none
+        applies, ``"outside"`` for a holder outside the network; threat_id -1); None without one."""
         ev = self.record.events
         if ev is None:
-            return []
+            return None
         plan = self.plan
-        holders, threats, ints = plan.holder_names, plan.threats, plan.interceptors
         routes = [r["name"] for r in self.record.routes]
-        out = []
-        columns = [getattr(ev, c).tolist() for c in ENGINE_EVENT_COLUMNS]
-        for t, kind, h, tid, tt, it, n, reason, route in zip(*columns, strict=True):
-            out.append(
-                (
-                    t,
-                    self.date(t),
-                    EVENT_KINDS[kind],
-                    holders[h] if h >= 0 else "outside",
-                    tid if tid >= 0 else "",
-                    threats[tt] if tt >= 0 else "",
-                    ints[it] if it >= 0 else "",
-                    n,
-                    REASONS[reason] if reason >= 0 else "",
-                    routes[route] if route >= 0 else "",
-                )
-            )
-        return out
+        return {
+            "time": np.asarray(ev.time, dtype=float),
+            "event": _named(EVENT_KINDS, ev.kind),
+            "holder": _named(plan.holder_names, ev.holder, "outside"),
+            "threat_id": np.where(np.asarray(ev.threat_id) >= 0, ev.threat_id, -1).astype(np.int64),
+            "threat": _named(plan.threats, ev.threat),
+            "interceptor": _named(plan.interceptors, ev.interceptor),
+            "n": np.asarray(ev.n, dtype=np.int64),
+            "reason": _named(REASONS, ev.reason),
+            "route": _named(routes, ev.route),
+        }
+
+    def event_rows(self) -> list[tuple]:
+        cols = self.event_columns()
+        if cols is None:
+            return []
+        return [
+            (t, self.date(t), kind, holder, tid if tid >= 0 else "", *rest)
+            for t, kind, holder, tid, *rest in zip(*(cols[c].tolist() for c in cols), strict=True)
+        ]
 
     def to_frame(self, what: str = "stock") -> Any:
         """The stock series (or ``"events"``) as a pandas DataFrame (needs pandas)."""
