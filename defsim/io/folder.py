@@ -24,7 +24,8 @@ from ..analysis.views import ComparisonView, EnsembleView, RunView, View
 from . import folder_check as fc
 from .as_run import read_as_run
 from .folder_check import NotAResultsFolder, TamperedFolder
-from .markers import read_markers, uncsv
+from .formats import uncsv
+from .markers import read_markers
 
 __all__ = ["ComparisonView", "EnsembleView", "NotAResultsFolder", "RunView", "TamperedFolder", "View", "read"]
 

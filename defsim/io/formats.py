@@ -32,6 +32,12 @@ def csv_text(value: object) -> str:
     return s
 
 
+def uncsv(text: str) -> str:
+    """A text field as the user wrote it: :func:`csv_text`'s guard undone."""
+    guarded = text.startswith("'") and text[1:2] != "" and text[1:2] in (*FORMULA_START, "'")
+    return text[1:] if guarded else text
+
+
 def csv_number(value: float) -> str:
     """A float in full precision; empty for NaN or infinity (e.g. "never")."""
     return repr(value) if math.isfinite(value) else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..analysis.markers import DECISION, RAID, Marker, big_raids, run_markers
 from . import folder_check as fc
-from .formats import FORMULA_START, csv_text, write_csv
+from .formats import csv_text, uncsv, write_csv
 
 __all__ = ["DECISION", "RAID", "Marker", "big_raids", "read_markers", "run_markers", "uncsv", "write_markers"]
 
@@ -19,12 +19,6 @@ def write_markers(path: Path, markers: Iterable[Marker]) -> None:
         ["time_d", "kind", "label", "size"],
         ([f"{m.time:.6f}", m.kind, csv_text(m.label), str(m.size)] for m in markers),
     )
-
-
-def uncsv(text: str) -> str:
-    """A text field as the user wrote it (undo the spreadsheet-formula guard of csv_text)."""
-    guarded = text.startswith("'") and text[1:2] != "" and text[1:2] in (*FORMULA_START, "'")
-    return text[1:] if guarded else text
 
 
 def read_markers(path: Path) -> list[Marker]:
