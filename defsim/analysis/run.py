@@ -38,7 +38,7 @@ EVENT_COLUMNS = (
 def _named(names: Sequence[str], index: Any, none: str = "") -> np.ndarray:
     """Each index's name (a negative index: ``none``), as an array of text."""
     table = np.array([*(str(n) for n in names), none], dtype=object)
-    index = np.asarray(index)
+    index = np.asarray(index, dtype=np.intp)  # an event log's indices are 8 or 32 bits
     return table[np.where(index >= 0, index, len(names))]
 
 

@@ -269,15 +269,16 @@ class Recorder:
         byte = codes.view(np.uint8).reshape(-1, 8)  # little-endian: byte k is bits 8k to 8k+7
         flags = byte[:, 0]
         tid = codes >> _TID_AT
+        # each column in its full record's type (EVENT_RECORD)
         cols = {
-            "kind": np.bitwise_and(flags >> _KIND_AT, 15, dtype=np.int64),
-            "holder": np.subtract(byte[:, _HOLDER_AT // 8], 1, dtype=np.int64),
-            "threat_id": tid,
-            "threat": np.subtract(byte[:, _THREAT_AT // 8], 1, dtype=np.int64),
-            "interceptor": np.subtract(byte[:, _ITYPE_AT // 8], 1, dtype=np.int64),
+            "kind": np.bitwise_and(flags >> _KIND_AT, 15, dtype=np.int8),
+            "holder": np.subtract(byte[:, _HOLDER_AT // 8], 1, dtype=np.int32),
+            "threat_id": tid.astype(np.int32),
+            "threat": np.subtract(byte[:, _THREAT_AT // 8], 1, dtype=np.int32),
+            "interceptor": np.subtract(byte[:, _ITYPE_AT // 8], 1, dtype=np.int32),
             "n": byte[:, _N_AT // 8].astype(np.int64),
-            "reason": np.subtract(flags >> _REASON_AT, 1, dtype=np.int64),
-            "route": np.full(len(codes), -1, dtype=np.int64),
+            "reason": np.subtract(flags >> _REASON_AT, 1, dtype=np.int8),
+            "route": np.full(len(codes), -1, dtype=np.int32),
         }
         at = np.asarray(self._at if self._at_array is None else self._at_array, dtype=np.float64)
         time = at[tid] if len(at) else np.zeros(len(codes))
