@@ -94,12 +94,15 @@ def arrivals() -> tuple[list[float], np.ndarray]:
 
 
 @pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("chunk", [recorder_module._CHUNK, 1, 3])
 def test_held_back_arrivals_read_back_in_their_place(
-    seed: int, arrivals: tuple[list[float], np.ndarray]
+    seed: int, chunk: int, arrivals: tuple[list[float], np.ndarray]
 ) -> None:
     """Random runs of events where an arrival is followed by its own threat's event at the same
     holder (carried), at another holder, by another threat's event, by a full record, by
-    another arrival, or by nothing (the end); threat ids past what a code holds among them."""
+    another arrival, or by nothing (the end); threat ids past what a code holds among them.  The
+    codes and times are moved to arrays a chunk at a time: small chunks put every boundary at
+    every place in the sequence."""
     rng = random.Random(seed)
     tids = TIDS
     arrival = {tid: arrivals[1][tid] for tid in tids}
@@ -125,5 +128,5 @@ def test_held_back_arrivals_read_back_in_their_place(
         elif nxt == 4:
             told.append((same, EventKind.DELIVERY, h, -1, -1, 1, 40, -1, 2))
         # nxt == 5: the next arrival, or the end of the run
-    got = tell(Recorder(*arrivals), told)
+    got = tell(Recorder(*arrivals, chunk=chunk), told)
     assert got == [tuple(int(x) if i else x for i, x in enumerate(row)) for row in told]

@@ -84,6 +84,7 @@ _TID_AT: Final = 41
 _BYTE: Final = 255  # the largest figure a byte holds
 _TID_MAX: Final = 1 << (63 - _TID_AT)  # the code stays a non-negative int64
 _FULL: Final = -1
+_CHUNK: Final = 4096  # codes (and times) moved to an array at a time
 #: the fields an arrival shares with the event it comes just before: threat id, type, holder
 _ARRIVAL_OF: Final = ~((1 << _TID_AT) - 1) | _BYTE << _THREAT_AT | _BYTE << _HOLDER_AT
 #: an arrival's own fields: its kind, n = 1 (interceptor and reason: none, time: the arrival's)
@@ -100,12 +101,19 @@ class Recorder:
     #: whether event methods record anything (the hot path skips calling them when not)
     detailed: bool = True
 
-    def __init__(self, arrival_time: list[float], arrival_array: np.ndarray | None = None) -> None:
+    def __init__(
+        self, arrival_time: list[float], arrival_array: np.ndarray | None = None, chunk: int = _CHUNK
+    ) -> None:
         self._at = arrival_time
         self._at_array = arrival_array
-        # threat events, one int each (and their time when it is not the arrival's)
+        # threat events, one int each (and their time when it is not the arrival's), moved to an
+        # array a chunk at a time: the ints are freed while still in the cache, and the next
+        # chunk's reuse their memory (kept to the end, a run's ints would fill fresh pages)
+        self._chunk = chunk
         self._codes: list[int] = []
         self._times: list[float] = []
+        self._code_chunks: list[np.ndarray] = []
+        self._time_chunks: list[np.ndarray] = []
         # events that take a full record (everything but threat events): code -1 in _codes
         self._events = bytearray()
         self._levels = bytearray()
@@ -140,8 +148,11 @@ class Recorder:
                     self._release()
             if time != self._at[tid]:
                 self._times.append(time)
+                if len(self._times) >= self._chunk:
+                    self._time_chunks.append(np.array(self._times, dtype=np.float64))
+                    self._times.clear()
                 code |= 1
-            self._codes.append(code)
+            self._code(code)
         else:
             self._full(time, kind, site, tid, tt, itype, n, reason, -1)
 
@@ -161,12 +172,18 @@ class Recorder:
             return
         if self._held >= 0:
             self._release()
-        self._codes.append(_FULL)
+        self._code(_FULL)
         self._put(self._pack(time, kind, holder, tid, tt, itype, n, reason, route))
+
+    def _code(self, code: i64) -> None:
+        self._codes.append(code)
+        if len(self._codes) >= self._chunk:
+            self._code_chunks.append(np.array(self._codes, dtype=np.int64))
+            self._codes.clear()
 
     def _release(self) -> None:
         """The held-back arrival becomes an int of its own."""
-        self._codes.append(
+        self._code(
             _ARRIVAL_CODE
             | (self._held_at + 1) << _HOLDER_AT
             | (self._held_tt + 1) << _THREAT_AT
@@ -255,7 +272,7 @@ class Recorder:
     def event_log(self) -> EventLog | None:
         if self._held >= 0:
             self._release()
-        codes = np.fromiter(self._codes, dtype="<i8", count=len(self._codes))
+        codes = np.concatenate([*self._code_chunks, np.array(self._codes, dtype=np.int64)])
         full = np.flatnonzero(codes < 0)  # their columns come from the full records
         codes[full] = 0
         after = codes & _AFTER_ARRIVAL != 0
@@ -282,7 +299,9 @@ class Recorder:
         }
         at = np.asarray(self._at if self._at_array is None else self._at_array, dtype=np.float64)
         time = at[tid] if len(at) else np.zeros(len(codes))
-        time[(flags & 1).view(bool)] = np.fromiter(self._times, dtype=np.float64, count=len(self._times))
+        time[(flags & 1).view(bool)] = np.concatenate(
+            [*self._time_chunks, np.array(self._times, dtype=np.float64)]
+        )
         if len(full):
             rows = np.frombuffer(self._events, dtype=EVENT_RECORD)
             time[full] = rows["time"]
