@@ -1,8 +1,9 @@
 """A folder's plots drawn side by side: one plot per worker process when it pays.
 
-Each plot of a results folder is drawn from the folder's files alone, so plots are
-independent: with more than one core (and ``fork``, which hands the worker the view already
-read instead of reading it again) they are drawn on the project's worker pool
+Each plot of a results folder is drawn from the folder's result model alone (read from its
+files, or made in memory by whoever writes the folder: the same object), so plots are
+independent: with more than one core (and ``fork``, which hands the worker the model already
+made instead of reading it again) they are drawn on the project's worker pool
 (:func:`defsim.analysis.execution.run_parts`: a pipe per worker, no lock shared, a worker killed
 at any moment is reported rather than waited for).  A worker returns the plot's bytes and
 this process writes them, one file at a time, in the jobs' order.  A plot's bytes depend only
