@@ -58,7 +58,7 @@ def test_no_start_and_no_times():
     assert dates(dt.datetime(2024, 1, 1), np.array([])) == []
 
 
-class Name(str, enum.Enum):
+class Name(enum.StrEnum):
     A = "=A"
 
 
