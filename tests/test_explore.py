@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import io
 import shlex
+import socket
 import subprocess
 import sys
 
@@ -40,6 +41,14 @@ def app(**params: str | list[str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=600)  # a shared CI machine may be slow
     for k, v in params.items():
         at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def opened(at: AppTest, label: str) -> AppTest:
+    """The page with the tab ``label`` open (as a click on it does): only the open tab is drawn."""
+    at.session_state["tab"] = label
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -381,8 +390,10 @@ def test_moving_the_weekly_delivery_and_pressing_run_answers_in_words():
     assert qp(at, "set") == ["deliveries.0.quantity=28"]
     assert qp(at, "scenario") == ["textbook"] and qp(at, "reps") == ["100"]
     # the compare tab reads the two runs' difference
-    assert "against" in unescape(at.tabs[1].success[0].value)
+    assert "against" in unescape(opened(at, "Compare").tabs[1].success[0].value)
     # and the take-away buttons are there
+    assert not at.get("download_button")  # the share tab is drawn when open
+    opened(at, "Share and download")
     assert {b.label for b in at.get("download_button")} >= {"Scenario (YAML)", "Results (CSV)"}
 
 
@@ -424,6 +435,7 @@ def test_the_backfill_comparison_reads_its_sentence_from_a_shared_link():
         reps="12",
         run="1",
     )
+    assert at.session_state["tab"] == "Compare"  # a shared comparison opens on it
     sentence = unescape(at.tabs[1].success[0].value)
     assert sentence.startswith("cut against with backfill:")
     assert "ballistic missile threats killed" in sentence and "fewer" in sentence
@@ -433,7 +445,7 @@ def test_a_preset_runs_the_exercise_and_compares():
     at = app(scenario="textbook", reps="20")
     at.sidebar.button(key="preset:01-days-until-dry").click().run()
     assert not at.exception
-    sentence = unescape(at.tabs[1].success[0].value)
+    sentence = unescape(opened(at, "Compare").tabs[1].success[0].value)
     assert sentence.startswith("no delivery against weekly delivery:")
     assert qp(at, "vary") == ["deliveries.0.at=7d,41d"]
 
@@ -477,7 +489,8 @@ def test_which_futures_run_us_dry_finds_a_box_in_words():
     """Issue 22: the discovery tab samples futures over two knobs' ranges and names the box."""
     pytest.importorskip("prim")
     at = app()
-    tab = at.tabs[2]
+    assert not at.tabs[2].children  # drawn when open
+    tab = opened(at, "Which futures run us dry?").tabs[2]
     assert [s.label for s in tab.slider] == [
         "Weekly delivery (rounds): from .. to",
         "Rounds at the start: from .. to",
@@ -518,7 +531,7 @@ def test_which_futures_without_the_discover_extra_says_what_to_install(monkeypat
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == "prim" else real(n, *a))
-    at = app()
+    at = opened(app(), "Which futures run us dry?")
     assert 'pip install ".[discover]"' in unescape(at.tabs[2].info[0].value)
     assert not at.tabs[2].slider  # nothing to run without it
 
@@ -591,16 +604,74 @@ def test_every_shipped_knob_block_is_kept_in_the_shipped_yaml_copy():
 
 
 def test_the_server_preloads_the_page_where_it_listens():
-    """defsim.explore.serve is `streamlit run` plus a thread that loads the page once the server listens."""
+    """defsim.explore.serve is `streamlit run` that listens where its options say, the page loaded."""
     from defsim.cli.explore import server_command
     from defsim.explore import serve
 
     argv = server_command("0.0.0.0", 8765)[3:]
-    assert argv[0].endswith("app.py") and serve._where(argv) == ("127.0.0.1", 8765)
+    assert argv[0].endswith("app.py") and serve._where(argv) == ("0.0.0.0", 8765)
     assert serve._where(server_command("10.1.2.3", 9)[3:]) == ("10.1.2.3", 9)
-    assert serve._where(["app.py"]) is None
-    serve.preload(None)  # no address: loads at once
+    assert serve._where(["app.py"]) is None and serve._where(server_command("::", 0)[3:]) is None
+    serve.preload()
     assert all(name in sys.modules for name in serve.PAGE)
+
+
+def _nodelay(sock: socket.socket) -> bool:
+    return bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+
+def test_the_server_listens_at_once_and_its_replies_are_not_held_back(monkeypatch):
+    """Streamlit's listening socket, as Streamlit makes it, leaves Nagle's algorithm on the
+    connections asyncio accepts (each reply after a connection's first waited 40 ms); the server's
+    is TCP with TCP_NODELAY, and the one listening before Streamlit started is the one it serves on."""
+    import asyncio
+
+    from streamlit.web.server.starlette import starlette_server
+
+    from defsim.explore import serve
+
+    monkeypatch.setattr(starlette_server, serve.BIND, getattr(starlette_server, serve.BIND))  # restored after
+
+    def accepted(listening: socket.socket) -> bool:
+        """Whether a connection accepted by asyncio on ``listening`` has TCP_NODELAY."""
+
+        async def go() -> bool:
+            seen: list[bool] = []
+
+            async def handle(_r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+                seen.append(_nodelay(w.get_extra_info("socket")))
+                w.close()
+
+            server = await asyncio.start_server(handle, sock=listening)
+            port = listening.getsockname()[1]
+            _r, w = await asyncio.open_connection("127.0.0.1", port)
+            while not seen:
+                await asyncio.sleep(0.01)
+            w.close()
+            server.close()
+            return seen[0]
+
+        return asyncio.run(go())
+
+    plain = starlette_server._bind_server_socket("127.0.0.1", "127.0.0.1", 0, 16)[0]
+    assert not accepted(plain), "Streamlit's socket now has TCP_NODELAY: is the hand-over still needed?"
+    assert serve.hand_over() is True
+    made = starlette_server._bind_server_socket("127.0.0.1", "127.0.0.1", 0, 16)[0]
+    assert made.proto == socket.IPPROTO_TCP and _nodelay(made) and accepted(made)
+    early = serve.listen_early("127.0.0.1", 0)
+    assert early is not None
+    where = ("127.0.0.1", early.getsockname()[1])
+    monkeypatch.setitem(serve._early, where, early)
+    # a client connecting before Streamlit takes the socket over is answered once it has
+    client = socket.create_connection(where, 1)
+    assert starlette_server._bind_server_socket(*where[:1], *where, 16)[0] is early and not serve._early
+    # the port taken, no socket listens early: Streamlit binds, and says so, as it always did
+    assert serve.listen_early(*where) is None
+    assert accepted(early)
+    client.close()
+    # a Streamlit without the function where it is expected: nothing is replaced
+    monkeypatch.delattr(starlette_server, serve.BIND)
+    assert serve.hand_over() is False and not hasattr(starlette_server, serve.BIND)
 
 
 def test_the_server_skips_streamlits_component_scan_and_falls_back_when_streamlit_moves_it(monkeypatch):

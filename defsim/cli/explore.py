@@ -74,6 +74,9 @@ def server_command(host: str, port: int) -> list[str]:
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
         "--client.toolbarMode", "minimal",
+        "--runner.magicEnabled", "false",  # the page writes nothing by magic: its script is not rewritten
+        # the page keeps the state of the tabs it does not draw by setting it (defsim.explore.app)
+        "--global.disableWidgetStateDuplicationWarning", "true",
     ]  # fmt: skip
 
 

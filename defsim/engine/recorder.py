@@ -5,20 +5,27 @@ threat event (arrival, shot, kill, leak, passed: nearly all of them) is packed i
 a list, with its time on another only when it is not the threat's arrival time (a shot or leak
 at arrival stores none); that costs the hot path an append or two, and the named numpy columns
 of an :class:`~defsim.engine.records.EventLog` are decoded from byte views of those ints once at
-the end.  Other events, and figures too big to pack, take one fixed-size binary record
-(:data:`EVENT_RECORD`) on a buffer, marked -1 in the list.  Stock level changes are packed as
-such records too.  A :class:`NullRecorder` keeps the stock levels (the stock series and every
-summary figure need them) and drops the events, for ensembles.
+the end.  An arrival is held back until the next event: when that is the same threat's at the
+same holder (engaged or let through at once: most threats), one int carries both.  Other
+events, and figures too big to pack, take one fixed-size binary record (:data:`EVENT_RECORD`)
+on a buffer, marked -1 in the list.  Stock level changes are packed as such records too.  A
+:class:`NullRecorder` keeps the stock levels (the stock series and every summary figure need
+them) and drops the events, for ensembles.
 """
 
 from __future__ import annotations
 
 import struct
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from .records import EVENT_COLUMNS, EventLog, StockLog
+
+if TYPE_CHECKING:
+    # a machine integer under mypyc (the codes are packed without a tagged int's checks); a
+    # plain int otherwise, and nothing is imported at run time
+    from mypy_extensions import i64
 
 _ARRIVAL: Final = 0
 _SHOT: Final = 1
@@ -63,18 +70,24 @@ assert STOCK_RECORD.itemsize == _STOCK.size
 #: a threat event (arrival, shot, kill, leak, passed) packed into one int, a byte per field so
 #: that the columns are read back as byte views: byte 0 holds whether the time is stored (bit 0;
 #: else it is the threat's arrival time), the kind (bits 1-4) and reason + 1 (bits 5-7), bytes
-#: 1-4 holder + 1, interceptor + 1, n and threat type + 1, bits 40-62 the threat id.  An event
-#: with a figure that does not fit takes the slow path: a full record (code -1).
+#: 1-4 holder + 1, interceptor + 1, n and threat type + 1, bit 40 whether the threat's arrival at
+#: the same holder comes just before (and is not an int of its own), bits 41-62 the threat id.
+#: An event with a figure that does not fit takes the slow path: a full record (code -1).
 _KIND_AT: Final = 1
 _REASON_AT: Final = 5
 _HOLDER_AT: Final = 8
 _ITYPE_AT: Final = 16
 _N_AT: Final = 24
 _THREAT_AT: Final = 32
-_TID_AT: Final = 40
+_AFTER_ARRIVAL: Final = 1 << 40
+_TID_AT: Final = 41
 _BYTE: Final = 255  # the largest figure a byte holds
 _TID_MAX: Final = 1 << (63 - _TID_AT)  # the code stays a non-negative int64
 _FULL: Final = -1
+#: the fields an arrival shares with the event it comes just before: threat id, type, holder
+_ARRIVAL_OF: Final = ~((1 << _TID_AT) - 1) | _BYTE << _THREAT_AT | _BYTE << _HOLDER_AT
+#: an arrival's own fields: its kind, n = 1 (interceptor and reason: none, time: the arrival's)
+_ARRIVAL_CODE: Final = _ARRIVAL << _KIND_AT | 1 << _N_AT
 
 
 class Recorder:
@@ -101,12 +114,16 @@ class Recorder:
         self._pack = _EVENT.pack
         self._put_level = self._levels.extend
         self._pack_level = _STOCK.pack
+        # the arrival held back (threat id, -1: none), its holder and its threat type
+        self._held: i64 = -1
+        self._held_at: i64 = -1
+        self._held_tt: i64 = -1
 
     def _threat_event(
-        self, kind: int, time: float, site: int, tid: int, tt: int, itype: int, n: int, reason: int
+        self, kind: i64, time: float, site: i64, tid: i64, tt: i64, itype: i64, n: i64, reason: i64
     ) -> None:
         if site < _BYTE and itype < _BYTE and tt < _BYTE and 0 <= n <= _BYTE and tid < _TID_MAX:
-            code = (
+            code: i64 = (
                 kind << _KIND_AT
                 | (reason + 1) << _REASON_AT
                 | (site + 1) << _HOLDER_AT
@@ -115,6 +132,12 @@ class Recorder:
                 | (tt + 1) << _THREAT_AT
                 | tid << _TID_AT
             )
+            if self._held >= 0:
+                if self._held == tid and self._held_at == site:
+                    code |= _AFTER_ARRIVAL
+                    self._held = -1
+                else:
+                    self._release()
             if time != self._at[tid]:
                 self._times.append(time)
                 code |= 1
@@ -136,13 +159,32 @@ class Recorder:
     ) -> None:
         if not self.detailed:
             return
+        if self._held >= 0:
+            self._release()
         self._codes.append(_FULL)
         self._put(self._pack(time, kind, holder, tid, tt, itype, n, reason, route))
+
+    def _release(self) -> None:
+        """The held-back arrival becomes an int of its own."""
+        self._codes.append(
+            _ARRIVAL_CODE
+            | (self._held_at + 1) << _HOLDER_AT
+            | (self._held_tt + 1) << _THREAT_AT
+            | self._held << _TID_AT
+        )
+        self._held = -1
 
     # --- threats --------------------------------------------------------------------------
 
     def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
-        self._threat_event(_ARRIVAL, time, site, threat_id, threat, -1, 1, -1)
+        if self._held >= 0:
+            self._release()
+        if site < _BYTE and threat < _BYTE and threat_id < _TID_MAX and time == self._at[threat_id]:
+            self._held = threat_id
+            self._held_at = site
+            self._held_tt = threat
+        else:
+            self._threat_event(_ARRIVAL, time, site, threat_id, threat, -1, 1, -1)
 
     def shot(self, time: float, site: int, threat_id: int, threat: int, interceptor: int, n: int) -> None:
         self._threat_event(_SHOT, time, site, threat_id, threat, interceptor, n, -1)
@@ -211,11 +253,19 @@ class Recorder:
         )
 
     def event_log(self) -> EventLog | None:
+        if self._held >= 0:
+            self._release()
         codes = np.fromiter(self._codes, dtype="<i8", count=len(self._codes))
-        full = codes < 0
-        some_full = bool(full.any())
-        if some_full:
-            codes[full] = 0
+        full = np.flatnonzero(codes < 0)  # their columns come from the full records
+        codes[full] = 0
+        after = codes & _AFTER_ARRIVAL != 0
+        carried = np.flatnonzero(after)
+        if len(carried):  # each held-back arrival goes just before the event that carried it
+            codes &= ~_AFTER_ARRIVAL
+            arrivals = codes[carried] & _ARRIVAL_OF | _ARRIVAL_CODE
+            codes = np.repeat(codes, after.view(np.uint8) + 1)
+            codes[carried + np.arange(len(carried))] = arrivals
+            full += np.searchsorted(carried, full)
         byte = codes.view(np.uint8).reshape(-1, 8)  # little-endian: byte k is bits 8k to 8k+7
         flags = byte[:, 0]
         tid = codes >> _TID_AT
@@ -232,7 +282,7 @@ class Recorder:
         at = np.asarray(self._at if self._at_array is None else self._at_array, dtype=np.float64)
         time = at[tid] if len(at) else np.zeros(len(codes))
         time[(flags & 1).view(bool)] = np.fromiter(self._times, dtype=np.float64, count=len(self._times))
-        if some_full:
+        if len(full):
             rows = np.frombuffer(self._events, dtype=EVENT_RECORD)
             time[full] = rows["time"]
             for name, col in cols.items():

@@ -21,8 +21,8 @@ import streamlit as st
 
 
 def _settle() -> None:
-    """Wait for the server's loading threads (defsim.explore.serve's, ui.warm's) to finish: two
-    threads importing the same modules at once can see them half-made."""
+    """Wait for the server's loading thread (ui.warm's) to finish: two threads importing the same
+    modules at once can see them half-made."""
     for t in threading.enumerate():
         if t.name.startswith("defsim-explore-") and t is not threading.current_thread():
             go = getattr(t, "go", None)  # ui.Warm waits a moment unless told to go
@@ -40,6 +40,10 @@ from defsim.explore.ui import md, show_error, warm  # noqa: E402
 FILE_ENV = "DEFSIM_EXPLORE_FILE"  # the same name as defsim.cli.explore's
 MAX_UPLOAD = 4 * 2**20  # the loader refuses more, with its message
 TABS = ["Run", "Compare", "Which futures run us dry?", "Share and download"]
+TAB = "tab"  # the open tab's label, in the session's state
+#: the widgets of the tabs drawn only when open (their state is kept while another tab is open);
+#: not their buttons, whose state cannot be set
+KEPT = ("cmp:", "dsc_knobs:", "dsc_range:", "dsc_fig:", "dsc_op:", "dsc_thr:", "dsc_n:")
 
 
 def _state() -> Any:
@@ -141,6 +145,8 @@ def _seed_and_reps(ss: Any, params: dict[str, list[str]], base: Any) -> None:
 def main() -> None:
     st.set_page_config(page_title="defsim explorer", layout="wide")
     ss = _state()
+    for key in [k for k in ss if isinstance(k, str) and k.startswith(KEPT)]:
+        ss[key] = ss[key]  # Streamlit forgets a widget's state when a run does not draw it
     if "pick_next" in ss:
         ss.pick = ss.pop("pick_next")
     params = _params()
@@ -156,22 +162,30 @@ def main() -> None:
     _header(base, source)
     if first:
         _seed_and_reps(ss, params, base)
-    run_tab, compare_tab, discover_tab, share_tab = st.tabs(TABS)
+    vary = first and "vary" in params and source.shipped
+    if vary:
+        ss[TAB] = TABS[1]  # a shared comparison opens on it
+    # Only the open tab is drawn (and the Run tab always: its knobs are the set-up every tab starts
+    # from): the first page draws, and the browser fetches the code of, only what it shows.
+    run_tab, compare_tab, discover_tab, share_tab = st.tabs(TABS, key=TAB, on_change="rerun")
     with run_tab:
         sets = tab_run.tab(ss, source, base, params, first)
-    if first and "vary" in params and source.shipped:
+    if vary:
         with compare_tab:
             tab_compare.from_link(ss, source, params)
     tab_compare.preset_block(ss, source)
-    with compare_tab:
-        tab_compare.tab(ss)
-    with discover_tab:
-        try:
-            tab_discover.tab(ss, source, sets, int(ss.seed))
-        except Exception as exc:  # a user's error in their words, anything else as defsim's bug
-            show_error(exc)
-    with share_tab:
-        tab_share.tab(ss, source, sets)
+    if compare_tab.open:
+        with compare_tab:
+            tab_compare.tab(ss)
+    if discover_tab.open:
+        with discover_tab:
+            try:
+                tab_discover.tab(ss, source, sets, int(ss.seed))
+            except Exception as exc:  # a user's error in their words, anything else as defsim's bug
+                show_error(exc)
+    if share_tab.open:
+        with share_tab:
+            tab_share.tab(ss, source, sets)
     ss.booted = True
     warm()  # Plotly and the runners load in the background while the student reads the page
 

@@ -1,27 +1,38 @@
-"""The explorer's server: Streamlit's own (``streamlit run``), with the page's modules loaded early.
+"""The explorer's server: Streamlit's own (``streamlit run``), listening at once, the page loaded first.
 
-``python -m defsim.explore.serve APP [streamlit options]`` is ``streamlit run APP [options]``,
-plus one background thread: once the server listens, and while the browser is still loading the
-page's scripts, it imports the page's modules, reads the shipped scenarios' list and loads the scenario the
-page opens on, so the first student's page does not wait for them.  Streamlit runs every page's script in this
-process, so what the thread loads is what the script finds.  A thread, not a process: the page
-starts no processes.
+``python -m defsim.explore.serve APP [streamlit options]`` is ``streamlit run APP [options]``, plus
+three things that make the first page come sooner; each replaces a function of Streamlit's where
+it is expected, and leaves Streamlit as it is (as plain ``streamlit run``) if it is not there:
+
+- **Listening at once.**  The server's socket is bound and listening before Streamlit is even
+  imported (:func:`listen_early`), and handed to Streamlit when it binds (:func:`hand_over`): a
+  browser that opens the address while the server starts waits in the socket's queue instead of
+  being refused and trying again; ``defsim explore`` opens the browser that much sooner.
+- **The page loaded before the first page is served.**  While the browser's request waits, the
+  page's modules, the shipped scenarios' list and the scenario the page opens on are loaded
+  (:func:`preload`), in this process (Streamlit runs every page's script here), before Streamlit
+  serves anything: loaded meanwhile by a thread, they would hold Python's lock while the browser
+  fetches Streamlit's hundred script files from this process, and slow every reply.
+- **Replies sent at once.**  Streamlit makes its listening socket without naming its protocol, so
+  asyncio does not know the connections it accepts as TCP and leaves Nagle's algorithm on them: a
+  reply written in two parts (headers, then body) waits for the browser's delayed acknowledgement
+  of the first, 40 ms on Linux, at every request of a kept-alive connection after the first.  The
+  page's scripts are a hundred files over six connections: half a second of waiting for nothing.
+  The socket is made naming TCP, with TCP_NODELAY set (which the accepted connections inherit).
 
 It also skips Streamlit's scan of every installed package for custom components (the metadata of
 each, read before the server listens: 0.2 s or more of its start with a hundred packages
-installed).  The page uses no custom component.  Streamlit has no setting for it, so the scanning
-function is replaced where Streamlit's runtime looks it up (:func:`skip_component_scan`); if a
-Streamlit release moves it, the scan simply runs, as before.
+installed).  The page uses no custom component (:func:`skip_component_scan`).
 """
 
 from __future__ import annotations
 
 import importlib
 import itertools
+import os
 import socket
 import sys
-import threading
-import time
+from typing import Any
 
 #: the page's own modules (Streamlit is the server's): loaded before the first page asks
 PAGE = (
@@ -32,40 +43,87 @@ PAGE = (
 )
 #: Streamlit's function that reads every installed package's metadata looking for components
 SCAN = "scan_component_manifests"
-WAIT = 60.0  # seconds: a server that is not up by then is slow enough without this thread
+#: Streamlit's function that makes the server's listening socket: (address, port, backlog) -> socket
+BIND = "_bind_socket"
+BACKLOG = 2048  # uvicorn's; Streamlit sets its own when it takes the socket over
+#: the sockets listening before Streamlit binds, by (address, port): each handed over once
+_early: dict[tuple[str, int], socket.socket] = {}
 
 
 def _where(argv: list[str]) -> tuple[str, int] | None:
-    """The address the server will listen on, from its options (None if they do not say)."""
+    """The address and port the server will listen on, from its options (None if they do not say)."""
     opts = dict(itertools.pairwise(argv))
-    if "--server.port" not in opts:
+    if "--server.port" not in opts or "--server.address" not in opts:
         return None
-    host = opts.get("--server.address", "127.0.0.1")
-    return ("127.0.0.1" if host in ("", "0.0.0.0", "::") else host), int(opts["--server.port"])
+    port = int(opts["--server.port"])
+    return (opts["--server.address"], port) if port else None
 
 
-def _listening(where: tuple[str, int]) -> bool:
+def _tcp_socket(family: socket.AddressFamily) -> socket.socket:
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def listen_early(address: str, port: int) -> socket.socket | None:
+    """A socket listening on (address, port) as Streamlit's would (None if that fails: Streamlit
+    then binds, and says what is wrong, as it always did)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = _tcp_socket(family)
     try:
-        with socket.create_connection(where, 0.2):
-            return True
+        if os.name != "nt":  # as Streamlit's: on Windows it would let two servers share a port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind((address, port))
+        sock.listen(BACKLOG)
     except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def _as_tcp(sock: socket.socket) -> socket.socket:
+    """The same listening socket, known to asyncio as TCP, with TCP_NODELAY."""
+    out = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    out.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return out
+
+
+def hand_over() -> bool:
+    """Streamlit's socket made by :func:`_bind`: the early one if listening there, else its own made
+    TCP (True if this Streamlit's socket function was found where expected, and replaced)."""
+    try:
+        from streamlit.web.server.starlette import starlette_server
+    except ImportError:
+        return False
+    bind = getattr(starlette_server, BIND, None)
+    if not callable(bind):
         return False
 
+    def _bind(address: str, port: int, backlog: int, *args: Any, **kwargs: Any) -> socket.socket:
+        sock = _early.pop((address, port), None)
+        if sock is None:
+            sock = _as_tcp(bind(address, port, backlog, *args, **kwargs))
+        else:
+            sock.listen(backlog)
+        sock.setblocking(False)
+        sock.set_inheritable(True)
+        return sock
 
-def preload(where: tuple[str, int] | None) -> None:
-    """Wait until the server listens (so its start is not slowed), then load the first page's needs."""
-    end = time.monotonic() + WAIT
-    while where is not None and not _listening(where) and time.monotonic() < end:
-        time.sleep(0.02)
+    setattr(starlette_server, BIND, _bind)
+    return True
+
+
+def preload() -> None:
+    """Load the first page's needs: the page's modules, the shipped list, the first scenario."""
     try:
         for name in PAGE:
             importlib.import_module(name)
         from . import session
 
         session.catalogue()
-        first = session.Source(session.DEFAULT)  # the page a student meets first: its scenario and figures
-        first.load()
-        session.figure_keys(first, ())
+        session.Source(session.DEFAULT).load()  # the scenario a student meets first
     except Exception:  # the page meets the same problem and says so, in its words
         return
 
@@ -91,8 +149,15 @@ def skip_component_scan() -> bool:
 
 
 def main(argv: list[str]) -> None:
+    where = _where(argv)
+    early = listen_early(*where) if where is not None else None  # before importing anything heavy
+    if hand_over():
+        if early is not None and where is not None:
+            _early[where] = early
+    elif early is not None:
+        early.close()  # this Streamlit binds its own socket: the port must be free for it
     skip_component_scan()
-    threading.Thread(target=preload, args=(_where(argv),), name="defsim-explore-preload", daemon=True).start()
+    preload()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", *argv]

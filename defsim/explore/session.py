@@ -19,15 +19,31 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import _lazy
 from .. import scenario as _scenario
 from ..plan.size import DEFAULT_LIMITS, WorkTooBig, check, estimate
 from ..scenario import InputError, Scenario, ScenarioError
 from ..scenario import shipped as _shipped
-from .answers import answers, comparison_rows, comparison_sentence, figures_table, headline, odds
 from .knobs import Control, controls
 from .takeaway import result_rows, results_csv, results_xlsx, scenario_yaml
+
+if TYPE_CHECKING:
+    from .answers import answers as answers
+    from .answers import comparison_rows as comparison_rows
+    from .answers import comparison_sentence as comparison_sentence
+    from .answers import figures_table as figures_table
+    from .answers import headline as headline
+    from .answers import odds as odds
+
+#: the answers in words, imported with the first result (they import the analysis layer and the
+#: engine, which the first page does not need)
+__getattr__ = _lazy.getter(
+    __name__,
+    globals(),
+    {"defsim.explore.answers": "answers comparison_rows comparison_sentence figures_table headline odds"},
+)
 
 #: the page refuses an ensemble beyond this many threats in all (threats per run x replications):
 #: a shared classroom server must answer everyone, and the CLI is there for bigger work

@@ -23,7 +23,7 @@ from . import session as S
 
 _MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 #: what a run, its charts and its tables import; loaded once per server, off the first page
-HEAVY = ("defsim.api", "defsim.explore.charts", "pandas", "pyarrow", "openpyxl")
+HEAVY = ("defsim.api", "defsim.explore.answers", "defsim.explore.charts", "pandas", "pyarrow", "openpyxl")
 #: seconds the heavy imports wait after the first page is sent: the browser is fetching that page's
 #: widgets (scripts served by this process) meanwhile, and imports would slow each reply
 WARM_AFTER = 2.0
