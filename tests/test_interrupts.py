@@ -234,10 +234,17 @@ def test_a_64000_variant_sweep_is_refused_before_validating_a_single_one(tmp_pat
 
 
 def test_sigterm_while_saving_leaves_no_folder_hidden_or_not(tmp_path, monkeypatch):
+    """SIGTERM while the tables are written: in this process (one core), or while a drawing worker
+    writes them beside the plots (the signal then reaches the command as it waits for it)."""
     import defsim.io.save as save
 
+    command = os.getpid()
+
     def stopped(*_a, **_k):
-        raise api.Interrupted(signal.SIGTERM)
+        if os.getpid() == command:
+            raise api.Interrupted(signal.SIGTERM)  # what the command's handler raises
+        os.kill(command, signal.SIGTERM)
+        time.sleep(60)  # ended by the command long before
 
     monkeypatch.setattr(save, "write_run_tables", stopped)
     r = _run_base(tmp_path)

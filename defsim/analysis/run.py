@@ -42,6 +42,31 @@ def _named(names: Sequence[str], index: Any, none: str = "") -> np.ndarray:
     return table[np.where(index >= 0, index, len(names))]
 
 
+#: microseconds in a day, as ``datetime.timedelta`` counts them
+_US_PER_DAY = 86_400_000_000
+#: years strftime writes with four digits, as numpy does
+_YEAR_1000, _YEAR_10000 = np.datetime64("1000-01-01T00:00", "m"), np.datetime64("10000-01-01T00:00", "m")
+
+
+def dates(start: dt.datetime | None, times: Sequence[float] | np.ndarray) -> list[str | None]:
+    """``(start + timedelta(days=t)).strftime("%Y-%m-%d %H:%M")`` of each time (None without a
+    start), a whole column at once.  ``timedelta(days=t)`` keeps the whole days exactly and rounds
+    the fraction's microseconds half to even (``numpy.rint`` of the same product), so the minutes
+    are the same; a start with a time zone, or a year outside 1000-9999, goes the slow way."""
+    t = np.asarray(times, dtype=float)
+    if start is None:
+        return [None] * len(t)
+    slow = start.tzinfo is not None or not len(t) or not (np.isfinite(t).all() and abs(t).max() < 1e6)
+    if not slow:
+        frac, whole = np.modf(t)
+        us = whole.astype(np.int64) * _US_PER_DAY + np.rint(frac * float(_US_PER_DAY)).astype(np.int64)
+        minutes = (np.datetime64(start, "us") + us.astype("timedelta64[us]")).astype("datetime64[m]")
+        slow = minutes.min() < _YEAR_1000 or minutes.max() >= _YEAR_10000
+    if slow:
+        return [(start + dt.timedelta(days=float(x))).strftime("%Y-%m-%d %H:%M") for x in t.tolist()]
+    return [d.replace("T", " ") for d in np.datetime_as_string(minutes, unit="m").tolist()]
+
+
 class RunAnalysis:
     """One run of a plan: what happened, with the plan and seed that made it."""
 
@@ -60,6 +85,10 @@ class RunAnalysis:
             return None
         return (start + dt.timedelta(days=float(t))).strftime("%Y-%m-%d %H:%M")
 
+    def dates(self, times: Sequence[float] | np.ndarray) -> list[str | None]:
+        """:meth:`date` of each time, to the character (a table's column of dates at once)."""
+        return dates(self.plan.start, times)
+
     @cached_property
     def summary(self) -> dict[str, Any]:
         """Every figure of the run at its key (see :mod:`defsim.analysis.figures`), as summary.json."""
@@ -71,9 +100,14 @@ class RunAnalysis:
         st = self.stock
         keys = st.keys
         return [
-            (t, self.date(t), keys[i][0], keys[i][2], keys[i][1], lev, rdy)
-            for t, i, lev, rdy in zip(
-                st.time.tolist(), st.series_id.tolist(), st.level.tolist(), st.ready.tolist(), strict=True
+            (t, date, keys[i][0], keys[i][2], keys[i][1], lev, rdy)
+            for t, date, i, lev, rdy in zip(
+                st.time.tolist(),
+                self.dates(st.time),
+                st.series_id.tolist(),
+                st.level.tolist(),
+                st.ready.tolist(),
+                strict=True,
             )
         ]
 
@@ -102,8 +136,10 @@ class RunAnalysis:
         if cols is None:
             return []
         return [
-            (t, self.date(t), kind, holder, tid if tid >= 0 else "", *rest)
-            for t, kind, holder, tid, *rest in zip(*(cols[c].tolist() for c in cols), strict=True)
+            (t, date, kind, holder, tid if tid >= 0 else "", *rest)
+            for date, (t, kind, holder, tid, *rest) in zip(
+                self.dates(cols["time"]), zip(*(cols[c].tolist() for c in cols), strict=True), strict=True
+            )
         ]
 
     def to_frame(self, what: str = "stock") -> Any:

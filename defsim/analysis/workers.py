@@ -86,7 +86,9 @@ def _serve(conn: Connection) -> None:
             fn, common = job
             try:
                 conn.send(("ok", fn(*common, message[1])))
-            except ReplicationFailed as exc:
+            except (ReplicationFailed, Interrupted) as exc:
+                # Interrupted: a part that stops as if interrupted (a signal here kills the worker
+                # or is ignored) stops the command as one would
                 conn.send(("failed", exc))
             except Exception as exc:  # e.g. a sampled future that is not a valid scenario
                 try:

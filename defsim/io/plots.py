@@ -15,7 +15,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..analysis.views import RunView
-from .drawing import Job, Progress, draw_jobs
+from .drawing import Beside, Job, Progress, draw_jobs
 from .plot_deliveries import plot_deliveries
 from .plot_stock import plot_stock
 from .plot_threats import plot_threats
@@ -44,8 +44,13 @@ def run_plots(view: RunView) -> list[tuple[str, Callable[[], Figure | None]]]:
 
 
 def plot_run_folder(
-    view: RunView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
+    view: RunView,
+    folder: Path,
+    fmt: str = "png",
+    dpi: int = 110,
+    progress: Progress | None = None,
+    beside: Beside | None = None,
 ) -> list[Path]:
     """Every plot of one run into ``folder`` (side by side, see :mod:`.drawing`); the paths written."""
     jobs: list[Job] = [(folder / f"{name}.{fmt}", draw) for name, draw in run_plots(view)]
-    return draw_jobs(jobs, dpi, progress=progress)
+    return draw_jobs(jobs, dpi, progress=progress, beside=beside)

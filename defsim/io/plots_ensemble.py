@@ -14,7 +14,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..analysis.views import ComparisonView, EnsembleView
-from .drawing import Job, Progress, draw_jobs
+from .drawing import Beside, Job, Progress, draw_jobs
 from .plot_compare import differences, plot_compare_diff, plot_compare_p_dry, plot_compare_stock
 from .plot_fan import plot_fan
 from .plot_p_dry import plot_p_dry
@@ -41,10 +41,15 @@ def ensemble_plots(ens: EnsembleView) -> list[tuple[str, Callable[[], Figure]]]:
 
 
 def plot_ensemble_folder(
-    ens: EnsembleView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
+    ens: EnsembleView,
+    folder: Path,
+    fmt: str = "png",
+    dpi: int = 110,
+    progress: Progress | None = None,
+    beside: Beside | None = None,
 ) -> list[Path]:
     jobs: list[Job] = [(folder / f"{name}.{fmt}", draw) for name, draw in ensemble_plots(ens)]
-    return draw_jobs(jobs, dpi, progress=progress)
+    return draw_jobs(jobs, dpi, progress=progress, beside=beside)
 
 
 COMPARISON_PLOTS = (
@@ -74,9 +79,14 @@ def comparison_plots(
 
 
 def plot_comparison_folder(
-    cmp: ComparisonView, folder: Path, fmt: str = "png", dpi: int = 110, progress: Progress | None = None
+    cmp: ComparisonView,
+    folder: Path,
+    fmt: str = "png",
+    dpi: int = 110,
+    progress: Progress | None = None,
+    beside: Beside | None = None,
 ) -> list[Path]:
     jobs: list[Job] = [
         (folder / f"{name}.{fmt}", partial(draw, cmp)) for name, draw in COMPARISON_PLOTS if _drawn(cmp, name)
     ]
-    return draw_jobs(jobs, dpi, progress=progress)
+    return draw_jobs(jobs, dpi, progress=progress, beside=beside)

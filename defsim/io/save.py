@@ -84,18 +84,35 @@ def slug(label: str) -> str:
 def _save_one(
     result: Any, source: ScenarioSource, to: Target, write: Callable[[Path], None], replication: int
 ) -> Path:
-    """A run's or an ensemble's folder: summary.json, its tables (``write``), the scenario as run,
-    the answers, and the plots drawn from those files (as ``defsim plot`` redraws them)."""
+    """A run's or an ensemble's folder: the scenario as run, summary.json with the answers, its
+    tables (``write``) and the plots.  The plots and answers are drawn from the result model made
+    in memory (:mod:`defsim.analysis.as_written`: the object the folder reads back as, so they
+    are what ``defsim plot`` redraws from the files), and the tables are written beside the
+    plots' drawing (by a drawing worker when there are several)."""
     with result_folder(to.folder, to.force, _inputs(source)) as tmp:
-        write_json(tmp / "summary.json", result.summary)
-        write(tmp)
         _scenario(tmp, source, result.seed, replication)
-        view = write_answers(tmp)
+        view = write_answers(tmp, in_memory(result, tmp))
         if to.plot:
-            draw_folder(tmp, to.fmt, view=view)
+            draw_folder(tmp, to.fmt, view=view, beside=lambda: write(tmp))
+        else:
+            write(tmp)
         if to.report:
             write_report(tmp, tmp / "report.html", to.command, result.plan, view)
     return Path(to.folder)
+
+
+def in_memory(result: RunAnalysis | EnsembleAnalysis, folder: Path) -> Any:
+    """The result model of ``result`` as its results ``folder`` reads back (the scenario as run
+    read from the folder's scenario files, already written), made from the result in memory
+    rather than by reading back its tables."""
+    import dataclasses
+
+    from ..analysis.as_written import ensemble_view, json_data, run_view
+    from .as_run import read_as_run
+
+    as_run = read_as_run(folder, json_data(result.summary))
+    view = run_view(result, as_run) if isinstance(result, RunAnalysis) else ensemble_view(result, as_run)
+    return dataclasses.replace(view, folder=folder)
 
 
 def save_run(result: RunAnalysis, source: ScenarioSource, to: Target) -> Path:
@@ -113,16 +130,19 @@ def save_ensemble(ens: EnsembleAnalysis, source: ScenarioSource, to: Target) -> 
     return _save_one(ens, source, to, lambda tmp: write_ensemble_tables(ens, tmp), 0)
 
 
-def write_answers(folder: Path) -> Any:
+def write_answers(folder: Path, view: Any = None) -> Any:
     """The answers of a run or ensemble folder, declared in :mod:`defsim.analysis.answers`: as
     data under summary.json's ``answers`` (the structured facts and their sentences) and, one per
-    line, in answers.txt (what the CLI prints first).  Both come from one call, so they agree."""
+    line, in answers.txt (what the CLI prints first).  Both come from one call, so they agree.
+    ``view``: the folder's result model (:func:`in_memory`), else it is read from the folder;
+    the view returned holds the summary as now written."""
     import dataclasses
 
     from ..analysis.answers import ensemble_answers_data, run_answers_data
     from .folder import EnsembleView, RunView, read
 
-    view = read(folder)
+    if view is None:
+        view = read(folder)
     if isinstance(view, EnsembleView):
         data = ensemble_answers_data(view.answers)
     elif isinstance(view, RunView):
@@ -132,15 +152,21 @@ def write_answers(folder: Path) -> Any:
     summary = {**view.summary, "answers": data}
     write_json(folder / "summary.json", summary)
     write_output(folder / "answers.txt", "\n".join(data["lines"]) + "\n")
-    return dataclasses.replace(view, summary=summary)  # the folder as now written: read once
+    return dataclasses.replace(view, summary=summary)
 
 
 def draw_folder(
-    folder: Path, fmt: str = "png", dpi: int = 110, progress: Any = None, view: Any = None
+    folder: Path,
+    fmt: str = "png",
+    dpi: int = 110,
+    progress: Any = None,
+    view: Any = None,
+    beside: Callable[[], None] | None = None,
 ) -> list[Path]:
     """Every plot of a results folder, drawn from its files (what ``defsim plot`` does), or
-    from ``view``, the folder as just read; ``progress`` (a function of a line of text) hears of
-    each plot as it is drawn."""
+    from ``view``, the folder's result model; ``progress`` (a function of a line of text) hears
+    of each plot as it is drawn; ``beside``: other work for the folder done while the plots are
+    drawn (see :func:`defsim.io.drawing.draw_jobs`)."""
     from .folder import ComparisonView, EnsembleView, read
     from .plots import plot_run_folder
     from .plots_ensemble import plot_comparison_folder, plot_ensemble_folder
@@ -150,10 +176,10 @@ def draw_folder(
             progress(f"reading {folder}")
         view = read(folder)
     if isinstance(view, ComparisonView):
-        return plot_comparison_folder(view, folder, fmt, dpi, progress)
+        return plot_comparison_folder(view, folder, fmt, dpi, progress, beside)
     if isinstance(view, EnsembleView):
-        return plot_ensemble_folder(view, folder, fmt, dpi, progress)
-    return plot_run_folder(view, folder, fmt, dpi, progress)
+        return plot_ensemble_folder(view, folder, fmt, dpi, progress, beside)
+    return plot_run_folder(view, folder, fmt, dpi, progress, beside)
 
 
 def write_report(folder: Path, path: Path, command: str = "", plan: Any = None, view: Any = None) -> Path:
@@ -183,21 +209,27 @@ def save_comparison(
         summary = cmp.summary
         write_comparison_table(summary["table"], tmp / "compare.csv")
         write_json(tmp / "compare.json", summary)
-        variants = []
+        variants, subs = [], []
         for k, ens in enumerate(cmp.ensembles):
             sub = tmp / "variants" / f"{k + 1:02d}-{slug(ens.label)}"
             sub.mkdir(parents=True)
-            write_json(sub / "summary.json", ens.summary)
-            write_ensemble_tables(ens, sub)
             if sources and k < len(sources):
                 _scenario(sub, sources[k], ens.seed)
-            variants.append(write_answers(sub))  # each variant's folder as written, read once
+            variants.append(write_answers(sub, in_memory(ens, sub)))
+            subs.append(sub)
         if sources:
             _scenario(tmp, sources[0], cmp.ensembles[0].seed)
-        # the plots and the report share one view, made of the variants just read
+
+        def tables() -> None:
+            for ens, sub in zip(cmp.ensembles, subs, strict=True):
+                write_ensemble_tables(ens, sub)
+
+        # the plots and the report share one view, made of the variants' models
         view = comparison_with(tmp, variants) if to.plot or to.report else None
         if to.plot:
-            draw_folder(tmp, to.fmt, view=view)
+            draw_folder(tmp, to.fmt, view=view, beside=tables)
+        else:
+            tables()
         if to.report:
             write_report(tmp, tmp / "report.html", to.command, cmp.ensembles[0].plan, view)
     return Path(to.folder)

@@ -16,9 +16,24 @@ def _fmt(v: Any) -> str:
     return f"{v:.6f}" if isinstance(v, float) else csv_text(v)
 
 
+def _column(values: tuple[Any, ...]) -> list[str] | tuple[str, ...]:
+    """A column's cells as :func:`_fmt` writes each, by the column's one type when it has one:
+    names repeat, so each distinct one is guarded once."""
+    kinds = set(map(type, values))
+    if kinds == {float}:
+        return [f"{v:.6f}" for v in values]
+    if kinds == {int}:
+        return tuple(map(str, values))
+    if kinds == {str}:
+        text = {v: csv_text(v) for v in set(values)}
+        return [text[v] for v in values]
+    return [_fmt(v) for v in values]
+
+
 def _rows_csv(path: Path, columns: tuple[str, ...], rows: list[tuple[Any, ...]], with_date: bool) -> None:
     keep = [i for i, c in enumerate(columns) if with_date or c != "date"]
-    write_csv(path, (columns[i] for i in keep), ((_fmt(row[i]) for i in keep) for row in rows))
+    cells = list(zip(*rows, strict=True)) or [()] * len(columns)
+    write_csv(path, (columns[i] for i in keep), zip(*(_column(cells[i]) for i in keep), strict=True))
 
 
 def write_run_tables(result: RunAnalysis, folder: Path) -> None:
