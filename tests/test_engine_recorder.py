@@ -115,9 +115,9 @@ def test_held_back_arrivals_read_back_in_their_place(
         nxt = rng.randrange(6)
         same = arrival[tid] if rng.random() < 0.7 else arrival[tid] + 0.5
         if nxt == 0:
-            told.append(
-                (same, EventKind.SHOT, h, tid, tt, rng.choice([0, 2]), rng.choice([1, 2, 300]), -1, -1)
-            )
+            salvo = rng.choice([1, 2, 300])  # 300: too big to pack
+            tt2 = tt if rng.random() < 0.8 else 3 - tt  # another type told: not carried
+            told.append((same, EventKind.SHOT, h, tid, tt2, rng.choice([0, 2]), salvo, -1, -1))
         elif nxt == 1:
             told.append((same, EventKind.LEAK, h, tid, tt, -1, 1, rng.choice([0, 2]), -1))
         elif nxt == 2:

@@ -669,6 +669,16 @@ def test_the_server_listens_at_once_and_its_replies_are_not_held_back(monkeypatc
     assert serve.listen_early(*where) is None
     assert accepted(early)
     client.close()
+    # Streamlit binding the port under another name for the address (an empty --host was one):
+    # the early socket is closed and Streamlit binds its own, instead of "port in use"
+    early = serve.listen_early("127.0.0.1", 0)
+    assert early is not None
+    port = early.getsockname()[1]
+    monkeypatch.setitem(serve._early, ("127.0.0.1", port), early)
+    own = starlette_server._bind_server_socket("localhost", "localhost", port, 16)[0]
+    assert own is not early and early.fileno() == -1 and not serve._early
+    own.close()
+    assert serve._where(["--server.address", "", "--server.port", "8501"]) == ("0.0.0.0", 8501)
     # a Streamlit without the function where it is expected: nothing is replaced
     monkeypatch.delattr(starlette_server, serve.BIND)
     assert serve.hand_over() is False and not hasattr(starlette_server, serve.BIND)

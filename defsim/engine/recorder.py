@@ -85,7 +85,8 @@ _BYTE: Final = 255  # the largest figure a byte holds
 _TID_MAX: Final = 1 << (63 - _TID_AT)  # the code stays a non-negative int64
 _FULL: Final = -1
 _CHUNK: Final = 4096  # codes (and times) moved to an array at a time
-#: the fields an arrival shares with the event it comes just before: threat id, type, holder
+#: the fields an arrival shares with the event it comes just before (carried only when all three
+#: are the same): threat id, type, holder
 _ARRIVAL_OF: Final = ~((1 << _TID_AT) - 1) | _BYTE << _THREAT_AT | _BYTE << _HOLDER_AT
 #: an arrival's own fields: its kind, n = 1 (interceptor and reason: none, time: the arrival's)
 _ARRIVAL_CODE: Final = _ARRIVAL << _KIND_AT | 1 << _N_AT
@@ -141,7 +142,7 @@ class Recorder:
                 | tid << _TID_AT
             )
             if self._held >= 0:
-                if self._held == tid and self._held_at == site:
+                if self._held == tid and self._held_at == site and self._held_tt == tt:
                     code |= _AFTER_ARRIVAL
                     self._held = -1
                 else:
@@ -196,7 +197,7 @@ class Recorder:
     def arrival(self, time: float, site: int, threat_id: int, threat: int) -> None:
         if self._held >= 0:
             self._release()
-        if site < _BYTE and threat < _BYTE and threat_id < _TID_MAX and time == self._at[threat_id]:
+        if 0 <= threat_id < _TID_MAX and site < _BYTE and threat < _BYTE and time == self._at[threat_id]:
             self._held = threat_id
             self._held_at = site
             self._held_tt = threat

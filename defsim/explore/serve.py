@@ -56,7 +56,8 @@ def _where(argv: list[str]) -> tuple[str, int] | None:
     if "--server.port" not in opts or "--server.address" not in opts:
         return None
     port = int(opts["--server.port"])
-    return (opts["--server.address"], port) if port else None
+    # Streamlit binds an empty address as all of IPv4's
+    return (opts["--server.address"] or "0.0.0.0", port) if port else None
 
 
 def _tcp_socket(family: socket.AddressFamily) -> socket.socket:
@@ -104,6 +105,8 @@ def hand_over() -> bool:
     def _bind(address: str, port: int, backlog: int, *args: Any, **kwargs: Any) -> socket.socket:
         sock = _early.pop((address, port), None)
         if sock is None:
+            for key in [k for k in _early if k[1] == port]:
+                _early.pop(key).close()  # Streamlit names the address otherwise: the port is its own
             sock = _as_tcp(bind(address, port, backlog, *args, **kwargs))
         else:
             sock.listen(backlog)
