@@ -115,10 +115,19 @@ def _interrupted(ctx: click.Context, exc: KeyboardInterrupt) -> NoReturn:
         # Everything is stopped and cleaned up; Python's own shut-down (atexit functions, module
         # teardown) is skipped: a signal or a thread's end landing in it ended the process by
         # the signal (exit -2) or aborted it, once in fifty interrupted runs under load
+        _exit_flushed(128 + int(signum))
+    ctx.exit(128 + int(signum))
+
+
+def _exit_flushed(status: int) -> None:
+    """End the process at once with ``status``, its output flushed first (if that fails it
+    returns, and Python's own exit says so, as it always did)."""
+    try:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(128 + int(signum))
-    ctx.exit(128 + int(signum))
+    except (OSError, ValueError):
+        return
+    os._exit(status)
 
 
 def _exit_now() -> None:
@@ -127,14 +136,8 @@ def _exit_now() -> None:
     shut-down would only unload modules (a quarter of a second with numpy and matplotlib
     loaded).  Anywhere else (a notebook, a test's runner), after any other command, or when the
     last output cannot be flushed, it returns."""
-    if not _TARGETS or not _startup.is_command():
-        return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return  # Python's own exit says so, as it always did
-    os._exit(0)
+    if _TARGETS and _startup.is_command():
+        _exit_flushed(0)
 
 
 class DefsimGroup(click.Group):

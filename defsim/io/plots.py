@@ -3,24 +3,23 @@
 Each plot has its module: :mod:`.plot_stock` (``stock.png``, ``supply.png``),
 :mod:`.plot_threats` (``threats.png``) and :mod:`.plot_deliveries` (``deliveries.png``); the
 pieces they share are in :mod:`.plotkit`.  This module draws a whole folder's plots, each in
-its own process when there are several cores (:mod:`.drawing`).  Uses
+its own process when there are several cores (:mod:`.drawing`, through
+:func:`defsim.io.save.draw_folder`).  Uses
 matplotlib's object API (``Figure``): no GUI backend is needed or changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from ..analysis.views import RunView
-from .drawing import Beside, Job, Progress, draw_jobs
 from .plot_deliveries import plot_deliveries
 from .plot_stock import plot_stock
 from .plot_threats import plot_threats
 
-__all__ = ["plot_deliveries", "plot_run_folder", "plot_stock", "plot_threats", "run_plots"]
+__all__ = ["plot_deliveries", "plot_stock", "plot_threats", "run_plots"]
 
 
 SUPPLY = "what do the stockpiles and producers hold?"
@@ -41,16 +40,3 @@ def run_plots(view: RunView) -> list[tuple[str, Callable[[], Figure | None]]]:
         ("threats", lambda: plot_threats(view)),
         ("deliveries", lambda: plot_deliveries(view)),
     ]
-
-
-def plot_run_folder(
-    view: RunView,
-    folder: Path,
-    fmt: str = "png",
-    dpi: int = 110,
-    progress: Progress | None = None,
-    beside: Beside | None = None,
-) -> list[Path]:
-    """Every plot of one run into ``folder`` (side by side, see :mod:`.drawing`); the paths written."""
-    jobs: list[Job] = [(folder / f"{name}.{fmt}", draw) for name, draw in run_plots(view)]
-    return draw_jobs(jobs, dpi, progress=progress, beside=beside)

@@ -14,7 +14,6 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..analysis.views import ComparisonView, EnsembleView
-from .drawing import Beside, Job, Progress, draw_jobs
 from .plot_compare import differences, plot_compare_diff, plot_compare_p_dry, plot_compare_stock
 from .plot_fan import plot_fan
 from .plot_p_dry import plot_p_dry
@@ -23,13 +22,12 @@ from .plotkit import save
 __all__ = [
     "COMPARISON_PLOTS",
     "comparison_plots",
+    "comparison_plots_named",
     "differences",
     "ensemble_plots",
     "plot_compare_diff",
     "plot_compare_p_dry",
     "plot_compare_stock",
-    "plot_comparison_folder",
-    "plot_ensemble_folder",
     "plot_fan",
     "plot_p_dry",
 ]
@@ -38,18 +36,6 @@ __all__ = [
 def ensemble_plots(ens: EnsembleView) -> list[tuple[str, Callable[[], Figure]]]:
     """(name, draw) of every plot of an ensemble, in the folder's order."""
     return [("fan", lambda: plot_fan(ens)), ("p_dry", lambda: plot_p_dry(ens))]
-
-
-def plot_ensemble_folder(
-    ens: EnsembleView,
-    folder: Path,
-    fmt: str = "png",
-    dpi: int = 110,
-    progress: Progress | None = None,
-    beside: Beside | None = None,
-) -> list[Path]:
-    jobs: list[Job] = [(folder / f"{name}.{fmt}", draw) for name, draw in ensemble_plots(ens)]
-    return draw_jobs(jobs, dpi, progress=progress, beside=beside)
 
 
 COMPARISON_PLOTS = (
@@ -78,15 +64,6 @@ def comparison_plots(
     return figs
 
 
-def plot_comparison_folder(
-    cmp: ComparisonView,
-    folder: Path,
-    fmt: str = "png",
-    dpi: int = 110,
-    progress: Progress | None = None,
-    beside: Beside | None = None,
-) -> list[Path]:
-    jobs: list[Job] = [
-        (folder / f"{name}.{fmt}", partial(draw, cmp)) for name, draw in COMPARISON_PLOTS if _drawn(cmp, name)
-    ]
-    return draw_jobs(jobs, dpi, progress=progress, beside=beside)
+def comparison_plots_named(cmp: ComparisonView) -> list[tuple[str, Callable[[], Figure]]]:
+    """(name, draw) of every plot of a comparison, in the folder's order."""
+    return [(name, partial(draw, cmp)) for name, draw in COMPARISON_PLOTS if _drawn(cmp, name)]

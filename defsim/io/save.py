@@ -167,19 +167,24 @@ def draw_folder(
     from ``view``, the folder's result model; ``progress`` (a function of a line of text) hears
     of each plot as it is drawn; ``beside``: other work for the folder done while the plots are
     drawn (see :func:`defsim.io.drawing.draw_jobs`)."""
+    from .drawing import draw_jobs
     from .folder import ComparisonView, EnsembleView, read
-    from .plots import plot_run_folder
-    from .plots_ensemble import plot_comparison_folder, plot_ensemble_folder
+    from .plots import run_plots
+    from .plots_ensemble import comparison_plots_named, ensemble_plots
 
     if view is None:
         if progress:
             progress(f"reading {folder}")
         view = read(folder)
+    named: list[tuple[str, Callable[[], Any]]]
     if isinstance(view, ComparisonView):
-        return plot_comparison_folder(view, folder, fmt, dpi, progress, beside)
-    if isinstance(view, EnsembleView):
-        return plot_ensemble_folder(view, folder, fmt, dpi, progress, beside)
-    return plot_run_folder(view, folder, fmt, dpi, progress, beside)
+        named = comparison_plots_named(view)
+    elif isinstance(view, EnsembleView):
+        named = ensemble_plots(view)
+    else:
+        named = run_plots(view)
+    jobs = [(folder / f"{name}.{fmt}", draw) for name, draw in named]
+    return draw_jobs(jobs, dpi, progress=progress, beside=beside)
 
 
 def write_report(folder: Path, path: Path, command: str = "", plan: Any = None, view: Any = None) -> Path:
